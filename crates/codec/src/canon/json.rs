@@ -1,0 +1,313 @@
+//! Canon ⇄ JSON (`docs/CANON.md` sections 1–9).
+
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value as Json};
+
+use super::{Canon, CanonObject, CanonReduce, Pair};
+use crate::error::{Error, ErrorKind, Result};
+use crate::text::{escape_bytes, hex, unescape_bytes, unhex};
+use crate::value::Text;
+
+impl Canon {
+    /// Compact JSON, members in canon order, non-ASCII written as UTF-8 (what Python's
+    /// `json.dumps(x, ensure_ascii=False, separators=(',', ':'))` writes).
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Indented JSON, members in canon order.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Parses canon JSON text.
+    pub fn from_json(s: &str) -> Result<Canon> {
+        let v: Json = serde_json::from_str(s)
+            .map_err(|e| Error::new(ErrorKind::BadCanon, format!("not JSON: {e}")))?;
+        Canon::from_json_value(&v)
+    }
+
+    /// Converts a parsed JSON value, checking it against the canon rules.
+    pub fn from_json_value(v: &Json) -> Result<Canon> {
+        parse(v, "$")
+    }
+}
+
+fn bad(path: &str, msg: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::BadCanon, format!("{path}: {msg}"))
+}
+
+struct Members<'a> {
+    map: &'a Map<String, Json>,
+    path: &'a str,
+    used: Vec<&'static str>,
+}
+
+impl<'a> Members<'a> {
+    fn get(&mut self, key: &'static str) -> Option<&'a Json> {
+        self.used.push(key);
+        self.map.get(key)
+    }
+
+    fn req(&mut self, key: &'static str) -> Result<&'a Json> {
+        self.get(key).ok_or_else(|| bad(self.path, format!("missing member {key:?}")))
+    }
+
+    fn str(&mut self, key: &'static str) -> Result<&'a str> {
+        let p = self.path;
+        self.req(key)?.as_str().ok_or_else(|| bad(p, format!("{key:?} must be a string")))
+    }
+
+    fn finish(self) -> Result<()> {
+        for k in self.map.keys() {
+            if !self.used.contains(&k.as_str()) {
+                return Err(bad(self.path, format!("unknown member {k:?}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse(v: &Json, path: &str) -> Result<Canon> {
+    let map = v.as_object().ok_or_else(|| bad(path, "a canon node must be a JSON object"))?;
+    let mut m = Members { map, path, used: Vec::new() };
+    let tag = m.str("t")?;
+    let id = match m.get("id") {
+        None => None,
+        Some(j) => {
+            let n = j.as_u64().filter(|n| (1..=u64::from(u32::MAX)).contains(n));
+            Some(n.ok_or_else(|| bad(path, "\"id\" must be a positive integer"))? as u32)
+        }
+    };
+    let sub = |m: &mut Members<'_>, key: &'static str| -> Result<Canon> {
+        parse(m.req(key)?, &format!("{path}.{key}"))
+    };
+    let node = match tag {
+        "none" => Canon::None,
+        "bool" => Canon::Bool(m.req("v")?.as_bool().ok_or_else(|| bad(path, "bool v"))?),
+        "int" => {
+            let s = m.str("v")?;
+            let canonical = s == "0"
+                || (!s.starts_with('0') && !s.starts_with("-0") && s != "-"
+                    && s.strip_prefix('-').unwrap_or(s).bytes().all(|c| c.is_ascii_digit())
+                    && !s.is_empty());
+            if !canonical {
+                return Err(bad(path, format!("int {s:?} is not a canonical decimal")));
+            }
+            Canon::Int(s.to_owned())
+        }
+        "float" => Canon::Float(m.str("v")?.to_owned()),
+        "str" => {
+            let v = m.get("v");
+            let h = m.get("hex");
+            match (v, h) {
+                (Some(Json::String(s)), None) => Canon::Str(Text::new(s)),
+                (None, Some(Json::String(h))) => {
+                    let b = unhex(h).ok_or_else(|| bad(path, "bad hex"))?;
+                    Canon::Str(Text::from_surrogatepass(&b).ok_or_else(|| bad(path, "hex is not surrogatepass UTF-8"))?)
+                }
+                _ => return Err(bad(path, "str needs exactly one of \"v\" (string) or \"hex\"")),
+            }
+        }
+        "bytes" | "bytearray" => {
+            let b = unescape_bytes(m.str("v")?).ok_or_else(|| bad(path, "bad bytes escape"))?;
+            if tag == "bytes" { Canon::Bytes(b) } else { Canon::ByteArray(b) }
+        }
+        "list" | "tuple" | "set" | "frozenset" => {
+            let items = parse_array(m.req("v")?, &format!("{path}.v"))?;
+            match tag {
+                "list" => Canon::List(items),
+                "tuple" => Canon::Tuple(items),
+                "set" => Canon::Set(items),
+                _ => Canon::FrozenSet(items),
+            }
+        }
+        "dict" => Canon::Dict(parse_pairs(m.req("v")?, &format!("{path}.v"))?),
+        "global" => Canon::Global { module: m.str("module")?.to_owned(), name: m.str("name")?.to_owned() },
+        "object" => {
+            let class = sub(&mut m, "class")?;
+            let args = opt_array(&mut m, "args", path)?;
+            let kwargs = opt_pairs(&mut m, "kwargs", path)?;
+            let state = opt_node(&mut m, "state", path)?;
+            let items = opt_array(&mut m, "items", path)?;
+            let dictitems = opt_pairs(&mut m, "dictitems", path)?;
+            Canon::Object(Box::new(CanonObject { class, args, kwargs, state, items, dictitems }))
+        }
+        "reduce" => {
+            let callable = sub(&mut m, "callable")?;
+            let args = parse_array(m.req("args")?, &format!("{path}.args"))?;
+            let state = opt_node(&mut m, "state", path)?;
+            let items = opt_array(&mut m, "items", path)?;
+            let dictitems = opt_pairs(&mut m, "dictitems", path)?;
+            let setter = opt_node(&mut m, "setter", path)?;
+            Canon::Reduce(Box::new(CanonReduce { callable, args, state, items, dictitems, setter }))
+        }
+        "persid" => Canon::PersId(Box::new(sub(&mut m, "v")?)),
+        "buffer" => {
+            let index = m.req("index")?.as_u64().ok_or_else(|| bad(path, "buffer index"))?;
+            let readonly = m.req("readonly")?.as_bool().ok_or_else(|| bad(path, "buffer readonly"))?;
+            let data = match m.get("v") {
+                None => None,
+                Some(Json::String(s)) => Some(unescape_bytes(s).ok_or_else(|| bad(path, "bad bytes escape"))?),
+                Some(_) => return Err(bad(path, "buffer v must be a string")),
+            };
+            Canon::Buffer { index, readonly, data }
+        }
+        "ref" => {
+            let n = m.req("v")?.as_u64().filter(|n| (1..=u64::from(u32::MAX)).contains(n));
+            Canon::Ref(n.ok_or_else(|| bad(path, "ref v must be a positive integer"))? as u32)
+        }
+        other => return Err(bad(path, format!("unknown tag {other:?}"))),
+    };
+    m.finish()?;
+    Ok(match id {
+        Some(a) if !matches!(node, Canon::Ref(_)) => Canon::Anchor(a, Box::new(node)),
+        Some(_) => return Err(bad(path, "a ref cannot carry an id")),
+        None => node,
+    })
+}
+
+fn parse_array(v: &Json, path: &str) -> Result<Vec<Canon>> {
+    let a = v.as_array().ok_or_else(|| bad(path, "must be an array"))?;
+    a.iter().enumerate().map(|(i, x)| parse(x, &format!("{path}[{i}]"))).collect()
+}
+
+fn parse_pairs(v: &Json, path: &str) -> Result<Vec<Pair>> {
+    let a = v.as_array().ok_or_else(|| bad(path, "must be an array of pairs"))?;
+    a.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let p2 = p.as_array().filter(|p| p.len() == 2);
+            let p2 = p2.ok_or_else(|| bad(path, format!("[{i}] must be a [key, value] pair")))?;
+            Ok((parse(&p2[0], &format!("{path}[{i}][0]"))?, parse(&p2[1], &format!("{path}[{i}][1]"))?))
+        })
+        .collect()
+}
+
+fn opt_array(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Vec<Canon>> {
+    match m.get(key) {
+        None => Ok(Vec::new()),
+        Some(v) => parse_array(v, &format!("{path}.{key}")),
+    }
+}
+
+fn opt_pairs(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Vec<Pair>> {
+    match m.get(key) {
+        None => Ok(Vec::new()),
+        Some(v) => parse_pairs(v, &format!("{path}.{key}")),
+    }
+}
+
+fn opt_node(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Option<Canon>> {
+    match m.get(key) {
+        None => Ok(None),
+        Some(v) => parse(v, &format!("{path}.{key}")).map(Some),
+    }
+}
+
+// ----- writing ------------------------------------------------------------------------
+
+struct Items<'a>(&'a [Canon]);
+struct Pairs<'a>(&'a [Pair]);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(k, v)| [k, v]))
+    }
+}
+
+impl Serialize for Canon {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (id, node) = match self {
+            Canon::Anchor(a, inner) => (Some(*a), &**inner),
+            other => (None, other),
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("t", node.tag())?;
+        if let Some(a) = id {
+            m.serialize_entry("id", &a)?;
+        }
+        match node {
+            Canon::None => {}
+            Canon::Bool(b) => m.serialize_entry("v", b)?,
+            Canon::Int(s) | Canon::Float(s) => m.serialize_entry("v", s)?,
+            Canon::Str(t) => match t.as_str() {
+                Some(s) => m.serialize_entry("v", s)?,
+                None => m.serialize_entry("hex", &hex(t.as_bytes()))?,
+            },
+            Canon::Bytes(b) | Canon::ByteArray(b) => m.serialize_entry("v", &escape_bytes(b))?,
+            Canon::List(v) | Canon::Tuple(v) | Canon::Set(v) | Canon::FrozenSet(v) => {
+                m.serialize_entry("v", &Items(v))?
+            }
+            Canon::Dict(p) => m.serialize_entry("v", &Pairs(p))?,
+            Canon::Global { module, name } => {
+                m.serialize_entry("module", module)?;
+                m.serialize_entry("name", name)?;
+            }
+            Canon::Object(o) => {
+                m.serialize_entry("class", &o.class)?;
+                if !o.args.is_empty() {
+                    m.serialize_entry("args", &Items(&o.args))?;
+                }
+                if !o.kwargs.is_empty() {
+                    m.serialize_entry("kwargs", &Pairs(&o.kwargs))?;
+                }
+                if let Some(st) = &o.state {
+                    m.serialize_entry("state", st)?;
+                }
+                if !o.items.is_empty() {
+                    m.serialize_entry("items", &Items(&o.items))?;
+                }
+                if !o.dictitems.is_empty() {
+                    m.serialize_entry("dictitems", &Pairs(&o.dictitems))?;
+                }
+            }
+            Canon::Reduce(r) => {
+                m.serialize_entry("callable", &r.callable)?;
+                m.serialize_entry("args", &Items(&r.args))?;
+                if let Some(st) = &r.state {
+                    m.serialize_entry("state", st)?;
+                }
+                if !r.items.is_empty() {
+                    m.serialize_entry("items", &Items(&r.items))?;
+                }
+                if !r.dictitems.is_empty() {
+                    m.serialize_entry("dictitems", &Pairs(&r.dictitems))?;
+                }
+                if let Some(st) = &r.setter {
+                    m.serialize_entry("setter", st)?;
+                }
+            }
+            Canon::PersId(v) => m.serialize_entry("v", &**v)?,
+            Canon::Buffer { index, readonly, data } => {
+                if let Some(d) = data {
+                    m.serialize_entry("v", &escape_bytes(d))?;
+                }
+                m.serialize_entry("index", index)?;
+                m.serialize_entry("readonly", readonly)?;
+            }
+            Canon::Ref(a) => {
+                if *a != 0 {
+                    m.serialize_entry("v", a)?;
+                }
+            }
+            Canon::Anchor(..) => return Err(serde::ser::Error::custom("anchors do not nest")),
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Canon {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Canon, D::Error> {
+        let v = Json::deserialize(d)?;
+        Canon::from_json_value(&v).map_err(D::Error::custom)
+    }
+}

@@ -1,0 +1,292 @@
+//! A `pickletools.dis`-style disassembler: offset, opcode, argument, with MARK indentation
+//! and memo/mark annotations. A malformed pickle is listed up to the fault, followed by the
+//! error.
+
+use std::fmt;
+
+use crate::canon::py_float_repr;
+use crate::error::{Error, ErrorKind};
+use crate::load::LoadOptions;
+use crate::opcode::{ArgKind, Opcode};
+use crate::text::{py_repr_bytes, py_repr_str};
+use crate::value::Text;
+
+/// One disassembled opcode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisLine {
+    /// Byte offset of the opcode.
+    pub offset: usize,
+    /// The opcode.
+    pub opcode: Opcode,
+    /// Its argument, as `pickletools` would `repr()` it (`None` when it has none).
+    pub arg: Option<String>,
+    /// `(MARK at N)`, `(as N)` and similar notes.
+    pub note: Option<String>,
+    /// How many MARKs are open (the indentation level).
+    pub depth: usize,
+}
+
+/// A disassembly: the lines up to STOP (or to the fault), and the error if there was one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disassembly {
+    /// The opcodes.
+    pub lines: Vec<DisLine>,
+    /// Where and why the pickle is malformed, if it is.
+    pub error: Option<Error>,
+    /// The highest protocol among the opcodes seen.
+    pub highest_protocol: u8,
+}
+
+/// Disassembles the pickle at the start of `data`.
+///
+/// Structural faults (unknown opcode, truncated argument) end the listing where they occur.
+/// The bytes are then also loaded with `options`; if loading fails (a stack underflow, a bad
+/// memo reference, …) the listing is cut after the failing opcode and that error reported.
+pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
+    let mut d = Walker { data, pos: 0, marks: Vec::new(), depth: 0, memo_len: 0 };
+    let mut lines = Vec::new();
+    let mut error = None;
+    let mut highest = 0u8;
+    loop {
+        match d.next() {
+            Ok(Some(line)) => {
+                highest = highest.max(line.opcode.protocol());
+                let stop = line.opcode == Opcode::Stop;
+                lines.push(line);
+                if stop {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    if error.is_none() {
+        if let Err(e) = crate::Loader::with_options(options.clone()).load(data) {
+            let at = e.offset().unwrap_or(u64::MAX);
+            lines.retain(|l| (l.offset as u64) <= at);
+            error = Some(e);
+        }
+    }
+    Disassembly { lines, error, highest_protocol: highest }
+}
+
+impl fmt::Display for Disassembly {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for l in &self.lines {
+            let code = code_repr(l.opcode as u8);
+            let mut s = format!("{:5}: {:<4} {}{}", l.offset, code, "    ".repeat(l.depth), l.opcode.name());
+            if l.arg.is_some() || l.note.is_some() {
+                s.push_str(&" ".repeat(10usize.saturating_sub(l.opcode.name().len())));
+                if let Some(a) = &l.arg {
+                    s.push(' ');
+                    s.push_str(a);
+                }
+                if let Some(n) = &l.note {
+                    s.push(' ');
+                    s.push_str(n);
+                }
+            }
+            writeln!(f, "{s}")?;
+        }
+        match &self.error {
+            Some(e) => writeln!(f, "error: {e}"),
+            None => writeln!(f, "highest protocol among opcodes = {}", self.highest_protocol),
+        }
+    }
+}
+
+fn code_repr(b: u8) -> String {
+    match b {
+        b'\'' => "\\'".into(),
+        b'\\' => "\\\\".into(),
+        0x20..=0x7e => (b as char).to_string(),
+        _ => format!("\\x{b:02x}"),
+    }
+}
+
+struct Walker<'a> {
+    data: &'a [u8],
+    pos: usize,
+    marks: Vec<(usize, isize)>,
+    depth: isize,
+    memo_len: usize,
+}
+
+impl Walker<'_> {
+    fn fail(&self, at: usize, op: Option<Opcode>, kind: ErrorKind, msg: &str) -> Error {
+        Error::at(kind, at as u64, op.map(Opcode::name), msg)
+    }
+
+    fn take(&mut self, at: usize, op: Opcode, n: u64) -> Result<&[u8], Error> {
+        let left = (self.data.len() - self.pos) as u64;
+        if n > left {
+            return Err(self.fail(at, Some(op), ErrorKind::Truncated, "pickle data was truncated"));
+        }
+        let s = &self.data[self.pos..self.pos + n as usize];
+        self.pos += n as usize;
+        Ok(s)
+    }
+
+    fn line(&mut self, at: usize, op: Opcode) -> Result<&[u8], Error> {
+        let rest = &self.data[self.pos..];
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                self.pos += i + 1;
+                Ok(&rest[..i])
+            }
+            None => Err(self.fail(at, Some(op), ErrorKind::Truncated, "no newline found")),
+        }
+    }
+
+    fn int<const N: usize>(&mut self, at: usize, op: Opcode) -> Result<[u8; N], Error> {
+        let s = self.take(at, op, N as u64)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+
+    fn next(&mut self) -> Result<Option<DisLine>, Error> {
+        let at = self.pos;
+        let Some(&b) = self.data.get(at) else {
+            return if at == 0 {
+                Err(self.fail(at, None, ErrorKind::Truncated, "Ran out of input"))
+            } else {
+                Err(self.fail(at, None, ErrorKind::Truncated, "pickle exhausted before seeing STOP"))
+            };
+        };
+        let op = Opcode::from_byte(b).ok_or_else(|| {
+            self.fail(at, None, ErrorKind::UnknownOpcode, &format!("invalid load key, '\\x{b:02x}'."))
+        })?;
+        self.pos += 1;
+        let arg = self.arg(at, op)?;
+        let depth = self.marks.len();
+        let note = self.effect(op);
+        Ok(Some(DisLine { offset: at, opcode: op, arg, note, depth }))
+    }
+
+    fn arg(&mut self, at: usize, op: Opcode) -> Result<Option<String>, Error> {
+        Ok(Some(match op.arg() {
+            ArgKind::None => return Ok(None),
+            ArgKind::U8 => self.int::<1>(at, op)?[0].to_string(),
+            ArgKind::U16 => u16::from_le_bytes(self.int(at, op)?).to_string(),
+            ArgKind::I32 => i32::from_le_bytes(self.int(at, op)?).to_string(),
+            ArgKind::U32 => u32::from_le_bytes(self.int(at, op)?).to_string(),
+            ArgKind::U64 => u64::from_le_bytes(self.int(at, op)?).to_string(),
+            ArgKind::F64 => py_float_repr(f64::from_be_bytes(self.int(at, op)?)),
+            ArgKind::DecimalNl | ArgKind::LongNl | ArgKind::FloatNl => {
+                let l = self.line(at, op)?;
+                let s = String::from_utf8_lossy(l).into_owned();
+                match (op, s.as_str()) {
+                    (Opcode::Int, "00") => "False".into(),
+                    (Opcode::Int, "01") => "True".into(),
+                    (Opcode::Long, _) => s.trim_end_matches('L').to_owned(),
+                    _ => s,
+                }
+            }
+            ArgKind::StringNl => py_repr_bytes(self.line(at, op)?),
+            ArgKind::TextNl => py_repr_str(&Text::from(String::from_utf8_lossy(self.line(at, op)?).into_owned())),
+            ArgKind::TextNlPair => {
+                let m = String::from_utf8_lossy(self.line(at, op)?).into_owned();
+                let n = String::from_utf8_lossy(self.line(at, op)?).into_owned();
+                py_repr_str(&Text::from(format!("{m} {n}")))
+            }
+            ArgKind::UnicodeNl => {
+                let l = self.line(at, op)?;
+                match crate::text::decode_raw_unicode_escape(l) {
+                    Ok(v) => py_repr_str(&Text::from_surrogatepass(&v).unwrap_or_else(|| Text::new("?"))),
+                    Err(m) => return Err(self.fail(at, Some(op), ErrorKind::BadLiteral, m)),
+                }
+            }
+            ArgKind::Bytes1 | ArgKind::Bytes4 | ArgKind::Bytes8 => {
+                let n = match op.arg() {
+                    ArgKind::Bytes1 => u64::from(self.int::<1>(at, op)?[0]),
+                    ArgKind::Bytes4 => u64::from(u32::from_le_bytes(self.int(at, op)?)),
+                    _ => u64::from_le_bytes(self.int(at, op)?),
+                };
+                let b = self.take(at, op, n)?;
+                match op {
+                    Opcode::ShortBinUnicode | Opcode::BinUnicode | Opcode::BinUnicode8 => {
+                        match Text::from_surrogatepass(b) {
+                            Some(t) => py_repr_str(&t),
+                            None => return Err(self.fail(at, Some(op), ErrorKind::BadUtf8, "invalid UTF-8")),
+                        }
+                    }
+                    Opcode::ByteArray8 => format!("bytearray({})", py_repr_bytes(b)),
+                    _ => py_repr_bytes(b),
+                }
+            }
+            ArgKind::Long1 | ArgKind::Long4 => {
+                let n = if op.arg() == ArgKind::Long1 {
+                    i64::from(self.int::<1>(at, op)?[0])
+                } else {
+                    i64::from(i32::from_le_bytes(self.int(at, op)?))
+                };
+                if n < 0 {
+                    return Err(self.fail(at, Some(op), ErrorKind::BadLiteral, "LONG pickle has negative byte count"));
+                }
+                let b = self.take(at, op, n as u64)?;
+                crate::load::decode_long_le_pub(b).to_string()
+            }
+        }))
+    }
+
+    /// Applies the stack effect; returns the annotation.
+    fn effect(&mut self, op: Opcode) -> Option<String> {
+        use Opcode as O;
+        let pop_mark = |w: &mut Walker<'_>| -> String {
+            match w.marks.pop() {
+                Some((pos, depth)) => {
+                    w.depth = depth;
+                    format!("(MARK at {pos})")
+                }
+                None => "no MARK exists on stack".into(),
+            }
+        };
+        match op {
+            O::Mark => {
+                self.marks.push((self.pos - 1, self.depth));
+                None
+            }
+            O::List | O::Tuple | O::Dict | O::FrozenSet | O::Inst | O::Obj => {
+                let n = pop_mark(self);
+                self.depth += 1;
+                Some(n)
+            }
+            O::Appends | O::SetItems | O::AddItems | O::PopMark => Some(pop_mark(self)),
+            O::Pop => {
+                if self.marks.last().is_some_and(|&(_, d)| d == self.depth) {
+                    Some(pop_mark(self))
+                } else {
+                    self.depth -= 1;
+                    None
+                }
+            }
+            O::Memoize => {
+                let n = self.memo_len;
+                self.memo_len += 1;
+                Some(format!("(as {n})"))
+            }
+            O::Put | O::BinPut | O::LongBinPut => {
+                self.memo_len += 1;
+                None
+            }
+            O::Append | O::Reduce | O::NewObj | O::StackGlobal | O::Build | O::Tuple2 | O::Stop => {
+                self.depth -= 1;
+                None
+            }
+            O::SetItem | O::Tuple3 | O::NewObjEx => {
+                self.depth -= 2;
+                None
+            }
+            O::Proto | O::Frame | O::ReadonlyBuffer | O::Tuple1 | O::BinPersId => None,
+            _ => {
+                self.depth += 1;
+                None
+            }
+        }
+    }
+}

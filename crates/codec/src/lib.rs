@@ -1,0 +1,50 @@
+//! # picklejar-codec
+//!
+//! A data-only codec for Python's pickle format, the reference codec of the picklejar
+//! conformance harness.
+//!
+//! * **Every protocol (0–5), every CPython (2.7, 3.6–3.13)**, every opcode including the
+//!   Python-2-only and load-only ones (INST, OBJ, STRING, DUP, EXT1/2/4, …).
+//! * **Data only.** Loading never runs code and never imports anything: a GLOBAL is a
+//!   name, REDUCE/NEWOBJ/BUILD produce description nodes ([`Node::Object`],
+//!   [`Node::Reduce`]).
+//! * **Identity preserved.** The result is a [`Graph`]: an arena in which shared and
+//!   recursive references are the same [`NodeId`].
+//! * **Safe on hostile input.** Malformed input is an [`Error`] with an [`ErrorKind`], the
+//!   opcode and its byte offset; never a panic. Length prefixes are checked against the
+//!   remaining input before anything is allocated, and [`Limits`] bound depth, memo size and
+//!   total allocation.
+//! * **Canon.** [`to_canon`] turns a graph into the codec-neutral [`Canon`] tree the runner
+//!   compares (`docs/CANON.md`).
+//!
+//! ```
+//! use picklejar_codec::{load, to_canon};
+//!
+//! // pickle.dumps([1, 'a', None], protocol=2)
+//! let g = load(b"\x80\x02]q\x00(K\x01X\x01\x00\x00\x00aq\x01Ne.")?;
+//! let canon = to_canon(&g)?;
+//! assert_eq!(canon.to_text(), "list\n  int 1\n  str \"a\"\n  none\n");
+//! # Ok::<(), picklejar_codec::Error>(())
+//! ```
+
+pub mod canon;
+mod compat_tables;
+mod dis;
+mod error;
+mod load;
+mod opcode;
+pub mod text;
+mod value;
+
+pub use canon::{Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth};
+pub use dis::{DisLine, Disassembly, dis};
+pub use error::{Error, ErrorKind, Result};
+pub use load::{
+    DecodeErrors, Encoding, Limits, LoadOptions, Loaded, Loader, PersistentLoad, fix_import, load,
+    py3_to_py2,
+};
+pub use opcode::{ArgKind, Opcode};
+pub use value::{Global, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
+
+/// The highest protocol this codec reads (and CPython 3.8+ writes).
+pub const HIGHEST_PROTOCOL: u8 = 5;

@@ -1,0 +1,1072 @@
+//! The unpickler: one pass over the bytes, a value stack, a mark stack and a memo, like
+//! CPython's C `Unpickler`, building a [`Graph`] instead of running code.
+//!
+//! Stack discipline follows `_pickle.c`: marks live on their own stack, the topmost mark is a
+//! fence that pops may not cross, and popping across it is "unexpected MARK found" when any
+//! mark is set, "stack underflow" otherwise.
+
+use num_bigint::BigInt;
+
+use super::literal::{self, IntLiteral};
+use super::normalize;
+use super::options::{DecodeErrors, Encoding, LoadOptions};
+use super::{Loaded, PersistentLoad};
+use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::Opcode;
+use crate::text;
+use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, Text, Value};
+
+/// Bytes charged per node on top of its payload, and per stack/memo/item slot.
+const NODE_COST: usize = 64;
+const SLOT_COST: usize = 16;
+
+pub(crate) struct Machine<'a> {
+    data: &'a [u8],
+    pos: usize,
+    op_start: usize,
+    op: Option<Opcode>,
+    graph: Graph,
+    stack: Vec<Value>,
+    marks: Vec<usize>,
+    memo: Vec<Option<Value>>,
+    memo_count: usize,
+    proto: u8,
+    max_proto: u8,
+    opts: &'a LoadOptions,
+    hook: Option<&'a mut PersistentLoad<'a>>,
+    budget: usize,
+    next_buffer: usize,
+}
+
+impl<'a> Machine<'a> {
+    pub(crate) fn new(
+        data: &'a [u8],
+        opts: &'a LoadOptions,
+        hook: Option<&'a mut PersistentLoad<'a>>,
+    ) -> Self {
+        Machine {
+            data,
+            pos: 0,
+            op_start: 0,
+            op: None,
+            graph: Graph::new(),
+            stack: Vec::with_capacity(16),
+            marks: Vec::new(),
+            memo: Vec::new(),
+            memo_count: 0,
+            proto: 0,
+            max_proto: 0,
+            opts,
+            hook,
+            budget: opts.limits.max_alloc,
+            next_buffer: 0,
+        }
+    }
+
+    // ----- errors ---------------------------------------------------------------------
+
+    fn err(&self, kind: ErrorKind, msg: impl Into<String>) -> Error {
+        Error::at(kind, self.op_start as u64, self.op.map(Opcode::name), msg)
+    }
+
+    fn underflow(&self) -> Error {
+        if self.marks.is_empty() {
+            self.err(ErrorKind::StackUnderflow, "unpickling stack underflow")
+        } else {
+            self.err(ErrorKind::BadMark, "unexpected MARK found")
+        }
+    }
+
+    fn truncated(&self, need: usize) -> Error {
+        let left = self.data.len() - self.pos;
+        self.err(
+            ErrorKind::Truncated,
+            format!("pickle data was truncated: need {need} bytes, {left} left"),
+        )
+    }
+
+    #[inline]
+    fn charge(&mut self, n: usize) -> Result<()> {
+        match self.budget.checked_sub(n) {
+            Some(b) => {
+                self.budget = b;
+                Ok(())
+            }
+            None => Err(self.err(
+                ErrorKind::LimitExceeded,
+                format!("allocation limit of {} bytes exceeded", self.opts.limits.max_alloc),
+            )),
+        }
+    }
+
+    // ----- input ----------------------------------------------------------------------
+
+    #[inline]
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.data.len() - self.pos < n {
+            return Err(self.truncated(n));
+        }
+        let s = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    #[inline]
+    fn take_array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let s = self.take(N)?;
+        let mut a = [0u8; N];
+        a.copy_from_slice(s);
+        Ok(a)
+    }
+
+    #[inline]
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take_array::<1>()?[0])
+    }
+
+    /// A length prefix, checked against the remaining input before anything is allocated.
+    fn len_prefixed(&mut self, len: u64) -> Result<&'a [u8]> {
+        let left = (self.data.len() - self.pos) as u64;
+        if len > left {
+            return Err(self.err(
+                ErrorKind::Truncated,
+                format!("pickle data was truncated: length {len}, {left} bytes left"),
+            ));
+        }
+        self.take(len as usize)
+    }
+
+    /// A protocol-0 line, without its newline. Lines shorter than the C unpickler allows
+    /// (`min` bytes including the newline) are truncation errors, as in `_pickle.c`.
+    fn line(&mut self, min: usize) -> Result<&'a [u8]> {
+        let rest = &self.data[self.pos..];
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(i) if i + 1 >= min => {
+                self.pos += i + 1;
+                Ok(&rest[..i])
+            }
+            Some(i) => {
+                self.pos += i + 1;
+                Err(self.err(ErrorKind::Truncated, "pickle data was truncated (empty line)"))
+            }
+            None => Err(self.err(ErrorKind::Truncated, "pickle data was truncated: no newline")),
+        }
+    }
+
+    // ----- stack ----------------------------------------------------------------------
+
+    #[inline]
+    fn fence(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    #[inline]
+    fn push(&mut self, v: Value) -> Result<()> {
+        if self.stack.len() == self.stack.capacity() {
+            self.charge(self.stack.len() * SLOT_COST)?;
+        }
+        self.stack.push(v);
+        Ok(())
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Result<Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(self.underflow());
+        }
+        self.stack.pop().ok_or_else(|| self.underflow())
+    }
+
+    #[inline]
+    fn top(&self) -> Result<Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(self.underflow());
+        }
+        self.stack.last().copied().ok_or_else(|| self.underflow())
+    }
+
+    /// Pops the topmost mark and returns the stack position it marked.
+    fn marker(&mut self) -> Result<usize> {
+        self.marks.pop().ok_or_else(|| self.err(ErrorKind::BadMark, "could not find MARK"))
+    }
+
+    /// Pops the last `n` items (not crossing the fence).
+    fn pop_n(&mut self, n: usize) -> Result<Vec<Value>> {
+        let len = self.stack.len();
+        if len < n || len - n < self.fence() {
+            return Err(self.underflow());
+        }
+        Ok(self.stack.split_off(len - n))
+    }
+
+    // ----- nodes ----------------------------------------------------------------------
+
+    fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
+        self.charge(NODE_COST + payload)?;
+        Ok(Value::Node(self.graph.push_node(node)))
+    }
+
+    fn add_str(&mut self, bytes: &[u8], py2: bool) -> Result<Value> {
+        let ok = std::str::from_utf8(bytes).is_ok() || text::valid_surrogatepass(bytes);
+        if !ok {
+            return Err(self.err(ErrorKind::BadUtf8, "'utf-8' codec can't decode bytes"));
+        }
+        self.add(Node::Str { text: Text::from_vec_unchecked(bytes.to_vec()), py2 }, bytes.len())
+    }
+
+    fn add_tuple(&mut self, items: Vec<Value>) -> Result<Value> {
+        let n = items.len() * SLOT_COST;
+        self.add(Node::Tuple(items), n)
+    }
+
+    fn global(&mut self, module: &str, name: &str) -> Result<Value> {
+        let (module, name) = if self.proto < 3 && self.opts.fix_imports() {
+            super::compat::fix_import(module, name)
+        } else {
+            (module.to_owned(), name.to_owned())
+        };
+        let n = module.len() + name.len();
+        self.add(Node::Global(Global { module, name }), n)
+    }
+
+    fn utf8_name(&self, b: &'a [u8]) -> Result<&'a str> {
+        std::str::from_utf8(b).map_err(|e| {
+            self.err(ErrorKind::BadUtf8, format!("'utf-8' codec can't decode global name: {e}"))
+        })
+    }
+
+    /// A Python 2 `str` payload, decoded per the options.
+    fn py2_str(&mut self, raw: &[u8]) -> Result<Value> {
+        let enc = self.opts.encoding;
+        if enc == Encoding::Bytes {
+            return self.add(Node::Bytes { data: raw.into(), py2: true }, raw.len());
+        }
+        let decoded: Vec<u8> = match enc {
+            Encoding::Latin1 => text::latin1_to_text(raw),
+            Encoding::Ascii | Encoding::Utf8 => {
+                if raw.is_ascii() || (enc == Encoding::Utf8 && std::str::from_utf8(raw).is_ok()) {
+                    raw.to_vec()
+                } else {
+                    self.decode_with_errors(raw, enc)?
+                }
+            }
+            Encoding::Bytes => unreachable!("handled above"),
+        };
+        let n = decoded.len();
+        self.add(Node::Str { text: Text::from_vec_unchecked(decoded), py2: true }, n)
+    }
+
+    fn decode_with_errors(&self, raw: &[u8], enc: Encoding) -> Result<Vec<u8>> {
+        let errors = self.opts.errors;
+        let mut out = Vec::with_capacity(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let (good, n) = if enc == Encoding::Utf8 {
+                match std::str::from_utf8(&raw[i..]) {
+                    Ok(s) => (s.len(), 0),
+                    Err(e) => (e.valid_up_to(), e.error_len().unwrap_or(raw.len() - i - e.valid_up_to())),
+                }
+            } else {
+                let g = raw[i..].iter().take_while(|b| b.is_ascii()).count();
+                (g, usize::from(i + g < raw.len()))
+            };
+            out.extend_from_slice(&raw[i..i + good]);
+            i += good;
+            if n == 0 {
+                break;
+            }
+            let bad = &raw[i..i + n];
+            match errors {
+                DecodeErrors::Strict => {
+                    return Err(self.err(
+                        ErrorKind::BadEncoding,
+                        format!(
+                            "'{}' codec can't decode byte 0x{:02x} in position {i}",
+                            enc.name().to_ascii_lowercase(),
+                            bad[0]
+                        ),
+                    ));
+                }
+                DecodeErrors::Replace => out.extend_from_slice("\u{fffd}".as_bytes()),
+                DecodeErrors::Ignore => {}
+                DecodeErrors::SurrogateEscape => {
+                    for &b in bad {
+                        let _ = text::push_code_point(&mut out, 0xdc00 + u32::from(b));
+                    }
+                }
+                DecodeErrors::BackslashReplace => {
+                    for &b in bad {
+                        out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+                    }
+                }
+            }
+            i += n;
+        }
+        Ok(out)
+    }
+
+    // ----- memo -----------------------------------------------------------------------
+
+    fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
+        if idx >= self.opts.limits.max_memo {
+            return Err(self.err(
+                ErrorKind::LimitExceeded,
+                format!("memo index {idx} exceeds the limit of {}", self.opts.limits.max_memo),
+            ));
+        }
+        if idx >= self.memo.len() {
+            let grow = idx + 1 - self.memo.len();
+            self.charge(grow.saturating_mul(SLOT_COST))?;
+            self.memo.resize(idx + 1, None);
+        }
+        let slot = &mut self.memo[idx];
+        if slot.is_none() {
+            self.memo_count += 1;
+        }
+        *slot = Some(v);
+        Ok(())
+    }
+
+    fn memo_get(&mut self, idx: usize) -> Result<()> {
+        match self.memo.get(idx).copied().flatten() {
+            Some(v) => self.push(v),
+            None => {
+                Err(self.err(ErrorKind::BadMemo, format!("Memo value not found at index {idx}")))
+            }
+        }
+    }
+
+    fn decimal_line(&mut self) -> Result<usize> {
+        let line = self.line(1)?;
+        match literal::parse_py_int(line) {
+            Some(v) => usize::try_from(&v).map_err(|_| {
+                if v < BigInt::from(0) {
+                    self.err(ErrorKind::BadMemo, "negative memo index")
+                } else {
+                    self.err(ErrorKind::LimitExceeded, "memo index too large")
+                }
+            }),
+            None => Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()")),
+        }
+    }
+
+    // ----- the loop -------------------------------------------------------------------
+
+    pub(crate) fn run(mut self) -> Result<Loaded> {
+        loop {
+            self.op_start = self.pos;
+            self.op = None;
+            let Some(&byte) = self.data.get(self.pos) else {
+                return Err(self.err(
+                    ErrorKind::Truncated,
+                    if self.pos == 0 { "Ran out of input" } else { "pickle data was truncated" },
+                ));
+            };
+            self.pos += 1;
+            let Some(op) = Opcode::from_byte(byte) else {
+                return Err(self.err(
+                    ErrorKind::UnknownOpcode,
+                    format!("invalid load key, '\\x{byte:02x}'."),
+                ));
+            };
+            self.op = Some(op);
+            if op == Opcode::Stop {
+                let root = self.pop()?;
+                self.graph.set_root(root);
+                return Ok(Loaded { graph: self.graph, end: self.pos, protocol: self.max_proto });
+            }
+            self.step(op)?;
+        }
+    }
+
+    fn step(&mut self, op: Opcode) -> Result<()> {
+        use Opcode as O;
+        match op {
+            O::Proto => {
+                let p = self.u8()?;
+                if p > crate::HIGHEST_PROTOCOL {
+                    return Err(self.err(
+                        ErrorKind::UnsupportedProtocol,
+                        format!("unsupported pickle protocol: {p}"),
+                    ));
+                }
+                self.proto = p;
+                self.max_proto = self.max_proto.max(p);
+            }
+            O::Frame => {
+                let n = u64::from_le_bytes(self.take_array()?);
+                let left = (self.data.len() - self.pos) as u64;
+                if n > left {
+                    return Err(self.err(
+                        ErrorKind::Truncated,
+                        format!("pickle exhausted before end of frame ({n} bytes, {left} left)"),
+                    ));
+                }
+            }
+            O::Stop => unreachable!("handled by run"),
+
+            // --- scalars
+            O::None => self.push(Value::None)?,
+            O::NewTrue => self.push(Value::Bool(true))?,
+            O::NewFalse => self.push(Value::Bool(false))?,
+            O::Int => {
+                let line = self.line(2)?;
+                let v = match literal::parse_int(line) {
+                    Some(IntLiteral::Bool(b)) => Value::Bool(b),
+                    Some(IntLiteral::Small(i)) => Value::Int(i),
+                    Some(IntLiteral::Big(b)) => {
+                        let n = b.bits() as usize / 8;
+                        self.add(Node::Int(b), n)?
+                    }
+                    None => {
+                        return Err(
+                            self.err(ErrorKind::BadLiteral, "could not convert string to int")
+                        );
+                    }
+                };
+                self.push(v)?;
+            }
+            O::BinInt => {
+                let v = i32::from_le_bytes(self.take_array()?);
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::BinInt1 => {
+                let v = self.u8()?;
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::BinInt2 => {
+                let v = u16::from_le_bytes(self.take_array()?);
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::Long => {
+                let line = self.line(2)?;
+                let Some(b) = literal::parse_long(line) else {
+                    return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
+                };
+                let v = self.int_value(b)?;
+                self.push(v)?;
+            }
+            O::Long1 => {
+                let n = self.u8()?;
+                let b = self.take(usize::from(n))?;
+                let v = self.long_le(b)?;
+                self.push(v)?;
+            }
+            O::Long4 => {
+                let n = i32::from_le_bytes(self.take_array()?);
+                if n < 0 {
+                    return Err(self.err(ErrorKind::BadLiteral, "LONG pickle has negative byte count"));
+                }
+                let b = self.len_prefixed(n as u64)?;
+                let v = self.long_le(b)?;
+                self.push(v)?;
+            }
+            O::Float => {
+                let line = self.line(2)?;
+                let Some(f) = literal::parse_float(line) else {
+                    return Err(self.err(ErrorKind::BadLiteral, "could not convert string to float"));
+                };
+                self.push(Value::Float(f))?;
+            }
+            O::BinFloat => {
+                let f = f64::from_be_bytes(self.take_array()?);
+                self.push(Value::Float(f))?;
+            }
+
+            // --- text and bytes
+            O::String => {
+                let line = self.line(1)?;
+                let raw = literal::decode_string_literal(line)
+                    .map_err(|m| self.err(ErrorKind::BadLiteral, m))?;
+                let v = self.py2_str(&raw)?;
+                self.push(v)?;
+            }
+            O::BinString => {
+                let n = u32::from_le_bytes(self.take_array()?);
+                let raw = self.len_prefixed(u64::from(n))?;
+                let v = self.py2_str(raw)?;
+                self.push(v)?;
+            }
+            O::ShortBinString => {
+                let n = self.u8()?;
+                let raw = self.take(usize::from(n))?;
+                let v = self.py2_str(raw)?;
+                self.push(v)?;
+            }
+            O::Unicode => {
+                let line = self.line(1)?;
+                let decoded = text::decode_raw_unicode_escape(line).map_err(|m| {
+                    self.err(ErrorKind::BadLiteral, format!("'rawunicodeescape' codec: {m}"))
+                })?;
+                let n = decoded.len();
+                let v = self.add(
+                    Node::Str { text: Text::from_vec_unchecked(decoded), py2: false },
+                    n,
+                )?;
+                self.push(v)?;
+            }
+            O::ShortBinUnicode => {
+                let n = self.u8()?;
+                let b = self.take(usize::from(n))?;
+                let v = self.add_str(b, false)?;
+                self.push(v)?;
+            }
+            O::BinUnicode => {
+                let n = u32::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(u64::from(n))?;
+                let v = self.add_str(b, false)?;
+                self.push(v)?;
+            }
+            O::BinUnicode8 => {
+                let n = u64::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(n)?;
+                let v = self.add_str(b, false)?;
+                self.push(v)?;
+            }
+            O::ShortBinBytes => {
+                let n = self.u8()?;
+                let b = self.take(usize::from(n))?;
+                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                self.push(v)?;
+            }
+            O::BinBytes => {
+                let n = u32::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(u64::from(n))?;
+                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                self.push(v)?;
+            }
+            O::BinBytes8 => {
+                let n = u64::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(n)?;
+                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                self.push(v)?;
+            }
+            O::ByteArray8 => {
+                let n = u64::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(n)?;
+                let v = self.add(Node::ByteArray(b.to_vec()), b.len())?;
+                self.push(v)?;
+            }
+            O::NextBuffer => {
+                let index = self.next_buffer;
+                let data = match &self.opts.buffers {
+                    None => {
+                        return Err(self.err(
+                            ErrorKind::MissingBuffer,
+                            "pickle stream refers to out-of-band data but no *buffers* argument was given",
+                        ));
+                    }
+                    Some(bufs) => match bufs.get(index) {
+                        Some(b) => b.as_slice(),
+                        None => {
+                            return Err(
+                                self.err(ErrorKind::MissingBuffer, "not enough out-of-band buffers")
+                            );
+                        }
+                    },
+                };
+                self.next_buffer += 1;
+                let n = data.len();
+                let v = self
+                    .add(Node::Buffer { index, readonly: false, data: Some(data.into()) }, n)?;
+                self.push(v)?;
+            }
+            O::ReadonlyBuffer => {
+                let v = self.top()?;
+                let ok = match v {
+                    Value::Node(id) => match self.graph.node_mut(id) {
+                        Node::Buffer { readonly, .. } => {
+                            *readonly = true;
+                            true
+                        }
+                        Node::Bytes { .. } => true,
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !ok {
+                    return Err(self.err(
+                        ErrorKind::BadArgument,
+                        "READONLY_BUFFER needs a buffer or bytes object",
+                    ));
+                }
+            }
+
+            // --- containers
+            O::EmptyList => {
+                let v = self.add(Node::List(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::EmptyTuple => {
+                let v = self.add_tuple(Vec::new())?;
+                self.push(v)?;
+            }
+            O::EmptyDict => {
+                let v = self.add(Node::Dict(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::EmptySet => {
+                let v = self.add(Node::Set(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::List => {
+                let start = self.marker()?;
+                let items = self.stack.split_off(start);
+                let n = items.len() * SLOT_COST;
+                let v = self.add(Node::List(items), n)?;
+                self.push(v)?;
+            }
+            O::Tuple => {
+                let start = self.marker()?;
+                let items = self.stack.split_off(start);
+                let v = self.add_tuple(items)?;
+                self.push(v)?;
+            }
+            O::Tuple1 | O::Tuple2 | O::Tuple3 => {
+                let n = match op {
+                    O::Tuple1 => 1,
+                    O::Tuple2 => 2,
+                    _ => 3,
+                };
+                let items = self.pop_n(n)?;
+                let v = self.add_tuple(items)?;
+                self.push(v)?;
+            }
+            O::Dict => {
+                let start = self.marker()?;
+                let items = self.stack.split_off(start);
+                if items.len() % 2 != 0 {
+                    return Err(self.err(ErrorKind::BadMark, "odd number of items for DICT"));
+                }
+                let n = items.len() * SLOT_COST;
+                let pairs = pairs(items);
+                let v = self.add(Node::Dict(pairs), n)?;
+                self.push(v)?;
+            }
+            O::FrozenSet => {
+                let start = self.marker()?;
+                let items = self.stack.split_off(start);
+                let n = items.len() * SLOT_COST;
+                let v = self.add(Node::FrozenSet(items), n)?;
+                self.push(v)?;
+            }
+            O::Append => {
+                let len = self.stack.len();
+                // do_append(len - 1): the target sits at len - 2, above the fence.
+                if len < 2 || len - 1 <= self.fence() {
+                    return Err(self.underflow());
+                }
+                let item = self.stack.pop().ok_or_else(|| self.underflow())?;
+                let target = self.stack[len - 2];
+                self.extend_items(target, vec![item])?;
+            }
+            O::Appends => {
+                let start = self.marker()?;
+                if start == 0 || start <= self.fence() {
+                    return Err(self.underflow());
+                }
+                let items = self.stack.split_off(start);
+                let target = self.stack[start - 1];
+                self.extend_items(target, items)?;
+            }
+            O::AddItems => {
+                let start = self.marker()?;
+                if start == 0 || start <= self.fence() {
+                    return Err(self.underflow());
+                }
+                let items = self.stack.split_off(start);
+                let target = self.stack[start - 1];
+                self.add_set_items(target, items)?;
+            }
+            O::SetItem => {
+                let len = self.stack.len();
+                if len < 3 || len - 2 <= self.fence() {
+                    return Err(self.underflow());
+                }
+                let items = self.stack.split_off(len - 2);
+                let target = self.stack[len - 3];
+                self.extend_dict(target, items)?;
+            }
+            O::SetItems => {
+                let start = self.marker()?;
+                if start == 0 || start <= self.fence() {
+                    return Err(self.underflow());
+                }
+                let items = self.stack.split_off(start);
+                if items.len() % 2 != 0 {
+                    return Err(self.err(ErrorKind::BadMark, "odd number of items for SETITEMS"));
+                }
+                let target = self.stack[start - 1];
+                self.extend_dict(target, items)?;
+            }
+
+            // --- stack manipulation
+            O::Mark => {
+                if self.marks.len() >= self.opts.limits.max_depth {
+                    return Err(self.err(
+                        ErrorKind::LimitExceeded,
+                        format!("more than {} nested MARKs", self.opts.limits.max_depth),
+                    ));
+                }
+                self.charge(SLOT_COST)?;
+                self.marks.push(self.stack.len());
+            }
+            O::Pop => {
+                if self.marks.last() == Some(&self.stack.len()) {
+                    self.marks.pop();
+                } else {
+                    self.pop()?;
+                }
+            }
+            O::PopMark => {
+                let start = self.marker()?;
+                self.stack.truncate(start);
+            }
+            O::Dup => {
+                let v = self.top()?;
+                self.push(v)?;
+            }
+
+            // --- memo
+            O::Put => {
+                let line = self.line(1)?;
+                let Some(idx) = literal::parse_py_int(line) else {
+                    return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
+                };
+                if idx < BigInt::from(0) {
+                    return Err(self.err(ErrorKind::BadMemo, "negative PUT argument"));
+                }
+                let idx = usize::try_from(&idx).unwrap_or(usize::MAX);
+                let v = self.top()?;
+                self.memo_put(idx, v)?;
+            }
+            O::BinPut => {
+                let idx = self.u8()?;
+                let v = self.top()?;
+                self.memo_put(usize::from(idx), v)?;
+            }
+            O::LongBinPut => {
+                let idx = u32::from_le_bytes(self.take_array()?);
+                let v = self.top()?;
+                self.memo_put(idx as usize, v)?;
+            }
+            O::Memoize => {
+                let v = self.top()?;
+                self.memo_put(self.memo_count, v)?;
+            }
+            O::Get => {
+                let idx = self.decimal_line()?;
+                self.memo_get(idx)?;
+            }
+            O::BinGet => {
+                let idx = self.u8()?;
+                self.memo_get(usize::from(idx))?;
+            }
+            O::LongBinGet => {
+                let idx = u32::from_le_bytes(self.take_array()?);
+                self.memo_get(idx as usize)?;
+            }
+
+            // --- names and objects
+            O::Global => {
+                let module = self.line(2)?;
+                let name = self.line(2)?;
+                let (module, name) = (self.utf8_name(module)?, self.utf8_name(name)?);
+                let v = self.global(module, name)?;
+                self.push(v)?;
+            }
+            O::StackGlobal => {
+                let name = self.pop()?;
+                let module = self.pop()?;
+                let (Some(m), Some(n)) = (self.graph.as_str(module), self.graph.as_str(name))
+                else {
+                    return Err(self.err(ErrorKind::BadArgument, "STACK_GLOBAL requires str"));
+                };
+                let (m, n) = (m.to_owned(), n.to_owned());
+                let v = self.global(&m, &n)?;
+                self.push(v)?;
+            }
+            O::Ext1 | O::Ext2 | O::Ext4 => {
+                let code: i64 = match op {
+                    O::Ext1 => i64::from(self.u8()?),
+                    O::Ext2 => i64::from(u16::from_le_bytes(self.take_array()?)),
+                    _ => i64::from(i32::from_le_bytes(self.take_array()?)),
+                };
+                if code <= 0 {
+                    return Err(self.err(ErrorKind::UnknownExtension, "EXT specifies code <= 0"));
+                }
+                let entry = i32::try_from(code).ok().and_then(|c| self.opts.extensions.get(&c));
+                let Some((m, n)) = entry else {
+                    return Err(self.err(
+                        ErrorKind::UnknownExtension,
+                        format!("unregistered extension code {code}"),
+                    ));
+                };
+                let (m, n) = (m.clone(), n.clone());
+                let len = m.len() + n.len();
+                let v = self.add(Node::Global(Global { module: m, name: n }), len)?;
+                self.push(v)?;
+            }
+            O::Reduce => {
+                let args = self.pop()?;
+                let callable = self.pop()?;
+                let v = self.reduce(callable, args)?;
+                self.push(v)?;
+            }
+            O::NewObj => {
+                let args = self.pop()?;
+                let cls = self.pop()?;
+                self.check_class(cls, "NEWOBJ")?;
+                if self.graph.as_tuple(args).is_none() {
+                    return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
+                }
+                let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
+                self.push(v)?;
+            }
+            O::NewObjEx => {
+                let kwargs = self.pop()?;
+                let args = self.pop()?;
+                let cls = self.pop()?;
+                self.check_class(cls, "NEWOBJ_EX")?;
+                if self.graph.as_tuple(args).is_none() {
+                    return Err(self.err(
+                        ErrorKind::BadArgument,
+                        "NEWOBJ_EX args argument must be a tuple",
+                    ));
+                }
+                if !matches!(self.graph.deref(kwargs), Some(Node::Dict(_))) {
+                    return Err(self.err(
+                        ErrorKind::BadArgument,
+                        "NEWOBJ_EX kwargs argument must be a dict",
+                    ));
+                }
+                let v = self.object(cls, Some(args), Some(kwargs), ObjectForm::NewObjEx)?;
+                self.push(v)?;
+            }
+            O::Inst => {
+                let start = self.marker()?;
+                let module = self.line(2)?;
+                let name = self.line(2)?;
+                let (module, name) = (self.utf8_name(module)?, self.utf8_name(name)?);
+                let args = self.stack.split_off(start);
+                let cls = self.global(module, name)?;
+                let v = self.instantiate(cls, args, ObjectForm::Inst)?;
+                self.push(v)?;
+            }
+            O::Obj => {
+                let start = self.marker()?;
+                if self.stack.len() <= start {
+                    return Err(self.underflow());
+                }
+                let mut items = self.stack.split_off(start);
+                let cls = items.remove(0);
+                self.check_class(cls, "OBJ")?;
+                let v = self.instantiate(cls, items, ObjectForm::Obj)?;
+                self.push(v)?;
+            }
+            O::Build => {
+                let state = self.pop()?;
+                let target = self.top()?;
+                self.build(target, state)?;
+            }
+            O::PersId => {
+                let line = self.line(1)?;
+                if !line.is_ascii() {
+                    return Err(self.err(
+                        ErrorKind::BadLiteral,
+                        "persistent IDs in protocol 0 must be ASCII strings",
+                    ));
+                }
+                let pid = self.add_str(line, false)?;
+                let v = self.persistent(pid)?;
+                self.push(v)?;
+            }
+            O::BinPersId => {
+                let pid = self.pop()?;
+                let v = self.persistent(pid)?;
+                self.push(v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn int_value(&mut self, b: BigInt) -> Result<Value> {
+        match i64::try_from(&b) {
+            Ok(i) => Ok(Value::Int(i)),
+            Err(_) => {
+                let n = b.bits() as usize / 8;
+                self.add(Node::Int(b), n)
+            }
+        }
+    }
+
+    fn long_le(&mut self, b: &[u8]) -> Result<Value> {
+        match literal::small_long_le(b) {
+            Some(i) => Ok(Value::Int(i)),
+            None => {
+                let n = b.len();
+                self.add(Node::Int(literal::decode_long_le(b)), n)
+            }
+        }
+    }
+
+    fn persistent(&mut self, pid: Value) -> Result<Value> {
+        if let Some(hook) = self.hook.as_mut() {
+            return hook(&mut self.graph, pid).map_err(|m| {
+                Error::at(ErrorKind::BadArgument, self.op_start as u64, self.op.map(Opcode::name), m)
+            });
+        }
+        self.add(Node::PersId(pid), 0)
+    }
+
+    /// Whether `v` can stand for a class: a node that names or computes one.
+    fn check_class(&self, v: Value, what: &str) -> Result<()> {
+        match self.graph.deref(v) {
+            Some(Node::Global(_) | Node::Reduce(_) | Node::Object(_) | Node::PersId(_)) => Ok(()),
+            _ => Err(self.err(
+                ErrorKind::BadArgument,
+                format!("{what} class argument isn't a type object"),
+            )),
+        }
+    }
+
+    fn object(
+        &mut self,
+        class: Value,
+        args: Option<Value>,
+        kwargs: Option<Value>,
+        form: ObjectForm,
+    ) -> Result<Value> {
+        self.add(
+            Node::Object(Box::new(Object {
+                class,
+                args,
+                kwargs,
+                state: None,
+                items: Vec::new(),
+                dictitems: Vec::new(),
+                form,
+            })),
+            0,
+        )
+    }
+
+    /// INST/OBJ: with no arguments an instance of the class; with arguments a call.
+    fn instantiate(&mut self, cls: Value, args: Vec<Value>, form: ObjectForm) -> Result<Value> {
+        if args.is_empty() {
+            return self.object(cls, None, None, form);
+        }
+        let args = self.add_tuple(args)?;
+        self.add(
+            Node::Reduce(Box::new(Reduce {
+                callable: cls,
+                args,
+                state: None,
+                items: Vec::new(),
+                dictitems: Vec::new(),
+            })),
+            0,
+        )
+    }
+
+    fn reduce(&mut self, callable: Value, args: Value) -> Result<Value> {
+        match self.graph.deref(callable) {
+            Some(Node::Global(_) | Node::Reduce(_) | Node::Object(_) | Node::PersId(_)) => {}
+            _ => {
+                return Err(self.err(ErrorKind::BadArgument, "REDUCE callable is not callable"));
+            }
+        }
+        if self.graph.as_tuple(args).is_none() {
+            return Err(self.err(ErrorKind::BadArgument, "argument list must be a tuple"));
+        }
+        if let Some(node) = normalize::reduce(&mut self.graph, callable, args) {
+            let n = normalize::payload(&node);
+            return self.add(node, n);
+        }
+        self.add(
+            Node::Reduce(Box::new(Reduce {
+                callable,
+                args,
+                state: None,
+                items: Vec::new(),
+                dictitems: Vec::new(),
+            })),
+            0,
+        )
+    }
+
+    fn extend_items(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
+        self.charge(items.len() * SLOT_COST)?;
+        let Value::Node(id) = target else {
+            return Err(self.err(ErrorKind::BadArgument, "APPEND target is not a list"));
+        };
+        match self.graph.node_mut(id) {
+            Node::List(l) => l.extend(items),
+            Node::Object(o) => o.items.extend(items),
+            Node::Reduce(r) => r.items.extend(items),
+            _ => return Err(self.err(ErrorKind::BadArgument, "APPEND target is not a list")),
+        }
+        Ok(())
+    }
+
+    fn add_set_items(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
+        self.charge(items.len() * SLOT_COST)?;
+        let Value::Node(id) = target else {
+            return Err(self.err(ErrorKind::BadArgument, "ADDITEMS target is not a set"));
+        };
+        match self.graph.node_mut(id) {
+            Node::Set(s) => s.extend(items),
+            Node::Object(o) => o.items.extend(items),
+            Node::Reduce(r) => r.items.extend(items),
+            _ => return Err(self.err(ErrorKind::BadArgument, "ADDITEMS target is not a set")),
+        }
+        Ok(())
+    }
+
+    fn extend_dict(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
+        self.charge(items.len() * SLOT_COST)?;
+        let Value::Node(id) = target else {
+            return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict"));
+        };
+        let p = pairs(items);
+        match self.graph.node_mut(id) {
+            Node::Dict(d) => d.extend(p),
+            Node::Object(o) => o.dictitems.extend(p),
+            Node::Reduce(r) => r.dictitems.extend(p),
+            _ => return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict")),
+        }
+        Ok(())
+    }
+
+    fn build(&mut self, target: Value, state: Value) -> Result<()> {
+        let Value::Node(id) = target else {
+            return Err(self.err(ErrorKind::BadArgument, "BUILD target cannot take state"));
+        };
+        match self.graph.node_mut(id) {
+            Node::Object(o) => o.state = Some(state),
+            Node::Reduce(r) => r.state = Some(state),
+            _ => {
+                // CPython skips an empty dict state on any object; anything else needs
+                // an instance.
+                let empty = match state {
+                    Value::None => true,
+                    Value::Node(s) => matches!(self.graph.node(s), Node::Dict(d) if d.is_empty()),
+                    _ => false,
+                };
+                if !empty {
+                    return Err(self.err(ErrorKind::BadArgument, "BUILD target cannot take state"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn pairs(items: Vec<Value>) -> Vec<(Value, Value)> {
+    let mut out = Vec::with_capacity(items.len() / 2);
+    let mut it = items.into_iter();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        out.push((k, v));
+    }
+    out
+}
