@@ -1,1 +1,7 @@
-fn main() {}
+//! `picklejar`: the command-line face of the harness.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -157,6 +157,7 @@ pub fn to_canon_with_depth(g: &Graph, max_depth: usize) -> Result<Canon> {
         anchors: HashMap::new(),
         next_anchor: 1,
         set_order: HashMap::new(),
+        key_budget: SORT_KEY_BUDGET,
     };
     let root = g.root();
     b.count(root, 0)?;
@@ -185,7 +186,12 @@ struct Builder<'g> {
     anchors: HashMap<NodeId, u32>,
     next_anchor: u32,
     set_order: HashMap<NodeId, Vec<Value>>,
+    key_budget: usize,
 }
+
+/// Most nodes all set sort keys of one conversion may expand. Sort keys expand shared
+/// nodes, so a hostile DAG inside a set could otherwise take exponential time.
+const SORT_KEY_BUDGET: usize = 1 << 22;
 
 fn too_deep(max: usize) -> Error {
     Error::new(ErrorKind::LimitExceeded, format!("value nested deeper than {max} levels"))
@@ -257,6 +263,10 @@ impl<'g> Builder<'g> {
 
     /// Pass 1: count how often each identity node is reached.
     fn count(&mut self, v: Value, depth: usize) -> Result<()> {
+        grow(|| self.count_inner(v, depth))
+    }
+
+    fn count_inner(&mut self, v: Value, depth: usize) -> Result<()> {
         let Value::Node(id) = v else { return Ok(()) };
         if depth > self.max_depth {
             return Err(too_deep(self.max_depth));
@@ -276,6 +286,10 @@ impl<'g> Builder<'g> {
 
     /// Pass 2: build the tree, anchoring nodes reached more than once.
     fn emit(&mut self, v: Value, depth: usize) -> Result<Canon> {
+        grow(|| self.emit_inner(v, depth))
+    }
+
+    fn emit_inner(&mut self, v: Value, depth: usize) -> Result<Canon> {
         let id = match v {
             Value::None => return Ok(Canon::None),
             Value::Bool(b) => return Ok(Canon::Bool(b)),
@@ -303,6 +317,10 @@ impl<'g> Builder<'g> {
     /// A node's canon without identity, for set sort keys: an ancestor on `path` becomes
     /// the cycle marker `Ref(0)`.
     fn plain(&mut self, v: Value, path: &mut Vec<NodeId>, depth: usize) -> Result<Canon> {
+        grow(|| self.plain_inner(v, path, depth))
+    }
+
+    fn plain_inner(&mut self, v: Value, path: &mut Vec<NodeId>, depth: usize) -> Result<Canon> {
         let id = match v {
             Value::Node(id) => id,
             other => return self.emit(other, depth),
@@ -313,6 +331,9 @@ impl<'g> Builder<'g> {
         if path.contains(&id) {
             return Ok(Canon::Ref(0));
         }
+        self.key_budget = self.key_budget.checked_sub(1).ok_or_else(|| {
+            Error::new(ErrorKind::LimitExceeded, "set sort keys expand too many shared nodes")
+        })?;
         path.push(id);
         let r = self.emit_node(id, depth, &mut Mode::Plain(path));
         path.pop();
@@ -396,6 +417,12 @@ impl<'g> Builder<'g> {
             },
         })
     }
+}
+
+/// Runs a recursive step, first moving to a fresh heap-allocated stack segment if less
+/// than 64 KiB of stack is left, so deep graphs cannot overflow the thread's stack.
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 
 enum Mode<'p> {

@@ -28,6 +28,10 @@ fn json_str(s: &str) -> String {
 }
 
 fn render(c: &Canon, depth: usize, out: &mut String) {
+    super::grow(|| render_inner(c, depth, out));
+}
+
+fn render_inner(c: &Canon, depth: usize, out: &mut String) {
     let (anchor, node) = match c {
         Canon::Anchor(a, inner) => (format!(" #{a}"), &**inner),
         other => (String::new(), other),

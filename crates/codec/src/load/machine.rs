@@ -19,6 +19,8 @@ use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, Text, Value}
 /// Bytes charged per node on top of its payload, and per stack/memo/item slot.
 const NODE_COST: usize = 64;
 const SLOT_COST: usize = 16;
+/// How far past the dense memo table an index may land and still grow it.
+const DENSE_SLACK: usize = 1 << 16;
 
 pub(crate) struct Machine<'a> {
     data: &'a [u8],
@@ -29,6 +31,7 @@ pub(crate) struct Machine<'a> {
     stack: Vec<Value>,
     marks: Vec<usize>,
     memo: Vec<Option<Value>>,
+    sparse: std::collections::HashMap<usize, Value>,
     memo_count: usize,
     proto: u8,
     max_proto: u8,
@@ -53,6 +56,7 @@ impl<'a> Machine<'a> {
             stack: Vec::with_capacity(16),
             marks: Vec::new(),
             memo: Vec::new(),
+            sparse: std::collections::HashMap::new(),
             memo_count: 0,
             proto: 0,
             max_proto: 0,
@@ -307,28 +311,40 @@ impl<'a> Machine<'a> {
 
     // ----- memo -----------------------------------------------------------------------
 
+    /// Stores into the memo. Indices near the end of the dense table grow it; far-off
+    /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
+    /// 5-byte opcode cannot force a gigabyte table.
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
-        if idx >= self.opts.limits.max_memo {
-            return Err(self.err(
-                ErrorKind::LimitExceeded,
-                format!("memo index {idx} exceeds the limit of {}", self.opts.limits.max_memo),
-            ));
-        }
-        if idx >= self.memo.len() {
+        let fresh = if idx < self.memo.len() {
+            self.memo[idx].replace(v).is_none()
+        } else if idx - self.memo.len() < DENSE_SLACK {
             let grow = idx + 1 - self.memo.len();
-            self.charge(grow.saturating_mul(SLOT_COST))?;
+            self.charge(grow * SLOT_COST)?;
             self.memo.resize(idx + 1, None);
-        }
-        let slot = &mut self.memo[idx];
-        if slot.is_none() {
+            self.memo[idx] = Some(v);
+            true
+        } else {
+            self.charge(SLOT_COST * 3)?;
+            self.sparse.insert(idx, v).is_none()
+        };
+        if fresh {
             self.memo_count += 1;
+            if self.memo_count > self.opts.limits.max_memo {
+                return Err(self.err(
+                    ErrorKind::LimitExceeded,
+                    format!("more than {} memo entries", self.opts.limits.max_memo),
+                ));
+            }
         }
-        *slot = Some(v);
         Ok(())
     }
 
     fn memo_get(&mut self, idx: usize) -> Result<()> {
-        match self.memo.get(idx).copied().flatten() {
+        let v = match self.memo.get(idx) {
+            Some(v) => *v,
+            None => self.sparse.get(&idx).copied(),
+        };
+        match v {
             Some(v) => self.push(v),
             None => {
                 Err(self.err(ErrorKind::BadMemo, format!("Memo value not found at index {idx}")))

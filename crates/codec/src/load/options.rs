@@ -80,7 +80,7 @@ pub struct Limits {
     /// Deepest nesting: open MARKs while loading, and container depth for every recursive
     /// walk of the graph (canon, dump).
     pub max_depth: usize,
-    /// Largest memo index (PUT/BINPUT/LONG_BINPUT/MEMOIZE) plus one.
+    /// Most memo entries (PUT/BINPUT/LONG_BINPUT/MEMOIZE) one pickle may set.
     pub max_memo: usize,
     /// Total bytes the loader may allocate for nodes, payloads, stack and memo (an
     /// estimate that errs high).
@@ -89,7 +89,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 5_000, max_memo: 1 << 28, max_alloc: 4 << 30 }
+        Limits { max_depth: 1_000, max_memo: 1 << 28, max_alloc: 4 << 30 }
     }
 }
 

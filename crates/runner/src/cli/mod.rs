@@ -1,0 +1,39 @@
+//! Command-line parsing and dispatch. Each subcommand lives in its own module.
+
+mod inspect;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// picklejar: the conformance and benchmarking harness for Python's pickle format.
+#[derive(Parser, Debug)]
+#[command(name = "picklejar", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Load a pickle (data only, nothing runs) and print the canon of its value.
+    Load(inspect::LoadArgs),
+    /// Print a pickletools.dis-style listing of a pickle.
+    Dis(inspect::DisArgs),
+}
+
+/// Parses the command line, runs the subcommand and maps its outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Load(a) => inspect::load(a),
+        Command::Dis(a) => inspect::dis(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("picklejar: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
