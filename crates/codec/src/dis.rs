@@ -43,7 +43,13 @@ pub struct Disassembly {
 /// The bytes are then also loaded with `options`; if loading fails (a stack underflow, a bad
 /// memo reference, …) the listing is cut after the failing opcode and that error reported.
 pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
-    let mut d = Walker { data, pos: 0, marks: Vec::new(), depth: 0, memo_len: 0 };
+    let mut d = Walker {
+        data,
+        pos: 0,
+        marks: Vec::new(),
+        depth: 0,
+        memo_len: 0,
+    };
     let mut lines = Vec::new();
     let mut error = None;
     let mut highest = 0u8;
@@ -64,21 +70,31 @@ pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
             }
         }
     }
-    if error.is_none() {
-        if let Err(e) = crate::Loader::with_options(options.clone()).load(data) {
-            let at = e.offset().unwrap_or(u64::MAX);
-            lines.retain(|l| (l.offset as u64) <= at);
-            error = Some(e);
-        }
+    if error.is_none()
+        && let Err(e) = crate::Loader::with_options(options.clone()).load(data)
+    {
+        let at = e.offset().unwrap_or(u64::MAX);
+        lines.retain(|l| (l.offset as u64) <= at);
+        error = Some(e);
     }
-    Disassembly { lines, error, highest_protocol: highest }
+    Disassembly {
+        lines,
+        error,
+        highest_protocol: highest,
+    }
 }
 
 impl fmt::Display for Disassembly {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for l in &self.lines {
             let code = code_repr(l.opcode as u8);
-            let mut s = format!("{:5}: {:<4} {}{}", l.offset, code, "    ".repeat(l.depth), l.opcode.name());
+            let mut s = format!(
+                "{:5}: {:<4} {}{}",
+                l.offset,
+                code,
+                "    ".repeat(l.depth),
+                l.opcode.name()
+            );
             if l.arg.is_some() || l.note.is_some() {
                 s.push_str(&" ".repeat(10usize.saturating_sub(l.opcode.name().len())));
                 if let Some(a) = &l.arg {
@@ -94,7 +110,11 @@ impl fmt::Display for Disassembly {
         }
         match &self.error {
             Some(e) => writeln!(f, "error: {e}"),
-            None => writeln!(f, "highest protocol among opcodes = {}", self.highest_protocol),
+            None => writeln!(
+                f,
+                "highest protocol among opcodes = {}",
+                self.highest_protocol
+            ),
         }
     }
 }
@@ -124,7 +144,12 @@ impl Walker<'_> {
     fn take(&mut self, at: usize, op: Opcode, n: u64) -> Result<&[u8], Error> {
         let left = (self.data.len() - self.pos) as u64;
         if n > left {
-            return Err(self.fail(at, Some(op), ErrorKind::Truncated, "pickle data was truncated"));
+            return Err(self.fail(
+                at,
+                Some(op),
+                ErrorKind::Truncated,
+                "pickle data was truncated",
+            ));
         }
         let s = &self.data[self.pos..self.pos + n as usize];
         self.pos += n as usize;
@@ -155,17 +180,33 @@ impl Walker<'_> {
             return if at == 0 {
                 Err(self.fail(at, None, ErrorKind::Truncated, "Ran out of input"))
             } else {
-                Err(self.fail(at, None, ErrorKind::Truncated, "pickle exhausted before seeing STOP"))
+                Err(self.fail(
+                    at,
+                    None,
+                    ErrorKind::Truncated,
+                    "pickle exhausted before seeing STOP",
+                ))
             };
         };
         let op = Opcode::from_byte(b).ok_or_else(|| {
-            self.fail(at, None, ErrorKind::UnknownOpcode, &format!("invalid load key, '\\x{b:02x}'."))
+            self.fail(
+                at,
+                None,
+                ErrorKind::UnknownOpcode,
+                &format!("invalid load key, '\\x{b:02x}'."),
+            )
         })?;
         self.pos += 1;
         let arg = self.arg(at, op)?;
         let depth = self.marks.len();
         let note = self.effect(op);
-        Ok(Some(DisLine { offset: at, opcode: op, arg, note, depth }))
+        Ok(Some(DisLine {
+            offset: at,
+            opcode: op,
+            arg,
+            note,
+            depth,
+        }))
     }
 
     fn arg(&mut self, at: usize, op: Opcode) -> Result<Option<String>, Error> {
@@ -188,7 +229,9 @@ impl Walker<'_> {
                 }
             }
             ArgKind::StringNl => py_repr_bytes(self.line(at, op)?),
-            ArgKind::TextNl => py_repr_str(&Text::from(String::from_utf8_lossy(self.line(at, op)?).into_owned())),
+            ArgKind::TextNl => py_repr_str(&Text::from(
+                String::from_utf8_lossy(self.line(at, op)?).into_owned(),
+            )),
             ArgKind::TextNlPair => {
                 let m = String::from_utf8_lossy(self.line(at, op)?).into_owned();
                 let n = String::from_utf8_lossy(self.line(at, op)?).into_owned();
@@ -197,7 +240,9 @@ impl Walker<'_> {
             ArgKind::UnicodeNl => {
                 let l = self.line(at, op)?;
                 match crate::text::decode_raw_unicode_escape(l) {
-                    Ok(v) => py_repr_str(&Text::from_surrogatepass(&v).unwrap_or_else(|| Text::new("?"))),
+                    Ok(v) => {
+                        py_repr_str(&Text::from_surrogatepass(&v).unwrap_or_else(|| Text::new("?")))
+                    }
                     Err(m) => return Err(self.fail(at, Some(op), ErrorKind::BadLiteral, m)),
                 }
             }
@@ -212,7 +257,14 @@ impl Walker<'_> {
                     Opcode::ShortBinUnicode | Opcode::BinUnicode | Opcode::BinUnicode8 => {
                         match Text::from_surrogatepass(b) {
                             Some(t) => py_repr_str(&t),
-                            None => return Err(self.fail(at, Some(op), ErrorKind::BadUtf8, "invalid UTF-8")),
+                            None => {
+                                return Err(self.fail(
+                                    at,
+                                    Some(op),
+                                    ErrorKind::BadUtf8,
+                                    "invalid UTF-8",
+                                ));
+                            }
                         }
                     }
                     Opcode::ByteArray8 => format!("bytearray({})", py_repr_bytes(b)),
@@ -226,7 +278,12 @@ impl Walker<'_> {
                     i64::from(i32::from_le_bytes(self.int(at, op)?))
                 };
                 if n < 0 {
-                    return Err(self.fail(at, Some(op), ErrorKind::BadLiteral, "LONG pickle has negative byte count"));
+                    return Err(self.fail(
+                        at,
+                        Some(op),
+                        ErrorKind::BadLiteral,
+                        "LONG pickle has negative byte count",
+                    ));
                 }
                 let b = self.take(at, op, n as u64)?;
                 crate::load::decode_long_le_pub(b).to_string()

@@ -111,7 +111,12 @@ pub struct Error {
 impl Error {
     /// Makes an error with no position.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, offset: None, opcode: None, message: message.into() }
+        Error {
+            kind,
+            offset: None,
+            opcode: None,
+            message: message.into(),
+        }
     }
 
     /// Makes an error at a byte offset, while executing `opcode` (if known).
@@ -121,7 +126,12 @@ impl Error {
         opcode: Option<&'static str>,
         message: impl Into<String>,
     ) -> Error {
-        Error { kind, offset: Some(offset), opcode, message: message.into() }
+        Error {
+            kind,
+            offset: Some(offset),
+            opcode,
+            message: message.into(),
+        }
     }
 
     /// The kind of failure.
@@ -172,7 +182,12 @@ mod tests {
 
     #[test]
     fn display_has_kind_offset_and_opcode() {
-        let e = Error::at(ErrorKind::Truncated, 7, Some("BINUNICODE"), "need 5 bytes, 2 left");
+        let e = Error::at(
+            ErrorKind::Truncated,
+            7,
+            Some("BINUNICODE"),
+            "need 5 bytes, 2 left",
+        );
         assert_eq!(
             e.to_string(),
             "truncated: need 5 bytes, 2 left (at byte 7, opcode BINUNICODE)"

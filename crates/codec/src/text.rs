@@ -114,7 +114,9 @@ pub(crate) fn decode_raw_unicode_escape(b: &[u8]) -> Result<Vec<u8>, &'static st
             out.extend(std::iter::repeat_n(b'\\', run - 1));
             let width = if after == Some(b'u') { 4 } else { 8 };
             let start = i + run + 1;
-            let digits = b.get(start..start + width).ok_or("truncated \\uXXXX escape")?;
+            let digits = b
+                .get(start..start + width)
+                .ok_or("truncated \\uXXXX escape")?;
             let mut cp: u32 = 0;
             for &d in digits {
                 let v = (d as char).to_digit(16).ok_or("truncated \\uXXXX escape")?;
@@ -181,7 +183,10 @@ pub fn unescape_bytes(s: &str) -> Option<Vec<u8>> {
                 }
                 b'x' => {
                     let hex = std::str::from_utf8(b.get(i + 2..i + 4)?).ok()?;
-                    if !hex.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+                    if !hex
+                        .bytes()
+                        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                    {
                         return None;
                     }
                     out.push(u8::from_str_radix(hex, 16).ok()?);
@@ -274,7 +279,7 @@ pub(crate) fn hex(b: &[u8]) -> String {
 
 /// Parses lowercase or uppercase hex.
 pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -294,28 +299,36 @@ mod tests {
             (b"", true),
             (b"abc", true),
             ("é€😀".as_bytes(), true),
-            (b"\xed\xa0\x80", true),                 // lone U+D800
-            (b"\xed\xa0\x80\xed\xb0\x80", true),     // two lone surrogates
-            (b"\xc0\x80", false),                    // overlong
-            (b"\xe0\x80\x80", false),                // overlong
-            (b"\xf4\x90\x80\x80", false),            // above U+10FFFF
+            (b"\xed\xa0\x80", true),             // lone U+D800
+            (b"\xed\xa0\x80\xed\xb0\x80", true), // two lone surrogates
+            (b"\xc0\x80", false),                // overlong
+            (b"\xe0\x80\x80", false),            // overlong
+            (b"\xf4\x90\x80\x80", false),        // above U+10FFFF
             (b"\xff", false),
-            (b"\xe2\x82", false),                    // truncated
+            (b"\xe2\x82", false), // truncated
         ];
         for (b, ok) in table {
-            assert_eq!(valid_surrogatepass(b) || std::str::from_utf8(b).is_ok(), *ok, "{b:?}");
+            assert_eq!(
+                valid_surrogatepass(b) || std::str::from_utf8(b).is_ok(),
+                *ok,
+                "{b:?}"
+            );
         }
     }
 
     #[test]
     fn raw_unicode_escape_table() {
-        let table: &[(&[u8], Result<&[u32], &str>)] = &[
+        type Row = (&'static [u8], Result<&'static [u32], &'static str>);
+        let table: &[Row] = &[
             (b"abc", Ok(&[0x61, 0x62, 0x63])),
             (b"\xe9", Ok(&[0xe9])),
             (b"\\u20ac", Ok(&[0x20ac])),
             (b"\\U0001f600", Ok(&[0x1f600])),
             (b"\\ud800", Ok(&[0xd800])),
-            (b"\\\\u20ac", Ok(&[0x5c, 0x5c, 0x75, 0x32, 0x30, 0x61, 0x63])),
+            (
+                b"\\\\u20ac",
+                Ok(&[0x5c, 0x5c, 0x75, 0x32, 0x30, 0x61, 0x63]),
+            ),
             (b"\\\\\\u20ac", Ok(&[0x5c, 0x5c, 0x20ac])),
             (b"\\n", Ok(&[0x5c, 0x6e])),
             (b"a\\", Ok(&[0x61, 0x5c])),
@@ -323,8 +336,11 @@ mod tests {
             (b"\\U00110000", Err("\\Uxxxxxxxx out of range")),
         ];
         for (input, want) in table {
-            let got = decode_raw_unicode_escape(input)
-                .map(|v| Text::from_vec_unchecked(v).code_points().collect::<Vec<_>>());
+            let got = decode_raw_unicode_escape(input).map(|v| {
+                Text::from_vec_unchecked(v)
+                    .code_points()
+                    .collect::<Vec<_>>()
+            });
             assert_eq!(got, want.map(|w| w.to_vec()), "{input:?}");
         }
     }

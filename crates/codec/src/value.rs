@@ -256,17 +256,26 @@ impl Graph {
 
     /// Adds a `str` node.
     pub fn str(&mut self, s: &str) -> Value {
-        self.value(Node::Str { text: Text::new(s), py2: false })
+        self.value(Node::Str {
+            text: Text::new(s),
+            py2: false,
+        })
     }
 
     /// Adds a `bytes` node.
     pub fn bytes(&mut self, b: &[u8]) -> Value {
-        self.value(Node::Bytes { data: b.into(), py2: false })
+        self.value(Node::Bytes {
+            data: b.into(),
+            py2: false,
+        })
     }
 
     /// Adds a global node.
     pub fn global(&mut self, module: &str, name: &str) -> Value {
-        self.value(Node::Global(Global { module: module.into(), name: name.into() }))
+        self.value(Node::Global(Global {
+            module: module.into(),
+            name: name.into(),
+        }))
     }
 
     /// An int value: inline when it fits in `i64`, else a node.

@@ -41,8 +41,14 @@ fn get_amplification_hits_the_allocation_limit() {
         data.extend_from_slice(b"h\x00a");
     }
     data.push(b'.');
-    let limits = Limits { max_alloc: 1 << 20, ..Limits::default() };
-    let e = Loader::new().limits(limits).load(&data).expect_err("amplified");
+    let limits = Limits {
+        max_alloc: 1 << 20,
+        ..Limits::default()
+    };
+    let e = Loader::new()
+        .limits(limits)
+        .load(&data)
+        .expect_err("amplified");
     assert_eq!(e.kind(), ErrorKind::LimitExceeded);
     // With the default limits the same input loads.
     assert!(Loader::new().load(&data).is_ok());
@@ -57,10 +63,16 @@ fn memo_entries_are_bounded() {
         data.extend_from_slice(&(i * 1_000_000).to_le_bytes());
     }
     data.push(b'.');
-    let limits = Limits { max_memo: 50, ..Limits::default() };
+    let limits = Limits {
+        max_memo: 50,
+        ..Limits::default()
+    };
     let e = Loader::new().limits(limits).load(&data).expect_err("memo");
     assert_eq!(e.kind(), ErrorKind::LimitExceeded);
-    assert!(Loader::new().load(&data).is_ok(), "sparse indices are fine below the limit");
+    assert!(
+        Loader::new().load(&data).is_ok(),
+        "sparse indices are fine below the limit"
+    );
 }
 
 #[test]
@@ -76,5 +88,22 @@ fn exponential_dag_inside_a_set_is_refused_not_expanded() {
     data.extend_from_slice(b"\x90.");
     let g = Loader::new().load(&data).expect("loads").graph;
     let e = to_canon(&g).expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+}
+
+#[test]
+fn deep_canon_json_round_trips() {
+    // Found by fuzzing: 130 nested TUPLE1s made canon JSON deeper than serde_json's default
+    // recursion limit of 128.
+    let mut data = b"N".to_vec();
+    data.extend(std::iter::repeat_n(0x85u8, 900));
+    data.push(b'.');
+    let g = picklejar_codec::load(&data).expect("loads");
+    let c = to_canon(&g).expect("canon");
+    let back = picklejar_codec::Canon::from_json(&c.to_json_string()).expect("parses back");
+    assert_eq!(back, c);
+    // Absurd nesting is refused before parsing, not by a stack overflow.
+    let deep = "[".repeat(100_000);
+    let e = picklejar_codec::Canon::from_json(&deep).expect_err("too deep");
     assert_eq!(e.kind(), ErrorKind::LimitExceeded);
 }

@@ -9,16 +9,29 @@ enum Want {
 }
 use Want::*;
 
-fn load(data: &[u8], enc: Encoding, ext: bool, bufs: Option<Vec<Vec<u8>>>) -> Result<String, (ErrorKind, u64)> {
+fn load(
+    data: &[u8],
+    enc: Encoding,
+    ext: bool,
+    bufs: Option<Vec<Vec<u8>>>,
+) -> Result<String, (ErrorKind, u64)> {
     let mut l = Loader::new().encoding(enc);
     if ext {
-        l = l.extension(1, "pjfixtures", "Plain").extension(0x1234, "m", "two").extension(0x123456, "m", "four");
+        l = l
+            .extension(1, "pjfixtures", "Plain")
+            .extension(0x1234, "m", "two")
+            .extension(0x123456, "m", "four");
     }
     if let Some(b) = bufs {
         l = l.buffers(b);
     }
-    let g = l.load(data).map_err(|e| (e.kind(), e.offset().unwrap_or(u64::MAX)))?.graph;
-    Ok(to_canon(&g).map_err(|e| (e.kind(), u64::MAX))?.to_json_string())
+    let g = l
+        .load(data)
+        .map_err(|e| (e.kind(), e.offset().unwrap_or(u64::MAX)))?
+        .graph;
+    Ok(to_canon(&g)
+        .map_err(|e| (e.kind(), u64::MAX))?
+        .to_json_string())
 }
 
 fn check(table: &[(&str, &[u8], Want)], enc: Encoding) {
@@ -38,7 +51,12 @@ fn check(table: &[(&str, &[u8], Want)], enc: Encoding) {
             failures.push(format!("{name}: want {w}\n   got {got:?}"));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 const I1: &str = r#"{"t":"int","v":"1"}"#;
@@ -49,7 +67,11 @@ fn protocol_0_text_opcodes() {
         ("INT", b"I42\n.", Loads(r#"{"t":"int","v":"42"}"#)),
         ("INT true", b"I01\n.", Loads(r#"{"t":"bool","v":true}"#)),
         ("INT false", b"I00\n.", Loads(r#"{"t":"bool","v":false}"#)),
-        ("INT big", b"I99999999999999999999\n.", Loads(r#"{"t":"int","v":"99999999999999999999"}"#)),
+        (
+            "INT big",
+            b"I99999999999999999999\n.",
+            Loads(r#"{"t":"int","v":"99999999999999999999"}"#),
+        ),
         ("INT junk", b"I12x\n.", Fails(ErrorKind::BadLiteral, 0)),
         ("INT empty", b"I\n.", Fails(ErrorKind::Truncated, 0)),
         ("LONG", b"L-5L\n.", Loads(r#"{"t":"int","v":"-5"}"#)),
@@ -57,45 +79,165 @@ fn protocol_0_text_opcodes() {
         ("FLOAT nan", b"Fnan\n.", Loads(r#"{"t":"float","v":"nan"}"#)),
         ("FLOAT bad", b"F1.5x\n.", Fails(ErrorKind::BadLiteral, 0)),
         ("NONE", b"N.", Loads(r#"{"t":"none"}"#)),
-        ("UNICODE", b"Vcaf\xe9\\u20ac\n.", Loads(r#"{"t":"str","v":"café€"}"#)),
-        ("UNICODE surrogate", b"V\\ud800\n.", Loads(r#"{"t":"str","hex":"eda080"}"#)),
-        ("UNICODE bad escape", b"V\\u12\n.", Fails(ErrorKind::BadLiteral, 0)),
-        ("STRING ascii", b"S'abc'\n.", Loads(r#"{"t":"str","v":"abc"}"#)),
-        ("STRING non-ascii", b"S'\\xe9'\n.", Fails(ErrorKind::BadEncoding, 0)),
-        ("STRING unquoted", b"Sabc\n.", Fails(ErrorKind::BadLiteral, 0)),
-        ("LIST APPEND", b"(lp0\nI1\naI2\na.", Loads(r#"{"t":"list","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#)),
-        ("TUPLE", b"(I1\nI2\nt.", Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#)),
-        ("DICT SETITEM", b"(dVa\nI1\ns.", Loads(r#"{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}"#)),
-        ("DICT literal", b"(Va\nI1\nd.", Loads(r#"{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}"#)),
+        (
+            "UNICODE",
+            b"Vcaf\xe9\\u20ac\n.",
+            Loads(r#"{"t":"str","v":"café€"}"#),
+        ),
+        (
+            "UNICODE surrogate",
+            b"V\\ud800\n.",
+            Loads(r#"{"t":"str","hex":"eda080"}"#),
+        ),
+        (
+            "UNICODE bad escape",
+            b"V\\u12\n.",
+            Fails(ErrorKind::BadLiteral, 0),
+        ),
+        (
+            "STRING ascii",
+            b"S'abc'\n.",
+            Loads(r#"{"t":"str","v":"abc"}"#),
+        ),
+        (
+            "STRING non-ascii",
+            b"S'\\xe9'\n.",
+            Fails(ErrorKind::BadEncoding, 0),
+        ),
+        (
+            "STRING unquoted",
+            b"Sabc\n.",
+            Fails(ErrorKind::BadLiteral, 0),
+        ),
+        (
+            "LIST APPEND",
+            b"(lp0\nI1\naI2\na.",
+            Loads(r#"{"t":"list","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#),
+        ),
+        (
+            "TUPLE",
+            b"(I1\nI2\nt.",
+            Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#),
+        ),
+        (
+            "DICT SETITEM",
+            b"(dVa\nI1\ns.",
+            Loads(r#"{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}"#),
+        ),
+        (
+            "DICT literal",
+            b"(Va\nI1\nd.",
+            Loads(r#"{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}"#),
+        ),
         ("DICT odd", b"(Va\nd.", Fails(ErrorKind::BadMark, 4)),
-        ("PUT GET shared", b"(lp0\n(lp1\nag1\na.", Loads(r#"{"t":"list","v":[{"t":"list","id":1,"v":[]},{"t":"ref","v":1}]}"#)),
+        (
+            "PUT GET shared",
+            b"(lp0\n(lp1\nag1\na.",
+            Loads(r#"{"t":"list","v":[{"t":"list","id":1,"v":[]},{"t":"ref","v":1}]}"#),
+        ),
         ("GET missing", b"g5\n.", Fails(ErrorKind::BadMemo, 0)),
         ("PUT negative", b"Np-1\n.", Fails(ErrorKind::BadMemo, 1)),
-        ("DUP", b"(l2a.", Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)),
+        (
+            "DUP",
+            b"(l2a.",
+            Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#),
+        ),
         ("POP", b"I1\nI2\n0.", Loads(I1)),
         ("POP of MARK", b"I1\n(0.", Loads(I1)),
-        ("GLOBAL fix_imports", b"c__builtin__\nxrange\n.", Loads(r#"{"t":"global","module":"builtins","name":"range"}"#)),
-        ("GLOBAL REDUCE", b"cm\nf\n(I1\ntR.", Loads(r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"f"},"args":[{"t":"int","v":"1"}]}"#)),
-        ("BUILD", b"cm\nf\n(tR(dVa\nI1\nsb.", Loads(r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"f"},"args":[],"state":{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}}"#)),
-        ("INST no args", b"(im\nC\n.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"}}"#)),
-        ("INST args", b"(I1\nim\nC\n.", Loads(r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#)),
-        ("PERSID", b"Pabc\n.", Loads(r#"{"t":"persid","v":{"t":"str","v":"abc"}}"#)),
-        ("PERSID non-ascii", b"P\xc3\xa9\n.", Fails(ErrorKind::BadLiteral, 0)),
-        ("_reconstructor", b"ccopy_reg\n_reconstructor\n(cm\nC\nc__builtin__\nobject\nNtR(dVx\nI1\nsb.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"state":{"t":"dict","v":[[{"t":"str","v":"x"},{"t":"int","v":"1"}]]}}"#)),
-        ("_codecs.encode bytes", b"c_codecs\nencode\n(V\xff\nVlatin1\ntR.", Loads(r#"{"t":"bytes","v":"\\xff"}"#)),
-        ("empty bytes", b"c__builtin__\nbytes\n(tR.", Loads(r#"{"t":"bytes","v":""}"#)),
-        ("set via reduce", b"c__builtin__\nset\n((lI1\natR.", Loads(r#"{"t":"set","v":[{"t":"int","v":"1"}]}"#)),
-        ("3.7 bytearray", b"c__builtin__\nbytearray\n(Vab\nVlatin-1\ntR.", Loads(r#"{"t":"bytearray","v":"ab"}"#)),
-        ("getattr nested", b"c__builtin__\ngetattr\n(cm\nOuter\nVInner\ntR.", Loads(r#"{"t":"global","module":"m","name":"Outer.Inner"}"#)),
-        ("recursive tuple p0", b"((lp0\n(g0\ntp1\na00g1\n.", Loads(r#"{"t":"tuple","id":1,"v":[{"t":"list","v":[{"t":"ref","v":1}]}]}"#)),
+        (
+            "GLOBAL fix_imports",
+            b"c__builtin__\nxrange\n.",
+            Loads(r#"{"t":"global","module":"builtins","name":"range"}"#),
+        ),
+        (
+            "GLOBAL REDUCE",
+            b"cm\nf\n(I1\ntR.",
+            Loads(
+                r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"f"},"args":[{"t":"int","v":"1"}]}"#,
+            ),
+        ),
+        (
+            "BUILD",
+            b"cm\nf\n(tR(dVa\nI1\nsb.",
+            Loads(
+                r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"f"},"args":[],"state":{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}}"#,
+            ),
+        ),
+        (
+            "INST no args",
+            b"(im\nC\n.",
+            Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"}}"#),
+        ),
+        (
+            "INST args",
+            b"(I1\nim\nC\n.",
+            Loads(
+                r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#,
+            ),
+        ),
+        (
+            "PERSID",
+            b"Pabc\n.",
+            Loads(r#"{"t":"persid","v":{"t":"str","v":"abc"}}"#),
+        ),
+        (
+            "PERSID non-ascii",
+            b"P\xc3\xa9\n.",
+            Fails(ErrorKind::BadLiteral, 0),
+        ),
+        (
+            "_reconstructor",
+            b"ccopy_reg\n_reconstructor\n(cm\nC\nc__builtin__\nobject\nNtR(dVx\nI1\nsb.",
+            Loads(
+                r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"state":{"t":"dict","v":[[{"t":"str","v":"x"},{"t":"int","v":"1"}]]}}"#,
+            ),
+        ),
+        (
+            "_codecs.encode bytes",
+            b"c_codecs\nencode\n(V\xff\nVlatin1\ntR.",
+            Loads(r#"{"t":"bytes","v":"\\xff"}"#),
+        ),
+        (
+            "empty bytes",
+            b"c__builtin__\nbytes\n(tR.",
+            Loads(r#"{"t":"bytes","v":""}"#),
+        ),
+        (
+            "set via reduce",
+            b"c__builtin__\nset\n((lI1\natR.",
+            Loads(r#"{"t":"set","v":[{"t":"int","v":"1"}]}"#),
+        ),
+        (
+            "3.7 bytearray",
+            b"c__builtin__\nbytearray\n(Vab\nVlatin-1\ntR.",
+            Loads(r#"{"t":"bytearray","v":"ab"}"#),
+        ),
+        (
+            "getattr nested",
+            b"c__builtin__\ngetattr\n(cm\nOuter\nVInner\ntR.",
+            Loads(r#"{"t":"global","module":"m","name":"Outer.Inner"}"#),
+        ),
+        (
+            "recursive tuple p0",
+            b"((lp0\n(g0\ntp1\na00g1\n.",
+            Loads(r#"{"t":"tuple","id":1,"v":[{"t":"list","v":[{"t":"ref","v":1}]}]}"#),
+        ),
         ("empty", b"", Fails(ErrorKind::Truncated, 0)),
         ("no STOP", b"N", Fails(ErrorKind::Truncated, 1)),
-        ("trailing bytes ignored", b"N.garbage", Loads(r#"{"t":"none"}"#)),
+        (
+            "trailing bytes ignored",
+            b"N.garbage",
+            Loads(r#"{"t":"none"}"#),
+        ),
         ("leftover stack", b"NN.", Loads(r#"{"t":"none"}"#)),
         ("leftover mark", b"(N.", Loads(r#"{"t":"none"}"#)),
         ("STOP at mark", b"N(.", Fails(ErrorKind::BadMark, 2)),
         ("STOP empty", b".", Fails(ErrorKind::StackUnderflow, 0)),
-        ("unknown opcode", b"N\xff.", Fails(ErrorKind::UnknownOpcode, 1)),
+        (
+            "unknown opcode",
+            b"N\xff.",
+            Fails(ErrorKind::UnknownOpcode, 1),
+        ),
     ];
     check(table, Encoding::Ascii);
 }
@@ -105,32 +247,122 @@ fn protocol_1_to_3_binary_opcodes() {
     let table: &[(&str, &[u8], Want)] = &[
         ("BININT1", b"K\xff.", Loads(r#"{"t":"int","v":"255"}"#)),
         ("BININT2", b"M\x00\x01.", Loads(r#"{"t":"int","v":"256"}"#)),
-        ("BININT", b"J\xff\xff\xff\xff.", Loads(r#"{"t":"int","v":"-1"}"#)),
-        ("BINFLOAT", b"G?\xf8\x00\x00\x00\x00\x00\x00.", Loads(r#"{"t":"float","v":"1.5"}"#)),
-        ("BINUNICODE", b"X\x02\x00\x00\x00\xc3\xa9.", Loads(r#"{"t":"str","v":"é"}"#)),
-        ("BINUNICODE bad utf8", b"X\x01\x00\x00\x00\xff.", Fails(ErrorKind::BadUtf8, 0)),
-        ("BINUNICODE truncated", b"X\x05\x00\x00\x00ab", Fails(ErrorKind::Truncated, 0)),
-        ("BINUNICODE huge length", b"X\xff\xff\xff\xffab", Fails(ErrorKind::Truncated, 0)),
-        ("SHORT_BINSTRING", b"U\x03abc.", Loads(r#"{"t":"str","v":"abc"}"#)),
-        ("BINSTRING", b"T\x03\x00\x00\x00abc.", Loads(r#"{"t":"str","v":"abc"}"#)),
-        ("BINSTRING negative", b"T\xff\xff\xff\xffabc.", Fails(ErrorKind::Truncated, 0)),
-        ("EMPTY_LIST APPENDS", b"](K\x01K\x02e.", Loads(r#"{"t":"list","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#)),
-        ("EMPTY_DICT SETITEMS", b"}(K\x01K\x02u.", Loads(r#"{"t":"dict","v":[[{"t":"int","v":"1"},{"t":"int","v":"2"}]]}"#)),
+        (
+            "BININT",
+            b"J\xff\xff\xff\xff.",
+            Loads(r#"{"t":"int","v":"-1"}"#),
+        ),
+        (
+            "BINFLOAT",
+            b"G?\xf8\x00\x00\x00\x00\x00\x00.",
+            Loads(r#"{"t":"float","v":"1.5"}"#),
+        ),
+        (
+            "BINUNICODE",
+            b"X\x02\x00\x00\x00\xc3\xa9.",
+            Loads(r#"{"t":"str","v":"é"}"#),
+        ),
+        (
+            "BINUNICODE bad utf8",
+            b"X\x01\x00\x00\x00\xff.",
+            Fails(ErrorKind::BadUtf8, 0),
+        ),
+        (
+            "BINUNICODE truncated",
+            b"X\x05\x00\x00\x00ab",
+            Fails(ErrorKind::Truncated, 0),
+        ),
+        (
+            "BINUNICODE huge length",
+            b"X\xff\xff\xff\xffab",
+            Fails(ErrorKind::Truncated, 0),
+        ),
+        (
+            "SHORT_BINSTRING",
+            b"U\x03abc.",
+            Loads(r#"{"t":"str","v":"abc"}"#),
+        ),
+        (
+            "BINSTRING",
+            b"T\x03\x00\x00\x00abc.",
+            Loads(r#"{"t":"str","v":"abc"}"#),
+        ),
+        (
+            "BINSTRING negative",
+            b"T\xff\xff\xff\xffabc.",
+            Fails(ErrorKind::Truncated, 0),
+        ),
+        (
+            "EMPTY_LIST APPENDS",
+            b"](K\x01K\x02e.",
+            Loads(r#"{"t":"list","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#),
+        ),
+        (
+            "EMPTY_DICT SETITEMS",
+            b"}(K\x01K\x02u.",
+            Loads(r#"{"t":"dict","v":[[{"t":"int","v":"1"},{"t":"int","v":"2"}]]}"#),
+        ),
         ("EMPTY_TUPLE", b").", Loads(r#"{"t":"tuple","v":[]}"#)),
         ("POP_MARK", b"K\x01(K\x02K\x031.", Loads(I1)),
-        ("BINPUT BINGET", b"]q\x00h\x00a.", Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)),
-        ("LONG_BINPUT LONG_BINGET", b"]r\x00\x01\x00\x00j\x00\x01\x00\x00a.", Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)),
-        ("far LONG_BINPUT is sparse", b"Nr0000j0000\x86.", Loads(r#"{"t":"tuple","v":[{"t":"none"},{"t":"none"}]}"#)),
-        ("OBJ", b"(cm\nC\no.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"}}"#)),
-        ("OBJ args", b"(cm\nC\nK\x01o.", Loads(r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#)),
-        ("BINPERSID", b"K\x07Q.", Loads(r#"{"t":"persid","v":{"t":"int","v":"7"}}"#)),
-        ("APPENDS no list", b"(e.", Fails(ErrorKind::StackUnderflow, 1)),
-        ("APPEND onto int", b"K\x01K\x02a.", Fails(ErrorKind::BadArgument, 4)),
+        (
+            "BINPUT BINGET",
+            b"]q\x00h\x00a.",
+            Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#),
+        ),
+        (
+            "LONG_BINPUT LONG_BINGET",
+            b"]r\x00\x01\x00\x00j\x00\x01\x00\x00a.",
+            Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#),
+        ),
+        (
+            "far LONG_BINPUT is sparse",
+            b"Nr0000j0000\x86.",
+            Loads(r#"{"t":"tuple","v":[{"t":"none"},{"t":"none"}]}"#),
+        ),
+        (
+            "OBJ",
+            b"(cm\nC\no.",
+            Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"}}"#),
+        ),
+        (
+            "OBJ args",
+            b"(cm\nC\nK\x01o.",
+            Loads(
+                r#"{"t":"reduce","callable":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#,
+            ),
+        ),
+        (
+            "BINPERSID",
+            b"K\x07Q.",
+            Loads(r#"{"t":"persid","v":{"t":"int","v":"7"}}"#),
+        ),
+        (
+            "APPENDS no list",
+            b"(e.",
+            Fails(ErrorKind::StackUnderflow, 1),
+        ),
+        (
+            "APPEND onto int",
+            b"K\x01K\x02a.",
+            Fails(ErrorKind::BadArgument, 4),
+        ),
         ("SETITEMS odd", b"}(K\x01u.", Fails(ErrorKind::BadMark, 4)),
-        ("APPEND across mark", b"](K\x01a.", Fails(ErrorKind::BadMark, 4)),
+        (
+            "APPEND across mark",
+            b"](K\x01a.",
+            Fails(ErrorKind::BadMark, 4),
+        ),
         ("POP_MARK no mark", b"1.", Fails(ErrorKind::BadMark, 0)),
-        ("SHORT_BINBYTES", b"\x80\x03C\x02\x00\xff.", Loads(r#"{"t":"bytes","v":"\\x00\\xff"}"#)),
-        ("BINBYTES", b"\x80\x03B\x01\x00\x00\x00\\.", Loads(r#"{"t":"bytes","v":"\\\\"}"#)),
+        (
+            "SHORT_BINBYTES",
+            b"\x80\x03C\x02\x00\xff.",
+            Loads(r#"{"t":"bytes","v":"\\x00\\xff"}"#),
+        ),
+        (
+            "BINBYTES",
+            b"\x80\x03B\x01\x00\x00\x00\\.",
+            Loads(r#"{"t":"bytes","v":"\\\\"}"#),
+        ),
     ];
     check(table, Encoding::Ascii);
 }
@@ -138,31 +370,131 @@ fn protocol_1_to_3_binary_opcodes() {
 #[test]
 fn protocol_2_opcodes() {
     let table: &[(&str, &[u8], Want)] = &[
-        ("PROTO NEWTRUE", b"\x80\x02\x88.", Loads(r#"{"t":"bool","v":true}"#)),
-        ("NEWFALSE", b"\x80\x02\x89.", Loads(r#"{"t":"bool","v":false}"#)),
-        ("PROTO 6", b"\x80\x06N.", Fails(ErrorKind::UnsupportedProtocol, 0)),
-        ("LONG1 2**31", b"\x80\x02\x8a\x05\x00\x00\x00\x80\x00.", Loads(r#"{"t":"int","v":"2147483648"}"#)),
-        ("LONG1 empty is 0", b"\x8a\x00.", Loads(r#"{"t":"int","v":"0"}"#)),
-        ("LONG1 2**64", b"\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01.", Loads(r#"{"t":"int","v":"18446744073709551616"}"#)),
-        ("LONG4 -1", b"\x8b\x01\x00\x00\x00\xff.", Loads(r#"{"t":"int","v":"-1"}"#)),
-        ("LONG4 negative length", b"\x8b\xff\xff\xff\xff.", Fails(ErrorKind::BadLiteral, 0)),
-        ("TUPLE1", b"K\x01\x85.", Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"}]}"#)),
-        ("TUPLE2", b"K\x01K\x01\x86.", Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"},{"t":"int","v":"1"}]}"#)),
-        ("TUPLE3 underflow", b"K\x01K\x01\x87.", Fails(ErrorKind::StackUnderflow, 4)),
-        ("TUPLE2 across mark", b"K\x01(K\x01\x86.", Fails(ErrorKind::BadMark, 5)),
-        ("EXT1", b"\x80\x02\x82\x01.", Loads(r#"{"t":"global","module":"pjfixtures","name":"Plain"}"#)),
-        ("EXT2", b"\x80\x02\x83\x34\x12.", Loads(r#"{"t":"global","module":"m","name":"two"}"#)),
-        ("EXT4", b"\x80\x02\x84\x56\x34\x12\x00.", Loads(r#"{"t":"global","module":"m","name":"four"}"#)),
-        ("EXT unregistered", b"\x80\x02\x82\x02.", Fails(ErrorKind::UnknownExtension, 2)),
-        ("EXT zero", b"\x80\x02\x82\x00.", Fails(ErrorKind::UnknownExtension, 2)),
-        ("EXT4 negative", b"\x84\xff\xff\xff\xff.", Fails(ErrorKind::UnknownExtension, 0)),
-        ("NEWOBJ", b"\x80\x02cm\nC\nK\x01\x85\x81.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#)),
-        ("NEWOBJ list subclass", b"\x80\x02cm\nL\n)\x81(K\x01K\x02e}b.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"L"},"items":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#)),
-        ("NEWOBJ non-tuple", b"\x80\x02cm\nC\nK\x01\x81.", Fails(ErrorKind::BadArgument, 9)),
-        ("NEWOBJ non-class", b"\x80\x02N)\x81.", Fails(ErrorKind::BadArgument, 4)),
-        ("REDUCE non-tuple", b"cm\nf\nNR.", Fails(ErrorKind::BadArgument, 6)),
+        (
+            "PROTO NEWTRUE",
+            b"\x80\x02\x88.",
+            Loads(r#"{"t":"bool","v":true}"#),
+        ),
+        (
+            "NEWFALSE",
+            b"\x80\x02\x89.",
+            Loads(r#"{"t":"bool","v":false}"#),
+        ),
+        (
+            "PROTO 6",
+            b"\x80\x06N.",
+            Fails(ErrorKind::UnsupportedProtocol, 0),
+        ),
+        (
+            "LONG1 2**31",
+            b"\x80\x02\x8a\x05\x00\x00\x00\x80\x00.",
+            Loads(r#"{"t":"int","v":"2147483648"}"#),
+        ),
+        (
+            "LONG1 empty is 0",
+            b"\x8a\x00.",
+            Loads(r#"{"t":"int","v":"0"}"#),
+        ),
+        (
+            "LONG1 2**64",
+            b"\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01.",
+            Loads(r#"{"t":"int","v":"18446744073709551616"}"#),
+        ),
+        (
+            "LONG4 -1",
+            b"\x8b\x01\x00\x00\x00\xff.",
+            Loads(r#"{"t":"int","v":"-1"}"#),
+        ),
+        (
+            "LONG4 negative length",
+            b"\x8b\xff\xff\xff\xff.",
+            Fails(ErrorKind::BadLiteral, 0),
+        ),
+        (
+            "TUPLE1",
+            b"K\x01\x85.",
+            Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"}]}"#),
+        ),
+        (
+            "TUPLE2",
+            b"K\x01K\x01\x86.",
+            Loads(r#"{"t":"tuple","v":[{"t":"int","v":"1"},{"t":"int","v":"1"}]}"#),
+        ),
+        (
+            "TUPLE3 underflow",
+            b"K\x01K\x01\x87.",
+            Fails(ErrorKind::StackUnderflow, 4),
+        ),
+        (
+            "TUPLE2 across mark",
+            b"K\x01(K\x01\x86.",
+            Fails(ErrorKind::BadMark, 5),
+        ),
+        (
+            "EXT1",
+            b"\x80\x02\x82\x01.",
+            Loads(r#"{"t":"global","module":"pjfixtures","name":"Plain"}"#),
+        ),
+        (
+            "EXT2",
+            b"\x80\x02\x83\x34\x12.",
+            Loads(r#"{"t":"global","module":"m","name":"two"}"#),
+        ),
+        (
+            "EXT4",
+            b"\x80\x02\x84\x56\x34\x12\x00.",
+            Loads(r#"{"t":"global","module":"m","name":"four"}"#),
+        ),
+        (
+            "EXT unregistered",
+            b"\x80\x02\x82\x02.",
+            Fails(ErrorKind::UnknownExtension, 2),
+        ),
+        (
+            "EXT zero",
+            b"\x80\x02\x82\x00.",
+            Fails(ErrorKind::UnknownExtension, 2),
+        ),
+        (
+            "EXT4 negative",
+            b"\x84\xff\xff\xff\xff.",
+            Fails(ErrorKind::UnknownExtension, 0),
+        ),
+        (
+            "NEWOBJ",
+            b"\x80\x02cm\nC\nK\x01\x85\x81.",
+            Loads(
+                r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"args":[{"t":"int","v":"1"}]}"#,
+            ),
+        ),
+        (
+            "NEWOBJ list subclass",
+            b"\x80\x02cm\nL\n)\x81(K\x01K\x02e}b.",
+            Loads(
+                r#"{"t":"object","class":{"t":"global","module":"m","name":"L"},"items":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#,
+            ),
+        ),
+        (
+            "NEWOBJ non-tuple",
+            b"\x80\x02cm\nC\nK\x01\x81.",
+            Fails(ErrorKind::BadArgument, 9),
+        ),
+        (
+            "NEWOBJ non-class",
+            b"\x80\x02N)\x81.",
+            Fails(ErrorKind::BadArgument, 4),
+        ),
+        (
+            "REDUCE non-tuple",
+            b"cm\nf\nNR.",
+            Fails(ErrorKind::BadArgument, 6),
+        ),
         ("REDUCE None", b"N)R.", Fails(ErrorKind::BadArgument, 2)),
-        ("recursive tuple p2", b"\x80\x02]q\x00h\x00\x85q\x01a0h\x01.", Loads(r#"{"t":"tuple","id":1,"v":[{"t":"list","v":[{"t":"ref","v":1}]}]}"#)),
+        (
+            "recursive tuple p2",
+            b"\x80\x02]q\x00h\x00\x85q\x01a0h\x01.",
+            Loads(r#"{"t":"tuple","id":1,"v":[{"t":"list","v":[{"t":"ref","v":1}]}]}"#),
+        ),
     ];
     check(table, Encoding::Ascii);
 }
@@ -170,37 +502,128 @@ fn protocol_2_opcodes() {
 #[test]
 fn protocol_4_and_5_opcodes() {
     let table: &[(&str, &[u8], Want)] = &[
-        ("FRAME", b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00K\x01.", Loads(I1)),
-        ("FRAME too long", b"\x80\x04\x95\xff\x00\x00\x00\x00\x00\x00\x00K\x01.", Fails(ErrorKind::Truncated, 2)),
-        ("SHORT_BINUNICODE", b"\x8c\x03abc.", Loads(r#"{"t":"str","v":"abc"}"#)),
-        ("BINUNICODE8", b"\x8d\x01\x00\x00\x00\x00\x00\x00\x00a.", Loads(r#"{"t":"str","v":"a"}"#)),
-        ("BINUNICODE8 huge", b"\x8d\xff\xff\xff\xff\xff\xff\xff\xffa.", Fails(ErrorKind::Truncated, 0)),
-        ("BINBYTES8", b"\x8e\x01\x00\x00\x00\x00\x00\x00\x00a.", Loads(r#"{"t":"bytes","v":"a"}"#)),
-        ("EMPTY_SET ADDITEMS sorted", b"\x8f(K\x02K\x01\x90.", Loads(r#"{"t":"set","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#)),
-        ("FROZENSET", b"(K\x01\x91.", Loads(r#"{"t":"frozenset","v":[{"t":"int","v":"1"}]}"#)),
-        ("MEMOIZE", b"]\x94h\x00a.", Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)),
-        ("MEMOIZE after PUT", b"Nq\x05]\x94h\x01a.", Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)),
-        ("STACK_GLOBAL", b"\x8c\x01m\x8c\x01C\x93.", Loads(r#"{"t":"global","module":"m","name":"C"}"#)),
-        ("STACK_GLOBAL non-str", b"K\x01\x8c\x01C\x93.", Fails(ErrorKind::BadArgument, 5)),
-        ("NEWOBJ_EX", b"\x8c\x01m\x8c\x01C\x93)}(\x8c\x01kK\x01u\x92.", Loads(r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"kwargs":[[{"t":"str","v":"k"},{"t":"int","v":"1"}]]}"#)),
-        ("NEWOBJ_EX kwargs not dict", b"\x8c\x01m\x8c\x01C\x93))\x92.", Fails(ErrorKind::BadArgument, 9)),
-        ("BYTEARRAY8", b"\x80\x05\x96\x02\x00\x00\x00\x00\x00\x00\x00ab.", Loads(r#"{"t":"bytearray","v":"ab"}"#)),
-        ("NEXT_BUFFER without buffers", b"\x80\x05\x97.", Fails(ErrorKind::MissingBuffer, 2)),
+        (
+            "FRAME",
+            b"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00K\x01.",
+            Loads(I1),
+        ),
+        (
+            "FRAME too long",
+            b"\x80\x04\x95\xff\x00\x00\x00\x00\x00\x00\x00K\x01.",
+            Fails(ErrorKind::Truncated, 2),
+        ),
+        (
+            "SHORT_BINUNICODE",
+            b"\x8c\x03abc.",
+            Loads(r#"{"t":"str","v":"abc"}"#),
+        ),
+        (
+            "BINUNICODE8",
+            b"\x8d\x01\x00\x00\x00\x00\x00\x00\x00a.",
+            Loads(r#"{"t":"str","v":"a"}"#),
+        ),
+        (
+            "BINUNICODE8 huge",
+            b"\x8d\xff\xff\xff\xff\xff\xff\xff\xffa.",
+            Fails(ErrorKind::Truncated, 0),
+        ),
+        (
+            "BINBYTES8",
+            b"\x8e\x01\x00\x00\x00\x00\x00\x00\x00a.",
+            Loads(r#"{"t":"bytes","v":"a"}"#),
+        ),
+        (
+            "EMPTY_SET ADDITEMS sorted",
+            b"\x8f(K\x02K\x01\x90.",
+            Loads(r#"{"t":"set","v":[{"t":"int","v":"1"},{"t":"int","v":"2"}]}"#),
+        ),
+        (
+            "FROZENSET",
+            b"(K\x01\x91.",
+            Loads(r#"{"t":"frozenset","v":[{"t":"int","v":"1"}]}"#),
+        ),
+        (
+            "MEMOIZE",
+            b"]\x94h\x00a.",
+            Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#),
+        ),
+        (
+            "MEMOIZE after PUT",
+            b"Nq\x05]\x94h\x01a.",
+            Loads(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#),
+        ),
+        (
+            "STACK_GLOBAL",
+            b"\x8c\x01m\x8c\x01C\x93.",
+            Loads(r#"{"t":"global","module":"m","name":"C"}"#),
+        ),
+        (
+            "STACK_GLOBAL non-str",
+            b"K\x01\x8c\x01C\x93.",
+            Fails(ErrorKind::BadArgument, 5),
+        ),
+        (
+            "NEWOBJ_EX",
+            b"\x8c\x01m\x8c\x01C\x93)}(\x8c\x01kK\x01u\x92.",
+            Loads(
+                r#"{"t":"object","class":{"t":"global","module":"m","name":"C"},"kwargs":[[{"t":"str","v":"k"},{"t":"int","v":"1"}]]}"#,
+            ),
+        ),
+        (
+            "NEWOBJ_EX kwargs not dict",
+            b"\x8c\x01m\x8c\x01C\x93))\x92.",
+            Fails(ErrorKind::BadArgument, 9),
+        ),
+        (
+            "BYTEARRAY8",
+            b"\x80\x05\x96\x02\x00\x00\x00\x00\x00\x00\x00ab.",
+            Loads(r#"{"t":"bytearray","v":"ab"}"#),
+        ),
+        (
+            "NEXT_BUFFER without buffers",
+            b"\x80\x05\x97.",
+            Fails(ErrorKind::MissingBuffer, 2),
+        ),
     ];
     check(table, Encoding::Ascii);
-    let buf = load(b"\x80\x05\x97\x98.", Encoding::Ascii, false, Some(vec![b"xy".to_vec()]));
-    assert_eq!(buf.as_deref(), Ok(r#"{"t":"buffer","v":"xy","index":0,"readonly":true}"#));
-    let two = load(b"\x80\x05\x97\x97\x86.", Encoding::Ascii, false, Some(vec![b"x".to_vec()]));
+    let buf = load(
+        b"\x80\x05\x97\x98.",
+        Encoding::Ascii,
+        false,
+        Some(vec![b"xy".to_vec()]),
+    );
+    assert_eq!(
+        buf.as_deref(),
+        Ok(r#"{"t":"buffer","v":"xy","index":0,"readonly":true}"#)
+    );
+    let two = load(
+        b"\x80\x05\x97\x97\x86.",
+        Encoding::Ascii,
+        false,
+        Some(vec![b"x".to_vec()]),
+    );
     assert_eq!(two, Err((ErrorKind::MissingBuffer, 3)));
 }
 
 #[test]
 fn python2_str_encodings() {
     let fixed = [b'U', 4, b'c', b'a', b'f', 0xe9, b'.'];
-    assert_eq!(load(&fixed, Encoding::Latin1, false, None).as_deref(), Ok(r#"{"t":"str","v":"café"}"#));
-    assert_eq!(load(&fixed, Encoding::Bytes, false, None).as_deref(), Ok(r#"{"t":"bytes","v":"caf\\xe9"}"#));
-    assert_eq!(load(&fixed, Encoding::Ascii, false, None), Err((ErrorKind::BadEncoding, 0)));
-    assert_eq!(load(&fixed, Encoding::Utf8, false, None), Err((ErrorKind::BadEncoding, 0)));
+    assert_eq!(
+        load(&fixed, Encoding::Latin1, false, None).as_deref(),
+        Ok(r#"{"t":"str","v":"café"}"#)
+    );
+    assert_eq!(
+        load(&fixed, Encoding::Bytes, false, None).as_deref(),
+        Ok(r#"{"t":"bytes","v":"caf\\xe9"}"#)
+    );
+    assert_eq!(
+        load(&fixed, Encoding::Ascii, false, None),
+        Err((ErrorKind::BadEncoding, 0))
+    );
+    assert_eq!(
+        load(&fixed, Encoding::Utf8, false, None),
+        Err((ErrorKind::BadEncoding, 0))
+    );
 }
 
 #[test]

@@ -12,7 +12,11 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use picklejar_codec::{Encoding, Limits, Loader, to_canon_with_depth};
 
 /// Limits for hostile input: small enough that a test run stays cheap.
-const LIMITS: Limits = Limits { max_depth: 1000, max_memo: 1 << 20, max_alloc: 256 << 20 };
+const LIMITS: Limits = Limits {
+    max_depth: 1000,
+    max_memo: 1 << 20,
+    max_alloc: 256 << 20,
+};
 
 fn shared_dir() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("PICKLEJAR_SHARED") {
@@ -25,7 +29,9 @@ fn shared_dir() -> Option<PathBuf> {
 /// Loads and converts to canon with the hostile-input limits; returns the error kind.
 fn load_all(data: &[u8], encoding: Encoding) -> Result<(), (String, Option<u64>)> {
     let mut loader = Loader::new().encoding(encoding).limits(LIMITS);
-    let loaded = loader.load(data).map_err(|e| (e.kind().to_string(), e.offset()))?;
+    let loaded = loader
+        .load(data)
+        .map_err(|e| (e.kind().to_string(), e.offset()))?;
     to_canon_with_depth(&loaded.graph, LIMITS.max_depth)
         .map_err(|e| (e.kind().to_string(), e.offset()))?;
     Ok(())
@@ -80,7 +86,9 @@ fn robustness_trials(shared: &Path) -> Vec<Trial> {
     let mut files = Vec::new();
     let mut stack = vec![shared.join("vectors")];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -94,12 +102,19 @@ fn robustness_trials(shared: &Path) -> Vec<Trial> {
     // One trial a folder keeps the list readable (the fuzz corpus has 2,054 files).
     let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for f in files {
-        by_dir.entry(f.parent().map(Path::to_path_buf).unwrap_or_default()).or_default().push(f);
+        by_dir
+            .entry(f.parent().map(Path::to_path_buf).unwrap_or_default())
+            .or_default()
+            .push(f);
     }
     by_dir
         .into_iter()
         .map(|(dir, files)| {
-            let name = dir.strip_prefix(shared).unwrap_or(&dir).display().to_string();
+            let name = dir
+                .strip_prefix(shared)
+                .unwrap_or(&dir)
+                .display()
+                .to_string();
             Trial::test(format!("robust/{name}"), move || {
                 for f in &files {
                     let data = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
@@ -118,7 +133,10 @@ fn robustness_trials(shared: &Path) -> Vec<Trial> {
 }
 
 fn memchr_all(data: &[u8], b: u8) -> impl Iterator<Item = usize> + '_ {
-    data.iter().enumerate().filter(move |(_, c)| **c == b).map(|(i, _)| i)
+    data.iter()
+        .enumerate()
+        .filter(move |(_, c)| **c == b)
+        .map(|(i, _)| i)
 }
 
 /// Every truncation of every og-rek test vector must fail cleanly (or load: a prefix can be
@@ -136,10 +154,10 @@ fn truncation_trials(shared: &Path) -> Vec<Trial> {
         for p in rd {
             let data = std::fs::read(&p).map_err(|e| e.to_string())?;
             for cut in 0..data.len() {
-                if let Err((kind, _)) = load_all(&data[..cut], Encoding::Latin1) {
-                    if kind.is_empty() {
-                        return Err(Failed::from("empty error kind"));
-                    }
+                if let Err((kind, _)) = load_all(&data[..cut], Encoding::Latin1)
+                    && kind.is_empty()
+                {
+                    return Err(Failed::from("empty error kind"));
                 }
                 n += 1;
             }
@@ -160,11 +178,13 @@ fn main() {
             t.extend(truncation_trials(&shared));
             t
         }
-        None => vec![Trial::test(
-            "vectors: SKIPPED, ../shared/vectors not found (set PICKLEJAR_SHARED)",
-            || Ok(()),
-        )
-        .with_ignored_flag(true)],
+        None => vec![
+            Trial::test(
+                "vectors: SKIPPED, ../shared/vectors not found (set PICKLEJAR_SHARED)",
+                || Ok(()),
+            )
+            .with_ignored_flag(true),
+        ],
     };
     libtest_mimic::run(&args, trials).exit();
 }

@@ -23,8 +23,19 @@ impl Canon {
     }
 
     /// Parses canon JSON text.
+    ///
+    /// Nesting deeper than [`MAX_JSON_DEPTH`] is refused before parsing, so hostile input
+    /// cannot exhaust the stack.
     pub fn from_json(s: &str) -> Result<Canon> {
-        let v: Json = serde_json::from_str(s)
+        if json_depth(s) > MAX_JSON_DEPTH {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("canon JSON nested deeper than {MAX_JSON_DEPTH} levels"),
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_str(s);
+        de.disable_recursion_limit();
+        let v = Json::deserialize(serde_stacker::Deserializer::new(&mut de))
             .map_err(|e| Error::new(ErrorKind::BadCanon, format!("not JSON: {e}")))?;
         Canon::from_json_value(&v)
     }
@@ -33,6 +44,53 @@ impl Canon {
     pub fn from_json_value(v: &Json) -> Result<Canon> {
         parse(v, "$")
     }
+}
+
+/// The deepest JSON nesting [`Canon::from_json`] accepts: enough for a graph at the
+/// default depth limit (each canon level is at most three JSON levels).
+pub const MAX_JSON_DEPTH: usize = 4_096;
+
+/// The maximum bracket nesting of JSON text (brackets inside strings do not count).
+fn json_depth(s: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for b in s.bytes() {
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// `path` + `seg`, keeping only the tail of very deep paths.
+fn join(path: &str, seg: &str) -> String {
+    let mut p = String::with_capacity(path.len().min(160) + seg.len() + 1);
+    if path.len() > 160 {
+        let cut = path.len() - 120;
+        let cut = (cut..path.len())
+            .find(|&i| path.is_char_boundary(i))
+            .unwrap_or(path.len());
+        p.push_str("$…");
+        p.push_str(&path[cut..]);
+    } else {
+        p.push_str(path);
+    }
+    p.push_str(seg);
+    p
 }
 
 fn bad(path: &str, msg: impl std::fmt::Display) -> Error {
@@ -52,12 +110,15 @@ impl<'a> Members<'a> {
     }
 
     fn req(&mut self, key: &'static str) -> Result<&'a Json> {
-        self.get(key).ok_or_else(|| bad(self.path, format!("missing member {key:?}")))
+        self.get(key)
+            .ok_or_else(|| bad(self.path, format!("missing member {key:?}")))
     }
 
     fn str(&mut self, key: &'static str) -> Result<&'a str> {
         let p = self.path;
-        self.req(key)?.as_str().ok_or_else(|| bad(p, format!("{key:?} must be a string")))
+        self.req(key)?
+            .as_str()
+            .ok_or_else(|| bad(p, format!("{key:?} must be a string")))
     }
 
     fn finish(self) -> Result<()> {
@@ -71,8 +132,18 @@ impl<'a> Members<'a> {
 }
 
 fn parse(v: &Json, path: &str) -> Result<Canon> {
-    let map = v.as_object().ok_or_else(|| bad(path, "a canon node must be a JSON object"))?;
-    let mut m = Members { map, path, used: Vec::new() };
+    super::grow(|| parse_inner(v, path))
+}
+
+fn parse_inner(v: &Json, path: &str) -> Result<Canon> {
+    let map = v
+        .as_object()
+        .ok_or_else(|| bad(path, "a canon node must be a JSON object"))?;
+    let mut m = Members {
+        map,
+        path,
+        used: Vec::new(),
+    };
     let tag = m.str("t")?;
     let id = match m.get("id") {
         None => None,
@@ -82,7 +153,7 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
         }
     };
     let sub = |m: &mut Members<'_>, key: &'static str| -> Result<Canon> {
-        parse(m.req(key)?, &format!("{path}.{key}"))
+        parse(m.req(key)?, &join(path, &format!(".{key}")))
     };
     let node = match tag {
         "none" => Canon::None,
@@ -90,8 +161,13 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
         "int" => {
             let s = m.str("v")?;
             let canonical = s == "0"
-                || (!s.starts_with('0') && !s.starts_with("-0") && s != "-"
-                    && s.strip_prefix('-').unwrap_or(s).bytes().all(|c| c.is_ascii_digit())
+                || (!s.starts_with('0')
+                    && !s.starts_with("-0")
+                    && s != "-"
+                    && s.strip_prefix('-')
+                        .unwrap_or(s)
+                        .bytes()
+                        .all(|c| c.is_ascii_digit())
                     && !s.is_empty());
             if !canonical {
                 return Err(bad(path, format!("int {s:?} is not a canonical decimal")));
@@ -106,17 +182,29 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
                 (Some(Json::String(s)), None) => Canon::Str(Text::new(s)),
                 (None, Some(Json::String(h))) => {
                     let b = unhex(h).ok_or_else(|| bad(path, "bad hex"))?;
-                    Canon::Str(Text::from_surrogatepass(&b).ok_or_else(|| bad(path, "hex is not surrogatepass UTF-8"))?)
+                    Canon::Str(
+                        Text::from_surrogatepass(&b)
+                            .ok_or_else(|| bad(path, "hex is not surrogatepass UTF-8"))?,
+                    )
                 }
-                _ => return Err(bad(path, "str needs exactly one of \"v\" (string) or \"hex\"")),
+                _ => {
+                    return Err(bad(
+                        path,
+                        "str needs exactly one of \"v\" (string) or \"hex\"",
+                    ));
+                }
             }
         }
         "bytes" | "bytearray" => {
             let b = unescape_bytes(m.str("v")?).ok_or_else(|| bad(path, "bad bytes escape"))?;
-            if tag == "bytes" { Canon::Bytes(b) } else { Canon::ByteArray(b) }
+            if tag == "bytes" {
+                Canon::Bytes(b)
+            } else {
+                Canon::ByteArray(b)
+            }
         }
         "list" | "tuple" | "set" | "frozenset" => {
-            let items = parse_array(m.req("v")?, &format!("{path}.v"))?;
+            let items = parse_array(m.req("v")?, &join(path, ".v"))?;
             match tag {
                 "list" => Canon::List(items),
                 "tuple" => Canon::Tuple(items),
@@ -124,8 +212,11 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
                 _ => Canon::FrozenSet(items),
             }
         }
-        "dict" => Canon::Dict(parse_pairs(m.req("v")?, &format!("{path}.v"))?),
-        "global" => Canon::Global { module: m.str("module")?.to_owned(), name: m.str("name")?.to_owned() },
+        "dict" => Canon::Dict(parse_pairs(m.req("v")?, &join(path, ".v"))?),
+        "global" => Canon::Global {
+            module: m.str("module")?.to_owned(),
+            name: m.str("name")?.to_owned(),
+        },
         "object" => {
             let class = sub(&mut m, "class")?;
             let args = opt_array(&mut m, "args", path)?;
@@ -133,30 +224,59 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
             let state = opt_node(&mut m, "state", path)?;
             let items = opt_array(&mut m, "items", path)?;
             let dictitems = opt_pairs(&mut m, "dictitems", path)?;
-            Canon::Object(Box::new(CanonObject { class, args, kwargs, state, items, dictitems }))
+            Canon::Object(Box::new(CanonObject {
+                class,
+                args,
+                kwargs,
+                state,
+                items,
+                dictitems,
+            }))
         }
         "reduce" => {
             let callable = sub(&mut m, "callable")?;
-            let args = parse_array(m.req("args")?, &format!("{path}.args"))?;
+            let args = parse_array(m.req("args")?, &join(path, ".args"))?;
             let state = opt_node(&mut m, "state", path)?;
             let items = opt_array(&mut m, "items", path)?;
             let dictitems = opt_pairs(&mut m, "dictitems", path)?;
             let setter = opt_node(&mut m, "setter", path)?;
-            Canon::Reduce(Box::new(CanonReduce { callable, args, state, items, dictitems, setter }))
+            Canon::Reduce(Box::new(CanonReduce {
+                callable,
+                args,
+                state,
+                items,
+                dictitems,
+                setter,
+            }))
         }
         "persid" => Canon::PersId(Box::new(sub(&mut m, "v")?)),
         "buffer" => {
-            let index = m.req("index")?.as_u64().ok_or_else(|| bad(path, "buffer index"))?;
-            let readonly = m.req("readonly")?.as_bool().ok_or_else(|| bad(path, "buffer readonly"))?;
+            let index = m
+                .req("index")?
+                .as_u64()
+                .ok_or_else(|| bad(path, "buffer index"))?;
+            let readonly = m
+                .req("readonly")?
+                .as_bool()
+                .ok_or_else(|| bad(path, "buffer readonly"))?;
             let data = match m.get("v") {
                 None => None,
-                Some(Json::String(s)) => Some(unescape_bytes(s).ok_or_else(|| bad(path, "bad bytes escape"))?),
+                Some(Json::String(s)) => {
+                    Some(unescape_bytes(s).ok_or_else(|| bad(path, "bad bytes escape"))?)
+                }
                 Some(_) => return Err(bad(path, "buffer v must be a string")),
             };
-            Canon::Buffer { index, readonly, data }
+            Canon::Buffer {
+                index,
+                readonly,
+                data,
+            }
         }
         "ref" => {
-            let n = m.req("v")?.as_u64().filter(|n| (1..=u64::from(u32::MAX)).contains(n));
+            let n = m
+                .req("v")?
+                .as_u64()
+                .filter(|n| (1..=u64::from(u32::MAX)).contains(n));
             Canon::Ref(n.ok_or_else(|| bad(path, "ref v must be a positive integer"))? as u32)
         }
         other => return Err(bad(path, format!("unknown tag {other:?}"))),
@@ -171,17 +291,25 @@ fn parse(v: &Json, path: &str) -> Result<Canon> {
 
 fn parse_array(v: &Json, path: &str) -> Result<Vec<Canon>> {
     let a = v.as_array().ok_or_else(|| bad(path, "must be an array"))?;
-    a.iter().enumerate().map(|(i, x)| parse(x, &format!("{path}[{i}]"))).collect()
+    a.iter()
+        .enumerate()
+        .map(|(i, x)| parse(x, &join(path, &format!("[{i}]"))))
+        .collect()
 }
 
 fn parse_pairs(v: &Json, path: &str) -> Result<Vec<Pair>> {
-    let a = v.as_array().ok_or_else(|| bad(path, "must be an array of pairs"))?;
+    let a = v
+        .as_array()
+        .ok_or_else(|| bad(path, "must be an array of pairs"))?;
     a.iter()
         .enumerate()
         .map(|(i, p)| {
             let p2 = p.as_array().filter(|p| p.len() == 2);
             let p2 = p2.ok_or_else(|| bad(path, format!("[{i}] must be a [key, value] pair")))?;
-            Ok((parse(&p2[0], &format!("{path}[{i}][0]"))?, parse(&p2[1], &format!("{path}[{i}][1]"))?))
+            Ok((
+                parse(&p2[0], &join(path, &format!("[{i}][0]")))?,
+                parse(&p2[1], &join(path, &format!("[{i}][1]")))?,
+            ))
         })
         .collect()
 }
@@ -189,21 +317,21 @@ fn parse_pairs(v: &Json, path: &str) -> Result<Vec<Pair>> {
 fn opt_array(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Vec<Canon>> {
     match m.get(key) {
         None => Ok(Vec::new()),
-        Some(v) => parse_array(v, &format!("{path}.{key}")),
+        Some(v) => parse_array(v, &join(path, &format!(".{key}"))),
     }
 }
 
 fn opt_pairs(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Vec<Pair>> {
     match m.get(key) {
         None => Ok(Vec::new()),
-        Some(v) => parse_pairs(v, &format!("{path}.{key}")),
+        Some(v) => parse_pairs(v, &join(path, &format!(".{key}"))),
     }
 }
 
 fn opt_node(m: &mut Members<'_>, key: &'static str, path: &str) -> Result<Option<Canon>> {
     match m.get(key) {
         None => Ok(None),
-        Some(v) => parse(v, &format!("{path}.{key}")).map(Some),
+        Some(v) => parse(v, &join(path, &format!(".{key}"))).map(Some),
     }
 }
 
@@ -226,7 +354,13 @@ impl Serialize for Pairs<'_> {
 
 impl Serialize for Canon {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let (id, node) = match self {
+        super::grow(|| serialize_node(self, s))
+    }
+}
+
+fn serialize_node<S: Serializer>(this: &Canon, s: S) -> std::result::Result<S::Ok, S::Error> {
+    {
+        let (id, node) = match this {
             Canon::Anchor(a, inner) => (Some(*a), &**inner),
             other => (None, other),
         };
@@ -287,7 +421,11 @@ impl Serialize for Canon {
                 }
             }
             Canon::PersId(v) => m.serialize_entry("v", &**v)?,
-            Canon::Buffer { index, readonly, data } => {
+            Canon::Buffer {
+                index,
+                readonly,
+                data,
+            } => {
                 if let Some(d) = data {
                     m.serialize_entry("v", &escape_bytes(d))?;
                 }

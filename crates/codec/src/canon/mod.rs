@@ -21,9 +21,10 @@ use crate::value::{Graph, Node, NodeId, Text, Value};
 pub type Pair = (Canon, Canon);
 
 /// A canon node.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Canon {
     /// `none`
+    #[default]
     None,
     /// `bool`
     Bool(bool),
@@ -109,12 +110,6 @@ pub struct CanonReduce {
     pub setter: Option<Canon>,
 }
 
-impl Default for Canon {
-    fn default() -> Canon {
-        Canon::None
-    }
-}
-
 impl Canon {
     /// The tag (`"list"`, `"ref"`, …); an anchored node reports its inner tag.
     pub fn tag(&self) -> &'static str {
@@ -194,11 +189,17 @@ struct Builder<'g> {
 const SORT_KEY_BUDGET: usize = 1 << 22;
 
 fn too_deep(max: usize) -> Error {
-    Error::new(ErrorKind::LimitExceeded, format!("value nested deeper than {max} levels"))
+    Error::new(
+        ErrorKind::LimitExceeded,
+        format!("value nested deeper than {max} levels"),
+    )
 }
 
 fn dangling(id: NodeId) -> Error {
-    Error::new(ErrorKind::BadArgument, format!("node {} is not in the graph", id.index()))
+    Error::new(
+        ErrorKind::BadArgument,
+        format!("node {} is not in the graph", id.index()),
+    )
 }
 
 impl<'g> Builder<'g> {
@@ -218,7 +219,11 @@ impl<'g> Builder<'g> {
             Node::Object(o) => {
                 let mut c = vec![o.class];
                 c.extend(member_items(g, o.args)?);
-                c.extend(member_pairs(g, o.kwargs)?.iter().flat_map(|(k, v)| [*k, *v]));
+                c.extend(
+                    member_pairs(g, o.kwargs)?
+                        .iter()
+                        .flat_map(|(k, v)| [*k, *v]),
+                );
                 if let Some(s) = state_value(g, o.state) {
                     c.push(s);
                 }
@@ -332,7 +337,10 @@ impl<'g> Builder<'g> {
             return Ok(Canon::Ref(0));
         }
         self.key_budget = self.key_budget.checked_sub(1).ok_or_else(|| {
-            Error::new(ErrorKind::LimitExceeded, "set sort keys expand too many shared nodes")
+            Error::new(
+                ErrorKind::LimitExceeded,
+                "set sort keys expand too many shared nodes",
+            )
         })?;
         path.push(id);
         let r = self.emit_node(id, depth, &mut Mode::Plain(path));
@@ -376,9 +384,16 @@ impl<'g> Builder<'g> {
             Node::Set(_) | Node::FrozenSet(_) => {
                 let order = self.sorted(id, depth)?;
                 let items = self.list(&order, depth, mode)?;
-                if matches!(node, Node::Set(_)) { Canon::Set(items) } else { Canon::FrozenSet(items) }
+                if matches!(node, Node::Set(_)) {
+                    Canon::Set(items)
+                } else {
+                    Canon::FrozenSet(items)
+                }
             }
-            Node::Global(gl) => Canon::Global { module: gl.module.clone(), name: gl.name.clone() },
+            Node::Global(gl) => Canon::Global {
+                module: gl.module.clone(),
+                name: gl.name.clone(),
+            },
             Node::Object(o) => {
                 let class = self.child(o.class, depth, mode)?;
                 let args = self.list(&member_items(g, o.args)?, depth, mode)?;
@@ -389,7 +404,14 @@ impl<'g> Builder<'g> {
                 };
                 let items = self.list(&o.items, depth, mode)?;
                 let dictitems = self.pairs(&o.dictitems, depth, mode)?;
-                Canon::Object(Box::new(CanonObject { class, args, kwargs, state, items, dictitems }))
+                Canon::Object(Box::new(CanonObject {
+                    class,
+                    args,
+                    kwargs,
+                    state,
+                    items,
+                    dictitems,
+                }))
             }
             Node::Reduce(r) => {
                 let callable = self.child(r.callable, depth, mode)?;
@@ -410,7 +432,11 @@ impl<'g> Builder<'g> {
                 }))
             }
             Node::PersId(v) => Canon::PersId(Box::new(self.child(*v, depth, mode)?)),
-            Node::Buffer { index, readonly, data } => Canon::Buffer {
+            Node::Buffer {
+                index,
+                readonly,
+                data,
+            } => Canon::Buffer {
                 index: *index as u64,
                 readonly: *readonly,
                 data: data.as_ref().map(|d| d.to_vec()),
@@ -435,7 +461,10 @@ fn member_items(g: &Graph, v: Option<Value>) -> Result<Vec<Value>> {
     match v {
         None | Some(Value::None) => Ok(Vec::new()),
         Some(v) => g.as_tuple(v).map(<[Value]>::to_vec).ok_or_else(|| {
-            Error::new(ErrorKind::BadArgument, "object/reduce args must be a tuple node")
+            Error::new(
+                ErrorKind::BadArgument,
+                "object/reduce args must be a tuple node",
+            )
         }),
     }
 }
@@ -446,7 +475,10 @@ fn member_pairs(g: &Graph, v: Option<Value>) -> Result<Vec<(Value, Value)>> {
         None | Some(Value::None) => Ok(Vec::new()),
         Some(v) => match g.deref(v) {
             Some(Node::Dict(p)) => Ok(p.clone()),
-            _ => Err(Error::new(ErrorKind::BadArgument, "object kwargs must be a dict node")),
+            _ => Err(Error::new(
+                ErrorKind::BadArgument,
+                "object kwargs must be a dict node",
+            )),
         },
     }
 }

@@ -47,7 +47,11 @@ fn render_inner(c: &Canon, depth: usize, out: &mut String) {
             None => line(out, depth, &format!("str hex:{}", hex(t.as_bytes()))),
         },
         Canon::Bytes(b) => line(out, depth, &format!("bytes b\"{}\"", escape_bytes(b))),
-        Canon::ByteArray(b) => line(out, depth, &head(&format!("bytearray b\"{}\"", escape_bytes(b)))),
+        Canon::ByteArray(b) => line(
+            out,
+            depth,
+            &head(&format!("bytearray b\"{}\"", escape_bytes(b))),
+        ),
         Canon::List(v) | Canon::Tuple(v) | Canon::Set(v) | Canon::FrozenSet(v) => {
             line(out, depth, &head(node.tag()));
             for x in v {
@@ -61,7 +65,13 @@ fn render_inner(c: &Canon, depth: usize, out: &mut String) {
         Canon::Global { module, name } => line(out, depth, &format!("global {module} {name}")),
         Canon::Object(o) => {
             line(out, depth, &head("object"));
-            member(out, depth + 1, "class", std::slice::from_ref(&o.class), true);
+            member(
+                out,
+                depth + 1,
+                "class",
+                std::slice::from_ref(&o.class),
+                true,
+            );
             member(out, depth + 1, "args", &o.args, false);
             member_pairs(out, depth + 1, "kwargs", &o.kwargs);
             if let Some(s) = &o.state {
@@ -72,7 +82,13 @@ fn render_inner(c: &Canon, depth: usize, out: &mut String) {
         }
         Canon::Reduce(r) => {
             line(out, depth, &head("reduce"));
-            member(out, depth + 1, "callable", std::slice::from_ref(&r.callable), true);
+            member(
+                out,
+                depth + 1,
+                "callable",
+                std::slice::from_ref(&r.callable),
+                true,
+            );
             member(out, depth + 1, "args", &r.args, true);
             if let Some(s) = &r.state {
                 member(out, depth + 1, "state", std::slice::from_ref(s), true);
@@ -87,8 +103,15 @@ fn render_inner(c: &Canon, depth: usize, out: &mut String) {
             line(out, depth, &head("persid"));
             render(v, depth + 1, out);
         }
-        Canon::Buffer { index, readonly, data } => {
-            let mut s = format!("buffer {index} {}", if *readonly { "readonly" } else { "writable" });
+        Canon::Buffer {
+            index,
+            readonly,
+            data,
+        } => {
+            let mut s = format!(
+                "buffer {index} {}",
+                if *readonly { "readonly" } else { "writable" }
+            );
             if let Some(d) = data {
                 let _ = write!(s, " b\"{}\"", escape_bytes(d));
             }

@@ -1,7 +1,9 @@
 //! `fix_imports`: CPython's Python 2 → 3 name mapping, applied by `find_class` when the
 //! stream's protocol is below 3.
 
-use crate::compat_tables::{IMPORT_MAPPING, NAME_MAPPING, REVERSE_IMPORT_MAPPING, REVERSE_NAME_MAPPING};
+use crate::compat_tables::{
+    IMPORT_MAPPING, NAME_MAPPING, REVERSE_IMPORT_MAPPING, REVERSE_NAME_MAPPING,
+};
 
 /// Maps a Python 2 `(module, name)` to its Python 3 spelling, as `Unpickler.find_class`
 /// does with `fix_imports=True`: first the name mapping, then the module mapping.
@@ -61,17 +63,32 @@ mod tests {
         let table = [
             (("__builtin__", "xrange"), ("builtins", "range")),
             (("__builtin__", "set"), ("builtins", "set")),
-            (("copy_reg", "_reconstructor"), ("copyreg", "_reconstructor")),
+            (
+                ("copy_reg", "_reconstructor"),
+                ("copyreg", "_reconstructor"),
+            ),
             (("exceptions", "StandardError"), ("builtins", "Exception")),
-            (("UserDict", "IterableUserDict"), ("collections", "UserDict")),
+            (
+                ("UserDict", "IterableUserDict"),
+                ("collections", "UserDict"),
+            ),
             (("__builtin__", "unicode"), ("builtins", "str")),
             (("pjfixtures", "Plain"), ("pjfixtures", "Plain")),
         ];
         for ((m, n), (wm, wn)) in table {
             assert_eq!(fix_import(m, n), (wm.to_owned(), wn.to_owned()), "{m}.{n}");
         }
-        assert_eq!(py3_to_py2("builtins", "str"), ("__builtin__".into(), "unicode".into()));
-        assert_eq!(py3_to_py2("copyreg", "_reconstructor"), ("copy_reg".into(), "_reconstructor".into()));
-        assert_eq!(py3_to_py2("builtins", "range"), ("__builtin__".into(), "xrange".into()));
+        assert_eq!(
+            py3_to_py2("builtins", "str"),
+            ("__builtin__".into(), "unicode".into())
+        );
+        assert_eq!(
+            py3_to_py2("copyreg", "_reconstructor"),
+            ("copy_reg".into(), "_reconstructor".into())
+        );
+        assert_eq!(
+            py3_to_py2("builtins", "range"),
+            ("__builtin__".into(), "xrange".into())
+        );
     }
 }

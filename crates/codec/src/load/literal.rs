@@ -52,17 +52,23 @@ fn strtol0(s: &[u8]) -> Option<i64> {
         }
         _ => false,
     };
-    let (radix, start) = if s.get(i) == Some(&b'0') && matches!(s.get(i + 1), Some(b'x' | b'X'))
-    {
+    let (radix, start) = if s.get(i) == Some(&b'0') && matches!(s.get(i + 1), Some(b'x' | b'X')) {
         // "0x" must be followed by a hex digit, else strtol parses just the "0".
-        if s.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) { (16, i + 2) } else { (10, i) }
+        if s.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
+            (16, i + 2)
+        } else {
+            (10, i)
+        }
     } else if s.get(i) == Some(&b'0') {
         (8, i)
     } else {
         (10, i)
     };
     let digits = &s[start..];
-    let n = digits.iter().take_while(|c| (**c as char).is_digit(radix)).count();
+    let n = digits
+        .iter()
+        .take_while(|c| (**c as char).is_digit(radix))
+        .count();
     if n == 0 || start + n != s.len() {
         return None;
     }
@@ -80,7 +86,9 @@ fn strtol0(s: &[u8]) -> Option<i64> {
 /// Python's `int(s, 0)`: surrounding whitespace, a sign, `0x`/`0o`/`0b` prefixes,
 /// underscores between digits, no leading zeros in decimal (except all zeros).
 pub(crate) fn parse_py_int(s: &[u8]) -> Option<BigInt> {
-    let s = std::str::from_utf8(s).ok()?.trim_matches(|c: char| c.is_ascii_whitespace());
+    let s = std::str::from_utf8(s)
+        .ok()?
+        .trim_matches(|c: char| c.is_ascii_whitespace());
     let (neg, body) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -105,8 +113,7 @@ pub(crate) fn parse_py_int(s: &[u8]) -> Option<BigInt> {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
-    if radix == 10 && clean.len() > 1 && clean.starts_with('0') && clean.chars().any(|c| c != '0')
-    {
+    if radix == 10 && clean.len() > 1 && clean.starts_with('0') && clean.chars().any(|c| c != '0') {
         return None;
     }
     let v = BigInt::from_str_radix(&clean, radix).ok()?;
@@ -124,7 +131,9 @@ pub(crate) fn parse_float(line: &[u8]) -> Option<f64> {
         // Decimal syntax only: digits, one point, an exponent. Rust's parser also takes
         // these; it would take "infinity" spellings we handle above.
         let ok = !body.is_empty()
-            && body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
+            && body
+                .bytes()
+                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
         if !ok {
             return None;
         }
@@ -267,7 +276,10 @@ mod tests {
     #[test]
     fn long_lines() {
         assert_eq!(parse_long(b"0L"), Some(BigInt::from(0)));
-        assert_eq!(parse_long(b"-12345678901234567890L"), "-12345678901234567890".parse().ok());
+        assert_eq!(
+            parse_long(b"-12345678901234567890L"),
+            "-12345678901234567890".parse().ok()
+        );
         assert_eq!(parse_long(b"17"), Some(BigInt::from(17)));
         assert_eq!(parse_long(b"0x1fL"), Some(BigInt::from(31)));
         assert_eq!(parse_long(b"012L"), None);
@@ -308,7 +320,16 @@ mod tests {
         for (lit, want) in ok {
             assert_eq!(decode_string_literal(lit).as_deref(), Ok(*want), "{lit:?}");
         }
-        for bad in [&b"'"[..], b"\"", b"' ", b"abc", b"'abc\"", b"", b"'\\'", b"'\\x4'"] {
+        for bad in [
+            &b"'"[..],
+            b"\"",
+            b"' ",
+            b"abc",
+            b"'abc\"",
+            b"",
+            b"'\\'",
+            b"'\\x4'",
+        ] {
             assert!(decode_string_literal(bad).is_err(), "{bad:?}");
         }
     }
@@ -317,7 +338,10 @@ mod tests {
     fn long_le() {
         assert_eq!(small_long_le(&[]), Some(0));
         assert_eq!(small_long_le(&[0xff]), Some(-1));
-        assert_eq!(small_long_le(&[0x00, 0x00, 0x00, 0x80, 0x00]), Some(1 << 31));
+        assert_eq!(
+            small_long_le(&[0x00, 0x00, 0x00, 0x80, 0x00]),
+            Some(1 << 31)
+        );
         assert_eq!(small_long_le(&[0; 9]), None);
         assert_eq!(decode_long_le(&[0xff, 0x7f]), BigInt::from(0x7fff));
     }

@@ -98,7 +98,10 @@ impl<'a> Machine<'a> {
             }
             None => Err(self.err(
                 ErrorKind::LimitExceeded,
-                format!("allocation limit of {} bytes exceeded", self.opts.limits.max_alloc),
+                format!(
+                    "allocation limit of {} bytes exceeded",
+                    self.opts.limits.max_alloc
+                ),
             )),
         }
     }
@@ -151,9 +154,15 @@ impl<'a> Machine<'a> {
             }
             Some(i) => {
                 self.pos += i + 1;
-                Err(self.err(ErrorKind::Truncated, "pickle data was truncated (empty line)"))
+                Err(self.err(
+                    ErrorKind::Truncated,
+                    "pickle data was truncated (empty line)",
+                ))
             }
-            None => Err(self.err(ErrorKind::Truncated, "pickle data was truncated: no newline")),
+            None => Err(self.err(
+                ErrorKind::Truncated,
+                "pickle data was truncated: no newline",
+            )),
         }
     }
 
@@ -191,7 +200,9 @@ impl<'a> Machine<'a> {
 
     /// Pops the topmost mark and returns the stack position it marked.
     fn marker(&mut self) -> Result<usize> {
-        self.marks.pop().ok_or_else(|| self.err(ErrorKind::BadMark, "could not find MARK"))
+        self.marks
+            .pop()
+            .ok_or_else(|| self.err(ErrorKind::BadMark, "could not find MARK"))
     }
 
     /// Pops the last `n` items (not crossing the fence).
@@ -215,7 +226,13 @@ impl<'a> Machine<'a> {
         if !ok {
             return Err(self.err(ErrorKind::BadUtf8, "'utf-8' codec can't decode bytes"));
         }
-        self.add(Node::Str { text: Text::from_vec_unchecked(bytes.to_vec()), py2 }, bytes.len())
+        self.add(
+            Node::Str {
+                text: Text::from_vec_unchecked(bytes.to_vec()),
+                py2,
+            },
+            bytes.len(),
+        )
     }
 
     fn add_tuple(&mut self, items: Vec<Value>) -> Result<Value> {
@@ -235,7 +252,10 @@ impl<'a> Machine<'a> {
 
     fn utf8_name(&self, b: &'a [u8]) -> Result<&'a str> {
         std::str::from_utf8(b).map_err(|e| {
-            self.err(ErrorKind::BadUtf8, format!("'utf-8' codec can't decode global name: {e}"))
+            self.err(
+                ErrorKind::BadUtf8,
+                format!("'utf-8' codec can't decode global name: {e}"),
+            )
         })
     }
 
@@ -243,7 +263,13 @@ impl<'a> Machine<'a> {
     fn py2_str(&mut self, raw: &[u8]) -> Result<Value> {
         let enc = self.opts.encoding;
         if enc == Encoding::Bytes {
-            return self.add(Node::Bytes { data: raw.into(), py2: true }, raw.len());
+            return self.add(
+                Node::Bytes {
+                    data: raw.into(),
+                    py2: true,
+                },
+                raw.len(),
+            );
         }
         let decoded: Vec<u8> = match enc {
             Encoding::Latin1 => text::latin1_to_text(raw),
@@ -257,7 +283,13 @@ impl<'a> Machine<'a> {
             Encoding::Bytes => unreachable!("handled above"),
         };
         let n = decoded.len();
-        self.add(Node::Str { text: Text::from_vec_unchecked(decoded), py2: true }, n)
+        self.add(
+            Node::Str {
+                text: Text::from_vec_unchecked(decoded),
+                py2: true,
+            },
+            n,
+        )
     }
 
     fn decode_with_errors(&self, raw: &[u8], enc: Encoding) -> Result<Vec<u8>> {
@@ -268,7 +300,10 @@ impl<'a> Machine<'a> {
             let (good, n) = if enc == Encoding::Utf8 {
                 match std::str::from_utf8(&raw[i..]) {
                     Ok(s) => (s.len(), 0),
-                    Err(e) => (e.valid_up_to(), e.error_len().unwrap_or(raw.len() - i - e.valid_up_to())),
+                    Err(e) => (
+                        e.valid_up_to(),
+                        e.error_len().unwrap_or(raw.len() - i - e.valid_up_to()),
+                    ),
                 }
             } else {
                 let g = raw[i..].iter().take_while(|b| b.is_ascii()).count();
@@ -346,9 +381,10 @@ impl<'a> Machine<'a> {
         };
         match v {
             Some(v) => self.push(v),
-            None => {
-                Err(self.err(ErrorKind::BadMemo, format!("Memo value not found at index {idx}")))
-            }
+            None => Err(self.err(
+                ErrorKind::BadMemo,
+                format!("Memo value not found at index {idx}"),
+            )),
         }
     }
 
@@ -375,7 +411,11 @@ impl<'a> Machine<'a> {
             let Some(&byte) = self.data.get(self.pos) else {
                 return Err(self.err(
                     ErrorKind::Truncated,
-                    if self.pos == 0 { "Ran out of input" } else { "pickle data was truncated" },
+                    if self.pos == 0 {
+                        "Ran out of input"
+                    } else {
+                        "pickle data was truncated"
+                    },
                 ));
             };
             self.pos += 1;
@@ -389,7 +429,11 @@ impl<'a> Machine<'a> {
             if op == Opcode::Stop {
                 let root = self.pop()?;
                 self.graph.set_root(root);
-                return Ok(Loaded { graph: self.graph, end: self.pos, protocol: self.max_proto });
+                return Ok(Loaded {
+                    graph: self.graph,
+                    end: self.pos,
+                    protocol: self.max_proto,
+                });
             }
             self.step(op)?;
         }
@@ -471,7 +515,9 @@ impl<'a> Machine<'a> {
             O::Long4 => {
                 let n = i32::from_le_bytes(self.take_array()?);
                 if n < 0 {
-                    return Err(self.err(ErrorKind::BadLiteral, "LONG pickle has negative byte count"));
+                    return Err(
+                        self.err(ErrorKind::BadLiteral, "LONG pickle has negative byte count")
+                    );
                 }
                 let b = self.len_prefixed(n as u64)?;
                 let v = self.long_le(b)?;
@@ -480,7 +526,9 @@ impl<'a> Machine<'a> {
             O::Float => {
                 let line = self.line(2)?;
                 let Some(f) = literal::parse_float(line) else {
-                    return Err(self.err(ErrorKind::BadLiteral, "could not convert string to float"));
+                    return Err(
+                        self.err(ErrorKind::BadLiteral, "could not convert string to float")
+                    );
                 };
                 self.push(Value::Float(f))?;
             }
@@ -512,11 +560,17 @@ impl<'a> Machine<'a> {
             O::Unicode => {
                 let line = self.line(1)?;
                 let decoded = text::decode_raw_unicode_escape(line).map_err(|m| {
-                    self.err(ErrorKind::BadLiteral, format!("'rawunicodeescape' codec: {m}"))
+                    self.err(
+                        ErrorKind::BadLiteral,
+                        format!("'rawunicodeescape' codec: {m}"),
+                    )
                 })?;
                 let n = decoded.len();
                 let v = self.add(
-                    Node::Str { text: Text::from_vec_unchecked(decoded), py2: false },
+                    Node::Str {
+                        text: Text::from_vec_unchecked(decoded),
+                        py2: false,
+                    },
                     n,
                 )?;
                 self.push(v)?;
@@ -542,19 +596,37 @@ impl<'a> Machine<'a> {
             O::ShortBinBytes => {
                 let n = self.u8()?;
                 let b = self.take(usize::from(n))?;
-                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                let v = self.add(
+                    Node::Bytes {
+                        data: b.into(),
+                        py2: false,
+                    },
+                    b.len(),
+                )?;
                 self.push(v)?;
             }
             O::BinBytes => {
                 let n = u32::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                let v = self.add(
+                    Node::Bytes {
+                        data: b.into(),
+                        py2: false,
+                    },
+                    b.len(),
+                )?;
                 self.push(v)?;
             }
             O::BinBytes8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed(n)?;
-                let v = self.add(Node::Bytes { data: b.into(), py2: false }, b.len())?;
+                let v = self.add(
+                    Node::Bytes {
+                        data: b.into(),
+                        py2: false,
+                    },
+                    b.len(),
+                )?;
                 self.push(v)?;
             }
             O::ByteArray8 => {
@@ -575,16 +647,21 @@ impl<'a> Machine<'a> {
                     Some(bufs) => match bufs.get(index) {
                         Some(b) => b.as_slice(),
                         None => {
-                            return Err(
-                                self.err(ErrorKind::MissingBuffer, "not enough out-of-band buffers")
-                            );
+                            return Err(self
+                                .err(ErrorKind::MissingBuffer, "not enough out-of-band buffers"));
                         }
                     },
                 };
                 self.next_buffer += 1;
                 let n = data.len();
-                let v = self
-                    .add(Node::Buffer { index, readonly: false, data: Some(data.into()) }, n)?;
+                let v = self.add(
+                    Node::Buffer {
+                        index,
+                        readonly: false,
+                        data: Some(data.into()),
+                    },
+                    n,
+                )?;
                 self.push(v)?;
             }
             O::ReadonlyBuffer => {
@@ -651,7 +728,7 @@ impl<'a> Machine<'a> {
             O::Dict => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
-                if items.len() % 2 != 0 {
+                if !items.len().is_multiple_of(2) {
                     return Err(self.err(ErrorKind::BadMark, "odd number of items for DICT"));
                 }
                 let n = items.len() * SLOT_COST;
@@ -672,48 +749,38 @@ impl<'a> Machine<'a> {
                 if len < 2 || len - 1 <= self.fence() {
                     return Err(self.underflow());
                 }
-                let item = self.stack.pop().ok_or_else(|| self.underflow())?;
-                let target = self.stack[len - 2];
-                self.extend_items(target, vec![item])?;
+                self.extend_items(len - 1)?;
             }
             O::Appends => {
                 let start = self.marker()?;
                 if start == 0 || start <= self.fence() {
                     return Err(self.underflow());
                 }
-                let items = self.stack.split_off(start);
-                let target = self.stack[start - 1];
-                self.extend_items(target, items)?;
+                self.extend_items(start)?;
             }
             O::AddItems => {
                 let start = self.marker()?;
                 if start == 0 || start <= self.fence() {
                     return Err(self.underflow());
                 }
-                let items = self.stack.split_off(start);
-                let target = self.stack[start - 1];
-                self.add_set_items(target, items)?;
+                self.add_set_items(start)?;
             }
             O::SetItem => {
                 let len = self.stack.len();
                 if len < 3 || len - 2 <= self.fence() {
                     return Err(self.underflow());
                 }
-                let items = self.stack.split_off(len - 2);
-                let target = self.stack[len - 3];
-                self.extend_dict(target, items)?;
+                self.extend_dict(len - 2)?;
             }
             O::SetItems => {
                 let start = self.marker()?;
                 if start == 0 || start <= self.fence() {
                     return Err(self.underflow());
                 }
-                let items = self.stack.split_off(start);
-                if items.len() % 2 != 0 {
+                if !(self.stack.len() - start).is_multiple_of(2) {
                     return Err(self.err(ErrorKind::BadMark, "odd number of items for SETITEMS"));
                 }
-                let target = self.stack[start - 1];
-                self.extend_dict(target, items)?;
+                self.extend_dict(start)?;
             }
 
             // --- stack manipulation
@@ -811,7 +878,9 @@ impl<'a> Machine<'a> {
                 if code <= 0 {
                     return Err(self.err(ErrorKind::UnknownExtension, "EXT specifies code <= 0"));
                 }
-                let entry = i32::try_from(code).ok().and_then(|c| self.opts.extensions.get(&c));
+                let entry = i32::try_from(code)
+                    .ok()
+                    .and_then(|c| self.opts.extensions.get(&c));
                 let Some((m, n)) = entry else {
                     return Err(self.err(
                         ErrorKind::UnknownExtension,
@@ -929,7 +998,12 @@ impl<'a> Machine<'a> {
     fn persistent(&mut self, pid: Value) -> Result<Value> {
         if let Some(hook) = self.hook.as_mut() {
             return hook(&mut self.graph, pid).map_err(|m| {
-                Error::at(ErrorKind::BadArgument, self.op_start as u64, self.op.map(Opcode::name), m)
+                Error::at(
+                    ErrorKind::BadArgument,
+                    self.op_start as u64,
+                    self.op.map(Opcode::name),
+                    m,
+                )
             });
         }
         self.add(Node::PersId(pid), 0)
@@ -1011,45 +1085,77 @@ impl<'a> Machine<'a> {
         )
     }
 
-    fn extend_items(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
-        self.charge(items.len() * SLOT_COST)?;
-        let Value::Node(id) = target else {
+    /// The container below `start` (which the caller checked is above the fence), and
+    /// the node id it refers to.
+    fn target_at(&self, start: usize, what: &str) -> Result<crate::value::NodeId> {
+        match self.stack[start - 1] {
+            Value::Node(id) => Ok(id),
+            _ => Err(self.err(
+                ErrorKind::BadArgument,
+                format!("{what} target is not a container"),
+            )),
+        }
+    }
+
+    /// APPEND/APPENDS: moves `stack[start..]` into the list (or list items of an object)
+    /// at `stack[start - 1]`, without an intermediate vector.
+    fn extend_items(&mut self, start: usize) -> Result<()> {
+        self.charge((self.stack.len() - start) * SLOT_COST)?;
+        let id = self.target_at(start, "APPEND")?;
+        if !matches!(
+            self.graph.node(id),
+            Node::List(_) | Node::Object(_) | Node::Reduce(_)
+        ) {
             return Err(self.err(ErrorKind::BadArgument, "APPEND target is not a list"));
-        };
+        }
+        let items = self.stack.drain(start..);
         match self.graph.node_mut(id) {
             Node::List(l) => l.extend(items),
             Node::Object(o) => o.items.extend(items),
             Node::Reduce(r) => r.items.extend(items),
-            _ => return Err(self.err(ErrorKind::BadArgument, "APPEND target is not a list")),
+            _ => {}
         }
         Ok(())
     }
 
-    fn add_set_items(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
-        self.charge(items.len() * SLOT_COST)?;
-        let Value::Node(id) = target else {
+    /// ADDITEMS: like [`Self::extend_items`] for sets.
+    fn add_set_items(&mut self, start: usize) -> Result<()> {
+        self.charge((self.stack.len() - start) * SLOT_COST)?;
+        let id = self.target_at(start, "ADDITEMS")?;
+        if !matches!(
+            self.graph.node(id),
+            Node::Set(_) | Node::Object(_) | Node::Reduce(_)
+        ) {
             return Err(self.err(ErrorKind::BadArgument, "ADDITEMS target is not a set"));
-        };
+        }
+        let items = self.stack.drain(start..);
         match self.graph.node_mut(id) {
             Node::Set(s) => s.extend(items),
             Node::Object(o) => o.items.extend(items),
             Node::Reduce(r) => r.items.extend(items),
-            _ => return Err(self.err(ErrorKind::BadArgument, "ADDITEMS target is not a set")),
+            _ => {}
         }
         Ok(())
     }
 
-    fn extend_dict(&mut self, target: Value, items: Vec<Value>) -> Result<()> {
-        self.charge(items.len() * SLOT_COST)?;
-        let Value::Node(id) = target else {
+    /// SETITEM/SETITEMS: moves the key/value pairs of `stack[start..]` into the dict (or
+    /// dict items of an object) at `stack[start - 1]`.
+    fn extend_dict(&mut self, start: usize) -> Result<()> {
+        self.charge((self.stack.len() - start) * SLOT_COST)?;
+        let id = self.target_at(start, "SETITEM")?;
+        if !matches!(
+            self.graph.node(id),
+            Node::Dict(_) | Node::Object(_) | Node::Reduce(_)
+        ) {
             return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict"));
-        };
-        let p = pairs(items);
+        }
+        let mut items = self.stack.drain(start..);
+        let pairs = std::iter::from_fn(|| Some((items.next()?, items.next()?)));
         match self.graph.node_mut(id) {
-            Node::Dict(d) => d.extend(p),
-            Node::Object(o) => o.dictitems.extend(p),
-            Node::Reduce(r) => r.dictitems.extend(p),
-            _ => return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict")),
+            Node::Dict(d) => d.extend(pairs),
+            Node::Object(o) => o.dictitems.extend(pairs),
+            Node::Reduce(r) => r.dictitems.extend(pairs),
+            _ => {}
         }
         Ok(())
     }

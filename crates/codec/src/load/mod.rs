@@ -7,7 +7,7 @@ mod normalize;
 mod options;
 
 pub use compat::{fix_import, py3_to_py2};
-pub use options::{DecodeErrors, Encoding, LoadOptions, Limits};
+pub use options::{DecodeErrors, Encoding, Limits, LoadOptions};
 
 use crate::error::Result;
 use crate::value::{Graph, Value};
@@ -15,7 +15,8 @@ use crate::value::{Graph, Value};
 /// A `persistent_load` hook: given the graph and the persistent id, return the value to use
 /// instead, or a message to fail with. Without a hook, ids load as
 /// [`Node::PersId`](crate::Node::PersId).
-pub type PersistentLoad<'h> = dyn FnMut(&mut Graph, Value) -> std::result::Result<Value, String> + 'h;
+pub type PersistentLoad<'h> =
+    dyn FnMut(&mut Graph, Value) -> std::result::Result<Value, String> + 'h;
 
 /// The result of loading one pickle.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +55,10 @@ impl<'h> Loader<'h> {
 
     /// A loader with these options.
     pub fn with_options(options: LoadOptions) -> Loader<'h> {
-        Loader { options, hook: None }
+        Loader {
+            options,
+            hook: None,
+        }
     }
 
     /// The options in use.
@@ -88,7 +92,9 @@ impl<'h> Loader<'h> {
 
     /// Registers a copyreg extension code.
     pub fn extension(mut self, code: i32, module: &str, name: &str) -> Self {
-        self.options.extensions.insert(code, (module.to_owned(), name.to_owned()));
+        self.options
+            .extensions
+            .insert(code, (module.to_owned(), name.to_owned()));
         self
     }
 
@@ -109,10 +115,10 @@ impl<'h> Loader<'h> {
 
     /// Loads the pickle at the start of `data`, stopping at its STOP opcode.
     pub fn load(&mut self, data: &[u8]) -> Result<Loaded> {
-        let hook: Option<&mut PersistentLoad<'_>> = match self.hook.as_deref_mut() {
-            Some(h) => Some(h),
-            None => None,
-        };
+        let hook = self
+            .hook
+            .as_deref_mut()
+            .map(|h| h as &mut PersistentLoad<'_>);
         machine::Machine::new(data, &self.options, hook).run()
     }
 }

@@ -27,15 +27,19 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
         return match (gl.module.as_str(), gl.name.as_str()) {
             ("builtins", "set") => Some(Node::Set(iterable_items(g, a)?)),
             ("builtins", "frozenset") => Some(Node::FrozenSet(iterable_items(g, a)?)),
-            ("builtins", "bytes") if a.is_empty() => {
-                Some(Node::Bytes { data: Box::new([]), py2: false })
-            }
+            ("builtins", "bytes") if a.is_empty() => Some(Node::Bytes {
+                data: Box::new([]),
+                py2: false,
+            }),
             ("_codecs", "encode") => {
                 let [s, enc] = a else { return None };
                 if !matches!(g.as_str(*enc)?, "latin1" | "latin-1") {
                     return None;
                 }
-                Some(Node::Bytes { data: latin1_of(g, *s)?.into(), py2: false })
+                Some(Node::Bytes {
+                    data: latin1_of(g, *s)?.into(),
+                    py2: false,
+                })
             }
             ("builtins", "bytearray") => match a {
                 [] => Some(Node::ByteArray(Vec::new())),
@@ -85,11 +89,15 @@ fn partial_newobj_ex(
     if !args_empty {
         return None;
     }
-    let Node::Reduce(r) = g.deref(callable)? else { return None };
+    let Node::Reduce(r) = g.deref(callable)? else {
+        return None;
+    };
     if !is_global(g, r.callable, "functools", "partial") {
         return None;
     }
-    let [_, pargs, kw, _] = g.as_tuple(r.state?)? else { return None };
+    let [_, pargs, kw, _] = g.as_tuple(r.state?)? else {
+        return None;
+    };
     let (cls, rest) = g.as_tuple(*pargs)?.split_first()?;
     let new = g.as_global(*g.as_tuple(r.args)?.first()?)?;
     if !new.name.ends_with("__new__") {

@@ -89,7 +89,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 1_000, max_memo: 1 << 28, max_alloc: 4 << 30 }
+        Limits {
+            max_depth: 1_000,
+            max_memo: 1 << 28,
+            max_alloc: 4 << 30,
+        }
     }
 }
 

@@ -48,9 +48,15 @@ impl LoadFlags {
             o.buffers = Some(bufs);
         }
         for e in &self.extensions {
-            let Some((code, name)) = e.split_once('=') else { bail!("--extension {e:?}: want CODE=MODULE:NAME") };
-            let Some((m, n)) = name.split_once(':') else { bail!("--extension {e:?}: want CODE=MODULE:NAME") };
-            let code: i32 = code.parse().with_context(|| format!("--extension {e:?}: bad code"))?;
+            let Some((code, name)) = e.split_once('=') else {
+                bail!("--extension {e:?}: want CODE=MODULE:NAME")
+            };
+            let Some((m, n)) = name.split_once(':') else {
+                bail!("--extension {e:?}: want CODE=MODULE:NAME")
+            };
+            let code: i32 = code
+                .parse()
+                .with_context(|| format!("--extension {e:?}: bad code"))?;
             o.extensions.insert(code, (m.to_owned(), n.to_owned()));
         }
         Ok(o)
@@ -91,7 +97,9 @@ pub struct DisArgs {
 pub fn read_input(path: &PathBuf) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut v)
+            .context("reading standard input")?;
         Ok(v)
     } else {
         std::fs::read(path).with_context(|| format!("reading {}", path.display()))
@@ -123,13 +131,21 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
     let d = picklejar_codec::dis(&data, &opts);
     let listing = d.to_string();
     std::io::stdout().lock().write_all(listing.as_bytes())?;
-    Ok(if d.error.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if d.error.is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Prints a load error as `kind`, message and offset on stderr; exit status 1.
 fn report_error(e: &picklejar_codec::Error) -> ExitCode {
     let offset = e.offset().map_or_else(|| "-".to_owned(), |o| o.to_string());
-    eprintln!("error: {}\nmessage: {}\noffset: {offset}", e.kind(), e.message());
+    eprintln!(
+        "error: {}\nmessage: {}\noffset: {offset}",
+        e.kind(),
+        e.message()
+    );
     if let Some(op) = e.opcode() {
         eprintln!("opcode: {op}");
     }
