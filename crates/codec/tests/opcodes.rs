@@ -129,7 +129,7 @@ fn protocol_0_text_opcodes() {
             b"(Va\nI1\nd.",
             Loads(r#"{"t":"dict","v":[[{"t":"str","v":"a"},{"t":"int","v":"1"}]]}"#),
         ),
-        ("DICT odd", b"(Va\nd.", Fails(ErrorKind::BadMark, 4)),
+        ("DICT odd", b"(Va\nd.", Fails(ErrorKind::StackUnderflow, 4)),
         (
             "PUT GET shared",
             b"(lp0\n(lp1\nag1\na.",
@@ -346,7 +346,11 @@ fn protocol_1_to_3_binary_opcodes() {
             b"K\x01K\x02a.",
             Fails(ErrorKind::BadArgument, 4),
         ),
-        ("SETITEMS odd", b"}(K\x01u.", Fails(ErrorKind::BadMark, 4)),
+        (
+            "SETITEMS odd",
+            b"}(K\x01u.",
+            Fails(ErrorKind::StackUnderflow, 4),
+        ),
         (
             "APPEND across mark",
             b"](K\x01a.",

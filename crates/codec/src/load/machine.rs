@@ -729,7 +729,7 @@ impl<'a> Machine<'a> {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
                 if !items.len().is_multiple_of(2) {
-                    return Err(self.err(ErrorKind::BadMark, "odd number of items for DICT"));
+                    return Err(self.err(ErrorKind::StackUnderflow, "odd number of items for DICT"));
                 }
                 let n = items.len() * SLOT_COST;
                 let pairs = pairs(items);
@@ -778,7 +778,10 @@ impl<'a> Machine<'a> {
                     return Err(self.underflow());
                 }
                 if !(self.stack.len() - start).is_multiple_of(2) {
-                    return Err(self.err(ErrorKind::BadMark, "odd number of items for SETITEMS"));
+                    return Err(self.err(
+                        ErrorKind::StackUnderflow,
+                        "odd number of items for SETITEMS",
+                    ));
                 }
                 self.extend_dict(start)?;
             }

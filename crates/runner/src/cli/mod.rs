@@ -1,5 +1,6 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module.
 
+mod conformance;
 mod inspect;
 
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ enum Command {
     Load(inspect::LoadArgs),
     /// Print a pickletools.dis-style listing of a pickle.
     Dis(inspect::DisArgs),
+    /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps its outcome to an exit code.
@@ -28,6 +31,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Load(a) => inspect::load(a),
         Command::Dis(a) => inspect::dis(a),
+        Command::Conformance(a) => conformance::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,56 @@
+//! The picklejar codec itself, in process.
+
+use picklejar_codec::{Loader, to_canon};
+
+use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
+
+/// picklejar's own data-only codec.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Picklejar;
+
+impl Codec for Picklejar {
+    fn info(&self) -> CodecInfo {
+        CodecInfo {
+            name: "picklejar".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            data_only: true,
+            dumps: false,
+            description: "picklejar-codec, in process (data only)".into(),
+        }
+    }
+
+    fn load(&self, req: &LoadRequest<'_>) -> Outcome {
+        let opts = match req.spec.to_options(req.buffers.map(<[Vec<u8>]>::to_vec)) {
+            Ok(o) => o,
+            Err(e) => {
+                return Outcome::Rejected {
+                    kind: "unsupported-option".into(),
+                    message: e,
+                };
+            }
+        };
+        let run = || {
+            let loaded = Loader::with_options(opts).load(req.data)?;
+            to_canon(&loaded.graph)
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+            Ok(Ok(c)) => Outcome::Loaded(c),
+            Ok(Err(e)) => Outcome::Rejected {
+                kind: e.kind().to_string(),
+                message: e.to_string(),
+            },
+            Err(p) => Outcome::Crashed(panic_message(&p)),
+        }
+    }
+}
+
+/// The text of a caught panic.
+pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        format!("panic: {s}")
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        format!("panic: {s}")
+    } else {
+        "panic".into()
+    }
+}

@@ -1,0 +1,297 @@
+//! `picklejar conformance`: replay the corpus through codecs, print a summary, write JSON
+//! results, and gate on the expectations files.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use picklejar_runner::adapters::{self, AdapterConfig, Python, Resolved};
+use picklejar_runner::engine::{self, Filter, RunOptions};
+use picklejar_runner::results::{CorpusInfo, Results, SCHEMA, SkippedCodec};
+use picklejar_runner::{Corpus, Expectations, Status, bless};
+
+/// `picklejar conformance`
+#[derive(Args, Debug)]
+pub struct ConformanceArgs {
+    /// Codec to test (repeatable): picklejar, serde-pickle, cpython-c[-X.Y],
+    /// cpython-py[-X.Y], cmd:NAME=COMMAND. Default: picklejar, serde-pickle,
+    /// cpython-c-3.13, cpython-py-3.13.
+    #[arg(long = "codec", value_name = "SPEC")]
+    pub codecs: Vec<String>,
+    /// Only trials whose names match (glob, or substring; repeatable).
+    #[arg(long = "filter", value_name = "GLOB")]
+    pub filters: Vec<String>,
+    /// Expectations file (only with a single --codec); default
+    /// `<expectations-dir>/<codec>.yaml`.
+    #[arg(long = "expect", value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Where the per-codec expectations files live.
+    #[arg(long, value_name = "DIR", default_value = "expectations")]
+    pub expectations_dir: PathBuf,
+    /// Write the current failures as the expectations (then the gate passes).
+    #[arg(long)]
+    pub bless: bool,
+    /// Write the results document here.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/conformance/results.json"
+    )]
+    pub json: PathBuf,
+    /// Worker threads (default: number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The corpus directory.
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// An interpreter for the CPython codecs (repeatable): VERSION=PATH, e.g.
+    /// 3.13=/usr/bin/python3.13.
+    #[arg(long = "python", value_name = "VERSION=PATH")]
+    pub pythons: Vec<String>,
+    /// Per-load time limit for out-of-process codecs, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// How many failures to print per codec (with diffs); 0 prints none.
+    #[arg(long, default_value_t = 5)]
+    pub show: usize,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+fn parse_python(s: &str) -> Result<Python> {
+    let Some((v, p)) = s.split_once('=') else {
+        bail!("--python {s:?}: want VERSION=PATH")
+    };
+    Ok(Python {
+        version: v.to_owned(),
+        path: PathBuf::from(p),
+    })
+}
+
+/// Runs the command.
+pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
+    let corpus_root = a.corpus.clone().unwrap_or_else(Corpus::default_root);
+    let corpus = Corpus::open(&corpus_root)
+        .with_context(|| format!("reading corpus {}", corpus_root.display()))?;
+    let filter = Filter::new(&a.filters).map_err(anyhow::Error::msg)?;
+    if let Some(j) = a.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(j.max(1))
+            .build_global()
+            .ok();
+    }
+    let cfg = AdapterConfig {
+        pythons: a
+            .pythons
+            .iter()
+            .map(|s| parse_python(s))
+            .collect::<Result<_>>()?,
+        generators: corpus_root
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("generators"),
+        timeout: Duration::from_secs_f64(a.timeout.max(0.1)),
+    };
+    let specs: Vec<String> = if a.codecs.is_empty() {
+        adapters::DEFAULT_CODECS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    } else {
+        a.codecs.clone()
+    };
+    if a.expect.is_some() && specs.len() != 1 {
+        bail!("--expect needs exactly one --codec (use --expectations-dir for several)");
+    }
+    let progress = !a.no_progress && std::io::stderr().is_terminal();
+    let variants = corpus.cases.iter().map(|c| c.variants.len()).sum();
+    eprintln!(
+        "corpus: {} ({} cases, {variants} variants)",
+        corpus_root.display(),
+        corpus.cases.len()
+    );
+
+    let mut runs = Vec::new();
+    let mut skipped = Vec::new();
+    for spec in &specs {
+        let codec = match adapters::resolve(spec, &cfg).map_err(anyhow::Error::msg)? {
+            Resolved::Codec(c) => c,
+            Resolved::Skipped { name, reason } => {
+                eprintln!("skipping codec {name}: {reason}");
+                skipped.push(SkippedCodec { name, reason });
+                continue;
+            }
+        };
+        let name = codec.info().name;
+        let exp_path = a
+            .expect
+            .clone()
+            .unwrap_or_else(|| a.expectations_dir.join(format!("{name}.yaml")));
+        let exp = if a.bless {
+            Expectations::default()
+        } else {
+            Expectations::load(&exp_path).map_err(anyhow::Error::msg)?
+        };
+        let shown_path = exp_path.exists().then(|| exp_path.display().to_string());
+        let opts = RunOptions {
+            filter: &filter,
+            progress,
+            keep_passes: false,
+        };
+        let run = engine::run_codec(&corpus, codec.as_ref(), &exp, shown_path, &opts);
+        if a.bless {
+            let all: Vec<String> = run.trials.iter().map(|t| t.name.clone()).collect();
+            let fails: Vec<(String, String)> = run
+                .trials
+                .iter()
+                .filter(|t| t.status.fails_gate())
+                .map(|t| (t.name.clone(), bless_reason(&t.message)))
+                .collect();
+            let file = bless(&name, &all, &fails);
+            if let Some(dir) = exp_path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let header = format!(
+                "# Expected failures of codec {name} on the picklejar corpus.\n# Written by `picklejar conformance --bless`; edit the reasons, keep the globs tight.\n"
+            );
+            std::fs::write(&exp_path, header + &serde_yaml::to_string(&file)?)?;
+            eprintln!(
+                "blessed {} entries into {}",
+                file.entries.len(),
+                exp_path.display()
+            );
+        }
+        runs.push(run);
+    }
+    if runs.is_empty() {
+        bail!("no codec could run");
+    }
+    let gate_ok = a.bless || runs.iter().all(|r| r.gate_problems.is_empty());
+    let results = Results {
+        schema: SCHEMA.into(),
+        picklejar_version: env!("CARGO_PKG_VERSION").into(),
+        corpus: CorpusInfo {
+            path: corpus_root.display().to_string(),
+            cases: corpus.cases.len(),
+            variants,
+        },
+        codecs: runs,
+        skipped_codecs: skipped,
+        gate_ok,
+    };
+    print_summary(&results, a.show);
+    if let Some(dir) = a.json.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&a.json, serde_json::to_vec_pretty(&results)?)
+        .with_context(|| format!("writing {}", a.json.display()))?;
+    eprintln!("results: {}", a.json.display());
+    Ok(if gate_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A reason for a blessed entry: the failure message without its codec-specific details.
+fn bless_reason(message: &str) -> String {
+    let first = message.lines().next().unwrap_or("fails");
+    let cut = first.find(" (").map_or(first, |i| &first[..i]);
+    let cut: String = cut.chars().take(160).collect();
+    if cut.is_empty() { "fails".into() } else { cut }
+}
+
+const COLUMNS: &[(Status, &str)] = &[
+    (Status::Pass, "pass"),
+    (Status::Fail, "FAIL"),
+    (Status::ExpectedFail, "xfail"),
+    (Status::UnexpectedPass, "XPASS"),
+    (Status::Crash, "CRASH"),
+    (Status::Timeout, "TIMEOUT"),
+    (Status::Skip, "skip"),
+];
+
+fn row(counts: &BTreeMap<Status, usize>) -> String {
+    COLUMNS
+        .iter()
+        .map(|(s, _)| format!("{:>8}", counts.get(s).copied().unwrap_or(0)))
+        .collect()
+}
+
+fn print_summary(r: &Results, show: usize) {
+    let head: String = COLUMNS.iter().map(|(_, n)| format!("{n:>8}")).collect();
+    for run in &r.codecs {
+        println!();
+        println!(
+            "== {} ({}) — {} trials in {:.2}s",
+            run.codec.name,
+            run.codec.description,
+            run.trials.len(),
+            run.duration_ms as f64 / 1000.0
+        );
+        println!("{:<24}{head}", "category");
+        for (cat, counts) in &run.by_category {
+            println!("{cat:<24}{}", row(counts));
+        }
+        println!("{:<24}{}", "total", row(&run.counts));
+        for t in run
+            .trials
+            .iter()
+            .filter(|t| t.status.fails_gate())
+            .take(show)
+        {
+            println!("\n--- {} [{:?}]: {}", t.name, t.status, t.message);
+            if let Some(d) = &t.diff {
+                let lines: Vec<&str> = d.lines().collect();
+                for l in lines.iter().take(40) {
+                    println!("    {l}");
+                }
+                if lines.len() > 40 {
+                    println!(
+                        "    … {} more lines (see the JSON results)",
+                        lines.len() - 40
+                    );
+                }
+            }
+        }
+        if run.gate_problems.is_empty() {
+            println!("gate: ok");
+        } else {
+            println!("gate: FAILED ({} problems)", run.gate_problems.len());
+            for p in run.gate_problems.iter().take(20) {
+                println!("  {p}");
+            }
+            if run.gate_problems.len() > 20 {
+                println!("  … and {} more", run.gate_problems.len() - 20);
+            }
+        }
+    }
+    for s in &r.skipped_codecs {
+        println!("\nskipped codec {}: {}", s.name, s.reason);
+    }
+    println!();
+    let passed: usize = r
+        .codecs
+        .iter()
+        .map(|c| {
+            c.counts.get(&Status::Pass).copied().unwrap_or(0)
+                + c.counts.get(&Status::ExpectedFail).copied().unwrap_or(0)
+        })
+        .sum();
+    let failed: usize = r
+        .codecs
+        .iter()
+        .map(|c| c.trials.iter().filter(|t| t.status.fails_gate()).count())
+        .sum();
+    let skipped: usize = r
+        .codecs
+        .iter()
+        .map(|c| c.counts.get(&Status::Skip).copied().unwrap_or(0))
+        .sum();
+    println!("conformance: {passed} passed, {failed} failed, {skipped} skipped");
+}

@@ -1,0 +1,444 @@
+//! The corpus model: `corpus/<category>/<case>/case.yaml` and the pickles beside it.
+//!
+//! `generators/make.py` writes the corpus; this module reads it (with serde_yaml), checks
+//! its structure, and answers the questions the runner asks: which variants exist, which
+//! load options they are read with, and what CPython's reference reader got.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use picklejar_codec::{Canon, DecodeErrors, Encoding, LoadOptions};
+use serde::Deserialize;
+
+/// The reader whose result is the expected value for codec trials: CPython 3.13's C
+/// unpickler, what `pickle.loads` is today.
+pub const REFERENCE_READER: &str = "cpython-3.13";
+
+/// A problem with the corpus itself.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A `case.yaml` did not parse or does not follow the schema.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Whether CPython accepts or rejects a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// CPython loads it.
+    Accept,
+    /// CPython refuses it.
+    Reject,
+}
+
+/// Load options as the corpus spells them (`encoding`, `errors`, `fix_imports`,
+/// `extensions`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSpec {
+    /// `encoding=` for Python 2 `str`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// `errors=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<String>,
+    /// `fix_imports=`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_imports: Option<bool>,
+    /// The copyreg extension registry: code → `[module, name]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, (String, String)>,
+    /// Whether readers resolve persistent ids (to the canon `persid` node); without it
+    /// CPython refuses PERSID/BINPERSID.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub persistent_load: bool,
+}
+
+impl LoadSpec {
+    /// `self` with the members of `over` that are set.
+    pub fn merged(&self, over: &LoadSpec) -> LoadSpec {
+        let mut ext = self.extensions.clone();
+        ext.extend(over.extensions.clone());
+        LoadSpec {
+            encoding: over.encoding.clone().or_else(|| self.encoding.clone()),
+            errors: over.errors.clone().or_else(|| self.errors.clone()),
+            fix_imports: over.fix_imports.or(self.fix_imports),
+            extensions: ext,
+            persistent_load: self.persistent_load || over.persistent_load,
+        }
+    }
+
+    /// Whether every member is at its default.
+    pub fn is_default(&self) -> bool {
+        self == &LoadSpec::default()
+    }
+
+    /// A short label for trial names: `encoding=bytes`, `fix_imports=false`.
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(e) = &self.encoding {
+            parts.push(format!("encoding={e}"));
+        }
+        if let Some(e) = &self.errors {
+            parts.push(format!("errors={e}"));
+        }
+        if let Some(f) = self.fix_imports {
+            parts.push(format!("fix_imports={f}"));
+        }
+        parts.join(",")
+    }
+
+    /// The codec options these mean, with `buffers` attached.
+    pub fn to_options(&self, buffers: Option<Vec<Vec<u8>>>) -> Result<LoadOptions, String> {
+        let mut o = LoadOptions::default();
+        if let Some(e) = &self.encoding {
+            o.encoding = Encoding::from_name(e).ok_or_else(|| format!("unknown encoding {e:?}"))?;
+        }
+        if let Some(e) = &self.errors {
+            o.errors = DecodeErrors::from_name(e).ok_or_else(|| format!("unknown errors {e:?}"))?;
+        }
+        o.no_fix_imports = self.fix_imports == Some(false);
+        for (code, (m, n)) in &self.extensions {
+            let c: i32 = code
+                .parse()
+                .map_err(|_| format!("bad extension code {code:?}"))?;
+            o.extensions.insert(c, (m.clone(), n.clone()));
+        }
+        o.buffers = buffers;
+        Ok(o)
+    }
+}
+
+/// What a reader got: a canon tree, or an error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReaderOutcome {
+    /// It loaded; the canon CPython computed.
+    Canon(Canon),
+    /// It raised.
+    Error {
+        /// Codec-neutral kind.
+        kind: String,
+        /// Exception type.
+        exception: String,
+        /// Exception message.
+        message: String,
+    },
+}
+
+/// One group of readers that got the same outcome with the same options.
+#[derive(Clone, Debug)]
+pub struct ResultGroup {
+    /// Extra options on top of the case's `load`.
+    pub options: LoadSpec,
+    /// Reader ids (`cpython-3.13`, `cpython-3.13-py`, …).
+    pub readers: Vec<String>,
+    /// What they got.
+    pub outcome: ReaderOutcome,
+}
+
+/// One distinct pickle of a case.
+#[derive(Clone, Debug)]
+pub struct Variant {
+    /// File name within the case directory.
+    pub file: String,
+    /// The protocol the stream declares.
+    pub protocol: u8,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// File size.
+    pub size: u64,
+    /// Producers that wrote exactly these bytes.
+    pub producers: Vec<String>,
+    /// Out-of-band buffer files, in order.
+    pub buffers: Vec<String>,
+    /// What every reader got.
+    pub results: Vec<ResultGroup>,
+}
+
+impl Variant {
+    /// The file name without its extension: the variant's part of trial names.
+    pub fn stem(&self) -> &str {
+        self.file.strip_suffix(".pkl").unwrap_or(&self.file)
+    }
+
+    /// The option sets this variant was read with (the plain read first).
+    pub fn option_sets(&self) -> Vec<LoadSpec> {
+        let mut out: Vec<LoadSpec> = Vec::new();
+        for r in &self.results {
+            if !out.contains(&r.options) {
+                out.push(r.options.clone());
+            }
+        }
+        out.sort_by_key(|o| (!o.is_default(), o.label()));
+        out
+    }
+
+    /// The reference reader's outcome with these extra options, falling back to the newest
+    /// Python 3 C reader that read it.
+    pub fn reference(&self, options: &LoadSpec) -> Option<(&str, &ReaderOutcome)> {
+        let groups: Vec<&ResultGroup> = self
+            .results
+            .iter()
+            .filter(|r| &r.options == options)
+            .collect();
+        for g in &groups {
+            if g.readers.iter().any(|r| r == REFERENCE_READER) {
+                return Some((REFERENCE_READER, &g.outcome));
+            }
+        }
+        let mut best: Option<(&str, &ReaderOutcome, (u32, u32))> = None;
+        for g in groups {
+            for r in &g.readers {
+                if let Some(v) = c_reader_version(r)
+                    && v.0 >= 3
+                    && best.is_none_or(|b| v > b.2)
+                {
+                    best = Some((r.as_str(), &g.outcome, v));
+                }
+            }
+        }
+        best.map(|(r, o, _)| (r, o))
+    }
+}
+
+/// `cpython-3.12` → (3, 12); `None` for the pure-Python readers.
+fn c_reader_version(id: &str) -> Option<(u32, u32)> {
+    let v = id.strip_prefix("cpython-")?;
+    let (maj, min) = v.split_once('.')?;
+    Some((maj.parse().ok()?, min.parse().ok()?))
+}
+
+/// A case: one object (or one malformed input) written by every producer.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// `category/name`, the directory under `corpus/`.
+    pub id: String,
+    /// One line.
+    pub description: String,
+    /// Features from `corpus/features.yaml`.
+    pub features: Vec<String>,
+    /// Accepted or rejected by CPython.
+    pub expect: Expect,
+    /// For rejects: the codec-neutral error kind.
+    pub error: Option<String>,
+    /// The Python source of the case.
+    pub source: String,
+    /// Load options every reader used.
+    pub load: LoadSpec,
+    /// The distinct pickles.
+    pub variants: Vec<Variant>,
+    /// The case directory.
+    pub dir: PathBuf,
+}
+
+impl Case {
+    /// The category: the first path component of the id.
+    pub fn category(&self) -> &str {
+        self.id.split('/').next().unwrap_or(&self.id)
+    }
+}
+
+// ----- YAML shape ---------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: String,
+    description: String,
+    #[serde(default)]
+    features: Vec<String>,
+    expect: Expect,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    load: LoadSpec,
+    variants: Vec<RawVariant>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    file: String,
+    protocol: u8,
+    sha256: String,
+    size: u64,
+    producers: Vec<String>,
+    #[serde(default)]
+    buffers: Vec<String>,
+    results: Vec<RawResult>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResult {
+    #[serde(default)]
+    options: LoadSpec,
+    readers: Vec<String>,
+    #[serde(default)]
+    canon: Option<serde_yaml::Value>,
+    #[serde(default)]
+    error: Option<RawError>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawError {
+    kind: String,
+    #[serde(rename = "type", default)]
+    exception: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// A canon as the YAML holds it: a JSON string (deeply nested trees), or inline.
+fn canon_of(v: serde_yaml::Value) -> Result<Canon, String> {
+    match v {
+        serde_yaml::Value::String(s) => Canon::from_json(&s).map_err(|e| e.to_string()),
+        other => {
+            let j = serde_json::to_value(&other).map_err(|e| e.to_string())?;
+            Canon::from_json_value(&j).map_err(|e| e.to_string())
+        }
+    }
+}
+
+impl Case {
+    /// Reads and checks one `case.yaml`.
+    pub fn read(path: &Path) -> Result<Case, CorpusError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let invalid = |message: String| CorpusError::Invalid {
+            path: path.to_owned(),
+            message,
+        };
+        let raw: RawCase = serde_yaml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut variants = Vec::with_capacity(raw.variants.len());
+        for v in raw.variants {
+            let mut results = Vec::with_capacity(v.results.len());
+            for r in v.results {
+                let outcome = match (r.canon, r.error) {
+                    (Some(c), None) => ReaderOutcome::Canon(
+                        canon_of(c).map_err(|e| invalid(format!("{}: canon: {e}", v.file)))?,
+                    ),
+                    (None, Some(e)) => ReaderOutcome::Error {
+                        kind: e.kind,
+                        exception: e.exception,
+                        message: e.message,
+                    },
+                    _ => {
+                        return Err(invalid(format!(
+                            "{}: a result needs exactly one of canon or error",
+                            v.file
+                        )));
+                    }
+                };
+                results.push(ResultGroup {
+                    options: r.options,
+                    readers: r.readers,
+                    outcome,
+                });
+            }
+            variants.push(Variant {
+                file: v.file,
+                protocol: v.protocol,
+                sha256: v.sha256,
+                size: v.size,
+                producers: v.producers,
+                buffers: v.buffers,
+                results,
+            });
+        }
+        Ok(Case {
+            id: raw.id,
+            description: raw.description,
+            features: raw.features,
+            expect: raw.expect,
+            error: raw.error,
+            source: raw.source,
+            load: raw.load,
+            variants,
+            dir,
+        })
+    }
+
+    /// The bytes of a variant.
+    pub fn read_variant(&self, v: &Variant) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.dir.join(&v.file))
+    }
+
+    /// The out-of-band buffers of a variant (`None` when it has none).
+    pub fn read_buffers(&self, v: &Variant) -> std::io::Result<Option<Vec<Vec<u8>>>> {
+        if v.buffers.is_empty() {
+            return Ok(None);
+        }
+        v.buffers
+            .iter()
+            .map(|b| std::fs::read(self.dir.join(b)))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+/// The whole corpus.
+#[derive(Clone, Debug)]
+pub struct Corpus {
+    /// The `corpus/` directory.
+    pub root: PathBuf,
+    /// Every case, sorted by id.
+    pub cases: Vec<Case>,
+}
+
+impl Corpus {
+    /// Reads every `case.yaml` under `root`, in id order.
+    pub fn open(root: impl AsRef<Path>) -> Result<Corpus, CorpusError> {
+        let root = root.as_ref().to_path_buf();
+        let mut cases = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.map_err(|e| CorpusError::Io {
+                path: e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.clone()),
+                source: e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk error")),
+            })?;
+            if entry.file_name() == "case.yaml" {
+                cases.push(Case::read(entry.path())?);
+            }
+        }
+        cases.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Corpus { root, cases })
+    }
+
+    /// The default corpus location: `$PICKLEJAR_CORPUS`, else `corpus/` in the current
+    /// directory or the workspace this binary was built from.
+    pub fn default_root() -> PathBuf {
+        if let Ok(p) = std::env::var("PICKLEJAR_CORPUS") {
+            return PathBuf::from(p);
+        }
+        let here = PathBuf::from("corpus");
+        if here.join("features.yaml").exists() {
+            return here;
+        }
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+    }
+}

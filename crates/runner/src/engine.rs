@@ -1,0 +1,204 @@
+//! The replay engine: runs a codec's planned trials in parallel (rayon), applies its
+//! expectations, and assembles the [`CodecRun`] of the results document.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::codec::Codec;
+use crate::corpus::Corpus;
+use crate::expect::{EntryStatus, Expectations, Status};
+use crate::results::{CodecRun, TrialRecord};
+use crate::trial::{self, TrialSpec, Verdict};
+
+/// Which trials to run.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    set: Option<GlobSet>,
+}
+
+impl Filter {
+    /// Trials whose names match any of `globs` (all trials when empty). A glob without
+    /// wildcards also matches as a substring, like `cargo test` filters.
+    pub fn new(globs: &[String]) -> Result<Filter, String> {
+        if globs.is_empty() {
+            return Ok(Filter { set: None });
+        }
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            let pattern = if g.contains(['*', '?', '[', '{']) {
+                g.clone()
+            } else {
+                format!("*{g}*")
+            };
+            b.add(
+                GlobBuilder::new(&pattern)
+                    .build()
+                    .map_err(|e| format!("bad filter {g:?}: {e}"))?,
+            );
+        }
+        Ok(Filter {
+            set: Some(b.build().map_err(|e| e.to_string())?),
+        })
+    }
+
+    /// Whether a trial name is selected.
+    pub fn matches(&self, name: &str) -> bool {
+        self.set.as_ref().is_none_or(|s| s.is_match(name))
+    }
+}
+
+/// Options for one codec's run.
+pub struct RunOptions<'a> {
+    /// Trial selection.
+    pub filter: &'a Filter,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+    /// Keep full evidence for passing trials too (larger results).
+    pub keep_passes: bool,
+}
+
+/// Runs every selected trial of `codec` and applies `expectations`.
+pub fn run_codec(
+    corpus: &Corpus,
+    codec: &dyn Codec,
+    expectations: &Expectations,
+    expectations_path: Option<String>,
+    opts: &RunOptions<'_>,
+) -> CodecRun {
+    let info = codec.info();
+    let all = trial::plan(corpus, &info);
+    let selected: Vec<&TrialSpec> = all
+        .iter()
+        .filter(|t| opts.filter.matches(&t.name))
+        .collect();
+    let bar = if opts.progress {
+        let b = ProgressBar::new(selected.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{prefix:>16} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b.set_prefix(info.name.clone());
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let mut trials: Vec<TrialRecord> = selected
+        .par_iter()
+        .map(|spec| {
+            let rec = run_one(corpus, codec, &info, expectations, spec, opts.keep_passes);
+            bar.inc(1);
+            rec
+        })
+        .collect();
+    bar.finish_and_clear();
+    trials.sort_by(|a, b| a.name.cmp(&b.name));
+    let duration_ms = started.elapsed().as_millis() as u64;
+
+    let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, BTreeMap<Status, usize>> = BTreeMap::new();
+    for t in &trials {
+        *counts.entry(t.status).or_default() += 1;
+        *by_category
+            .entry(t.category.clone())
+            .or_default()
+            .entry(t.status)
+            .or_default() += 1;
+    }
+    let mut gate_problems = Vec::new();
+    for t in trials.iter().filter(|t| t.status.fails_gate()) {
+        let what = match t.status {
+            Status::UnexpectedPass => "passes but is listed as failing (remove the entry)",
+            Status::Crash => "crashed",
+            Status::Timeout => "timed out",
+            _ => "fails and is not listed",
+        };
+        gate_problems.push(format!("{}: {what}", t.name));
+    }
+    for e in expectations.unused(all.iter().map(|t| t.name.as_str())) {
+        gate_problems.push(format!("expectation {:?} matches no trial (stale)", e.glob));
+    }
+    let ran = trials.iter().filter(|t| t.status != Status::Skip).count();
+    if ran == 0 {
+        gate_problems.push("no trial ran".into());
+    }
+    CodecRun {
+        codec: (&info).into(),
+        expectations: expectations_path,
+        duration_ms,
+        counts,
+        by_category,
+        gate_problems,
+        trials,
+    }
+}
+
+fn run_one(
+    corpus: &Corpus,
+    codec: &dyn Codec,
+    info: &crate::codec::CodecInfo,
+    expectations: &Expectations,
+    spec: &TrialSpec,
+    keep_passes: bool,
+) -> TrialRecord {
+    let case = &corpus.cases[spec.case];
+    let v = &case.variants[spec.variant];
+    let entry = expectations
+        .lookup(&spec.name)
+        .map(|i| expectations.entry(i));
+    let mut rec = TrialRecord {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        case: case.id.clone(),
+        category: case.category().to_owned(),
+        variant: v.file.clone(),
+        protocol: v.protocol,
+        producers: v.producers.clone(),
+        reference: spec.reference.clone(),
+        status: Status::Skip,
+        message: String::new(),
+        expected: None,
+        actual: None,
+        diff: None,
+        dis: None,
+        micros: 0,
+    };
+    if let Some(e) = entry
+        && e.status == EntryStatus::Skip
+    {
+        rec.message = format!("skipped: {}", e.reason);
+        return rec;
+    }
+    let t0 = Instant::now();
+    let (verdict, ev) = trial::run(corpus, codec, info, spec);
+    rec.micros = t0.elapsed().as_micros() as u64;
+    let listed_fail = entry.is_some_and(|e| e.status == EntryStatus::Fail);
+    rec.status = match (verdict, listed_fail) {
+        (Verdict::Pass, false) => Status::Pass,
+        (Verdict::Pass, true) => Status::UnexpectedPass,
+        (Verdict::Skip, _) => Status::Skip,
+        (Verdict::Fail | Verdict::Crash | Verdict::Timeout, true) => Status::ExpectedFail,
+        (Verdict::Fail, false) => Status::Fail,
+        (Verdict::Crash, false) => Status::Crash,
+        (Verdict::Timeout, false) => Status::Timeout,
+    };
+    rec.message = match (rec.status, entry) {
+        (Status::ExpectedFail, Some(e)) => format!("{} (expected: {})", ev.message, e.reason),
+        (Status::UnexpectedPass, Some(e)) => format!("passes, but listed: {}", e.reason),
+        _ => ev.message.clone(),
+    };
+    if rec.status != Status::Pass || keep_passes {
+        rec.expected = Some(ev.expected);
+        rec.actual = Some(ev.actual);
+        rec.diff = ev.diff;
+        rec.dis = ev.dis;
+    }
+    rec
+}

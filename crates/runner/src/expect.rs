@@ -1,0 +1,276 @@
+//! Expectations files and the gate.
+//!
+//! Each codec has a checked-in YAML file (`expectations/<codec>.yaml`) mapping trial-name
+//! globs to `fail` or `skip`, each with a reason. The gate then fails a run on:
+//!
+//! * a failure, crash or timeout no entry lists (a regression);
+//! * a trial listed as `fail` that passes (remove the entry);
+//! * an entry that matches no trial at all (stale);
+//! * a run of zero trials.
+
+use std::path::Path;
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde::{Deserialize, Serialize};
+
+/// What an entry says about the trials it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryStatus {
+    /// They fail, and that is known.
+    Fail,
+    /// Do not run them (crashes and hangs only).
+    Skip,
+}
+
+/// One line of an expectations file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// A glob over trial names; `*` stays within one `/` segment, `**` crosses them.
+    pub glob: String,
+    /// `fail` or `skip`.
+    pub status: EntryStatus,
+    /// Why: shown in reports; required.
+    pub reason: String,
+}
+
+/// An expectations file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectationsFile {
+    /// The codec it is for.
+    pub codec: String,
+    /// The entries, first match wins.
+    #[serde(default)]
+    pub entries: Vec<Entry>,
+}
+
+/// A parsed expectations file, ready to match trial names.
+#[derive(Clone, Debug, Default)]
+pub struct Expectations {
+    /// The file contents.
+    pub file: ExpectationsFile,
+    matchers: Vec<GlobMatcher>,
+}
+
+/// How a trial ended once expectations are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Passed, as expected.
+    Pass,
+    /// Failed, and no entry lists it: a gate failure.
+    Fail,
+    /// Failed (or crashed), and an entry says so.
+    ExpectedFail,
+    /// Listed as failing, but passed: a gate failure.
+    UnexpectedPass,
+    /// Crashed, unlisted: a gate failure.
+    Crash,
+    /// Timed out, unlisted: a gate failure.
+    Timeout,
+    /// Not run (listed `skip`) or not applicable.
+    Skip,
+}
+
+impl Status {
+    /// Whether this status fails the gate.
+    pub fn fails_gate(self) -> bool {
+        matches!(
+            self,
+            Status::Fail | Status::UnexpectedPass | Status::Crash | Status::Timeout
+        )
+    }
+}
+
+fn matcher(glob: &str) -> Result<GlobMatcher, globset::Error> {
+    Ok(GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()?
+        .compile_matcher())
+}
+
+impl Expectations {
+    /// Reads a file; a missing file means no entries.
+    pub fn load(path: &Path) -> Result<Expectations, String> {
+        if !path.exists() {
+            return Ok(Expectations::default());
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: ExpectationsFile =
+            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        Expectations::new(file).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Compiles the globs of a file.
+    pub fn new(file: ExpectationsFile) -> Result<Expectations, String> {
+        let mut matchers = Vec::with_capacity(file.entries.len());
+        for e in &file.entries {
+            if e.reason.trim().is_empty() {
+                return Err(format!("entry {:?} has no reason", e.glob));
+            }
+            matchers.push(matcher(&e.glob).map_err(|err| format!("bad glob {:?}: {err}", e.glob))?);
+        }
+        Ok(Expectations { file, matchers })
+    }
+
+    /// The index of the first entry matching a trial name.
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        self.matchers.iter().position(|m| m.is_match(name))
+    }
+
+    /// The entry at an index.
+    pub fn entry(&self, i: usize) -> &Entry {
+        &self.file.entries[i]
+    }
+
+    /// Entries that match none of `names` (stale entries).
+    pub fn unused<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<&Entry> {
+        let mut used = vec![false; self.matchers.len()];
+        for n in names {
+            if let Some(i) = self.lookup(n) {
+                used[i] = true;
+            }
+        }
+        self.file
+            .entries
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(e, _)| e)
+            .collect()
+    }
+}
+
+/// Writes a file listing `failures` (trial name, one-line reason), folding the trials of a
+/// case that all fail for one reason into `kind/case/*`.
+pub fn bless(codec: &str, all: &[String], failures: &[(String, String)]) -> ExpectationsFile {
+    use std::collections::BTreeMap;
+    let prefix = |name: &str| -> String {
+        let mut parts = name.rsplitn(2, '/');
+        let _ = parts.next();
+        parts.next().unwrap_or(name).to_owned()
+    };
+    let mut total: BTreeMap<String, usize> = BTreeMap::new();
+    for n in all {
+        *total.entry(prefix(n)).or_default() += 1;
+    }
+    let mut by_case: BTreeMap<String, Vec<&(String, String)>> = BTreeMap::new();
+    for f in failures {
+        by_case.entry(prefix(&f.0)).or_default().push(f);
+    }
+    let mut entries = Vec::new();
+    for (case, fs) in by_case {
+        let same_reason = fs.iter().all(|f| f.1 == fs[0].1);
+        if same_reason && total.get(&case) == Some(&fs.len()) && fs.len() > 1 {
+            entries.push(Entry {
+                glob: format!("{case}/*"),
+                status: EntryStatus::Fail,
+                reason: fs[0].1.clone(),
+            });
+        } else {
+            for f in fs {
+                entries.push(Entry {
+                    glob: escape_glob(&f.0),
+                    status: EntryStatus::Fail,
+                    reason: f.1.clone(),
+                });
+            }
+        }
+    }
+    ExpectationsFile {
+        codec: codec.to_owned(),
+        entries,
+    }
+}
+
+/// A glob matching exactly this name.
+fn escape_glob(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\') {
+            s.push('[');
+            s.push(c);
+            s.push(']');
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exp(entries: &[(&str, EntryStatus)]) -> Expectations {
+        Expectations::new(ExpectationsFile {
+            codec: "x".into(),
+            entries: entries
+                .iter()
+                .map(|(g, s)| Entry {
+                    glob: (*g).into(),
+                    status: *s,
+                    reason: "because".into(),
+                })
+                .collect(),
+        })
+        .expect("valid")
+    }
+
+    #[test]
+    fn star_stays_in_a_segment_and_double_star_crosses() {
+        let e = exp(&[
+            ("load/classes/*", EntryStatus::Fail),
+            ("load/**/p0-*", EntryStatus::Skip),
+        ]);
+        assert_eq!(e.lookup("load/classes/plain"), Some(0));
+        assert_eq!(e.lookup("load/classes/plain/p2-abc"), None);
+        assert_eq!(e.lookup("load/strings/py2/p0-abc"), Some(1));
+    }
+
+    #[test]
+    fn unused_entries_are_reported() {
+        let e = exp(&[
+            ("load/a/*", EntryStatus::Fail),
+            ("load/zzz/*", EntryStatus::Fail),
+        ]);
+        let unused = e.unused(["load/a/x", "load/b/y"]);
+        assert_eq!(unused.len(), 1);
+        assert_eq!(unused[0].glob, "load/zzz/*");
+    }
+
+    #[test]
+    fn entries_need_reasons() {
+        let f = ExpectationsFile {
+            codec: "x".into(),
+            entries: vec![Entry {
+                glob: "a".into(),
+                status: EntryStatus::Fail,
+                reason: " ".into(),
+            }],
+        };
+        assert!(Expectations::new(f).is_err());
+    }
+
+    #[test]
+    fn bless_folds_whole_cases() {
+        let all: Vec<String> = ["load/c/a/p0", "load/c/a/p1", "load/c/b/p0", "load/c/b/p1"]
+            .map(String::from)
+            .to_vec();
+        let fails = vec![
+            ("load/c/a/p0".to_owned(), "r".to_owned()),
+            ("load/c/a/p1".to_owned(), "r".to_owned()),
+            ("load/c/b/p1".to_owned(), "s".to_owned()),
+        ];
+        let f = bless("x", &all, &fails);
+        let globs: Vec<&str> = f.entries.iter().map(|e| e.glob.as_str()).collect();
+        assert_eq!(globs, ["load/c/a/*", "load/c/b/p1"]);
+        let e = Expectations::new(f).expect("valid");
+        for (n, _) in &fails {
+            assert!(e.lookup(n).is_some(), "{n}");
+        }
+        assert_eq!(e.lookup("load/c/b/p0"), None);
+    }
+}

@@ -1,0 +1,29 @@
+//! # picklejar-runner
+//!
+//! Replays the picklejar corpus through any pickle codec, diffs what it loads against what
+//! CPython loaded, and gates releases with per-codec expectations files.
+//!
+//! * [`Corpus`] reads `corpus/**/case.yaml`.
+//! * [`Codec`] is the one trait every codec implements; [`adapters`] has picklejar's own,
+//!   serde-pickle, CPython (C and pure-Python, via a worker process) and `command` (any
+//!   program speaking `docs/ADAPTERS.md`).
+//! * [`engine::run_codec`] runs the trials in parallel and applies [`Expectations`].
+//! * [`Results`] is the JSON document every report renders.
+//! * [`Harness`] runs the corpus inside another crate's `cargo test`.
+
+pub mod adapters;
+mod codec;
+pub mod corpus;
+mod diff;
+pub mod engine;
+mod expect;
+mod harness;
+pub mod results;
+pub mod trial;
+
+pub use codec::{Codec, CodecInfo, LoadRequest, Outcome};
+pub use corpus::{Case, Corpus, CorpusError, Variant};
+pub use diff::unified;
+pub use expect::{Entry, EntryStatus, Expectations, ExpectationsFile, Status, bless};
+pub use harness::Harness;
+pub use results::Results;

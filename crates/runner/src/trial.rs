@@ -1,0 +1,328 @@
+//! Trials: what to check for each variant of each case, and how one check comes out.
+//!
+//! A **load** trial (`load/<case>/<variant>[@options]`) loads a variant and compares the
+//! codec's canon with the reference reader's (CPython 3.13's C unpickler), or its error
+//! kind with the reference's for rejects. A **dump** trial (`dump/<case>/<variant>`) asks
+//! the codec to dump the expected value at the variant's protocol and reloads the bytes with
+//! picklejar's codec: the canon must survive.
+
+use picklejar_codec::{Canon, LoadOptions, Loader, dis, to_canon};
+
+use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
+use crate::corpus::{Case, Corpus, LoadSpec, ReaderOutcome};
+use crate::diff::unified;
+
+/// Load or dump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrialKind {
+    /// Load the variant, compare canon (or error kind).
+    Load,
+    /// Dump the expected value, reload, compare canon.
+    Dump,
+}
+
+/// What the reference reader got, which the codec must match.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expected {
+    /// This canon.
+    Canon(Canon),
+    /// A rejection of this kind.
+    Reject(String),
+}
+
+impl Expected {
+    /// The text shown in diffs and reports.
+    pub fn text(&self) -> String {
+        match self {
+            Expected::Canon(c) => c.to_text(),
+            Expected::Reject(k) => format!("error {k}\n"),
+        }
+    }
+}
+
+/// One planned check.
+#[derive(Clone, Debug)]
+pub struct TrialSpec {
+    /// `load/containers/list_3/p2-0123456789ab`, plus `@encoding=bytes` for option reads.
+    pub name: String,
+    /// Load or dump.
+    pub kind: TrialKind,
+    /// Index into [`Corpus::cases`].
+    pub case: usize,
+    /// Index into the case's variants.
+    pub variant: usize,
+    /// Extra load options on top of the case's.
+    pub options: LoadSpec,
+    /// The expected outcome.
+    pub expected: Expected,
+    /// Which reader the expectation comes from.
+    pub reference: String,
+}
+
+/// Every trial for a codec, in corpus order.
+pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
+    let mut out = Vec::new();
+    for (ci, case) in corpus.cases.iter().enumerate() {
+        for (vi, v) in case.variants.iter().enumerate() {
+            for opts in v.option_sets() {
+                let Some((reader, outcome)) = v.reference(&opts) else {
+                    continue;
+                };
+                let expected = match outcome {
+                    ReaderOutcome::Canon(c) => Expected::Canon(c.clone()),
+                    ReaderOutcome::Error { kind, .. } => Expected::Reject(kind.clone()),
+                };
+                let mut name = format!("load/{}/{}", case.id, v.stem());
+                if !opts.is_default() {
+                    name.push('@');
+                    name.push_str(&opts.label());
+                }
+                let dumpable =
+                    info.dumps && opts.is_default() && matches!(expected, Expected::Canon(_));
+                out.push(TrialSpec {
+                    name,
+                    kind: TrialKind::Load,
+                    case: ci,
+                    variant: vi,
+                    options: opts,
+                    expected: expected.clone(),
+                    reference: reader.to_owned(),
+                });
+                if dumpable {
+                    out.push(TrialSpec {
+                        name: format!("dump/{}/{}", case.id, v.stem()),
+                        kind: TrialKind::Dump,
+                        case: ci,
+                        variant: vi,
+                        options: LoadSpec::default(),
+                        expected,
+                        reference: reader.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// How a trial came out, before expectations are applied.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Matched the reference.
+    Pass,
+    /// Did not match.
+    Fail,
+    /// The codec crashed.
+    Crash,
+    /// The codec hung.
+    Timeout,
+    /// Not applicable to this codec (it cannot dump this value, …).
+    Skip,
+}
+
+/// The evidence of one trial.
+#[derive(Clone, Debug, Default)]
+pub struct Evidence {
+    /// One line: why it failed (or what was skipped).
+    pub message: String,
+    /// The expected text (canon text or `error KIND`).
+    pub expected: String,
+    /// What the codec gave, as text.
+    pub actual: String,
+    /// The unified diff of the two, when they differ.
+    pub diff: Option<String>,
+    /// The disassembly of the input (load) or the diff of disassemblies (dump).
+    pub dis: Option<String>,
+}
+
+fn outcome_text(o: &Outcome) -> String {
+    match o {
+        Outcome::Loaded(c) => c.to_text(),
+        Outcome::Rejected { kind, .. } => format!("error {kind}\n"),
+        Outcome::Crashed(m) => format!("crash {m}\n"),
+        Outcome::TimedOut => "timeout\n".into(),
+    }
+}
+
+/// Runs one trial.
+pub fn run(
+    corpus: &Corpus,
+    codec: &dyn Codec,
+    info: &CodecInfo,
+    spec: &TrialSpec,
+) -> (Verdict, Evidence) {
+    let case = &corpus.cases[spec.case];
+    let v = &case.variants[spec.variant];
+    let data = match case.read_variant(v) {
+        Ok(d) => d,
+        Err(e) => {
+            return (
+                Verdict::Crash,
+                Evidence {
+                    message: format!("reading {}: {e}", v.file),
+                    ..Evidence::default()
+                },
+            );
+        }
+    };
+    let buffers = match case.read_buffers(v) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                Verdict::Crash,
+                Evidence {
+                    message: format!("reading buffers: {e}"),
+                    ..Evidence::default()
+                },
+            );
+        }
+    };
+    let spec_opts = case.load.merged(&spec.options);
+    match spec.kind {
+        TrialKind::Load => {
+            let req = LoadRequest {
+                data: &data,
+                spec: &spec_opts,
+                buffers: buffers.as_deref(),
+                protocol: v.protocol,
+            };
+            let got = codec.load(&req);
+            judge_load(case, info, spec, &data, &spec_opts, got)
+        }
+        TrialKind::Dump => judge_dump(codec, spec, v.protocol, &data),
+    }
+}
+
+fn dis_text(data: &[u8], spec: &LoadSpec) -> String {
+    let opts = spec.to_options(None).unwrap_or_default();
+    dis(data, &opts).to_string()
+}
+
+fn judge_load(
+    case: &Case,
+    info: &CodecInfo,
+    spec: &TrialSpec,
+    data: &[u8],
+    opts: &LoadSpec,
+    got: Outcome,
+) -> (Verdict, Evidence) {
+    let expected = spec.expected.text();
+    let actual = outcome_text(&got);
+    let mut ev = Evidence {
+        expected,
+        actual,
+        ..Evidence::default()
+    };
+    let verdict = match (&spec.expected, &got) {
+        (_, Outcome::Crashed(m)) => {
+            ev.message = format!("crashed: {m}");
+            Verdict::Crash
+        }
+        (_, Outcome::TimedOut) => {
+            ev.message = "timed out".into();
+            Verdict::Timeout
+        }
+        (Expected::Canon(e), Outcome::Loaded(a)) => {
+            if e == a {
+                Verdict::Pass
+            } else {
+                ev.message = "canon differs from CPython's".into();
+                Verdict::Fail
+            }
+        }
+        (Expected::Canon(_), Outcome::Rejected { kind, message }) => {
+            ev.message = format!("rejected ({kind}) what CPython loads: {message}");
+            Verdict::Fail
+        }
+        (Expected::Reject(k), Outcome::Loaded(_)) if k == "unresolved" && info.data_only => {
+            Verdict::Pass
+        }
+        (Expected::Reject(k), Outcome::Loaded(_)) => {
+            ev.message = format!("loaded what CPython rejects ({k})");
+            Verdict::Fail
+        }
+        (Expected::Reject(k), Outcome::Rejected { kind, message }) => {
+            if k == "unresolved" && info.data_only {
+                ev.message = format!(
+                    "rejected ({kind}: {message}); CPython only failed to import a global, which a data-only codec should load"
+                );
+                Verdict::Fail
+            } else if k == kind {
+                Verdict::Pass
+            } else {
+                ev.message = format!("wrong error kind: CPython {k}, codec {kind} ({message})");
+                Verdict::Fail
+            }
+        }
+    };
+    if verdict != Verdict::Pass {
+        ev.diff = Some(unified(&ev.expected, &ev.actual));
+        ev.dis = Some(dis_text(data, opts));
+    }
+    let _ = case;
+    (verdict, ev)
+}
+
+fn judge_dump(
+    codec: &dyn Codec,
+    spec: &TrialSpec,
+    protocol: u8,
+    original: &[u8],
+) -> (Verdict, Evidence) {
+    let Expected::Canon(expected) = &spec.expected else {
+        return (
+            Verdict::Skip,
+            Evidence {
+                message: "nothing to dump".into(),
+                ..Evidence::default()
+            },
+        );
+    };
+    let mut ev = Evidence {
+        expected: expected.to_text(),
+        ..Evidence::default()
+    };
+    let bytes = match codec.dump(expected, protocol) {
+        None => {
+            ev.message = "the codec cannot dump this value".into();
+            return (Verdict::Skip, ev);
+        }
+        Some(Err(e)) => {
+            ev.message = format!("dump failed: {e}");
+            ev.actual = format!("dump error {e}\n");
+            return (Verdict::Fail, ev);
+        }
+        Some(Ok(b)) => b,
+    };
+    let reloaded = Loader::with_options(LoadOptions::default())
+        .load(&bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|l| to_canon(&l.graph).map_err(|e| e.to_string()));
+    let verdict = match reloaded {
+        Ok(c) => {
+            ev.actual = c.to_text();
+            if &c == expected {
+                Verdict::Pass
+            } else {
+                ev.message = "its dump reloads to a different value".into();
+                Verdict::Fail
+            }
+        }
+        Err(e) => {
+            ev.actual = format!("reload error {e}\n");
+            ev.message = format!("its dump does not load: {e}");
+            Verdict::Fail
+        }
+    };
+    if verdict != Verdict::Pass {
+        ev.diff = Some(unified(&ev.expected, &ev.actual));
+        let d0 = dis(original, &LoadOptions::default()).to_string();
+        let d1 = dis(&bytes, &LoadOptions::default()).to_string();
+        ev.dis = Some(unified(&d0, &d1));
+    }
+    (verdict, ev)
+}

@@ -1,0 +1,4 @@
+"""A dict of 1000 items: SETITEMS batches (C writes an empty batch after 1000k)."""
+FEATURES = ["dict", "batching"]
+
+obj = dict((i, -i) for i in range(1000))

@@ -1,0 +1,4 @@
+"""The empty frozenset (never anchored in canon)."""
+FEATURES = ["frozenset"]
+
+obj = frozenset()

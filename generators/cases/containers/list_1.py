@@ -1,0 +1,4 @@
+"""A list of 1 item(s): APPEND, not APPENDS."""
+FEATURES = ["list"]
+
+obj = [1]

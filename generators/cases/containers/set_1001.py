@@ -1,0 +1,4 @@
+"""A set of 1001 ints: set(list) reduce below protocol 4, EMPTY_SET + ADDITEMS batches from 4."""
+FEATURES = ["set", "batching"]
+
+obj = set(range(1001))

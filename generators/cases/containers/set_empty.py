@@ -1,0 +1,4 @@
+"""The empty set."""
+FEATURES = ["set"]
+
+obj = set()

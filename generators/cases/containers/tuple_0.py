@@ -1,0 +1,4 @@
+"""A tuple of 0 item(s): EMPTY_TUPLE, never memoized."""
+FEATURES = ["tuple"]
+
+obj = ()

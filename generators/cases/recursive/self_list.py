@@ -1,0 +1,5 @@
+"""A list that contains itself."""
+FEATURES = ["recursive", "list"]
+
+obj = []
+obj.append(obj)

@@ -1,0 +1,6 @@
+"""APPEND onto None."""
+FEATURES = ["list"]
+EXPECT = "reject"
+ERROR = "bad-argument"
+
+DATA = b"NNa."

@@ -1,0 +1,6 @@
+"""APPENDS with no MARK."""
+FEATURES = ["mark", "list"]
+EXPECT = "reject"
+ERROR = "bad-mark"
+
+DATA = b"]Ne."

@@ -1,0 +1,6 @@
+"""APPENDS onto an int."""
+FEATURES = ["list"]
+EXPECT = "reject"
+ERROR = "bad-argument"
+
+DATA = b"K\x01(K\x02e."

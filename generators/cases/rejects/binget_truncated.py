@@ -1,0 +1,6 @@
+"""BINGET without its index."""
+FEATURES = ["truncated", "memo"]
+EXPECT = "reject"
+ERROR = "truncated"
+
+DATA = b"]h"

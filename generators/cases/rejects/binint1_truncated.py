@@ -1,0 +1,6 @@
+"""BININT1 without its byte."""
+FEATURES = ["truncated", "int"]
+EXPECT = "reject"
+ERROR = "truncated"
+
+DATA = b"K"

@@ -1,0 +1,6 @@
+"""DICT with no MARK."""
+FEATURES = ["mark", "dict"]
+EXPECT = "reject"
+ERROR = "bad-mark"
+
+DATA = b"NNd."

@@ -1,0 +1,6 @@
+"""Empty input."""
+FEATURES = ["truncated"]
+EXPECT = "reject"
+ERROR = "truncated"
+
+DATA = b""

@@ -1,0 +1,6 @@
+"""EXT4 with an unregistered code."""
+FEATURES = ["extension"]
+EXPECT = "reject"
+ERROR = "unknown-extension"
+
+DATA = b"\x80\x02\x84\xff\xff\xff\x7f."

@@ -1,0 +1,6 @@
+"""LIST with no MARK."""
+FEATURES = ["mark", "list"]
+EXPECT = "reject"
+ERROR = "bad-mark"
+
+DATA = b"Nl."

@@ -1,0 +1,6 @@
+"""APPEND whose item is a MARK."""
+FEATURES = ["mark", "list"]
+EXPECT = "reject"
+ERROR = "bad-mark"
+
+DATA = b"](a."

@@ -1,0 +1,6 @@
+"""MARK directly under STOP: the result would be the MARK."""
+FEATURES = ["mark"]
+EXPECT = "reject"
+ERROR = "bad-mark"
+
+DATA = b"N(."

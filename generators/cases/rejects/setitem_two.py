@@ -1,0 +1,6 @@
+"""SETITEM with two items."""
+FEATURES = ["stack"]
+EXPECT = "reject"
+ERROR = "stack-underflow"
+
+DATA = b"NNs."

@@ -1,0 +1,6 @@
+"""STOP with an empty stack."""
+FEATURES = ["stack"]
+EXPECT = "reject"
+ERROR = "stack-underflow"
+
+DATA = b"."

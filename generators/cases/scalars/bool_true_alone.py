@@ -1,0 +1,4 @@
+"""True alone at top level."""
+FEATURES = ["bool"]
+
+obj = True

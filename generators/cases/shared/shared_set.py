@@ -1,0 +1,5 @@
+"""The same set twice."""
+FEATURES = ["shared", "set"]
+
+s = set([5])
+obj = (s, s)

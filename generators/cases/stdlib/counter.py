@@ -1,0 +1,5 @@
+"""collections.Counter: reduce (Counter, (dict,))."""
+FEATURES = ["stdlib", "reduce"]
+
+import collections
+obj = collections.Counter(u"abracadabra")

@@ -1,0 +1,4 @@
+"""A short ASCII str."""
+FEATURES = ["str"]
+
+obj = u"hello, world"

@@ -1,0 +1,4 @@
+"""The empty str (unicode on Python 2)."""
+FEATURES = ["str"]
+
+obj = u""
