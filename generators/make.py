@@ -37,7 +37,7 @@ WORKER = os.path.join(HERE, 'pjrun.py')
 
 VERSIONS = ['2.7', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 HASH_SEED = '0'
-ERROR_KINDS = ['truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
+ERROR_KINDS = ['construct', 'truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
                'bad-argument', 'missing-buffer', 'unknown-extension', 'limit-exceeded',
                'unresolved']

@@ -771,7 +771,7 @@ def pickle_protocol(data):
 # ---------------------------------------------------------------------------
 # Errors (CANON.md section 10)
 
-ERROR_KINDS = ('truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
+ERROR_KINDS = ('construct', 'truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
                'bad-argument', 'missing-buffer', 'unknown-extension', 'limit-exceeded',
                'unresolved')

@@ -231,6 +231,73 @@ def load(impl, data, opts, buffers):
     return u.load()
 
 
+class StandIn(object):
+    """What every global becomes in the stand-in reload: accepts any call and state."""
+
+    def __init__(self, *args, **kwargs):
+        self._args = (args, kwargs)
+
+    def __call__(self, *args, **kwargs):
+        return StandIn(*args, **kwargs)
+
+    def __setstate__(self, state):
+        self._state = state
+
+    def append(self, x):
+        pass
+
+    def extend(self, xs):
+        for _ in xs:
+            pass
+
+    def add(self, x):
+        pass
+
+    def __setitem__(self, k, v):
+        pass
+
+
+_STANDINS = {}
+
+
+def stand_in(module, name):
+    key = (module, name)
+    if key not in _STANDINS:
+        _STANDINS[key] = type(str('StandIn'), (StandIn,), {})
+    return _STANDINS[key]
+
+
+def loads_with_standins(impl, data, opts, buffers):
+    """Load with every global replaced by an inert stand-in class: what a data-only
+    codec sees. Succeeds exactly when a failure came from class code, not the stream."""
+    if PY2:
+        if impl == 'c':
+            u = cPickle.Unpickler(CBytesIO(data))
+            u.find_global = stand_in
+        else:
+            class U2(pypickle.Unpickler):
+                def find_class(self, module, name):
+                    return stand_in(module, name)
+            u = U2(io.BytesIO(data))
+        u.persistent_load = pjcanon.persistent_load
+        return u.load()
+    kw = {}
+    for k in ('encoding', 'errors', 'fix_imports'):
+        if k in opts:
+            kw[k] = opts[k]
+    if buffers is not None and HIGHEST >= 5:
+        kw['buffers'] = buffers
+    base = pypickle.Unpickler if impl == 'c' else pypickle._Unpickler
+
+    class U(base):
+        def find_class(self, module, name):
+            return stand_in(module, name)
+
+        def persistent_load(self, pid):
+            return pjcanon.persistent_load(pid)
+    return U(io.BytesIO(data), **kw).load()
+
+
 def read_one(impl, data, protocol, opts, bufdata):
     exts = opts.get('extensions')
     buffers = None
@@ -243,6 +310,13 @@ def read_one(impl, data, protocol, opts, bufdata):
         except Exception as e:
             tb = sys.exc_info()[2]
             kind = pjcanon.classify_error(e, impl, tb)
+            if kind not in ('unresolved', 'unsupported-protocol'):
+                # Did the stream fail, or a class's code? Reload with stand-ins to tell.
+                try:
+                    loads_with_standins(impl, data, opts, buffers)
+                    kind = 'construct'
+                except Exception:
+                    pass
             return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
     finally:
         clear_extensions(exts)

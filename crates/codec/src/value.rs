@@ -146,6 +146,9 @@ pub struct Object {
     pub items: Vec<Value>,
     /// Items set on the object (SETITEM/SETITEMS onto it).
     pub dictitems: Vec<(Value, Value)>,
+    /// The state setter (protocol-5 reductions' sixth item), applied as
+    /// `setter(obj, state)`.
+    pub setter: Option<Value>,
     /// How it was written.
     pub form: ObjectForm,
 }
@@ -163,6 +166,8 @@ pub struct Reduce {
     pub items: Vec<Value>,
     /// Items set on the result.
     pub dictitems: Vec<(Value, Value)>,
+    /// The state setter, applied as `setter(obj, state)`.
+    pub setter: Option<Value>,
 }
 
 /// A node of the graph.

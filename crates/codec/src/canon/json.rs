@@ -224,6 +224,7 @@ fn parse_inner(v: &Json, path: &str) -> Result<Canon> {
             let state = opt_node(&mut m, "state", path)?;
             let items = opt_array(&mut m, "items", path)?;
             let dictitems = opt_pairs(&mut m, "dictitems", path)?;
+            let setter = opt_node(&mut m, "setter", path)?;
             Canon::Object(Box::new(CanonObject {
                 class,
                 args,
@@ -231,6 +232,7 @@ fn parse_inner(v: &Json, path: &str) -> Result<Canon> {
                 state,
                 items,
                 dictitems,
+                setter,
             }))
         }
         "reduce" => {
@@ -402,6 +404,9 @@ fn serialize_node<S: Serializer>(this: &Canon, s: S) -> std::result::Result<S::O
                 }
                 if !o.dictitems.is_empty() {
                     m.serialize_entry("dictitems", &Pairs(&o.dictitems))?;
+                }
+                if let Some(st) = &o.setter {
+                    m.serialize_entry("setter", st)?;
                 }
             }
             Canon::Reduce(r) => {

@@ -91,6 +91,8 @@ pub struct CanonObject {
     pub items: Vec<Canon>,
     /// `dictitems`
     pub dictitems: Vec<Pair>,
+    /// `setter`
+    pub setter: Option<Canon>,
 }
 
 /// The members of a `reduce` node.
@@ -229,16 +231,18 @@ impl<'g> Builder<'g> {
                 }
                 c.extend(o.items.iter().copied());
                 c.extend(o.dictitems.iter().flat_map(|(k, v)| [*k, *v]));
+                c.extend(o.setter);
                 c
             }
             Node::Reduce(r) => {
                 let mut c = vec![r.callable];
                 c.extend(member_items(g, Some(r.args))?);
-                if let Some(s) = r.state {
+                if let Some(s) = state_value(g, r.state) {
                     c.push(s);
                 }
                 c.extend(r.items.iter().copied());
                 c.extend(r.dictitems.iter().flat_map(|(k, v)| [*k, *v]));
+                c.extend(r.setter);
                 c
             }
             Node::PersId(v) => vec![*v],
@@ -404,6 +408,10 @@ impl<'g> Builder<'g> {
                 };
                 let items = self.list(&o.items, depth, mode)?;
                 let dictitems = self.pairs(&o.dictitems, depth, mode)?;
+                let setter = match o.setter {
+                    Some(s) => Some(self.child(s, depth, mode)?),
+                    None => None,
+                };
                 Canon::Object(Box::new(CanonObject {
                     class,
                     args,
@@ -411,24 +419,29 @@ impl<'g> Builder<'g> {
                     state,
                     items,
                     dictitems,
+                    setter,
                 }))
             }
             Node::Reduce(r) => {
                 let callable = self.child(r.callable, depth, mode)?;
                 let args = self.list(&member_items(g, Some(r.args))?, depth, mode)?;
-                let state = match r.state {
+                let state = match state_value(g, r.state) {
                     Some(s) => Some(self.child(s, depth, mode)?),
                     None => None,
                 };
                 let items = self.list(&r.items, depth, mode)?;
                 let dictitems = self.pairs(&r.dictitems, depth, mode)?;
+                let setter = match r.setter {
+                    Some(s) => Some(self.child(s, depth, mode)?),
+                    None => None,
+                };
                 Canon::Reduce(Box::new(CanonReduce {
                     callable,
                     args,
                     state,
                     items,
                     dictitems,
-                    setter: None,
+                    setter,
                 }))
             }
             Node::PersId(v) => Canon::PersId(Box::new(self.child(*v, depth, mode)?)),

@@ -79,6 +79,9 @@ fn render_inner(c: &Canon, depth: usize, out: &mut String) {
             }
             member(out, depth + 1, "items", &o.items, false);
             member_pairs(out, depth + 1, "dictitems", &o.dictitems);
+            if let Some(s) = &o.setter {
+                member(out, depth + 1, "setter", std::slice::from_ref(s), true);
+            }
         }
         Canon::Reduce(r) => {
             line(out, depth, &head("reduce"));

@@ -21,6 +21,8 @@ const NODE_COST: usize = 64;
 const SLOT_COST: usize = 16;
 /// How far past the dense memo table an index may land and still grow it.
 const DENSE_SLACK: usize = 1 << 16;
+/// Largest memo index accepted (`i32::MAX`).
+const MAX_MEMO_INDEX: usize = i32::MAX as usize;
 
 pub(crate) struct Machine<'a> {
     data: &'a [u8],
@@ -33,6 +35,8 @@ pub(crate) struct Machine<'a> {
     memo: Vec<Option<Value>>,
     sparse: std::collections::HashMap<usize, Value>,
     memo_count: usize,
+    /// The value the last REDUCE pushed and the offset just after it (state setters).
+    last_reduce: Option<(Value, usize)>,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -58,6 +62,7 @@ impl<'a> Machine<'a> {
             memo: Vec::new(),
             sparse: std::collections::HashMap::new(),
             memo_count: 0,
+            last_reduce: None,
             proto: 0,
             max_proto: 0,
             opts,
@@ -133,6 +138,22 @@ impl<'a> Machine<'a> {
 
     /// A length prefix, checked against the remaining input before anything is allocated.
     fn len_prefixed(&mut self, len: u64) -> Result<&'a [u8]> {
+        self.len_prefixed_from(len, false)
+    }
+
+    /// Like [`Self::len_prefixed`]; with `alloc_first` a length beyond the allocation
+    /// limit is reported as such before truncation is checked, as CPython's C unpickler
+    /// does for BINBYTES8 and BYTEARRAY8 (it allocates the object, then reads into it).
+    fn len_prefixed_from(&mut self, len: u64, alloc_first: bool) -> Result<&'a [u8]> {
+        if alloc_first && len > self.opts.limits.max_alloc as u64 {
+            return Err(self.err(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "length {len} exceeds the allocation limit of {}",
+                    self.opts.limits.max_alloc
+                ),
+            ));
+        }
         let left = (self.data.len() - self.pos) as u64;
         if len > left {
             return Err(self.err(
@@ -280,7 +301,16 @@ impl<'a> Machine<'a> {
                     self.decode_with_errors(raw, enc)?
                 }
             }
-            Encoding::Bytes => unreachable!("handled above"),
+            Encoding::Other(codec) => self.decode_other(raw, codec)?,
+            Encoding::Bytes => {
+                return self.add(
+                    Node::Bytes {
+                        data: raw.into(),
+                        py2: true,
+                    },
+                    raw.len(),
+                );
+            }
         };
         let n = decoded.len();
         self.add(
@@ -290,6 +320,43 @@ impl<'a> Machine<'a> {
             },
             n,
         )
+    }
+
+    /// Decodes with an `encoding_rs` codec; undecodable input follows `errors` (handlers
+    /// other than strict and ignore replace with U+FFFD).
+    fn decode_other(&self, raw: &[u8], codec: &'static encoding_rs::Encoding) -> Result<Vec<u8>> {
+        // Bytes Python's cp1252 leaves undefined (WHATWG maps them to C1 controls).
+        let undefined = |b: &u8| {
+            codec == encoding_rs::WINDOWS_1252 && matches!(b, 0x81 | 0x8d | 0x8f | 0x90 | 0x9d)
+        };
+        let bad_at = raw.iter().position(undefined);
+        let strict = codec.decode_without_bom_handling_and_without_replacement(raw);
+        match (strict, bad_at, self.opts.errors) {
+            (Some(s), None, _) => Ok(s.into_owned().into_bytes()),
+            (_, _, DecodeErrors::Strict) => Err(self.err(
+                ErrorKind::BadEncoding,
+                format!(
+                    "'{}' codec can't decode the string",
+                    codec.name().to_ascii_lowercase()
+                ),
+            )),
+            (_, _, DecodeErrors::Ignore) => {
+                let kept: Vec<u8> = raw.iter().copied().filter(|b| !undefined(b)).collect();
+                let (s, _) = codec.decode_without_bom_handling(&kept);
+                Ok(s.replace('\u{fffd}', "").into_bytes())
+            }
+            _ => {
+                let fixed: Vec<u8> = raw
+                    .iter()
+                    .map(|b| if undefined(b) { b'?' } else { *b })
+                    .collect();
+                Ok(codec
+                    .decode_without_bom_handling(&fixed)
+                    .0
+                    .into_owned()
+                    .into_bytes())
+            }
+        }
     }
 
     fn decode_with_errors(&self, raw: &[u8], enc: Encoding) -> Result<Vec<u8>> {
@@ -350,6 +417,14 @@ impl<'a> Machine<'a> {
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
+        if idx > MAX_MEMO_INDEX {
+            // CPython's C unpickler grows an array to twice the index and fails with
+            // MemoryError up there; 32-bit builds reject these indices outright.
+            return Err(self.err(
+                ErrorKind::LimitExceeded,
+                format!("memo index {idx} is too large"),
+            ));
+        }
         let fresh = if idx < self.memo.len() {
             self.memo[idx].replace(v).is_none()
         } else if idx - self.memo.len() < DENSE_SLACK {
@@ -619,7 +694,7 @@ impl<'a> Machine<'a> {
             }
             O::BinBytes8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed(n)?;
+                let b = self.len_prefixed_from(n, true)?;
                 let v = self.add(
                     Node::Bytes {
                         data: b.into(),
@@ -631,7 +706,7 @@ impl<'a> Machine<'a> {
             }
             O::ByteArray8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed(n)?;
+                let b = self.len_prefixed_from(n, true)?;
                 let v = self.add(Node::ByteArray(b.to_vec()), b.len())?;
                 self.push(v)?;
             }
@@ -732,6 +807,7 @@ impl<'a> Machine<'a> {
                     return Err(self.err(ErrorKind::StackUnderflow, "odd number of items for DICT"));
                 }
                 let n = items.len() * SLOT_COST;
+                self.check_hashable(items.iter().step_by(2).copied())?;
                 let pairs = pairs(items);
                 let v = self.add(Node::Dict(pairs), n)?;
                 self.push(v)?;
@@ -739,6 +815,7 @@ impl<'a> Machine<'a> {
             O::FrozenSet => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
+                self.check_hashable(items.iter().copied())?;
                 let n = items.len() * SLOT_COST;
                 let v = self.add(Node::FrozenSet(items), n)?;
                 self.push(v)?;
@@ -801,7 +878,8 @@ impl<'a> Machine<'a> {
                 if self.marks.last() == Some(&self.stack.len()) {
                     self.marks.pop();
                 } else {
-                    self.pop()?;
+                    let v = self.pop()?;
+                    self.apply_state_setter(v);
                 }
             }
             O::PopMark => {
@@ -899,6 +977,7 @@ impl<'a> Machine<'a> {
                 let args = self.pop()?;
                 let callable = self.pop()?;
                 let v = self.reduce(callable, args)?;
+                self.last_reduce = Some((v, self.pos));
                 self.push(v)?;
             }
             O::NewObj => {
@@ -1038,6 +1117,7 @@ impl<'a> Machine<'a> {
                 state: None,
                 items: Vec::new(),
                 dictitems: Vec::new(),
+                setter: None,
                 form,
             })),
             0,
@@ -1057,6 +1137,7 @@ impl<'a> Machine<'a> {
                 state: None,
                 items: Vec::new(),
                 dictitems: Vec::new(),
+                setter: None,
             })),
             0,
         )
@@ -1073,6 +1154,9 @@ impl<'a> Machine<'a> {
             return Err(self.err(ErrorKind::BadArgument, "argument list must be a tuple"));
         }
         if let Some(node) = normalize::reduce(&mut self.graph, callable, args) {
+            if let Node::Set(items) | Node::FrozenSet(items) = &node {
+                self.check_hashable(items.iter().copied())?;
+            }
             let n = normalize::payload(&node);
             return self.add(node, n);
         }
@@ -1083,6 +1167,7 @@ impl<'a> Machine<'a> {
                 state: None,
                 items: Vec::new(),
                 dictitems: Vec::new(),
+                setter: None,
             })),
             0,
         )
@@ -1125,6 +1210,7 @@ impl<'a> Machine<'a> {
     fn add_set_items(&mut self, start: usize) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
         let id = self.target_at(start, "ADDITEMS")?;
+        self.check_hashable(self.stack[start..].iter().copied())?;
         if !matches!(
             self.graph.node(id),
             Node::Set(_) | Node::Object(_) | Node::Reduce(_)
@@ -1146,6 +1232,7 @@ impl<'a> Machine<'a> {
     fn extend_dict(&mut self, start: usize) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
         let id = self.target_at(start, "SETITEM")?;
+        self.check_hashable(self.stack[start..].iter().step_by(2).copied())?;
         if !matches!(
             self.graph.node(id),
             Node::Dict(_) | Node::Object(_) | Node::Reduce(_)
@@ -1161,6 +1248,71 @@ impl<'a> Machine<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Dict keys and set elements must be hashable: lists, dicts, sets and bytearrays (and
+    /// tuples holding them) are not, and CPython raises TypeError for them. Instances may
+    /// or may not be; a data-only loader cannot tell, so it accepts them.
+    fn check_hashable(&self, keys: impl Iterator<Item = Value>) -> Result<()> {
+        for k in keys {
+            // Tuples are searched breadth-first with a small budget: a shared DAG of tuples
+            // must not cost exponential time. Past the budget the key is taken as hashable.
+            let mut queue = std::collections::VecDeque::from([k]);
+            let mut budget = 64;
+            while let Some(v) = queue.pop_front() {
+                let Value::Node(id) = v else { continue };
+                let t = match self.graph.node(id) {
+                    Node::List(_) => "list",
+                    Node::Dict(_) => "dict",
+                    Node::Set(_) => "set",
+                    Node::ByteArray(_) => "bytearray",
+                    Node::Tuple(items) => {
+                        for &x in items {
+                            if budget == 0 {
+                                break;
+                            }
+                            budget -= 1;
+                            queue.push_back(x);
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                return Err(self.err(ErrorKind::BadArgument, format!("unhashable type: '{t}'")));
+            }
+        }
+        Ok(())
+    }
+
+    /// `setter(obj, state)` REDUCE'd and at once POPped is how picklers write a state
+    /// setter (a reduction's sixth item): the call exists only for its effect on `obj`, so
+    /// the state and setter are attached to `obj`.
+    fn apply_state_setter(&mut self, popped: Value) {
+        let Some((last, end)) = self.last_reduce else {
+            return;
+        };
+        if last != popped || end != self.op_start {
+            return;
+        }
+        let Some(Node::Reduce(r)) = self.graph.deref(popped) else {
+            return;
+        };
+        let (setter, args) = (r.callable, r.args);
+        let Some(&[target, state]) = self.graph.as_tuple(args) else {
+            return;
+        };
+        let Value::Node(tid) = target else { return };
+        match self.graph.node_mut(tid) {
+            Node::Object(o) if o.setter.is_none() => {
+                o.state = Some(state);
+                o.setter = Some(setter);
+            }
+            Node::Reduce(t) if t.setter.is_none() => {
+                t.state = Some(state);
+                t.setter = Some(setter);
+            }
+            _ => {}
+        }
     }
 
     fn build(&mut self, target: Value, state: Value) -> Result<()> {

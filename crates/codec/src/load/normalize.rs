@@ -120,6 +120,7 @@ fn object(class: Value, args: Option<Value>, kwargs: Option<Value>, form: Object
         state: None,
         items: Vec::new(),
         dictitems: Vec::new(),
+        setter: None,
         form,
     }))
 }

@@ -15,6 +15,10 @@ pub enum Encoding {
     Utf8,
     /// Keep them as `bytes` (`encoding="bytes"`).
     Bytes,
+    /// Any other codec, decoded by `encoding_rs` (the WHATWG definitions). For `cp1252`
+    /// the five bytes Python leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are errors,
+    /// as in Python.
+    Other(&'static encoding_rs::Encoding),
 }
 
 impl Encoding {
@@ -29,7 +33,7 @@ impl Encoding {
             }
             "utf-8" | "utf8" | "u8" => Encoding::Utf8,
             "bytes" => Encoding::Bytes,
-            _ => return None,
+            _ => Encoding::Other(encoding_rs::Encoding::for_label(n.as_bytes())?),
         })
     }
 
@@ -40,6 +44,7 @@ impl Encoding {
             Encoding::Latin1 => "latin1",
             Encoding::Utf8 => "utf-8",
             Encoding::Bytes => "bytes",
+            Encoding::Other(e) => e.name(),
         }
     }
 }
