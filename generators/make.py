@@ -915,7 +915,9 @@ def cmd_new(name):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('command', nargs='?', default='build', help='build (default), new, lint')
+    ap.add_argument('command', nargs='?', default='build',
+                    help='build (default), new, lint, pythons (print the interpreters found as '
+                         'picklejar --python flags)')
     ap.add_argument('name', nargs='?')
     ap.add_argument('--only', action='append', default=[], metavar='GLOB',
                     help='regenerate only cases whose id matches (repeatable)')
@@ -932,6 +934,11 @@ def main(argv=None):
         if not args.name:
             raise SystemExit('usage: make.py new CATEGORY/NAME')
         cmd_new(args.name)
+        return 0
+    if args.command == 'pythons':
+        overrides = dict(spec.partition('=')[::2] for spec in args.python)
+        found = discover(overrides)
+        print(' '.join('--python %s=%s' % (v, found[v]['path']) for v in VERSIONS if v in found))
         return 0
     if args.command not in ('build', 'lint'):
         raise SystemExit('unknown command ' + args.command)

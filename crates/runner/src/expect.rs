@@ -143,46 +143,63 @@ impl Expectations {
     }
 }
 
-/// Writes a file listing `failures` (trial name, one-line reason), folding the trials of a
-/// case that all fail for one reason into `kind/case/*`.
+/// Writes a file listing `failures` (trial name, one-line reason): one entry per case and
+/// reason, `kind/case/*` when every trial of the case fails for that reason, else a
+/// `{a,b,…}` list of the failing variants.
 pub fn bless(codec: &str, all: &[String], failures: &[(String, String)]) -> ExpectationsFile {
     use std::collections::BTreeMap;
-    let prefix = |name: &str| -> String {
-        let mut parts = name.rsplitn(2, '/');
-        let _ = parts.next();
-        parts.next().unwrap_or(name).to_owned()
+    let split = |name: &str| -> (String, String) {
+        match name.rsplit_once('/') {
+            Some((case, leaf)) => (case.to_owned(), leaf.to_owned()),
+            None => (String::new(), name.to_owned()),
+        }
     };
     let mut total: BTreeMap<String, usize> = BTreeMap::new();
     for n in all {
-        *total.entry(prefix(n)).or_default() += 1;
+        *total.entry(split(n).0).or_default() += 1;
     }
-    let mut by_case: BTreeMap<String, Vec<&(String, String)>> = BTreeMap::new();
-    for f in failures {
-        by_case.entry(prefix(&f.0)).or_default().push(f);
+    // case -> reason -> leaves, in a stable order.
+    let mut groups: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (name, reason) in failures {
+        let (case, leaf) = split(name);
+        groups
+            .entry(case)
+            .or_default()
+            .entry(reason.clone())
+            .or_default()
+            .push(leaf);
     }
     let mut entries = Vec::new();
-    for (case, fs) in by_case {
-        let same_reason = fs.iter().all(|f| f.1 == fs[0].1);
-        if same_reason && total.get(&case) == Some(&fs.len()) && fs.len() > 1 {
+    for (case, by_reason) in groups {
+        for (reason, mut leaves) in by_reason {
+            leaves.sort();
+            let glob = if total.get(&case) == Some(&leaves.len()) {
+                format!("{case}/*")
+            } else if leaves.len() == 1 {
+                format!("{case}/{}", escape_glob(&leaves[0]))
+            } else {
+                let alts: Vec<String> = leaves
+                    .iter()
+                    .map(|l| escape_glob(l).replace(',', "[,]"))
+                    .collect();
+                format!("{case}/{{{}}}", alts.join(","))
+            };
             entries.push(Entry {
-                glob: format!("{case}/*"),
+                glob: escape_glob_prefix(&glob, &case),
                 status: EntryStatus::Fail,
-                reason: fs[0].1.clone(),
+                reason,
             });
-        } else {
-            for f in fs {
-                entries.push(Entry {
-                    glob: escape_glob(&f.0),
-                    status: EntryStatus::Fail,
-                    reason: f.1.clone(),
-                });
-            }
         }
     }
     ExpectationsFile {
         codec: codec.to_owned(),
         entries,
     }
+}
+
+/// Escapes the case part of a glob (everything before the last segment).
+fn escape_glob_prefix(glob: &str, case: &str) -> String {
+    format!("{}{}", escape_glob(case), &glob[case.len()..])
 }
 
 /// A glob matching exactly this name.
@@ -267,6 +284,23 @@ mod tests {
         let f = bless("x", &all, &fails);
         let globs: Vec<&str> = f.entries.iter().map(|e| e.glob.as_str()).collect();
         assert_eq!(globs, ["load/c/a/*", "load/c/b/p1"]);
+        // Several variants failing one way share an entry.
+        let all2: Vec<String> = ["load/d/x/p0", "load/d/x/p1", "load/d/x/p2"]
+            .map(String::from)
+            .to_vec();
+        let f2 = bless(
+            "x",
+            &all2,
+            &[
+                ("load/d/x/p0".into(), "r".into()),
+                ("load/d/x/p2".into(), "r".into()),
+            ],
+        );
+        assert_eq!(f2.entries.len(), 1);
+        assert_eq!(f2.entries[0].glob, "load/d/x/{p0,p2}");
+        let e2 = Expectations::new(f2).expect("valid");
+        assert!(e2.lookup("load/d/x/p0").is_some() && e2.lookup("load/d/x/p2").is_some());
+        assert!(e2.lookup("load/d/x/p1").is_none());
         let e = Expectations::new(f).expect("valid");
         for (n, _) in &fails {
             assert!(e.lookup(n).is_some(), "{n}");
