@@ -403,8 +403,9 @@ def generate(cases, interps, workdir, jobs_n, warnings):
                             r.get('producer', v), r['case'], r.get('proto', '?'), r['error']))
                         continue
                     key = (r['sha'], tuple(r['bufs']))
-                    ent = produced[r['case']].setdefault(key, {'producers': set()})
+                    ent = produced[r['case']].setdefault(key, {'producers': set(), 'written': set()})
                     ent['producers'].add(r['producer'])
+                    ent['written'].add(r['proto'])
         return job
 
     for v, info in sorted(interps.items(), key=lambda kv: -len(kv[0])):
@@ -416,7 +417,8 @@ def generate(cases, interps, workdir, jobs_n, warnings):
             sha = hashlib.sha256(data).hexdigest()
             with open(os.path.join(blobdir, sha), 'wb') as f:
                 f.write(data)
-            produced[c['id']][(sha, ())] = {'producers': {'handwritten'}}
+            produced[c['id']][(sha, ())] = {'producers': {'handwritten'},
+                                             'written': {declared_protocol(data)}}
     # -- variants
     variants = {}
     tasks = []
@@ -436,6 +438,7 @@ def generate(cases, interps, workdir, jobs_n, warnings):
                 if x not in optsets:
                     optsets.append(x)
             var = {'sha': sha, 'bufs': list(bufs), 'protocol': proto, 'size': len(data),
+                   'written_at': sorted(ent['written']),
                    'producers': prods, 'optsets': optsets, 'results': {}}
             vl.append(var)
         vl.sort(key=lambda x: (x['protocol'], PRODUCER_ORDER[x['producers'][0]], x['sha']))
@@ -558,6 +561,7 @@ def case_yaml(c, vl):
     for var in vl:
         lines.append('- file: ' + variant_file(var))
         lines.append('  protocol: %d' % var['protocol'])
+        lines.append('  written_at: [%s]' % ', '.join(str(p) for p in var['written_at']))
         lines.append('  sha256: ' + var['sha'])
         lines.append('  size: %d' % var['size'])
         lines.append('  producers: ' + plain_list(var['producers']))
@@ -605,6 +609,8 @@ def parse_case_yaml(text):
         if val.startswith('[') and not val.startswith('[{') and key in (
                 'features', 'producers', 'buffers', 'readers'):
             val = [x for x in val[1:-1].split(', ') if x]
+        elif key == 'written_at':
+            val = [int(x) for x in val[1:-1].split(', ') if x]
         elif key == 'canon' and val.startswith("'"):
             val = json.loads(val[1:-1].replace("''", "'"))
         elif key in ('canon', 'load', 'options', 'description'):

@@ -155,8 +155,11 @@ pub struct ResultGroup {
 pub struct Variant {
     /// File name within the case directory.
     pub file: String,
-    /// The protocol the stream declares.
+    /// The protocol the stream declares (its PROTO opcode; 0 when there is none).
     pub protocol: u8,
+    /// The pickler protocols that wrote exactly these bytes (protocols 0 and 1 declare
+    /// no PROTO, so this tells them apart).
+    pub written_at: Vec<u8>,
     /// SHA-256 of the file, lowercase hex.
     pub sha256: String,
     /// File size.
@@ -276,6 +279,8 @@ struct RawCase {
 struct RawVariant {
     file: String,
     protocol: u8,
+    #[serde(default)]
+    written_at: Vec<u8>,
     sha256: String,
     size: u64,
     producers: Vec<String>,
@@ -357,6 +362,11 @@ impl Case {
                 });
             }
             variants.push(Variant {
+                written_at: if v.written_at.is_empty() {
+                    vec![v.protocol]
+                } else {
+                    v.written_at
+                },
                 file: v.file,
                 protocol: v.protocol,
                 sha256: v.sha256,
