@@ -1,0 +1,41 @@
+# picklejar's daily commands. `just` is not required: each recipe is one command you can
+# run by hand (see README.md). Install just with `pip install rust-just` or
+# `cargo install just`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# The interpreters generators/make.py finds, as `--python VERSION=PATH` flags (empty
+# without Python).
+pythons := `python3 generators/make.py pythons 2>/dev/null || true`
+
+# List the recipes.
+default:
+    @just --list
+
+# Replay the corpus through every codec; terminal summary and reports/conformance/.
+conformance *ARGS:
+    cargo run --release -q -p picklejar-runner -- conformance {{pythons}} {{ARGS}}
+
+# The test suite (what CI runs, without the lints).
+test *ARGS:
+    cargo test --workspace {{ARGS}}
+
+# Scaffold a new corpus case: just fixture containers/my_case
+fixture NAME:
+    python3 generators/make.py new {{NAME}}
+
+# Regenerate the corpus with every interpreter found (ARGS: --only GLOB, --check, ...).
+regen *ARGS:
+    python3 generators/make.py {{ARGS}}
+
+# Load benchmarks (criterion).
+bench *ARGS:
+    cargo bench -p picklejar-codec --bench load {{ARGS}}
+
+# Fuzz the loader for SECONDS (needs `cargo install cargo-fuzz`).
+fuzz SECONDS="600":
+    cd fuzz && cargo fuzz run --sanitizer none load -- -max_total_time={{SECONDS}} -rss_limit_mb=2048
+
+# Everything CI checks.
+ci:
+    bash .ci/run
