@@ -640,3 +640,30 @@ fn concatenated_pickles_report_their_end() {
     assert_eq!(second.graph.root(), picklejar_codec::Value::Int(2));
     assert_eq!(first.end + second.end, data.len());
 }
+
+#[test]
+fn persistent_ids_are_kept_or_resolved_by_a_hook() {
+    // Without a hook: a persid node (see the PERSID rows above). With one: its value.
+    let data = b"(Pdoc1\n\x80\x02K\x07Qt.";
+    let mut seen = Vec::new();
+    let mut l = Loader::new().persistent_load(|g, pid| {
+        let key = match pid {
+            picklejar_codec::Value::Int(i) => i.to_string(),
+            v => g.as_str(v).unwrap_or("?").to_owned(),
+        };
+        seen.push(key.clone());
+        Ok(g.str(&format!("resolved:{key}")))
+    });
+    let g = l.load(data).expect("loads").graph;
+    drop(l);
+    assert_eq!(seen, ["doc1", "7"]);
+    assert_eq!(
+        to_canon(&g).expect("canon").to_json_string(),
+        r#"{"t":"tuple","v":[{"t":"str","v":"resolved:doc1"},{"t":"str","v":"resolved:7"}]}"#
+    );
+    // A hook that refuses fails the load at the opcode, with its message.
+    let mut refuse = Loader::new().persistent_load(|_, _| Err("no such document".into()));
+    let e = refuse.load(data).expect_err("refused");
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::BadArgument, Some(1)));
+    assert!(e.message().contains("no such document"));
+}

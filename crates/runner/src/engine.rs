@@ -59,6 +59,8 @@ pub struct RunOptions<'a> {
     pub progress: bool,
     /// Keep full evidence for passing trials too (larger results).
     pub keep_passes: bool,
+    /// Reloads what codecs dump (dump trials); picklejar's codec when `None`.
+    pub reloader: Option<&'a dyn Codec>,
 }
 
 /// Runs every selected trial of `codec` and applies `expectations`.
@@ -93,7 +95,16 @@ pub fn run_codec(
     let mut trials: Vec<TrialRecord> = selected
         .par_iter()
         .map(|spec| {
-            let rec = run_one(corpus, codec, &info, expectations, spec, opts.keep_passes);
+            let reloader = opts.reloader.unwrap_or(&crate::adapters::Picklejar);
+            let rec = run_one(
+                corpus,
+                codec,
+                &info,
+                expectations,
+                spec,
+                opts.keep_passes,
+                reloader,
+            );
             bar.inc(1);
             rec
         })
@@ -147,6 +158,7 @@ fn run_one(
     expectations: &Expectations,
     spec: &TrialSpec,
     keep_passes: bool,
+    reloader: &dyn Codec,
 ) -> TrialRecord {
     let case = &corpus.cases[spec.case];
     let v = &case.variants[spec.variant];
@@ -177,7 +189,7 @@ fn run_one(
         return rec;
     }
     let t0 = Instant::now();
-    let (verdict, ev) = trial::run(corpus, codec, info, spec);
+    let (verdict, ev) = trial::run(corpus, codec, info, spec, reloader);
     rec.micros = t0.elapsed().as_micros() as u64;
     let listed_fail = entry.is_some_and(|e| e.status == EntryStatus::Fail);
     rec.status = match (verdict, listed_fail) {

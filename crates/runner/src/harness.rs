@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
+use crate::adapters::Picklejar;
 use crate::codec::Codec;
 use crate::corpus::Corpus;
 use crate::expect::{EntryStatus, Expectations};
@@ -114,7 +115,7 @@ impl Harness {
             let name = spec.name.clone();
             out.push(
                 Trial::test(name, move || {
-                    let (v, ev) = trial::run(&corpus, codec.as_ref(), &info, &spec);
+                    let (v, ev) = trial::run(&corpus, codec.as_ref(), &info, &spec, &Picklejar);
                     let listed = entry
                         .as_ref()
                         .is_some_and(|e| e.status == EntryStatus::Fail);

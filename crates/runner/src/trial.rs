@@ -4,9 +4,10 @@
 //! codec's canon with the reference reader's (CPython 3.13's C unpickler), or its error
 //! kind with the reference's for rejects. A **dump** trial (`dump/<case>/<variant>`) asks
 //! the codec to dump the expected value at the variant's protocol and reloads the bytes with
-//! picklejar's codec: the canon must survive.
+//! the reference (CPython 3.13 when the machine has it, else picklejar's codec): the canon
+//! must survive.
 
-use picklejar_codec::{Canon, LoadOptions, Loader, dis, to_canon};
+use picklejar_codec::{Canon, LoadOptions, dis};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 use crate::corpus::{Corpus, LoadSpec, ReaderOutcome};
@@ -148,12 +149,14 @@ fn outcome_text(o: &Outcome) -> String {
     }
 }
 
-/// Runs one trial.
+/// Runs one trial. Dump trials reload the codec's bytes with `reloader` (the reference:
+/// CPython 3.13 where available, else picklejar's codec).
 pub fn run(
     corpus: &Corpus,
     codec: &dyn Codec,
     info: &CodecInfo,
     spec: &TrialSpec,
+    reloader: &dyn Codec,
 ) -> (Verdict, Evidence) {
     let case = &corpus.cases[spec.case];
     let v = &case.variants[spec.variant];
@@ -193,7 +196,7 @@ pub fn run(
             let got = codec.load(&req);
             judge_load(info, spec, &data, &spec_opts, got)
         }
-        TrialKind::Dump => judge_dump(codec, spec, v.protocol, &data),
+        TrialKind::Dump => judge_dump(codec, reloader, spec, v.protocol, &data),
     }
 }
 
@@ -273,6 +276,7 @@ fn judge_load(
 
 fn judge_dump(
     codec: &dyn Codec,
+    reloader: &dyn Codec,
     spec: &TrialSpec,
     protocol: u8,
     original: &[u8],
@@ -302,10 +306,23 @@ fn judge_dump(
         }
         Some(Ok(b)) => b,
     };
-    let reloaded = Loader::with_options(LoadOptions::default())
-        .load(&bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|l| to_canon(&l.graph).map_err(|e| e.to_string()));
+    let declared = match bytes.as_slice() {
+        [0x80, p, ..] => *p,
+        _ => 0,
+    };
+    let default = LoadSpec::default();
+    let req = LoadRequest {
+        data: &bytes,
+        spec: &default,
+        buffers: None,
+        protocol: declared,
+    };
+    let reloaded = match reloader.load(&req) {
+        Outcome::Loaded(c) => Ok(c),
+        Outcome::Rejected { kind, message } => Err(format!("{kind}: {message}")),
+        Outcome::Crashed(m) => Err(format!("the reference crashed: {m}")),
+        Outcome::TimedOut => Err("the reference timed out".into()),
+    };
     let verdict = match reloaded {
         Ok(c) => {
             ev.actual = c.to_text();

@@ -11,29 +11,52 @@ use picklejar_runner::{Codec, LoadRequest, Outcome};
 
 fn load(cmd: &str, spec: &LoadSpec) -> Outcome {
     let codec = CommandCodec::new("t", cmd, Duration::from_secs(2));
-    codec.load(&LoadRequest { data: b"\x80\x04N.", spec, buffers: None, protocol: 4 })
+    codec.load(&LoadRequest {
+        data: b"\x80\x04N.",
+        spec,
+        buffers: None,
+        protocol: 4,
+    })
 }
 
 #[test]
 fn exit_codes_map_to_outcomes() {
     let d = LoadSpec::default();
-    assert_eq!(load(r#"cat >/dev/null; echo '{"t":"none"}'"#, &d), Outcome::Loaded(Canon::None));
     assert_eq!(
-        load(r#"cat >/dev/null; echo '{"error":"truncated","message":"short"}'; exit 1"#, &d),
-        Outcome::Rejected { kind: "truncated".into(), message: "short".into() }
+        load(r#"cat >/dev/null; echo '{"t":"none"}'"#, &d),
+        Outcome::Loaded(Canon::None)
+    );
+    assert_eq!(
+        load(
+            r#"cat >/dev/null; echo '{"error":"truncated","message":"short"}'; exit 1"#,
+            &d
+        ),
+        Outcome::Rejected {
+            kind: "truncated".into(),
+            message: "short".into()
+        }
     );
     assert_eq!(
         load("cat >/dev/null; echo nope >&2; exit 1", &d),
-        Outcome::Rejected { kind: "rejected".into(), message: "nope".into() }
+        Outcome::Rejected {
+            kind: "rejected".into(),
+            message: "nope".into()
+        }
     );
     assert!(matches!(load("exit 3", &d), Outcome::Crashed(m) if m.contains("exit status 3")));
-    assert!(matches!(load("cat >/dev/null; echo not-json", &d), Outcome::Crashed(_)));
+    assert!(matches!(
+        load("cat >/dev/null; echo not-json", &d),
+        Outcome::Crashed(_)
+    ));
     assert_eq!(load("sleep 10", &d), Outcome::TimedOut);
 }
 
 #[test]
 fn the_adapter_gets_the_bytes_and_the_options() {
-    let spec = LoadSpec { encoding: Some("latin1".into()), ..LoadSpec::default() };
+    let spec = LoadSpec {
+        encoding: Some("latin1".into()),
+        ..LoadSpec::default()
+    };
     // Echo back what arrived: the stdin length and the options, as a canon str.
     let cmd = r#"n=$(wc -c | tr -d ' '); printf '{"t":"str","v":"%s %s"}' "$n" "$(printf %s "$PICKLEJAR_OPTIONS" | sed 's/"/\\"/g')""#;
     match load(cmd, &spec) {

@@ -116,6 +116,11 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
         corpus.cases.len()
     );
 
+    // Dumps are judged by reloading them with the reference reader when it is here.
+    let reference = match adapters::resolve("cpython-c-3.13", &cfg) {
+        Ok(Resolved::Codec(c)) => Some(c),
+        _ => None,
+    };
     let mut runs = Vec::new();
     let mut skipped = Vec::new();
     for spec in &specs {
@@ -142,6 +147,7 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
             filter: &filter,
             progress,
             keep_passes: false,
+            reloader: reference.as_deref(),
         };
         let run = engine::run_codec(&corpus, codec.as_ref(), &exp, shown_path, &opts);
         if a.bless {
