@@ -75,6 +75,7 @@ fn run(
             filter: &f,
             progress: false,
             keep_passes: false,
+            reloader: None,
         },
     )
 }
