@@ -170,6 +170,8 @@ _ADDR = re.compile(r'0x[0-9a-fA-F]{4,}')
 
 def clean_message(msg):
     msg = _ADDR.sub('0x?', msg)
+    # Module reprs name files by absolute path; keep messages independent of the checkout.
+    msg = msg.replace(os.path.join(HERE, ''), 'generators/')
     if len(msg) > 300:
         msg = msg[:300] + '...'
     return msg

@@ -30,6 +30,7 @@
 pub mod canon;
 mod compat_tables;
 mod dis;
+mod dump;
 mod error;
 mod load;
 mod opcode;
@@ -38,13 +39,14 @@ mod value;
 
 pub use canon::{Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth};
 pub use dis::{DisLine, Disassembly, dis};
+pub use dump::{DumpOptions, Dumped, Profile, dump};
 pub use error::{Error, ErrorKind, Result};
 pub use load::{
     DecodeErrors, Encoding, Limits, LoadOptions, Loaded, Loader, PersistentLoad, fix_import, load,
     py3_to_py2,
 };
 pub use opcode::{ArgKind, Opcode};
-pub use value::{Global, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
+pub use value::{Global, GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
 
 /// The highest protocol this codec reads (and CPython 3.8+ writes).
 pub const HIGHEST_PROTOCOL: u8 = 5;

@@ -110,6 +110,40 @@ pub struct Global {
     pub module: String,
     /// The qualified name within the module; dotted for nested names.
     pub name: String,
+    /// How the stream spelled it; kept so that a dump can write it the same way.
+    pub form: GlobalForm,
+}
+
+impl Global {
+    /// A global written by name.
+    pub fn new(module: impl Into<String>, name: impl Into<String>) -> Global {
+        Global {
+            module: module.into(),
+            name: name.into(),
+            form: GlobalForm::Name,
+        }
+    }
+}
+
+/// How a [`Global`] was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum GlobalForm {
+    /// GLOBAL, INST, OBJ, EXT, or built by hand.
+    #[default]
+    Name,
+    /// STACK_GLOBAL, with the str nodes it took the module and name from (a dump writes
+    /// those nodes, so memo hits on them come out the same).
+    Stack {
+        /// The module str node.
+        module: NodeId,
+        /// The name str node.
+        name: NodeId,
+    },
+    /// `getattr(parent, 'name')` with its argument tuple memoized: CPython ≤ 3.12's form for
+    /// nested names, and every version's for bound methods.
+    Getattr,
+    /// `getattr(parent, 'name')` with an unmemoized tuple: CPython 3.13's nested names.
+    GetattrChain,
 }
 
 /// How an instance node was written; kept so that a dump can reproduce the bytes.
@@ -277,10 +311,7 @@ impl Graph {
 
     /// Adds a global node.
     pub fn global(&mut self, module: &str, name: &str) -> Value {
-        self.value(Node::Global(Global {
-            module: module.into(),
-            name: name.into(),
-        }))
+        self.value(Node::Global(Global::new(module, name)))
     }
 
     /// An int value: inline when it fits in `i64`, else a node.

@@ -48,6 +48,8 @@ pub struct CodecInfo {
     pub data_only: bool,
     /// Whether it implements [`Codec::dump`].
     pub dumps: bool,
+    /// Whether it implements [`Codec::redump`].
+    pub redumps: bool,
     /// One line for reports.
     pub description: String,
 }
@@ -68,6 +70,19 @@ pub trait Codec: Send + Sync {
     /// value (or at all), `Some(Err)` when it tried and failed.
     fn dump(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
         let _ = (canon, protocol);
+        None
+    }
+
+    /// Loads a pickle and dumps the value again at `protocol` as the CPython that
+    /// `producer` names (`cpython-3.8`, `cpython-3.13-py`) would write it; `None` when the
+    /// codec cannot. The runner compares the bytes with the original.
+    fn redump(
+        &self,
+        req: &LoadRequest<'_>,
+        protocol: u8,
+        producer: &str,
+    ) -> Option<Result<Vec<u8>, String>> {
+        let _ = (req, protocol, producer);
         None
     }
 }

@@ -111,6 +111,7 @@ impl Harness {
             let kind = match spec.kind {
                 trial::TrialKind::Load => "load",
                 trial::TrialKind::Dump => "dump",
+                trial::TrialKind::Redump => "redump",
             };
             let name = spec.name.clone();
             out.push(

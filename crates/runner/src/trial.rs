@@ -21,6 +21,9 @@ pub enum TrialKind {
     Load,
     /// Dump the expected value, reload, compare canon.
     Dump,
+    /// Load the variant, dump it again as its producer's CPython would, compare bytes
+    /// (byte-exact) or, failing that, what the reference loads from them (equivalent).
+    Redump,
 }
 
 /// What the reference reader got, which the codec must match.
@@ -81,6 +84,8 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                 }
                 let dumpable =
                     info.dumps && opts.is_default() && matches!(expected, Expected::Canon(_));
+                let redumpable =
+                    info.redumps && opts.is_default() && matches!(expected, Expected::Canon(_));
                 out.push(TrialSpec {
                     name,
                     kind: TrialKind::Load,
@@ -90,6 +95,17 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                     expected: expected.clone(),
                     reference: reader.to_owned(),
                 });
+                if redumpable {
+                    out.push(TrialSpec {
+                        name: format!("redump/{}/{}", case.id, v.stem()),
+                        kind: TrialKind::Redump,
+                        case: ci,
+                        variant: vi,
+                        options: LoadSpec::default(),
+                        expected: expected.clone(),
+                        reference: reader.to_owned(),
+                    });
+                }
                 if dumpable {
                     out.push(TrialSpec {
                         name: format!("dump/{}/{}", case.id, v.stem()),
@@ -196,7 +212,129 @@ pub fn run(
             let got = codec.load(&req);
             judge_load(info, spec, &data, &spec_opts, got)
         }
-        TrialKind::Dump => judge_dump(codec, reloader, spec, v.protocol, &data),
+        TrialKind::Dump => {
+            let ctx = LoadRequest {
+                data: &data,
+                spec: &spec_opts,
+                buffers: buffers.as_deref(),
+                protocol: v.written_at.first().copied().unwrap_or(v.protocol),
+            };
+            judge_dump(codec, reloader, spec, &ctx)
+        }
+        TrialKind::Redump => {
+            let req = LoadRequest {
+                data: &data,
+                spec: &spec_opts,
+                buffers: buffers.as_deref(),
+                protocol: v.protocol,
+            };
+            judge_redump(codec, reloader, spec, v, &req)
+        }
+    }
+}
+
+/// The producer whose bytes a re-dump must reproduce: a CPython 3 C pickler if one wrote
+/// the variant (byte-exact required), else a pure-Python 3 pickler (byte-exact expected
+/// but only equivalence required), else none (equivalence only: 2.7, cPickle, by hand).
+pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
+    let is_c3 = |p: &str| {
+        p.strip_prefix("cpython-3.")
+            .is_some_and(|r| !r.contains('-'))
+    };
+    let is_py3 = |p: &str| p.starts_with("cpython-3.") && p.ends_with("-py");
+    if let Some(p) = producers.iter().find(|p| is_c3(p)) {
+        return (Some(p.as_str()), true);
+    }
+    if let Some(p) = producers.iter().find(|p| is_py3(p)) {
+        return (Some(p.as_str()), false);
+    }
+    (None, false)
+}
+
+/// What the reference reads from the original bytes: the value a dump must reproduce.
+/// For CPython 3.13 that is the corpus's expected canon; for another reloader (picklejar's
+/// codec when no CPython is here) it is that reader's own reading of the original, so that
+/// the comparison measures the dump, not the reader.
+fn baseline(reloader: &dyn Codec, original: &LoadRequest<'_>, expected: &Canon) -> Canon {
+    match reloader.load(original) {
+        Outcome::Loaded(c) => c,
+        _ => expected.clone(),
+    }
+}
+
+fn judge_redump(
+    codec: &dyn Codec,
+    reloader: &dyn Codec,
+    spec: &TrialSpec,
+    v: &crate::corpus::Variant,
+    req: &LoadRequest<'_>,
+) -> (Verdict, Evidence) {
+    let Expected::Canon(expected) = &spec.expected else {
+        return (
+            Verdict::Skip,
+            Evidence {
+                message: "nothing to re-dump".into(),
+                ..Evidence::default()
+            },
+        );
+    };
+    let (producer, exact_required) = redump_target(&v.producers);
+    let profile = producer.unwrap_or("cpython-3.13");
+    let protocol = v.written_at.first().copied().unwrap_or(v.protocol);
+    let mut ev = Evidence {
+        expected: expected.to_text(),
+        ..Evidence::default()
+    };
+    let bytes = match codec.redump(req, protocol, profile) {
+        None => {
+            ev.message = "the codec cannot re-dump this variant".into();
+            return (Verdict::Skip, ev);
+        }
+        Some(Err(e)) => {
+            ev.message = format!("re-dump failed: {e}");
+            ev.actual = format!("dump error {e}\n");
+            return (Verdict::Fail, ev);
+        }
+        Some(Ok(b)) => b,
+    };
+    if bytes == req.data {
+        ev.message = format!("byte-exact ({profile}, protocol {protocol})");
+        return (Verdict::Pass, ev);
+    }
+    let reload = LoadRequest {
+        data: &bytes,
+        spec: req.spec,
+        buffers: req.buffers,
+        protocol: v.protocol,
+    };
+    let d0 = dis(req.data, &LoadOptions::default()).to_string();
+    let d1 = dis(&bytes, &LoadOptions::default()).to_string();
+    ev.dis = Some(unified(&d0, &d1));
+    let want = baseline(reloader, req, expected);
+    match reloader.load(&reload) {
+        Outcome::Loaded(c) if c == want || &c == expected => {
+            ev.actual = c.to_text();
+            if exact_required {
+                ev.message =
+                    format!("equivalent but not byte-exact ({profile}, protocol {protocol})");
+                (Verdict::Fail, ev)
+            } else {
+                ev.message = format!("equivalent ({profile}, protocol {protocol})");
+                ev.dis = None;
+                (Verdict::Pass, ev)
+            }
+        }
+        Outcome::Loaded(c) => {
+            ev.actual = c.to_text();
+            ev.message = "its re-dump reloads to a different value".into();
+            ev.diff = Some(unified(&ev.expected, &ev.actual));
+            (Verdict::Fail, ev)
+        }
+        other => {
+            ev.actual = outcome_text(&other);
+            ev.message = "its re-dump does not load".into();
+            (Verdict::Fail, ev)
+        }
     }
 }
 
@@ -274,13 +412,15 @@ fn judge_load(
     (verdict, ev)
 }
 
+/// `ctx` is the variant: its bytes (for the disassembly diff), load options and buffers
+/// (to reload the dump with), and protocol (to dump at).
 fn judge_dump(
     codec: &dyn Codec,
     reloader: &dyn Codec,
     spec: &TrialSpec,
-    protocol: u8,
-    original: &[u8],
+    ctx: &LoadRequest<'_>,
 ) -> (Verdict, Evidence) {
+    let (protocol, original) = (ctx.protocol, ctx.data);
     let Expected::Canon(expected) = &spec.expected else {
         return (
             Verdict::Skip,
@@ -310,13 +450,13 @@ fn judge_dump(
         [0x80, p, ..] => *p,
         _ => 0,
     };
-    let default = LoadSpec::default();
     let req = LoadRequest {
         data: &bytes,
-        spec: &default,
-        buffers: None,
+        spec: ctx.spec,
+        buffers: ctx.buffers,
         protocol: declared,
     };
+    let want = baseline(reloader, ctx, expected);
     let reloaded = match reloader.load(&req) {
         Outcome::Loaded(c) => Ok(c),
         Outcome::Rejected { kind, message } => Err(format!("{kind}: {message}")),
@@ -326,7 +466,7 @@ fn judge_dump(
     let verdict = match reloaded {
         Ok(c) => {
             ev.actual = c.to_text();
-            if &c == expected {
+            if c == want || &c == expected {
                 Verdict::Pass
             } else {
                 ev.message = "its dump reloads to a different value".into();

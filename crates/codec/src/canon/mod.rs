@@ -7,6 +7,7 @@
 //! ([`Canon::to_text`]).
 
 mod float;
+mod graph;
 mod json;
 mod text;
 

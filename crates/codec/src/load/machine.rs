@@ -37,6 +37,8 @@ pub(crate) struct Machine<'a> {
     memo_count: usize,
     /// The value the last REDUCE pushed and the offset just after it (state setters).
     last_reduce: Option<(Value, usize)>,
+    /// The value the last PUT/MEMOIZE stored.
+    last_put: Option<Value>,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -63,6 +65,7 @@ impl<'a> Machine<'a> {
             sparse: std::collections::HashMap::new(),
             memo_count: 0,
             last_reduce: None,
+            last_put: None,
             proto: 0,
             max_proto: 0,
             opts,
@@ -262,13 +265,22 @@ impl<'a> Machine<'a> {
     }
 
     fn global(&mut self, module: &str, name: &str) -> Result<Value> {
+        self.global_form(module, name, crate::value::GlobalForm::Name)
+    }
+
+    fn global_form(
+        &mut self,
+        module: &str,
+        name: &str,
+        form: crate::value::GlobalForm,
+    ) -> Result<Value> {
         let (module, name) = if self.proto < 3 && self.opts.fix_imports() {
             super::compat::fix_import(module, name)
         } else {
             (module.to_owned(), name.to_owned())
         };
         let n = module.len() + name.len();
-        self.add(Node::Global(Global { module, name }), n)
+        self.add(Node::Global(Global { module, name, form }), n)
     }
 
     fn utf8_name(&self, b: &'a [u8]) -> Result<&'a str> {
@@ -417,6 +429,7 @@ impl<'a> Machine<'a> {
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
+        self.last_put = Some(v);
         if idx > MAX_MEMO_INDEX {
             // CPython's C unpickler grows an array to twice the index and fails with
             // MemoryError up there; 32-bit builds reject these indices outright.
@@ -947,7 +960,13 @@ impl<'a> Machine<'a> {
                     return Err(self.err(ErrorKind::BadArgument, "STACK_GLOBAL requires str"));
                 };
                 let (m, n) = (m.to_owned(), n.to_owned());
-                let v = self.global(&m, &n)?;
+                let form = match (module, name) {
+                    (Value::Node(module), Value::Node(name)) => {
+                        crate::value::GlobalForm::Stack { module, name }
+                    }
+                    _ => crate::value::GlobalForm::Name,
+                };
+                let v = self.global_form(&m, &n, form)?;
                 self.push(v)?;
             }
             O::Ext1 | O::Ext2 | O::Ext4 => {
@@ -970,7 +989,7 @@ impl<'a> Machine<'a> {
                 };
                 let (m, n) = (m.clone(), n.clone());
                 let len = m.len() + n.len();
-                let v = self.add(Node::Global(Global { module: m, name: n }), len)?;
+                let v = self.add(Node::Global(Global::new(m, n)), len)?;
                 self.push(v)?;
             }
             O::Reduce => {
@@ -1153,7 +1172,14 @@ impl<'a> Machine<'a> {
         if self.graph.as_tuple(args).is_none() {
             return Err(self.err(ErrorKind::BadArgument, "argument list must be a tuple"));
         }
-        if let Some(node) = normalize::reduce(&mut self.graph, callable, args) {
+        let args_memoized = self.last_put == Some(args);
+        if let Some(mut node) = normalize::reduce(&mut self.graph, callable, args) {
+            if let Node::Global(g) = &mut node
+                && g.form == crate::value::GlobalForm::Getattr
+                && !args_memoized
+            {
+                g.form = crate::value::GlobalForm::GetattrChain;
+            }
             if let Node::Set(items) | Node::FrozenSet(items) = &node {
                 self.check_hashable(items.iter().copied())?;
             }

@@ -67,6 +67,7 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                 Some(Node::Global(Global {
                     module: owner.module.clone(),
                     name: format!("{}.{}", owner.name, attr),
+                    form: crate::value::GlobalForm::Getattr,
                 }))
             }
             _ => None,

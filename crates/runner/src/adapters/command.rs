@@ -78,6 +78,7 @@ impl Codec for CommandCodec {
             version: String::new(),
             data_only: true,
             dumps: false,
+            redumps: false,
             description: format!("command: {}", self.command),
         }
     }

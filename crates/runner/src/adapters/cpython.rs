@@ -188,6 +188,7 @@ impl Codec for CPython {
             version: self.python.version.clone(),
             data_only: false,
             dumps: false,
+            redumps: false,
             description: format!(
                 "CPython {} {} unpickler ({})",
                 self.python.version,

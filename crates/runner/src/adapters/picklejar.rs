@@ -1,6 +1,6 @@
 //! The picklejar codec itself, in process.
 
-use picklejar_codec::{Loader, to_canon};
+use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dump, to_canon};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 
@@ -14,7 +14,8 @@ impl Codec for Picklejar {
             name: "picklejar".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             data_only: true,
-            dumps: false,
+            dumps: true,
+            redumps: true,
             description: "picklejar-codec, in process (data only)".into(),
         }
     }
@@ -41,6 +42,45 @@ impl Codec for Picklejar {
             },
             Err(p) => Outcome::Crashed(panic_message(&p)),
         }
+    }
+
+    fn dump(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
+        let run = || -> Result<Vec<u8>, String> {
+            let g = canon.to_graph().map_err(|e| e.to_string())?;
+            dump(&g, protocol, &DumpOptions::new(Profile::Py38))
+                .map(|d| d.bytes)
+                .map_err(|e| e.to_string())
+        };
+        Some(std::panic::catch_unwind(run).unwrap_or_else(|p| Err(panic_message(&p))))
+    }
+
+    fn redump(
+        &self,
+        req: &LoadRequest<'_>,
+        protocol: u8,
+        producer: &str,
+    ) -> Option<Result<Vec<u8>, String>> {
+        let profile = Profile::from_version(producer)?;
+        let opts = req
+            .spec
+            .to_options(req.buffers.map(<[Vec<u8>]>::to_vec))
+            .ok()?;
+        let mut dopts = DumpOptions::new(profile);
+        for (code, (m, n)) in &opts.extensions {
+            dopts.extensions.insert((m.clone(), n.clone()), *code);
+        }
+        let run = || -> Result<Vec<u8>, String> {
+            let loaded = Loader::with_options(opts)
+                .load(req.data)
+                .map_err(|e| e.to_string())?;
+            dump(&loaded.graph, protocol, &dopts)
+                .map(|d| d.bytes)
+                .map_err(|e| e.to_string())
+        };
+        Some(
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .unwrap_or_else(|p| Err(panic_message(&p))),
+        )
     }
 }
 

@@ -19,6 +19,7 @@ impl Codec for SerdePickle {
             version: "1.2".into(),
             data_only: true,
             dumps: true,
+            redumps: false,
             description: "serde-pickle crate, value_from_slice / value_to_vec".into(),
         }
     }

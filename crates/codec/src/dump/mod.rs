@@ -1,0 +1,142 @@
+//! Dumping: a [`Graph`] to the bytes CPython's C pickler writes for the same object graph.
+//!
+//! The pickler follows `Modules/_pickle.c` (`save()` and the `save_*` functions, the memo,
+//! batching, framing) with a [`Profile`] per group of CPython versions whose output differs
+//! (`docs/ARCHITECTURE.md`, `reference/cpython-pickle.md` (b)):
+//!
+//! | profile | differs from the default in |
+//! |---|---|
+//! | [`Profile::Py36`] | `L0L` ints and fewer escapes at protocol 0; a frame around everything at protocol 4; bytearray via `bytearray.__reduce_ex__` |
+//! | [`Profile::Py37`] | bytearray via `bytearray.__reduce_ex__` at protocols 0–2 |
+//! | [`Profile::Py38`] | the default: CPython 3.8–3.12 |
+//! | [`Profile::Py313`] | nested names at protocols 0–3 through an unmemoized `getattr` chain |
+//!
+//! Identity decides the memo, as in CPython: a node reached twice is written once and then
+//! fetched with GET. Globals are keyed by name (a class is one object), the strings CPython
+//! interns (module names, `'latin1'`) by value.
+
+mod pickler;
+mod writer;
+
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::Graph;
+
+/// Which CPython's C pickler to reproduce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Profile {
+    /// CPython 3.6.
+    Py36,
+    /// CPython 3.7.
+    Py37,
+    /// CPython 3.8 to 3.12 (identical output).
+    #[default]
+    Py38,
+    /// CPython 3.13.
+    Py313,
+}
+
+impl Profile {
+    /// The profile for a CPython version (`"3.6"`, `"3.10"`, `"3.13"`, `"cpython-3.11"`).
+    pub fn from_version(v: &str) -> Option<Profile> {
+        let v = v.strip_prefix("cpython-").unwrap_or(v);
+        let v = v.split('-').next().unwrap_or(v);
+        let (major, minor) = v.split_once('.')?;
+        let minor: u32 = minor.split('.').next()?.parse().ok()?;
+        if major != "3" {
+            return None;
+        }
+        Some(match minor {
+            0..=6 => Profile::Py36,
+            7 => Profile::Py37,
+            8..=12 => Profile::Py38,
+            _ => Profile::Py313,
+        })
+    }
+
+    /// The highest protocol this CPython writes.
+    pub fn highest_protocol(self) -> u8 {
+        match self {
+            Profile::Py36 | Profile::Py37 => 4,
+            Profile::Py38 | Profile::Py313 => 5,
+        }
+    }
+
+    /// A short name (`3.6`, `3.7`, `3.8-3.12`, `3.13`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Py36 => "3.6",
+            Profile::Py37 => "3.7",
+            Profile::Py38 => "3.8-3.12",
+            Profile::Py313 => "3.13",
+        }
+    }
+}
+
+/// Options for [`dump`].
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DumpOptions {
+    /// The CPython whose bytes to write.
+    pub profile: Profile,
+    /// Do not map Python 3 names to Python 2 ones at protocols 0–2 (`fix_imports=False`).
+    pub no_fix_imports: bool,
+    /// The copyreg extension registry: (module, name) → code, written as EXT1/2/4 at
+    /// protocols ≥ 2.
+    pub extensions: HashMap<(String, String), i32>,
+    /// Deepest nesting before the dump fails (CPython raises RecursionError).
+    pub max_depth: usize,
+}
+
+impl DumpOptions {
+    /// Options for a profile, with the default depth limit.
+    pub fn new(profile: Profile) -> DumpOptions {
+        DumpOptions {
+            profile,
+            max_depth: crate::Limits::default().max_depth,
+            ..DumpOptions::default()
+        }
+    }
+}
+
+/// The result of [`dump`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dumped {
+    /// The pickle.
+    pub bytes: Vec<u8>,
+    /// Out-of-band buffers (protocol 5 `NEXT_BUFFER`), in order.
+    pub buffers: Vec<Vec<u8>>,
+}
+
+/// Writes `g`'s root at `protocol` as the profile's CPython would.
+///
+/// ```
+/// use picklejar_codec::{DumpOptions, Profile, dump, load};
+///
+/// // pickle.dumps([1, 2], 4) on CPython 3.13
+/// let data = b"\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.";
+/// let g = load(data)?;
+/// assert_eq!(dump(&g, 4, &DumpOptions::new(Profile::Py38))?.bytes, data);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn dump(g: &Graph, protocol: u8, opts: &DumpOptions) -> Result<Dumped> {
+    if protocol > opts.profile.highest_protocol() {
+        return Err(Error::new(
+            ErrorKind::UnsupportedProtocol,
+            format!(
+                "CPython {} writes protocols up to {}",
+                opts.profile.name(),
+                opts.profile.highest_protocol()
+            ),
+        ));
+    }
+    let opts = if opts.max_depth == 0 {
+        DumpOptions {
+            max_depth: crate::Limits::default().max_depth,
+            ..opts.clone()
+        }
+    } else {
+        opts.clone()
+    };
+    pickler::Pickler::new(g, protocol, &opts).run()
+}

@@ -1,0 +1,1065 @@
+//! `save()` and friends: the byte choices of CPython's C pickler.
+
+use std::collections::HashMap;
+
+use num_bigint::BigInt;
+
+use super::writer::Writer;
+use super::{DumpOptions, Dumped, Profile};
+use crate::canon::py_float_repr;
+use crate::error::{Error, ErrorKind, Result};
+use crate::load::py3_to_py2;
+use crate::text;
+use crate::value::{GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
+
+const BATCHSIZE: usize = 1000;
+
+/// What the memo is keyed by: object identity, which for a graph means the node, except
+/// for objects CPython has exactly one of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// A graph node.
+    Node(NodeId),
+    /// A class or function: one object per (module, qualname).
+    Global(String, String),
+    /// A string CPython interns (`'latin1'`, module names in STACK_GLOBAL).
+    Interned(String),
+}
+
+/// A value the pickler makes up on the way (reduce arguments CPython builds afresh).
+enum Syn<'a> {
+    /// A value of the graph.
+    V(Value),
+    /// A new str object (never shared).
+    FreshStr(Vec<u8>),
+    /// An interned str.
+    Interned(&'a str),
+    /// A global by name.
+    Global(&'a str, &'a str),
+    /// A global by name, written in a given form.
+    GlobalForm(&'a str, &'a str, GlobalForm),
+    /// A new list of graph values.
+    List(Vec<Value>),
+    /// A new tuple.
+    Tuple(Vec<Syn<'a>>),
+    /// A new bytes object.
+    Bytes(Vec<u8>),
+}
+
+pub(crate) struct Pickler<'g> {
+    g: &'g Graph,
+    proto: u8,
+    opts: &'g DumpOptions,
+    out: Writer,
+    memo: HashMap<Key, u32>,
+    next_memo: u32,
+    depth: usize,
+    oob: Vec<Vec<u8>>,
+}
+
+fn unpicklable(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Unpicklable, msg)
+}
+
+impl<'g> Pickler<'g> {
+    pub(crate) fn new(g: &'g Graph, proto: u8, opts: &'g DumpOptions) -> Pickler<'g> {
+        Pickler {
+            g,
+            proto,
+            opts,
+            out: Writer::new(opts.profile == Profile::Py36),
+            memo: HashMap::new(),
+            next_memo: 0,
+            depth: 0,
+            oob: Vec::new(),
+        }
+    }
+
+    pub(crate) fn run(mut self) -> Result<Dumped> {
+        if self.proto >= 2 {
+            self.out.write(&[0x80, self.proto]);
+        }
+        if self.proto >= 4 {
+            self.out.start_framing();
+        }
+        self.save(self.g.root())?;
+        self.out.byte(b'.');
+        self.out.commit_frame();
+        Ok(Dumped {
+            bytes: self.out.buf,
+            buffers: self.oob,
+        })
+    }
+
+    fn node(&self, id: NodeId) -> Result<&'g Node> {
+        let g: &'g Graph = self.g;
+        g.get(id)
+            .ok_or_else(|| unpicklable(format!("node {} is not in the graph", id.index())))
+    }
+
+    // ----- memo -----------------------------------------------------------------------
+
+    fn memoize(&mut self, key: Option<Key>) {
+        let idx = self.next_memo;
+        self.next_memo += 1;
+        if let Some(k) = key {
+            self.memo.insert(k, idx);
+        }
+        if self.proto >= 4 {
+            self.out.byte(0x94);
+        } else if self.proto >= 1 {
+            if idx < 256 {
+                self.out.write(&[b'q', idx as u8]);
+            } else {
+                self.out.byte(b'r');
+                self.out.write(&idx.to_le_bytes());
+            }
+        } else {
+            self.out.write(format!("p{idx}\n").as_bytes());
+        }
+    }
+
+    fn get(&mut self, idx: u32) {
+        if self.proto >= 1 {
+            if idx < 256 {
+                self.out.write(&[b'h', idx as u8]);
+            } else {
+                self.out.byte(b'j');
+                self.out.write(&idx.to_le_bytes());
+            }
+        } else {
+            self.out.write(format!("g{idx}\n").as_bytes());
+        }
+    }
+
+    fn memo_get(&mut self, key: &Key) -> bool {
+        match self.memo.get(key) {
+            Some(&idx) => {
+                self.get(idx);
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ----- save -----------------------------------------------------------------------
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.opts.max_depth {
+            return Err(unpicklable(format!(
+                "maximum recursion depth ({}) exceeded while pickling",
+                self.opts.max_depth
+            )));
+        }
+        self.out.opcode_boundary();
+        Ok(())
+    }
+
+    fn save(&mut self, v: Value) -> Result<()> {
+        crate::canon::grow(|| {
+            self.enter()?;
+            let r = self.save_value(v);
+            self.depth -= 1;
+            r
+        })
+    }
+
+    fn save_value(&mut self, v: Value) -> Result<()> {
+        match v {
+            Value::None => self.out.byte(b'N'),
+            Value::Bool(b) => self.save_bool(b),
+            Value::Int(i) => self.save_i64(i),
+            Value::Float(f) => self.save_float(f),
+            Value::Node(id) => return self.save_node(id),
+        }
+        Ok(())
+    }
+
+    fn save_syn(&mut self, s: &Syn<'_>) -> Result<()> {
+        match s {
+            Syn::V(v) => self.save(*v),
+            other => crate::canon::grow(|| {
+                self.enter()?;
+                let r = self.save_syn_inner(other);
+                self.depth -= 1;
+                r
+            }),
+        }
+    }
+
+    fn save_syn_inner(&mut self, s: &Syn<'_>) -> Result<()> {
+        match s {
+            Syn::V(v) => self.save_value(*v),
+            Syn::FreshStr(t) => {
+                let key = singleton_key(t);
+                if let Some(k) = &key
+                    && self.memo_get(k)
+                {
+                    return Ok(());
+                }
+                self.write_str(t);
+                self.memoize(key);
+                Ok(())
+            }
+            Syn::Interned(s) => {
+                let key = Key::Interned((*s).to_owned());
+                if self.memo_get(&key) {
+                    return Ok(());
+                }
+                self.write_str(s.as_bytes());
+                self.memoize(Some(key));
+                Ok(())
+            }
+            Syn::Global(m, n) => self.save_global(m, n),
+            Syn::GlobalForm(m, n, f) => self.save_global_form(m, n, *f),
+            Syn::List(items) => {
+                self.out.byte(if self.proto >= 1 { b']' } else { b'(' });
+                if self.proto == 0 {
+                    self.out.byte(b'l');
+                }
+                self.memoize(None);
+                self.batch_list_exact(items)
+            }
+            Syn::Tuple(items) => {
+                if items.is_empty() {
+                    self.empty_tuple();
+                    return Ok(());
+                }
+                let small = self.proto >= 2 && items.len() <= 3;
+                if !small {
+                    self.out.byte(b'(');
+                }
+                for it in items {
+                    self.save_syn(it)?;
+                }
+                self.tuple_opcode(items.len());
+                self.memoize(None);
+                Ok(())
+            }
+            Syn::Bytes(b) => self.save_bytes_payload(b, None),
+        }
+    }
+
+    fn save_bool(&mut self, b: bool) {
+        if self.proto >= 2 {
+            self.out.byte(if b { 0x88 } else { 0x89 });
+        } else {
+            self.out.write(if b { b"I01\n" } else { b"I00\n" });
+        }
+    }
+
+    fn save_i64(&mut self, v: i64) {
+        if let Ok(small) = i32::try_from(v) {
+            if self.proto >= 1 {
+                let b = small.to_le_bytes();
+                if b[2] != 0 || b[3] != 0 {
+                    self.out.byte(b'J');
+                    self.out.write(&b);
+                } else if b[1] != 0 {
+                    self.out.write(&[b'M', b[0], b[1]]);
+                } else {
+                    self.out.write(&[b'K', b[0]]);
+                }
+            } else if self.opts.profile == Profile::Py36 {
+                self.out.write(format!("L{v}L\n").as_bytes());
+            } else {
+                self.out.write(format!("I{v}\n").as_bytes());
+            }
+            return;
+        }
+        self.save_long(&BigInt::from(v));
+    }
+
+    fn save_long(&mut self, v: &BigInt) {
+        if let Ok(small) = i64::try_from(v)
+            && i32::try_from(small).is_ok()
+        {
+            return self.save_i64(small);
+        }
+        if self.proto >= 2 {
+            let mut data = v.to_signed_bytes_le();
+            // CPython: nbits/8 + 1 bytes, one fewer for a negative value whose top byte is
+            // 0xff over a byte with its high bit set. to_signed_bytes_le is already minimal.
+            if data.is_empty() {
+                data.push(0);
+            }
+            if data.len() < 256 {
+                self.out.write(&[0x8a, data.len() as u8]);
+            } else {
+                self.out.byte(0x8b);
+                self.out.write(&(data.len() as i32).to_le_bytes());
+            }
+            self.out.write(&data);
+        } else {
+            self.out.write(format!("L{v}L\n").as_bytes());
+        }
+    }
+
+    fn save_float(&mut self, f: f64) {
+        if self.proto >= 1 {
+            self.out.byte(b'G');
+            self.out.write(&f.to_be_bytes());
+        } else {
+            self.out
+                .write(format!("F{}\n", py_float_repr(f)).as_bytes());
+        }
+    }
+
+    /// The text opcode of a str, without memoizing it.
+    fn write_str(&mut self, utf8: &[u8]) {
+        if self.proto == 0 {
+            let legacy = self.opts.profile == Profile::Py36;
+            let t = Text::from_surrogatepass(utf8).unwrap_or_else(|| Text::new(""));
+            let mut out = Vec::with_capacity(utf8.len() + 2);
+            out.push(b'V');
+            for cp in t.code_points() {
+                let escape = cp >= 256
+                    || cp == u32::from(b'\\')
+                    || cp == u32::from(b'\n')
+                    || (!legacy && (cp == 0 || cp == u32::from(b'\r') || cp == 0x1a));
+                if cp >= 0x10000 {
+                    out.extend_from_slice(format!("\\U{cp:08x}").as_bytes());
+                } else if escape {
+                    out.extend_from_slice(format!("\\u{cp:04x}").as_bytes());
+                } else {
+                    out.push(cp as u8);
+                }
+            }
+            out.push(b'\n');
+            self.out.write(&out);
+            return;
+        }
+        let n = utf8.len();
+        if n <= 0xff && self.proto >= 4 {
+            self.out.write(&[0x8c, n as u8]);
+            self.out.write(utf8);
+        } else if n <= 0xffff_ffff {
+            let mut h = vec![b'X'];
+            h.extend_from_slice(&(n as u32).to_le_bytes());
+            self.out.write_large(&h, utf8);
+        } else {
+            let mut h = vec![0x8d];
+            h.extend_from_slice(&(n as u64).to_le_bytes());
+            self.out.write_large(&h, utf8);
+        }
+    }
+
+    fn empty_tuple(&mut self) {
+        if self.proto >= 1 {
+            self.out.byte(b')');
+        } else {
+            self.out.write(b"(t");
+        }
+    }
+
+    fn tuple_opcode(&mut self, n: usize) {
+        match (self.proto >= 2, n) {
+            (true, 1) => self.out.byte(0x85),
+            (true, 2) => self.out.byte(0x86),
+            (true, 3) => self.out.byte(0x87),
+            _ => self.out.byte(b't'),
+        }
+    }
+
+    fn save_node(&mut self, id: NodeId) -> Result<()> {
+        let node = self.node(id)?;
+        if let Node::Global(gl) = node {
+            return self.save_global_form(&gl.module, &gl.name, gl.form);
+        }
+        if self.memo_get(&Key::Node(id)) {
+            return Ok(());
+        }
+        // CPython's empty and one-character Latin-1 strs are singletons: one object,
+        // one memo entry, however many places hold them.
+        if let Node::Str { text, .. } = node
+            && let Some(k) = singleton_key(text.as_bytes())
+            && let Some(&idx) = self.memo.get(&k)
+        {
+            self.memo.insert(Key::Node(id), idx);
+            self.get(idx);
+            return Ok(());
+        }
+        match node {
+            Node::Int(b) => self.save_long(b),
+            Node::Str { text, .. } => {
+                self.write_str(text.as_bytes());
+                self.memoize(Some(Key::Node(id)));
+                if let Some(k) = singleton_key(text.as_bytes()) {
+                    let idx = self.next_memo - 1;
+                    self.memo.entry(k).or_insert(idx);
+                }
+            }
+            Node::Bytes { data, .. } => self.save_bytes_payload(data, Some(id))?,
+            Node::ByteArray(b) => self.save_bytearray(b, id)?,
+            Node::List(items) => {
+                self.out.byte(if self.proto >= 1 { b']' } else { b'(' });
+                if self.proto == 0 {
+                    self.out.byte(b'l');
+                }
+                self.memoize(Some(Key::Node(id)));
+                self.batch_list_exact(items)?;
+            }
+            Node::Tuple(items) => self.save_tuple(items, id)?,
+            Node::Dict(pairs) => {
+                self.out.byte(if self.proto >= 1 { b'}' } else { b'(' });
+                if self.proto == 0 {
+                    self.out.byte(b'd');
+                }
+                self.memoize(Some(Key::Node(id)));
+                self.batch_dict_exact(pairs)?;
+            }
+            Node::Set(items) => {
+                if self.proto >= 4 {
+                    self.out.byte(0x8f);
+                    self.memoize(Some(Key::Node(id)));
+                    self.batch_set(items)?;
+                } else {
+                    let args = [Syn::List(items.clone())];
+                    self.save_reduce_syn(Syn::Global("builtins", "set"), &args, id)?;
+                }
+            }
+            Node::FrozenSet(items) => {
+                if self.proto >= 4 {
+                    self.out.byte(b'(');
+                    for &x in items {
+                        self.save(x)?;
+                    }
+                    if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+                        self.out.byte(b'1');
+                        self.get(idx);
+                        return Ok(());
+                    }
+                    self.out.byte(0x91);
+                    self.memoize(Some(Key::Node(id)));
+                } else {
+                    let args = [Syn::List(items.clone())];
+                    self.save_reduce_syn(Syn::Global("builtins", "frozenset"), &args, id)?;
+                }
+            }
+            Node::Global(_) => unreachable!("handled above"),
+            Node::Object(o) => self.save_object(o, id)?,
+            Node::Reduce(r) => self.save_reduce_node(r, id)?,
+            Node::PersId(pid) => self.save_persid(*pid)?,
+            Node::Buffer { readonly, data, .. } => {
+                if self.proto < 5 {
+                    return Err(unpicklable("out-of-band buffers need protocol 5"));
+                }
+                let data = data
+                    .as_ref()
+                    .ok_or_else(|| unpicklable("out-of-band buffer without contents"))?;
+                self.oob.push(data.to_vec());
+                self.out.byte(0x97);
+                if *readonly {
+                    self.out.byte(0x98);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn save_persid(&mut self, pid: Value) -> Result<()> {
+        if self.proto == 0 {
+            let s = match self.g.deref(pid) {
+                Some(Node::Str { text, .. }) => {
+                    text.as_str().filter(|s| s.is_ascii() && !s.contains('\n'))
+                }
+                _ => None,
+            };
+            let s =
+                s.ok_or_else(|| unpicklable("persistent IDs in protocol 0 must be ASCII strings"))?;
+            self.out.write(format!("P{s}\n").as_bytes());
+            return Ok(());
+        }
+        self.save(pid)?;
+        self.out.byte(b'Q');
+        Ok(())
+    }
+
+    fn save_bytes_payload(&mut self, data: &[u8], id: Option<NodeId>) -> Result<()> {
+        if self.proto >= 3 {
+            let n = data.len();
+            if n <= 0xff {
+                self.out.write(&[b'C', n as u8]);
+                self.out.write(data);
+            } else if n <= 0xffff_ffff {
+                let mut h = vec![b'B'];
+                h.extend_from_slice(&(n as u32).to_le_bytes());
+                self.out.write_large(&h, data);
+            } else {
+                let mut h = vec![0x8e];
+                h.extend_from_slice(&(n as u64).to_le_bytes());
+                self.out.write_large(&h, data);
+            }
+            self.memoize(id.map(Key::Node));
+            return Ok(());
+        }
+        // Protocols 0-2 have no bytes opcode: CPython writes a reduce.
+        if data.is_empty() {
+            self.save_reduce_parts(&Syn::Global("builtins", "bytes"), &[], id)
+        } else {
+            let latin1 = text::latin1_to_text(data);
+            let args = [Syn::FreshStr(latin1), Syn::Interned("latin1")];
+            self.save_reduce_parts(&Syn::Global("_codecs", "encode"), &args, id)
+        }
+    }
+
+    fn save_bytearray(&mut self, b: &[u8], id: NodeId) -> Result<()> {
+        if self.proto >= 5 {
+            let mut h = vec![0x96];
+            h.extend_from_slice(&(b.len() as u64).to_le_bytes());
+            self.out.write_large(&h, b);
+            self.memoize(Some(Key::Node(id)));
+            return Ok(());
+        }
+        let legacy = matches!(self.opts.profile, Profile::Py36 | Profile::Py37);
+        if legacy && self.proto < 3 {
+            // bytearray.__reduce_ex__(proto < 3): (bytearray, (latin1_str, 'latin-1'), None)
+            let args = [
+                Syn::FreshStr(text::latin1_to_text(b)),
+                Syn::FreshStr(b"latin-1".to_vec()),
+            ];
+            return self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &args, Some(id));
+        }
+        if b.is_empty() {
+            return self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &[], Some(id));
+        }
+        let args = [Syn::Bytes(b.to_vec())];
+        self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &args, Some(id))
+    }
+
+    fn save_tuple(&mut self, items: &[Value], id: NodeId) -> Result<()> {
+        let n = items.len();
+        if n == 0 {
+            self.empty_tuple();
+            return Ok(());
+        }
+        let small = self.proto >= 2 && n <= 3;
+        if !small {
+            self.out.byte(b'(');
+        }
+        for &x in items {
+            self.save(x)?;
+        }
+        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+            // Reached again through its own items: throw away what was pushed.
+            if small {
+                for _ in 0..n {
+                    self.out.byte(b'0');
+                }
+            } else if self.proto >= 1 {
+                self.out.byte(b'1');
+            } else {
+                for _ in 0..=n {
+                    self.out.byte(b'0');
+                }
+            }
+            self.get(idx);
+            return Ok(());
+        }
+        self.tuple_opcode(n);
+        self.memoize(Some(Key::Node(id)));
+        Ok(())
+    }
+
+    fn batch_list_exact(&mut self, items: &[Value]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        if self.proto == 0 {
+            for &x in items {
+                self.save(x)?;
+                self.out.byte(b'a');
+            }
+            return Ok(());
+        }
+        if items.len() == 1 {
+            self.save(items[0])?;
+            self.out.byte(b'a');
+            return Ok(());
+        }
+        for chunk in items.chunks(BATCHSIZE) {
+            self.out.byte(b'(');
+            for &x in chunk {
+                self.save(x)?;
+            }
+            self.out.byte(b'e');
+        }
+        Ok(())
+    }
+
+    fn batch_dict_exact(&mut self, pairs: &[(Value, Value)]) -> Result<()> {
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        if self.proto == 0 {
+            for &(k, v) in pairs {
+                self.save(k)?;
+                self.save(v)?;
+                self.out.byte(b's');
+            }
+            return Ok(());
+        }
+        if pairs.len() == 1 {
+            self.save(pairs[0].0)?;
+            self.save(pairs[0].1)?;
+            self.out.byte(b's');
+            return Ok(());
+        }
+        // A do-while that goes on while a batch was full: a size that is a multiple of
+        // 1000 ends with an empty MARK SETITEMS.
+        let mut rest = pairs;
+        loop {
+            let take = rest.len().min(BATCHSIZE);
+            self.out.byte(b'(');
+            for &(k, v) in &rest[..take] {
+                self.save(k)?;
+                self.save(v)?;
+            }
+            self.out.byte(b'u');
+            rest = &rest[take..];
+            if take < BATCHSIZE {
+                return Ok(());
+            }
+        }
+    }
+
+    fn batch_set(&mut self, items: &[Value]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut rest = items;
+        loop {
+            let take = rest.len().min(BATCHSIZE);
+            self.out.byte(b'(');
+            for &x in &rest[..take] {
+                self.save(x)?;
+            }
+            self.out.byte(0x90);
+            rest = &rest[take..];
+            if take < BATCHSIZE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Items of a reduce or instance (an iterator in CPython): batches of 1000, a batch of
+    /// one written as a single APPEND, no empty batch.
+    fn batch_items(&mut self, items: &[Value]) -> Result<()> {
+        if self.proto == 0 {
+            for &x in items {
+                self.save(x)?;
+                self.out.byte(b'a');
+            }
+            return Ok(());
+        }
+        for chunk in items.chunks(BATCHSIZE) {
+            if chunk.len() == 1 {
+                self.save(chunk[0])?;
+                self.out.byte(b'a');
+            } else {
+                self.out.byte(b'(');
+                for &x in chunk {
+                    self.save(x)?;
+                }
+                self.out.byte(b'e');
+            }
+        }
+        Ok(())
+    }
+
+    fn batch_dictitems(&mut self, pairs: &[(Value, Value)]) -> Result<()> {
+        if self.proto == 0 {
+            for &(k, v) in pairs {
+                self.save(k)?;
+                self.save(v)?;
+                self.out.byte(b's');
+            }
+            return Ok(());
+        }
+        for chunk in pairs.chunks(BATCHSIZE) {
+            if chunk.len() == 1 {
+                self.save(chunk[0].0)?;
+                self.save(chunk[0].1)?;
+                self.out.byte(b's');
+            } else {
+                self.out.byte(b'(');
+                for &(k, v) in chunk {
+                    self.save(k)?;
+                    self.save(v)?;
+                }
+                self.out.byte(b'u');
+            }
+        }
+        Ok(())
+    }
+
+    // ----- globals --------------------------------------------------------------------
+
+    fn save_global(&mut self, module: &str, name: &str) -> Result<()> {
+        self.save_global_form(module, name, GlobalForm::Name)
+    }
+
+    fn save_global_form(&mut self, module: &str, name: &str, form: GlobalForm) -> Result<()> {
+        let key = Key::Global(module.to_owned(), name.to_owned());
+        if self.memo_get(&key) {
+            return Ok(());
+        }
+        if self.proto >= 2
+            && let Some(&code) = self
+                .opts
+                .extensions
+                .get(&(module.to_owned(), name.to_owned()))
+        {
+            if code <= 0xff {
+                self.out.write(&[0x82, code as u8]);
+            } else if code <= 0xffff {
+                self.out.write(&[0x83, code as u8, (code >> 8) as u8]);
+            } else {
+                self.out.byte(0x84);
+                self.out.write(&code.to_le_bytes());
+            }
+            return Ok(());
+        }
+        if form == GlobalForm::Getattr
+            && self.proto >= 4
+            && let Some((parent, last)) = name.rsplit_once('.')
+        {
+            // getattr(parent, 'last') with a memoized tuple: a bound method's reduction,
+            // which CPython writes as a reduce at every protocol.
+            return self.save_nested_global(module, parent, last, key, false);
+        }
+        if self.proto >= 4 {
+            match form {
+                GlobalForm::Stack { module: m, name: n } => {
+                    self.save(Value::Node(m))?;
+                    // Globals the loader folded away (a getattr's parent) had their module
+                    // str from the same place: let them find it.
+                    if let Some(&idx) = self.memo.get(&Key::Node(m)) {
+                        self.memo
+                            .entry(Key::Interned(module.to_owned()))
+                            .or_insert(idx);
+                    }
+                    self.save(Value::Node(n))?;
+                }
+                _ => {
+                    // The module str of classes from one module is one object (their
+                    // __module__); the qualname is the class's own.
+                    self.save_syn(&Syn::Interned(module))?;
+                    self.save_syn(&Syn::FreshStr(name.as_bytes().to_vec()))?;
+                }
+            }
+            self.out.byte(0x93);
+            self.memoize(Some(key));
+            return Ok(());
+        }
+        if let Some((parent, last)) = name.rsplit_once('.') {
+            let chain = match form {
+                GlobalForm::GetattrChain => true,
+                GlobalForm::Getattr => false,
+                _ => self.opts.profile == Profile::Py313,
+            };
+            return self.save_nested_global(module, parent, last, key, chain);
+        }
+        self.write_global_opcode(module, name)?;
+        self.memoize(Some(key));
+        Ok(())
+    }
+
+    /// `GLOBAL module\nname\n`, names mapped to Python 2 at protocols 0–2.
+    fn write_global_opcode(&mut self, module: &str, name: &str) -> Result<()> {
+        let (m, n) = if self.proto < 3 && !self.opts.no_fix_imports {
+            py3_to_py2(module, name)
+        } else {
+            (module.to_owned(), name.to_owned())
+        };
+        if self.proto < 3 && !(m.is_ascii() && n.is_ascii()) {
+            return Err(unpicklable(format!(
+                "can't pickle global identifier '{module}.{name}' using pickle protocol {}",
+                self.proto
+            )));
+        }
+        self.out.write(format!("c{m}\n{n}\n").as_bytes());
+        Ok(())
+    }
+
+    /// A dotted qualname at protocols 0–3: `getattr(parent, last)`.
+    fn save_nested_global(
+        &mut self,
+        module: &str,
+        parent: &str,
+        last: &str,
+        key: Key,
+        chain: bool,
+    ) -> Result<()> {
+        if chain {
+            // 3.13: getattr once per component (each followed by MARK at protocols 0-1),
+            // the top-level GLOBAL unmemoized, then per component its name str, a tuple
+            // and REDUCE; only the result is memoized.
+            let parts: Vec<&str> = parent.split('.').chain(std::iter::once(last)).collect();
+            for _ in 1..parts.len() {
+                self.save_global("builtins", "getattr")?;
+                if self.proto < 2 {
+                    self.out.byte(b'(');
+                }
+            }
+            self.write_global_opcode(module, parts[0])?;
+            for part in &parts[1..] {
+                self.save_syn(&Syn::FreshStr(part.as_bytes().to_vec()))?;
+                if self.proto < 2 {
+                    self.out.byte(b't');
+                } else {
+                    self.out.byte(0x86);
+                }
+                self.out.byte(b'R');
+            }
+            self.memoize(Some(key));
+            return Ok(());
+        }
+        let parent_form = if parent.contains('.') {
+            GlobalForm::Getattr
+        } else {
+            GlobalForm::Name
+        };
+        self.save_syn(&Syn::Global("builtins", "getattr"))?;
+        let args = [
+            Syn::GlobalForm(module, parent, parent_form),
+            Syn::FreshStr(last.as_bytes().to_vec()),
+        ];
+        self.save_args_tuple(&args)?;
+        self.out.byte(b'R');
+        self.memoize(Some(key));
+        Ok(())
+    }
+
+    // ----- reduce ---------------------------------------------------------------------
+
+    /// `save_reduce(callable, args)` for a reduction CPython builds itself (bytes, set,
+    /// frozenset, bytearray at low protocols); `id` is the object it stands for.
+    fn save_reduce_parts(
+        &mut self,
+        callable: &Syn<'_>,
+        args: &[Syn<'_>],
+        id: Option<NodeId>,
+    ) -> Result<()> {
+        self.save_reduce_parts_key(callable, args, id.map(Key::Node))
+    }
+
+    fn save_reduce_parts_key(
+        &mut self,
+        callable: &Syn<'_>,
+        args: &[Syn<'_>],
+        key: Option<Key>,
+    ) -> Result<()> {
+        self.save_syn(callable)?;
+        self.save_args_tuple(args)?;
+        self.out.byte(b'R');
+        if let Some(k) = &key
+            && let Some(&idx) = self.memo.get(k)
+        {
+            self.out.byte(b'0');
+            self.get(idx);
+            return Ok(());
+        }
+        self.memoize(key);
+        Ok(())
+    }
+
+    fn save_reduce_syn(&mut self, callable: Syn<'_>, args: &[Syn<'_>], id: NodeId) -> Result<()> {
+        self.save_reduce_parts(&callable, args, Some(id))
+    }
+
+    /// A fresh argument tuple (memoized unless empty, never looked up).
+    fn save_args_tuple(&mut self, args: &[Syn<'_>]) -> Result<()> {
+        if args.is_empty() {
+            self.empty_tuple();
+            return Ok(());
+        }
+        let small = self.proto >= 2 && args.len() <= 3;
+        if !small {
+            self.out.byte(b'(');
+        }
+        for a in args {
+            self.save_syn(a)?;
+        }
+        self.tuple_opcode(args.len());
+        self.memoize(None);
+        Ok(())
+    }
+
+    fn tuple_items(&self, v: Option<Value>) -> Result<&'g [Value]> {
+        let g: &'g Graph = self.g;
+        match v {
+            None => Ok(&[]),
+            Some(v) => g
+                .as_tuple(v)
+                .ok_or_else(|| unpicklable("arguments must be a tuple")),
+        }
+    }
+
+    fn save_object(&mut self, o: &'g Object, id: NodeId) -> Result<()> {
+        let has_kwargs = match o.kwargs.and_then(|k| self.g.deref(k)) {
+            Some(Node::Dict(d)) => !d.is_empty() || o.form == ObjectForm::NewObjEx,
+            _ => false,
+        };
+        if self.proto >= 2 {
+            if has_kwargs && self.proto >= 4 {
+                self.save(o.class)?;
+                self.save_fresh_args(o.args)?;
+                match o.kwargs {
+                    Some(k) => self.save(k)?,
+                    None => {
+                        self.out.byte(b'}');
+                        self.memoize(None);
+                    }
+                }
+                self.out.byte(0x92);
+            } else if has_kwargs {
+                self.save_partial_newobj_ex(o)?;
+            } else {
+                self.save(o.class)?;
+                self.save_fresh_args(o.args)?;
+                self.out.byte(0x81);
+            }
+        } else {
+            // copyreg._reconstructor(cls, object, None)
+            let args = [
+                Syn::V(o.class),
+                Syn::Global("builtins", "object"),
+                Syn::V(Value::None),
+            ];
+            self.save_syn(&Syn::Global("copyreg", "_reconstructor"))?;
+            self.save_args_tuple(&args)?;
+            self.out.byte(b'R');
+        }
+        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+            self.out.byte(b'0');
+            self.get(idx);
+            return Ok(());
+        }
+        self.memoize(Some(Key::Node(id)));
+        self.save_tail(&o.items, &o.dictitems, o.state, o.setter, id)
+    }
+
+    /// A reduction's argument tuple. CPython builds it afresh on every `__reduce__` call,
+    /// so it is never found in the memo while being written (a reduction reached again
+    /// through its own arguments writes a second tuple); but a tuple node that was already
+    /// written elsewhere is the same object, and a GET.
+    fn save_fresh_args(&mut self, args: Option<Value>) -> Result<()> {
+        let Some(args) = args else {
+            self.empty_tuple();
+            return Ok(());
+        };
+        let Value::Node(tid) = args else {
+            return self.save(args);
+        };
+        let items = self.tuple_items(Some(args))?;
+        if items.is_empty() {
+            self.empty_tuple();
+            return Ok(());
+        }
+        if self.memo_get(&Key::Node(tid)) {
+            return Ok(());
+        }
+        crate::canon::grow(|| {
+            self.enter()?;
+            let small = self.proto >= 2 && items.len() <= 3;
+            if !small {
+                self.out.byte(b'(');
+            }
+            for &x in items {
+                self.save(x)?;
+            }
+            self.tuple_opcode(items.len());
+            let key = (!self.memo.contains_key(&Key::Node(tid))).then_some(Key::Node(tid));
+            self.memoize(key);
+            self.depth -= 1;
+            Ok(())
+        })
+    }
+
+    /// Protocols 2–3 write `copyreg.__newobj_ex__(cls, args, kwargs)` as
+    /// `functools.partial(cls.__new__, cls, *args, **kwargs)()`.
+    fn save_partial_newobj_ex(&mut self, o: &'g Object) -> Result<()> {
+        let Some(cls) = self.g.as_global(o.class).cloned() else {
+            return Err(unpicklable("__newobj_ex__ needs a class given by name"));
+        };
+        let args = self.tuple_items(o.args)?;
+        let new_name = format!("{}.__new__", cls.name);
+        // partial.__reduce__: (partial, (func,), (func, (cls, *args), kwargs, None))
+        self.save_syn(&Syn::Global("functools", "partial"))?;
+        self.save_args_tuple(&[Syn::Global(&cls.module, &new_name)])?;
+        self.out.byte(b'R');
+        self.memoize(None);
+        let mut pargs = vec![Syn::V(o.class)];
+        pargs.extend(args.iter().map(|&a| Syn::V(a)));
+        let kw = o.kwargs.map_or(Syn::V(Value::None), Syn::V);
+        let state = [
+            Syn::Global(&cls.module, &new_name),
+            Syn::Tuple(pargs),
+            kw,
+            Syn::V(Value::None),
+        ];
+        self.save_args_tuple(&state)?;
+        self.out.byte(b'b');
+        self.empty_tuple();
+        self.out.byte(b'R');
+        Ok(())
+    }
+
+    fn save_reduce_node(&mut self, r: &'g Reduce, id: NodeId) -> Result<()> {
+        self.save(r.callable)?;
+        self.save_fresh_args(Some(r.args))?;
+        self.out.byte(b'R');
+        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+            self.out.byte(b'0');
+            self.get(idx);
+            return Ok(());
+        }
+        self.memoize(Some(Key::Node(id)));
+        self.save_tail(&r.items, &r.dictitems, r.state, r.setter, id)
+    }
+
+    fn save_tail(
+        &mut self,
+        items: &[Value],
+        dictitems: &[(Value, Value)],
+        state: Option<Value>,
+        setter: Option<Value>,
+        id: NodeId,
+    ) -> Result<()> {
+        if !items.is_empty() {
+            self.batch_items(items)?;
+        }
+        if !dictitems.is_empty() {
+            self.batch_dictitems(dictitems)?;
+        }
+        if let Some(st) = state {
+            match setter {
+                Some(f) => {
+                    // setter(obj, state) REDUCE'd and dropped
+                    // _pickle.c writes TUPLE2 here at every protocol, and no memo entry.
+                    self.save(f)?;
+                    self.save(Value::Node(id))?;
+                    self.save(st)?;
+                    self.out.byte(0x86);
+                    self.out.byte(b'R');
+                    self.out.byte(b'0');
+                }
+                None => {
+                    self.save(st)?;
+                    self.out.byte(b'b');
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The memo key of a str CPython keeps one object of: the empty str. (One-character
+/// Latin-1 strs are cached too, but not every such str is the cached one, so those follow
+/// the graph's identity.)
+fn singleton_key(utf8: &[u8]) -> Option<Key> {
+    utf8.is_empty()
+        .then(|| Key::Interned("\u{0}empty-str".into()))
+}
