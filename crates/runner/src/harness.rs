@@ -9,7 +9,7 @@
 //! impl Codec for Mine {
 //!     fn info(&self) -> CodecInfo {
 //!         CodecInfo { name: "mine".into(), version: "0.1".into(), data_only: true,
-//!                     dumps: false, description: "my codec".into() }
+//!                     dumps: false, redumps: false, description: "my codec".into() }
 //!     }
 //!     fn load(&self, req: &LoadRequest<'_>) -> Outcome {
 //!         // decode req.data, convert to picklejar_codec::Canon ...

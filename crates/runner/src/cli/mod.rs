@@ -1,6 +1,7 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module.
 
 mod conformance;
+mod dumping;
 mod inspect;
 
 use std::process::ExitCode;
@@ -23,6 +24,10 @@ enum Command {
     Dis(inspect::DisArgs),
     /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
     Conformance(conformance::ConformanceArgs),
+    /// Write a pickle from canon JSON, byte for byte as a CPython version would.
+    Dump(dumping::DumpArgs),
+    /// Load a pickle, dump it again, and show where the bytes differ (if they do).
+    Roundtrip(dumping::RoundtripArgs),
 }
 
 /// Parses the command line, runs the subcommand and maps its outcome to an exit code.
@@ -32,6 +37,8 @@ pub fn main() -> ExitCode {
         Command::Load(a) => inspect::load(a),
         Command::Dis(a) => inspect::dis(a),
         Command::Conformance(a) => conformance::run(a),
+        Command::Dump(a) => dumping::dump_cmd(a),
+        Command::Roundtrip(a) => dumping::roundtrip_cmd(a),
     };
     match result {
         Ok(code) => code,

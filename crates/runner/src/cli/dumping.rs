@@ -1,0 +1,138 @@
+//! `picklejar dump` and `picklejar roundtrip`: the pickler from the command line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dis, dump};
+use picklejar_runner::unified;
+
+use super::inspect::{LoadFlags, read_input};
+
+/// `picklejar dump`
+#[derive(Args, Debug)]
+pub struct DumpArgs {
+    /// Canon JSON of the value (docs/CANON.md); `-` reads standard input.
+    pub file: PathBuf,
+    /// The protocol to write (0-5).
+    #[arg(long, short = 'p', default_value_t = 4)]
+    pub protocol: u8,
+    /// Whose bytes to write: a CPython version (3.6, 3.7, 3.8 ... 3.12, 3.13).
+    #[arg(long, default_value = "3.12")]
+    pub profile: String,
+    /// Where to write the pickle (standard output by default).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+/// `picklejar roundtrip`
+#[derive(Args, Debug)]
+pub struct RoundtripArgs {
+    /// The pickle file; `-` reads standard input.
+    pub file: PathBuf,
+    /// The CPython that wrote it (default: 3.12); its profile is used for the dump.
+    #[arg(long, default_value = "3.12")]
+    pub profile: String,
+    /// The protocol it was written at (default: the one it declares; 0 and 1 both declare
+    /// none).
+    #[arg(long)]
+    pub protocol: Option<u8>,
+    #[command(flatten)]
+    pub flags: LoadFlags,
+}
+
+fn profile(name: &str) -> Result<Profile> {
+    Profile::from_version(name).with_context(|| {
+        format!("unknown profile {name:?}: use a CPython 3 version such as 3.6, 3.12 or 3.13")
+    })
+}
+
+pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
+    let text = String::from_utf8(read_input(&a.file)?).context("canon JSON must be UTF-8")?;
+    let canon =
+        Canon::from_json(text.trim()).map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
+    let graph = canon.to_graph().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let out = match dump(&graph, a.protocol, &DumpOptions::new(profile(&a.profile)?)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {}\nmessage: {}", e.kind(), e.message());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if !out.buffers.is_empty() {
+        bail!("the value has out-of-band buffers; picklejar dump writes in-band pickles only");
+    }
+    match &a.output {
+        Some(p) => {
+            std::fs::write(p, &out.bytes).with_context(|| format!("writing {}", p.display()))?
+        }
+        None => std::io::stdout().lock().write_all(&out.bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
+    let data = read_input(&a.file)?;
+    let opts = a.flags.to_options()?;
+    let loaded = match Loader::with_options(opts.clone()).load(&data) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: {}\nmessage: {}\noffset: {}",
+                e.kind(),
+                e.message(),
+                e.offset().unwrap_or(0)
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let protocol = a.protocol.unwrap_or(loaded.protocol);
+    let mut dopts = DumpOptions::new(profile(&a.profile)?);
+    for (code, (m, n)) in &opts.extensions {
+        dopts.extensions.insert((m.clone(), n.clone()), *code);
+    }
+    let out = match dump(&loaded.graph, protocol, &dopts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {}\nmessage: {}", e.kind(), e.message());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let original = &data[..loaded.end];
+    if out.bytes == original {
+        println!(
+            "byte-exact: {} bytes at protocol {protocol} as CPython {}",
+            original.len(),
+            dopts.profile.name()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let first = original
+        .iter()
+        .zip(&out.bytes)
+        .position(|(a, b)| a != b)
+        .unwrap_or(original.len().min(out.bytes.len()));
+    let d0 = dis(original, &opts);
+    let d1 = dis(&out.bytes, &opts);
+    let op_at = |d: &picklejar_codec::Disassembly| {
+        d.lines
+            .iter()
+            .rev()
+            .find(|l| l.offset <= first)
+            .map(|l| format!("{} at byte {}", l.opcode.name(), l.offset))
+    };
+    println!(
+        "differs from byte {first}: original {}, re-dump {}",
+        op_at(&d0).unwrap_or_else(|| "-".into()),
+        op_at(&d1).unwrap_or_else(|| "-".into())
+    );
+    print!(
+        "{}",
+        unified(&d0.to_string(), &d1.to_string())
+            .replace("expected (CPython)", "original")
+            .replace("actual (codec)", "re-dump")
+    );
+    Ok(ExitCode::from(1))
+}
