@@ -773,6 +773,11 @@ impl<'g> Pickler<'g> {
         } else {
             (module.to_owned(), name.to_owned())
         };
+        if m.contains('\n') || n.contains('\n') || m.is_empty() || n.is_empty() {
+            return Err(unpicklable(format!(
+                "can't pickle global {module:?}.{name:?}: not a valid name"
+            )));
+        }
         if self.proto < 3 && !(m.is_ascii() && n.is_ascii()) {
             return Err(unpicklable(format!(
                 "can't pickle global identifier '{module}.{name}' using pickle protocol {}",

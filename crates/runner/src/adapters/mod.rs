@@ -106,7 +106,8 @@ pub fn resolve(spec: &str, cfg: &AdapterConfig) -> Result<Resolved, String> {
         None => Ok(Resolved::Skipped {
             name: spec.to_owned(),
             reason: format!(
-                "no Python {version} found (looked at --python, $PICKLEJAR_PYTHON_{}, python{version} on PATH)",
+                "no Python {version} found (looked at --python, $PICKLEJAR_PYTHON_{}, python{version} on PATH); \
+                 `python3 generators/make.py pythons` prints --python flags for the interpreters it finds",
                 version.replace('.', "_")
             ),
         }),
