@@ -46,12 +46,95 @@ enum Syn<'a> {
     Bytes(Vec<u8>),
 }
 
+/// The memo, split by key kind so the hot lookups do not hash or allocate: graph nodes
+/// in a vector indexed by node id, names in maps queried through a scratch buffer.
+struct Memo {
+    nodes: Vec<u32>,
+    names: HashMap<String, u32>,
+    scratch: String,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Memo {
+    fn new(nodes: usize) -> Memo {
+        Memo {
+            nodes: vec![NONE; nodes],
+            names: HashMap::new(),
+            scratch: String::new(),
+        }
+    }
+
+    fn name_key(&mut self, k: &Key) {
+        self.scratch.clear();
+        match k {
+            Key::Global(m, n) => {
+                self.scratch.push('g');
+                self.scratch.push_str(m);
+                self.scratch.push('\n');
+                self.scratch.push_str(n);
+            }
+            Key::Interned(s) => {
+                self.scratch.push('i');
+                self.scratch.push_str(s);
+            }
+            Key::Node(_) => {}
+        }
+    }
+
+    fn get(&mut self, k: &Key) -> Option<u32> {
+        match k {
+            Key::Node(id) => self.nodes.get(id.index()).copied().filter(|&i| i != NONE),
+            _ => {
+                self.name_key(k);
+                self.names.get(self.scratch.as_str()).copied()
+            }
+        }
+    }
+
+    /// Looks up a global without building a [`Key`].
+    fn get_global(&mut self, module: &str, name: &str) -> Option<u32> {
+        self.scratch.clear();
+        self.scratch.push('g');
+        self.scratch.push_str(module);
+        self.scratch.push('\n');
+        self.scratch.push_str(name);
+        self.names.get(self.scratch.as_str()).copied()
+    }
+
+    fn contains_key(&mut self, k: &Key) -> bool {
+        self.get(k).is_some()
+    }
+
+    fn insert(&mut self, k: Key, idx: u32) {
+        match k {
+            Key::Node(id) => {
+                if id.index() >= self.nodes.len() {
+                    self.nodes.resize(id.index() + 1, NONE);
+                }
+                self.nodes[id.index()] = idx;
+            }
+            _ => {
+                self.name_key(&k);
+                self.names.insert(self.scratch.clone(), idx);
+            }
+        }
+    }
+
+    /// Inserts unless the key is already there.
+    fn insert_new(&mut self, k: Key, idx: u32) {
+        if !self.contains_key(&k) {
+            self.insert(k, idx);
+        }
+    }
+}
+
 pub(crate) struct Pickler<'g> {
     g: &'g Graph,
     proto: u8,
     opts: &'g DumpOptions,
     out: Writer,
-    memo: HashMap<Key, u32>,
+    memo: Memo,
     next_memo: u32,
     depth: usize,
     oob: Vec<Vec<u8>>,
@@ -68,7 +151,7 @@ impl<'g> Pickler<'g> {
             proto,
             opts,
             out: Writer::new(opts.profile == Profile::Py36),
-            memo: HashMap::new(),
+            memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
             oob: Vec::new(),
@@ -134,7 +217,7 @@ impl<'g> Pickler<'g> {
 
     fn memo_get(&mut self, key: &Key) -> bool {
         match self.memo.get(key) {
-            Some(&idx) => {
+            Some(idx) => {
                 self.get(idx);
                 true
             }
@@ -374,7 +457,7 @@ impl<'g> Pickler<'g> {
         // one memo entry, however many places hold them.
         if let Node::Str { text, .. } = node
             && let Some(k) = singleton_key(text.as_bytes())
-            && let Some(&idx) = self.memo.get(&k)
+            && let Some(idx) = self.memo.get(&k)
         {
             self.memo.insert(Key::Node(id), idx);
             self.get(idx);
@@ -387,7 +470,7 @@ impl<'g> Pickler<'g> {
                 self.memoize(Some(Key::Node(id)));
                 if let Some(k) = singleton_key(text.as_bytes()) {
                     let idx = self.next_memo - 1;
-                    self.memo.entry(k).or_insert(idx);
+                    self.memo.insert_new(k, idx);
                 }
             }
             Node::Bytes { data, .. } => self.save_bytes_payload(data, Some(id))?,
@@ -425,7 +508,7 @@ impl<'g> Pickler<'g> {
                     for &x in items {
                         self.save(x)?;
                     }
-                    if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+                    if let Some(idx) = self.memo.get(&Key::Node(id)) {
                         self.out.byte(b'1');
                         self.get(idx);
                         return Ok(());
@@ -541,7 +624,7 @@ impl<'g> Pickler<'g> {
         for &x in items {
             self.save(x)?;
         }
-        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+        if let Some(idx) = self.memo.get(&Key::Node(id)) {
             // Reached again through its own items: throw away what was pushed.
             if small {
                 for _ in 0..n {
@@ -701,10 +784,11 @@ impl<'g> Pickler<'g> {
     }
 
     fn save_global_form(&mut self, module: &str, name: &str, form: GlobalForm) -> Result<()> {
-        let key = Key::Global(module.to_owned(), name.to_owned());
-        if self.memo_get(&key) {
+        if let Some(idx) = self.memo.get_global(module, name) {
+            self.get(idx);
             return Ok(());
         }
+        let key = Key::Global(module.to_owned(), name.to_owned());
         if self.proto >= 2
             && let Some(&code) = self
                 .opts
@@ -735,10 +819,8 @@ impl<'g> Pickler<'g> {
                     self.save(Value::Node(m))?;
                     // Globals the loader folded away (a getattr's parent) had their module
                     // str from the same place: let them find it.
-                    if let Some(&idx) = self.memo.get(&Key::Node(m)) {
-                        self.memo
-                            .entry(Key::Interned(module.to_owned()))
-                            .or_insert(idx);
+                    if let Some(idx) = self.memo.get(&Key::Node(m)) {
+                        self.memo.insert_new(Key::Interned(module.to_owned()), idx);
                     }
                     self.save(Value::Node(n))?;
                 }
@@ -860,7 +942,7 @@ impl<'g> Pickler<'g> {
         self.save_args_tuple(args)?;
         self.out.byte(b'R');
         if let Some(k) = &key
-            && let Some(&idx) = self.memo.get(k)
+            && let Some(idx) = self.memo.get(k)
         {
             self.out.byte(b'0');
             self.get(idx);
@@ -937,7 +1019,7 @@ impl<'g> Pickler<'g> {
             self.save_args_tuple(&args)?;
             self.out.byte(b'R');
         }
-        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+        if let Some(idx) = self.memo.get(&Key::Node(id)) {
             self.out.byte(b'0');
             self.get(idx);
             return Ok(());
@@ -1016,7 +1098,7 @@ impl<'g> Pickler<'g> {
         self.save(r.callable)?;
         self.save_fresh_args(Some(r.args))?;
         self.out.byte(b'R');
-        if let Some(&idx) = self.memo.get(&Key::Node(id)) {
+        if let Some(idx) = self.memo.get(&Key::Node(id)) {
             self.out.byte(b'0');
             self.get(idx);
             return Ok(());
