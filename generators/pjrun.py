@@ -201,6 +201,17 @@ def exc_message(e):
     return clean_message(s)
 
 
+def load_kwargs(opts, buffers):
+    """The Unpickler keyword arguments (Python 3) for a case's load options."""
+    kw = {}
+    for k in ('encoding', 'errors', 'fix_imports'):
+        if k in opts:
+            kw[k] = opts[k]
+    if buffers is not None and HIGHEST >= 5:
+        kw['buffers'] = buffers
+    return kw
+
+
 def load(impl, data, opts, buffers):
     pers = opts.get('persistent_load', False)
     if PY2:
@@ -213,12 +224,7 @@ def load(impl, data, opts, buffers):
         if pers:
             u.persistent_load = pjcanon.persistent_load
         return u.load()
-    kw = {}
-    for k in ('encoding', 'errors', 'fix_imports'):
-        if k in opts:
-            kw[k] = opts[k]
-    if buffers is not None and HIGHEST >= 5:
-        kw['buffers'] = buffers
+    kw = load_kwargs(opts, buffers)
     if not pers:
         # pickle.loads / pickle._loads: the whole input is in memory, as most users load
         return (pypickle.loads if impl == 'c' else pypickle._loads)(data, **kw)
@@ -283,12 +289,7 @@ def loads_with_standins(impl, data, opts, buffers):
             u = U2(io.BytesIO(data))
         u.persistent_load = pjcanon.persistent_load
         return u.load()
-    kw = {}
-    for k in ('encoding', 'errors', 'fix_imports'):
-        if k in opts:
-            kw[k] = opts[k]
-    if buffers is not None and HIGHEST >= 5:
-        kw['buffers'] = buffers
+    kw = load_kwargs(opts, buffers)
     base = pypickle.Unpickler if impl == 'c' else pypickle._Unpickler
 
     class U(base):

@@ -187,6 +187,28 @@ pub struct Object {
     pub form: ObjectForm,
 }
 
+impl Object {
+    /// An instance of `class` built with `args`/`kwargs` (tuple and dict nodes), with no
+    /// state or items yet.
+    pub fn new(
+        class: Value,
+        args: Option<Value>,
+        kwargs: Option<Value>,
+        form: ObjectForm,
+    ) -> Object {
+        Object {
+            class,
+            args,
+            kwargs,
+            state: None,
+            items: Vec::new(),
+            dictitems: Vec::new(),
+            setter: None,
+            form,
+        }
+    }
+}
+
 /// A reduction that is not an instance creation: `callable(*args)`, then state and items.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reduce {

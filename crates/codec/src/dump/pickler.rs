@@ -297,29 +297,11 @@ impl<'g> Pickler<'g> {
             Syn::Global(m, n) => self.save_global(m, n),
             Syn::GlobalForm(m, n, f) => self.save_global_form(m, n, *f),
             Syn::List(items) => {
-                self.out.byte(if self.proto >= 1 { b']' } else { b'(' });
-                if self.proto == 0 {
-                    self.out.byte(b'l');
-                }
+                self.empty_list();
                 self.memoize(None);
                 self.batch_list_exact(items)
             }
-            Syn::Tuple(items) => {
-                if items.is_empty() {
-                    self.empty_tuple();
-                    return Ok(());
-                }
-                let small = self.proto >= 2 && items.len() <= 3;
-                if !small {
-                    self.out.byte(b'(');
-                }
-                for it in items {
-                    self.save_syn(it)?;
-                }
-                self.tuple_opcode(items.len());
-                self.memoize(None);
-                Ok(())
-            }
+            Syn::Tuple(items) => self.save_args_tuple(items),
             Syn::Bytes(b) => self.save_bytes_payload(b, None),
         }
     }
@@ -428,6 +410,14 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    fn empty_list(&mut self) {
+        if self.proto >= 1 {
+            self.out.byte(b']');
+        } else {
+            self.out.write(b"(l");
+        }
+    }
+
     fn empty_tuple(&mut self) {
         if self.proto >= 1 {
             self.out.byte(b')');
@@ -476,10 +466,7 @@ impl<'g> Pickler<'g> {
             Node::Bytes { data, .. } => self.save_bytes_payload(data, Some(id))?,
             Node::ByteArray(b) => self.save_bytearray(b, id)?,
             Node::List(items) => {
-                self.out.byte(if self.proto >= 1 { b']' } else { b'(' });
-                if self.proto == 0 {
-                    self.out.byte(b'l');
-                }
+                self.empty_list();
                 self.memoize(Some(Key::Node(id)));
                 self.batch_list_exact(items)?;
             }

@@ -1129,16 +1129,7 @@ impl<'a> Machine<'a> {
         form: ObjectForm,
     ) -> Result<Value> {
         self.add(
-            Node::Object(Box::new(Object {
-                class,
-                args,
-                kwargs,
-                state: None,
-                items: Vec::new(),
-                dictitems: Vec::new(),
-                setter: None,
-                form,
-            })),
+            Node::Object(Box::new(Object::new(class, args, kwargs, form))),
             0,
         )
     }
@@ -1214,38 +1205,40 @@ impl<'a> Machine<'a> {
     /// APPEND/APPENDS: moves `stack[start..]` into the list (or list items of an object)
     /// at `stack[start - 1]`, without an intermediate vector.
     fn extend_items(&mut self, start: usize) -> Result<()> {
-        self.charge((self.stack.len() - start) * SLOT_COST)?;
-        let id = self.target_at(start, "APPEND")?;
-        if !matches!(
-            self.graph.node(id),
-            Node::List(_) | Node::Object(_) | Node::Reduce(_)
-        ) {
-            return Err(self.err(ErrorKind::BadArgument, "APPEND target is not a list"));
-        }
-        let items = self.stack.drain(start..);
-        match self.graph.node_mut(id) {
-            Node::List(l) => l.extend(items),
-            Node::Object(o) => o.items.extend(items),
-            Node::Reduce(r) => r.items.extend(items),
-            _ => {}
-        }
-        Ok(())
+        self.extend_seq(start, false)
     }
 
-    /// ADDITEMS: like [`Self::extend_items`] for sets.
+    /// ADDITEMS: like [`Self::extend_items`] for sets (whose elements must be hashable).
     fn add_set_items(&mut self, start: usize) -> Result<()> {
-        self.charge((self.stack.len() - start) * SLOT_COST)?;
-        let id = self.target_at(start, "ADDITEMS")?;
         self.check_hashable(self.stack[start..].iter().copied())?;
-        if !matches!(
-            self.graph.node(id),
-            Node::Set(_) | Node::Object(_) | Node::Reduce(_)
-        ) {
-            return Err(self.err(ErrorKind::BadArgument, "ADDITEMS target is not a set"));
+        self.extend_seq(start, true)
+    }
+
+    /// Moves `stack[start..]` into the list (`set == false`) or set at `stack[start - 1]`,
+    /// or into the items of an object or reduce there.
+    fn extend_seq(&mut self, start: usize, set: bool) -> Result<()> {
+        self.charge((self.stack.len() - start) * SLOT_COST)?;
+        let (what, wants) = if set {
+            ("ADDITEMS", "a set")
+        } else {
+            ("APPEND", "a list")
+        };
+        let id = self.target_at(start, what)?;
+        let ok = match self.graph.node(id) {
+            Node::List(_) => !set,
+            Node::Set(_) => set,
+            Node::Object(_) | Node::Reduce(_) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(self.err(
+                ErrorKind::BadArgument,
+                format!("{what} target is not {wants}"),
+            ));
         }
         let items = self.stack.drain(start..);
         match self.graph.node_mut(id) {
-            Node::Set(s) => s.extend(items),
+            Node::List(v) | Node::Set(v) => v.extend(items),
             Node::Object(o) => o.items.extend(items),
             Node::Reduce(r) => r.items.extend(items),
             _ => {}

@@ -114,16 +114,7 @@ fn partial_newobj_ex(
 }
 
 fn object(class: Value, args: Option<Value>, kwargs: Option<Value>, form: ObjectForm) -> Node {
-    Node::Object(Box::new(Object {
-        class,
-        args,
-        kwargs,
-        state: None,
-        items: Vec::new(),
-        dictitems: Vec::new(),
-        setter: None,
-        form,
-    }))
+    Node::Object(Box::new(Object::new(class, args, kwargs, form)))
 }
 
 fn iterable_items(g: &Graph, a: &[Value]) -> Option<Vec<Value>> {
