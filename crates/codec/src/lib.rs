@@ -46,7 +46,9 @@ pub use load::{
     py3_to_py2,
 };
 pub use opcode::{ArgKind, Opcode};
-pub use value::{Global, GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
+pub use value::{
+    Global, GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
+};
 
 /// The highest protocol this codec reads (and CPython 3.8+ writes).
 pub const HIGHEST_PROTOCOL: u8 = 5;

@@ -112,6 +112,10 @@ pub struct Global {
     pub name: String,
     /// How the stream spelled it; kept so that a dump can write it the same way.
     pub form: GlobalForm,
+    /// The Python 2 `(module, name)` the stream had, when `fix_imports` renamed it (the
+    /// mapping cannot always be reversed: `__builtin__.str` and `__builtin__.unicode` both
+    /// become `builtins.str`).
+    pub py2_name: Option<Box<(String, String)>>,
 }
 
 impl Global {
@@ -121,6 +125,7 @@ impl Global {
             module: module.into(),
             name: name.into(),
             form: GlobalForm::Name,
+            py2_name: None,
         }
     }
 }
@@ -224,6 +229,35 @@ pub struct Reduce {
     pub dictitems: Vec<(Value, Value)>,
     /// The state setter, applied as `setter(obj, state)`.
     pub setter: Option<Value>,
+    /// How it was written.
+    pub form: ReduceForm,
+}
+
+impl Reduce {
+    /// `callable(*args)` with no state or items yet.
+    pub fn new(callable: Value, args: Value) -> Reduce {
+        Reduce {
+            callable,
+            args,
+            state: None,
+            items: Vec::new(),
+            dictitems: Vec::new(),
+            setter: None,
+            form: ReduceForm::Reduce,
+        }
+    }
+}
+
+/// How a [`Reduce`] was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ReduceForm {
+    /// REDUCE.
+    #[default]
+    Reduce,
+    /// A Python 2 old-style instance with `__getinitargs__`, INST (protocol 0).
+    Inst,
+    /// The same, OBJ (protocol ≥ 1).
+    Obj,
 }
 
 /// A node of the graph.

@@ -235,7 +235,8 @@ pub fn run(
 
 /// The producer whose bytes a re-dump must reproduce: a CPython 3 C pickler if one wrote
 /// the variant (byte-exact required), else a pure-Python 3 pickler (byte-exact expected
-/// but only equivalence required), else none (equivalence only: 2.7, cPickle, by hand).
+/// but only equivalence required), else 2.7's pickle.py (likewise), else none
+/// (equivalence only: cPickle, by hand).
 pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
     let is_c3 = |p: &str| {
         p.strip_prefix("cpython-3.")
@@ -246,6 +247,9 @@ pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
         return (Some(p.as_str()), true);
     }
     if let Some(p) = producers.iter().find(|p| is_py3(p)) {
+        return (Some(p.as_str()), false);
+    }
+    if let Some(p) = producers.iter().find(|p| p.as_str() == "cpython-2.7") {
         return (Some(p.as_str()), false);
     }
     (None, false)
@@ -299,6 +303,16 @@ fn judge_redump(
     };
     if bytes == req.data {
         ev.message = format!("byte-exact ({profile}, protocol {protocol})");
+        return (Verdict::Pass, ev);
+    }
+    // Bytes shared by a pure-Python 3 pickler and 2.7's pickle.py: either may be the match.
+    if !exact_required
+        && profile != "cpython-2.7"
+        && v.producers.iter().any(|p| p == "cpython-2.7")
+        && let Some(Ok(b27)) = codec.redump(req, protocol, "cpython-2.7")
+        && b27 == req.data
+    {
+        ev.message = format!("byte-exact (cpython-2.7, protocol {protocol})");
         return (Verdict::Pass, ev);
     }
     let reload = LoadRequest {

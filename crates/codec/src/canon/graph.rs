@@ -143,12 +143,11 @@ impl Build {
                 let dictitems = self.pairs(&r.dictitems)?;
                 let setter = r.setter.as_ref().map(|s| self.value(s)).transpose()?;
                 self.node(Node::Reduce(Box::new(Reduce {
-                    callable,
-                    args,
                     state,
                     items,
                     dictitems,
                     setter,
+                    ..Reduce::new(callable, args)
                 })))
             }
             Canon::PersId(v) => {

@@ -6,6 +6,7 @@
 //!
 //! | profile | differs from the default in |
 //! |---|---|
+//! | [`Profile::Py27`] | 2.7's `pickle.py`: `str` as STRING/BINSTRING, `int` outside int32 as INT text, `long` as LONG/LONG1, INST/OBJ, original Python 2 names, generic batching (no empty batches, single items as APPEND/SETITEM) |
 //! | [`Profile::Py36`] | `L0L` ints and fewer escapes at protocol 0; a frame around everything at protocol 4; bytearray via `bytearray.__reduce_ex__` |
 //! | [`Profile::Py37`] | bytearray via `bytearray.__reduce_ex__` at protocols 0–2 |
 //! | [`Profile::Py38`] | the default: CPython 3.8–3.12 |
@@ -26,6 +27,9 @@ use crate::value::Graph;
 /// Which CPython's C pickler to reproduce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Profile {
+    /// CPython 2.7's `pickle.py` (protocols 0–2): Python 2 `str`, `int` vs `long`,
+    /// old-style instances, Python 2 names, generic batching.
+    Py27,
     /// CPython 3.6.
     Py36,
     /// CPython 3.7.
@@ -44,6 +48,9 @@ impl Profile {
         let v = v.split('-').next().unwrap_or(v);
         let (major, minor) = v.split_once('.')?;
         let minor: u32 = minor.split('.').next()?.parse().ok()?;
+        if major == "2" {
+            return (minor == 7).then_some(Profile::Py27);
+        }
         if major != "3" {
             return None;
         }
@@ -58,6 +65,7 @@ impl Profile {
     /// The highest protocol this CPython writes.
     pub fn highest_protocol(self) -> u8 {
         match self {
+            Profile::Py27 => 2,
             Profile::Py36 | Profile::Py37 => 4,
             Profile::Py38 | Profile::Py313 => 5,
         }
@@ -66,6 +74,7 @@ impl Profile {
     /// A short name (`3.6`, `3.7`, `3.8-3.12`, `3.13`).
     pub fn name(self) -> &'static str {
         match self {
+            Profile::Py27 => "2.7",
             Profile::Py36 => "3.6",
             Profile::Py37 => "3.7",
             Profile::Py38 => "3.8-3.12",

@@ -10,7 +10,9 @@ use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::py3_to_py2;
 use crate::text;
-use crate::value::{GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, Text, Value};
+use crate::value::{
+    GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
+};
 
 const BATCHSIZE: usize = 1000;
 
@@ -44,6 +46,8 @@ enum Syn<'a> {
     Tuple(Vec<Syn<'a>>),
     /// A new bytes object.
     Bytes(Vec<u8>),
+    /// A new Python 2 `str`.
+    Py2Str(Vec<u8>),
 }
 
 /// The memo, split by key kind so the hot lookups do not hash or allocate: graph nodes
@@ -138,6 +142,10 @@ pub(crate) struct Pickler<'g> {
     next_memo: u32,
     depth: usize,
     oob: Vec<Vec<u8>>,
+    /// Whether pickle.py's keep-alive list already took its memo slot.
+    kept_alive: bool,
+    /// The Python 2 spelling of the global being written, when the graph kept one.
+    py2_names: HashMap<(String, String), (String, String)>,
 }
 
 fn unpicklable(msg: impl Into<String>) -> Error {
@@ -155,6 +163,8 @@ impl<'g> Pickler<'g> {
             next_memo: 0,
             depth: 0,
             oob: Vec::new(),
+            kept_alive: false,
+            py2_names: HashMap::new(),
         }
     }
 
@@ -303,6 +313,10 @@ impl<'g> Pickler<'g> {
             }
             Syn::Tuple(items) => self.save_args_tuple(items),
             Syn::Bytes(b) => self.save_bytes_payload(b, None),
+            Syn::Py2Str(b) => {
+                self.save_py2_str(b, None);
+                Ok(())
+            }
         }
     }
 
@@ -333,11 +347,21 @@ impl<'g> Pickler<'g> {
             }
             return;
         }
+        if self.py2() {
+            // A Python 2 int outside int32 (64-bit builds): INT text at every protocol.
+            self.out.write(format!("I{v}\n").as_bytes());
+            return;
+        }
         self.save_long(&BigInt::from(v));
     }
 
+    fn py2(&self) -> bool {
+        self.opts.profile == Profile::Py27
+    }
+
     fn save_long(&mut self, v: &BigInt) {
-        if let Ok(small) = i64::try_from(v)
+        if !self.py2()
+            && let Ok(small) = i64::try_from(v)
             && i32::try_from(small).is_ok()
         {
             return self.save_i64(small);
@@ -346,7 +370,11 @@ impl<'g> Pickler<'g> {
             let mut data = v.to_signed_bytes_le();
             // CPython: nbits/8 + 1 bytes, one fewer for a negative value whose top byte is
             // 0xff over a byte with its high bit set. to_signed_bytes_le is already minimal.
-            if data.is_empty() {
+            // Python 2's encode_long writes 0 as no bytes at all.
+            if data == [0] && self.py2() {
+                data.clear();
+            }
+            if data.is_empty() && !self.py2() {
                 data.push(0);
             }
             if data.len() < 256 {
@@ -374,7 +402,7 @@ impl<'g> Pickler<'g> {
     /// The text opcode of a str, without memoizing it.
     fn write_str(&mut self, utf8: &[u8]) {
         if self.proto == 0 {
-            let legacy = self.opts.profile == Profile::Py36;
+            let legacy = matches!(self.opts.profile, Profile::Py36 | Profile::Py27);
             let t = Text::from_surrogatepass(utf8).unwrap_or_else(|| Text::new(""));
             let mut out = Vec::with_capacity(utf8.len() + 2);
             out.push(b'V');
@@ -438,6 +466,13 @@ impl<'g> Pickler<'g> {
     fn save_node(&mut self, id: NodeId) -> Result<()> {
         let node = self.node(id)?;
         if let Node::Global(gl) = node {
+            if let Some(orig) = &gl.py2_name
+                && self.proto < 3
+                && !self.opts.no_fix_imports
+            {
+                self.py2_names
+                    .insert((gl.module.clone(), gl.name.clone()), (**orig).clone());
+            }
             return self.save_global_form(&gl.module, &gl.name, gl.form);
         }
         if self.memo_get(&Key::Node(id)) {
@@ -455,6 +490,21 @@ impl<'g> Pickler<'g> {
         }
         match node {
             Node::Int(b) => self.save_long(b),
+            Node::Str { text, py2: true } if self.py2() => {
+                let raw = text::text_to_latin1(text).unwrap_or_else(|| text.as_bytes().to_vec());
+                self.save_py2_str(&raw, Some(id));
+            }
+            Node::Bytes { data, .. } if self.py2() => self.save_py2_str(data, Some(id)),
+            Node::List(items) if self.py2() => {
+                self.empty_list();
+                self.memoize(Some(Key::Node(id)));
+                self.batch_items(items)?;
+            }
+            Node::Dict(pairs) if self.py2() => {
+                self.out.write(if self.proto >= 1 { b"}" } else { b"(d" });
+                self.memoize(Some(Key::Node(id)));
+                self.batch_dictitems(pairs)?;
+            }
             Node::Str { text, .. } => {
                 self.write_str(text.as_bytes());
                 self.memoize(Some(Key::Node(id)));
@@ -574,7 +624,53 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    /// A Python 2 `str`: STRING (repr-quoted) at protocol 0, SHORT_BINSTRING/BINSTRING above.
+    fn save_py2_str(&mut self, raw: &[u8], id: Option<NodeId>) {
+        let key = if raw.is_empty() {
+            Some(Key::Interned("\u{0}empty-py2-str".into()))
+        } else {
+            None
+        };
+        if let Some(k) = &key
+            && self.memo_get(k)
+        {
+            if let Some(id) = id
+                && let Some(idx) = self.memo.get(k)
+            {
+                self.memo.insert(Key::Node(id), idx);
+            }
+            return;
+        }
+        if self.proto >= 1 {
+            if raw.len() < 256 {
+                self.out.write(&[b'U', raw.len() as u8]);
+            } else {
+                self.out.byte(b'T');
+                self.out.write(&(raw.len() as u32).to_le_bytes());
+            }
+            self.out.write(raw);
+        } else {
+            let mut line = b"S".to_vec();
+            line.extend_from_slice(py2_repr(raw).as_bytes());
+            line.push(b'\n');
+            self.out.write(&line);
+        }
+        self.memoize(id.map(Key::Node));
+        if let Some(k) = key {
+            let idx = self.next_memo - 1;
+            self.memo.insert_new(k, idx);
+        }
+    }
+
     fn save_bytearray(&mut self, b: &[u8], id: NodeId) -> Result<()> {
+        if self.py2() {
+            // bytearray.__reduce__ on 2.7: (bytearray, (unicode_latin1, 'latin-1'), None)
+            let args = [
+                Syn::FreshStr(text::latin1_to_text(b)),
+                Syn::Py2Str(b"latin-1".to_vec()),
+            ];
+            return self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &args, Some(id));
+        }
         if self.proto >= 5 {
             let mut h = vec![0x96];
             h.extend_from_slice(&(b.len() as u64).to_le_bytes());
@@ -837,11 +933,14 @@ impl<'g> Pickler<'g> {
 
     /// `GLOBAL module\nname\n`, names mapped to Python 2 at protocols 0–2.
     fn write_global_opcode(&mut self, module: &str, name: &str) -> Result<()> {
-        let (m, n) = if self.proto < 3 && !self.opts.no_fix_imports {
-            py3_to_py2(module, name)
-        } else {
-            (module.to_owned(), name.to_owned())
-        };
+        let (m, n) =
+            if let Some((m, n)) = self.py2_names.remove(&(module.to_owned(), name.to_owned())) {
+                (m, n)
+            } else if self.proto < 3 && !self.opts.no_fix_imports {
+                py3_to_py2(module, name)
+            } else {
+                (module.to_owned(), name.to_owned())
+            };
         if m.contains('\n') || n.contains('\n') || m.is_empty() || n.is_empty() {
             return Err(unpicklable(format!(
                 "can't pickle global {module:?}.{name:?}: not a valid name"
@@ -971,7 +1070,53 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    /// A Python 2 old-style instance: MARK, then `cls args… OBJ` (protocol ≥ 1) or
+    /// `args… INST module name` (protocol 0); memoized; then its state and BUILD.
+    fn save_inst(
+        &mut self,
+        class: Value,
+        args: &[Value],
+        state: Option<Value>,
+        id: NodeId,
+    ) -> Result<()> {
+        if !args.is_empty() && !self.kept_alive {
+            // pickle.py's _keep_alive(args, memo) takes a memo slot the first time.
+            self.kept_alive = true;
+            self.next_memo += 1;
+        }
+        self.out.byte(b'(');
+        if self.proto >= 1 {
+            self.save(class)?;
+            for &a in args {
+                self.save(a)?;
+            }
+            self.out.byte(b'o');
+        } else {
+            for &a in args {
+                self.save(a)?;
+            }
+            let g = self
+                .g
+                .as_global(class)
+                .ok_or_else(|| unpicklable("INST needs a class given by name"))?;
+            let (m, n) = match &g.py2_name {
+                Some(orig) => (**orig).clone(),
+                None => py3_to_py2(&g.module, &g.name),
+            };
+            self.out.write(format!("i{m}\n{n}\n").as_bytes());
+        }
+        self.memoize(Some(Key::Node(id)));
+        if let Some(st) = state {
+            self.save(st)?;
+            self.out.byte(b'b');
+        }
+        Ok(())
+    }
+
     fn save_object(&mut self, o: &'g Object, id: NodeId) -> Result<()> {
+        if self.py2() && matches!(o.form, ObjectForm::Inst | ObjectForm::Obj) {
+            return self.save_inst(o.class, &[], o.state, id);
+        }
         let has_kwargs = match o.kwargs.and_then(|k| self.g.deref(k)) {
             Some(Node::Dict(d)) => !d.is_empty() || o.form == ObjectForm::NewObjEx,
             _ => false,
@@ -1082,6 +1227,10 @@ impl<'g> Pickler<'g> {
     }
 
     fn save_reduce_node(&mut self, r: &'g Reduce, id: NodeId) -> Result<()> {
+        if self.py2() && r.form != ReduceForm::Reduce {
+            let args = self.tuple_items(Some(r.args))?;
+            return self.save_inst(r.callable, args, r.state, id);
+        }
         self.save(r.callable)?;
         self.save_fresh_args(Some(r.args))?;
         self.out.byte(b'R');
@@ -1136,4 +1285,32 @@ impl<'g> Pickler<'g> {
 fn singleton_key(utf8: &[u8]) -> Option<Key> {
     utf8.is_empty()
         .then(|| Key::Interned("\u{0}empty-str".into()))
+}
+
+/// Python 2's `repr()` of a `str`: single quotes unless it holds `'` and no `"`; `\\`,
+/// `\t`, `\n`, `\r` and the quote escaped; other bytes outside 0x20–0x7E as `\xhh`.
+fn py2_repr(raw: &[u8]) -> String {
+    let quote = if raw.contains(&b'\'') && !raw.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut s = String::with_capacity(raw.len() + 2);
+    s.push(quote as char);
+    for &c in raw {
+        match c {
+            b'\\' => s.push_str("\\\\"),
+            b'\t' => s.push_str("\\t"),
+            b'\n' => s.push_str("\\n"),
+            b'\r' => s.push_str("\\r"),
+            c if c == quote => {
+                s.push('\\');
+                s.push(c as char);
+            }
+            0x20..=0x7e => s.push(c as char),
+            _ => s.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    s.push(quote as char);
+    s
 }

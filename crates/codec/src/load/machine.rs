@@ -14,7 +14,7 @@ use super::{Loaded, PersistentLoad};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::text;
-use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, Text, Value};
+use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
 
 /// Bytes charged per node on top of its payload, and per stack/memo/item slot.
 const NODE_COST: usize = 64;
@@ -274,13 +274,23 @@ impl<'a> Machine<'a> {
         name: &str,
         form: crate::value::GlobalForm,
     ) -> Result<Value> {
-        let (module, name) = if self.proto < 3 && self.opts.fix_imports() {
+        let (m, n) = if self.proto < 3 && self.opts.fix_imports() {
             super::compat::fix_import(module, name)
         } else {
             (module.to_owned(), name.to_owned())
         };
-        let n = module.len() + name.len();
-        self.add(Node::Global(Global { module, name, form }), n)
+        let py2_name =
+            (m != module || n != name).then(|| Box::new((module.to_owned(), name.to_owned())));
+        let len = m.len() + n.len();
+        self.add(
+            Node::Global(Global {
+                module: m,
+                name: n,
+                form,
+                py2_name,
+            }),
+            len,
+        )
     }
 
     fn utf8_name(&self, b: &'a [u8]) -> Result<&'a str> {
@@ -591,7 +601,7 @@ impl<'a> Machine<'a> {
                 let Some(b) = literal::parse_long(line) else {
                     return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
                 };
-                let v = self.int_value(b)?;
+                let v = self.long_value(b)?;
                 self.push(v)?;
             }
             O::Long1 => {
@@ -1086,7 +1096,21 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// A LONG/LONG1/LONG4 value. In a protocol 0–2 stream it may be a Python 2 `long`,
+    /// which a Python 2 pickler writes differently from an `int` of the same value, so it is
+    /// kept as a [`Node::Int`] even when small.
+    fn long_value(&mut self, b: BigInt) -> Result<Value> {
+        if self.proto >= 3 {
+            return self.int_value(b);
+        }
+        let n = b.bits() as usize / 8;
+        self.add(Node::Int(b), n)
+    }
+
     fn long_le(&mut self, b: &[u8]) -> Result<Value> {
+        if self.proto < 3 {
+            return self.long_value(literal::decode_long_le(b));
+        }
         match literal::small_long_le(b) {
             Some(i) => Ok(Value::Int(i)),
             None => {
@@ -1140,17 +1164,13 @@ impl<'a> Machine<'a> {
             return self.object(cls, None, None, form);
         }
         let args = self.add_tuple(args)?;
-        self.add(
-            Node::Reduce(Box::new(Reduce {
-                callable: cls,
-                args,
-                state: None,
-                items: Vec::new(),
-                dictitems: Vec::new(),
-                setter: None,
-            })),
-            0,
-        )
+        let mut r = Reduce::new(cls, args);
+        r.form = if form == ObjectForm::Inst {
+            ReduceForm::Inst
+        } else {
+            ReduceForm::Obj
+        };
+        self.add(Node::Reduce(Box::new(r)), 0)
     }
 
     fn reduce(&mut self, callable: Value, args: Value) -> Result<Value> {
@@ -1177,17 +1197,7 @@ impl<'a> Machine<'a> {
             let n = normalize::payload(&node);
             return self.add(node, n);
         }
-        self.add(
-            Node::Reduce(Box::new(Reduce {
-                callable,
-                args,
-                state: None,
-                items: Vec::new(),
-                dictitems: Vec::new(),
-                setter: None,
-            })),
-            0,
-        )
+        self.add(Node::Reduce(Box::new(Reduce::new(callable, args))), 0)
     }
 
     /// The container below `start` (which the caller checked is above the fence), and

@@ -68,6 +68,7 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                     module: owner.module.clone(),
                     name: format!("{}.{}", owner.name, attr),
                     form: crate::value::GlobalForm::Getattr,
+                    py2_name: None,
                 }))
             }
             _ => None,
