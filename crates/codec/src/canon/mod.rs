@@ -155,7 +155,7 @@ pub fn to_canon_with_depth(g: &Graph, max_depth: usize) -> Result<Canon> {
         anchors: HashMap::new(),
         next_anchor: 1,
         set_order: HashMap::new(),
-        key_budget: SORT_KEY_BUDGET,
+        key_budget: SORT_KEY_BUDGET.saturating_add(g.nodes().len().saturating_mul(8)),
     };
     let root = g.root();
     b.count(root, 0)?;
@@ -187,9 +187,10 @@ struct Builder<'g> {
     key_budget: usize,
 }
 
-/// Most nodes all set sort keys of one conversion may expand. Sort keys expand shared
-/// nodes, so a hostile DAG inside a set could otherwise take exponential time.
-const SORT_KEY_BUDGET: usize = 1 << 22;
+/// Nodes all set sort keys of one conversion may expand, on top of eight per graph node.
+/// Sort keys expand shared nodes, so a hostile DAG inside a set could otherwise take
+/// exponential time; a set of distinct values expands each node once.
+const SORT_KEY_BUDGET: usize = 1 << 16;
 
 fn too_deep(max: usize) -> Error {
     Error::new(
