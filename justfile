@@ -28,9 +28,10 @@ fixture NAME:
 regen *ARGS:
     python3 generators/make.py {{ARGS}}
 
-# Load benchmarks (criterion).
+# Benchmarks: workloads, criterion (picklejar, serde-pickle), CPython timings in the same
+# run, history, baseline gate, reports/bench/index.html.
 bench *ARGS:
-    cargo bench -p picklejar-codec --bench load {{ARGS}}
+    cargo run --release -q -p picklejar-bench -- run {{pythons}} {{ARGS}}
 
 # Fuzz the loader for SECONDS (needs `cargo install cargo-fuzz`).
 fuzz SECONDS="600":

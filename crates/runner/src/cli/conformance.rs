@@ -42,6 +42,13 @@ pub struct ConformanceArgs {
         default_value = "reports/conformance/results.json"
     )]
     pub json: PathBuf,
+    /// Write the HTML report here (one self-contained file).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/conformance/index.html"
+    )]
+    pub html: PathBuf,
     /// Worker threads (default: number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -197,6 +204,14 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
     std::fs::write(&a.json, serde_json::to_vec_pretty(&results)?)
         .with_context(|| format!("writing {}", a.json.display()))?;
     eprintln!("results: {}", a.json.display());
+    let doc = serde_json::to_value(&results)?;
+    let html = picklejar_report::conformance_html(&doc, &corpus_root)
+        .context("rendering the HTML report")?;
+    if let Some(dir) = a.html.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&a.html, html).with_context(|| format!("writing {}", a.html.display()))?;
+    eprintln!("report: {}", a.html.display());
     Ok(if gate_ok {
         ExitCode::SUCCESS
     } else {

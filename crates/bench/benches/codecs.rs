@@ -1,0 +1,82 @@
+//! Load and dump throughput of every codec in `picklejar_bench::codecs` on every workload
+//! file (`reports/bench/workloads/`, written by CPython or the Rust fallback).
+//!
+//! Groups `pjbench-load` and `pjbench-dump`; the function is the codec, the parameter the
+//! workload id (`ints_1m-p4`); throughput is the workload file's size for every codec and
+//! both directions. `picklejar-bench run` runs this and reads criterion's estimates.
+//!
+//! ```sh
+//! cargo bench -p picklejar-bench --bench codecs [-- FILTER]
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use picklejar_bench::codecs::{DUMPERS, LOADERS};
+use picklejar_bench::record::{DUMP_GROUP, LOAD_GROUP};
+use picklejar_bench::workloads;
+
+fn benches(c: &mut Criterion) {
+    let (manifest, files) = match workloads::for_bench() {
+        Ok(x) => x,
+        Err(e) => panic!("workloads: {e:#}"),
+    };
+    eprintln!("workloads: {} files by {}", files.len(), manifest.generator);
+
+    let mut g = c.benchmark_group(LOAD_GROUP);
+    for w in &files {
+        g.throughput(Throughput::Bytes(w.data.len() as u64));
+        for codec in LOADERS {
+            if let Err(e) = (codec.load)(&w.data) {
+                eprintln!("skipping {} load {}: {e}", codec.name, w.entry.id());
+                continue;
+            }
+            g.bench_with_input(
+                BenchmarkId::new(codec.name, w.entry.id()),
+                &w.data,
+                |b, data| b.iter(|| (codec.load)(black_box(data))),
+            );
+        }
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(DUMP_GROUP);
+    for w in &files {
+        g.throughput(Throughput::Bytes(w.data.len() as u64));
+        for codec in DUMPERS
+            .iter()
+            .filter(|d| d.protocols.contains(&w.entry.protocol))
+        {
+            let dump = match (codec.prepare)(&w.data, w.entry.protocol) {
+                Ok(f) if f().is_ok() => f,
+                Ok(f) => {
+                    eprintln!(
+                        "skipping {} dump {}: {:?}",
+                        codec.name,
+                        w.entry.id(),
+                        f().err()
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    eprintln!("skipping {} dump {}: {e}", codec.name, w.entry.id());
+                    continue;
+                }
+            };
+            g.bench_function(BenchmarkId::new(codec.name, w.entry.id()), |b| {
+                b.iter(|| black_box(dump()))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = codecs;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    targets = benches
+}
+criterion_main!(codecs);

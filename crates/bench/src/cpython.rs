@@ -1,0 +1,175 @@
+//! CPython's own pickle timed on the workload files by `generators/bench_cpython.py time`
+//! (C accelerator and pure Python, each asserted), as [`Measurement`]s.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use picklejar_report::bench::Measurement;
+use serde::Deserialize;
+
+use crate::workloads::workspace_root;
+
+/// Schema of the script's output.
+pub const TIMES_SCHEMA: &str = "picklejar-bench-cpython/1";
+
+/// An interpreter: `VERSION=PATH` as `--python` takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Python {
+    /// `3.13`.
+    pub version: String,
+    /// The executable.
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for Python {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Python, String> {
+        let (v, p) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected VERSION=PATH, got {s:?}"))?;
+        Ok(Python {
+            version: v.to_owned(),
+            path: PathBuf::from(p),
+        })
+    }
+}
+
+/// The interpreter for `version`: a `--python` flag, else `$PICKLEJAR_PYTHON_3_13`-style
+/// variable, else `python3.13` on `PATH`.
+pub fn find(version: &str, given: &[Python]) -> Option<Python> {
+    if let Some(p) = given.iter().find(|p| p.version == version) {
+        return Some(p.clone());
+    }
+    let var = format!("PICKLEJAR_PYTHON_{}", version.replace('.', "_"));
+    if let Some(p) = std::env::var_os(&var) {
+        return Some(Python {
+            version: version.to_owned(),
+            path: PathBuf::from(p),
+        });
+    }
+    let exe = format!("python{version}");
+    let ok = Command::new(&exe)
+        .arg("-c")
+        .arg("import _pickle")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| Python {
+        version: version.to_owned(),
+        path: PathBuf::from(exe),
+    })
+}
+
+#[derive(Deserialize)]
+struct TimesDoc {
+    schema: String,
+    python: String,
+    confidence: f64,
+    runs: Vec<Run>,
+}
+
+#[derive(Deserialize)]
+struct Run {
+    implementation: String,
+    verified: String,
+    results: Vec<Timing>,
+}
+
+#[derive(Deserialize)]
+struct Timing {
+    workload: String,
+    protocol: u8,
+    op: String,
+    bytes: u64,
+    mean_s: f64,
+    ci_low_s: f64,
+    ci_high_s: f64,
+    samples: u64,
+}
+
+/// What a CPython timing run produced.
+pub struct CpythonTimes {
+    /// Full version (`3.13.0`).
+    pub python: String,
+    /// The measurements, codecs `cpython-c-X.Y` and `cpython-py-X.Y`.
+    pub measurements: Vec<Measurement>,
+    /// What each process asserted it measured.
+    pub verified: Vec<String>,
+}
+
+/// Options for the timing run.
+pub struct TimeOptions {
+    /// Seconds of sampling per workload and operation.
+    pub budget: f64,
+    /// Only these workloads (empty: all).
+    pub only: Vec<String>,
+    /// `load`, `dump`.
+    pub ops: Vec<String>,
+}
+
+/// Runs `python generators/bench_cpython.py time --dir dir` and converts its output.
+pub fn time(py: &Python, dir: &Path, o: &TimeOptions) -> Result<CpythonTimes> {
+    let script = workspace_root().join("generators/bench_cpython.py");
+    let mut cmd = Command::new(&py.path);
+    cmd.arg(&script)
+        .arg("time")
+        .arg("--dir")
+        .arg(dir)
+        .args(["--budget", &o.budget.to_string()])
+        .args(["--ops", &o.ops.join(",")])
+        .env("PYTHONHASHSEED", "0");
+    if !o.only.is_empty() {
+        cmd.args(["--only", &o.only.join(",")]);
+    }
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("running {}", py.path.display()))?;
+    if !out.status.success() {
+        bail!("bench_cpython.py time failed: {}", out.status);
+    }
+    parse(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Converts the script's JSON document.
+pub fn parse(text: &str) -> Result<CpythonTimes> {
+    let doc: TimesDoc = serde_json::from_str(text).context("bench_cpython.py output")?;
+    if doc.schema != TIMES_SCHEMA {
+        bail!("bench_cpython.py wrote schema {:?}", doc.schema);
+    }
+    let short: String = doc.python.split('.').take(2).collect::<Vec<_>>().join(".");
+    let mut measurements = Vec::new();
+    let mut verified = Vec::new();
+    for run in doc.runs {
+        let codec = match run.implementation.as_str() {
+            "c" => format!("cpython-c-{short}"),
+            "py" => format!("cpython-py-{short}"),
+            other => bail!("unknown implementation {other:?}"),
+        };
+        verified.push(format!("{codec}: {}", run.verified));
+        for t in run.results {
+            measurements.push(
+                Measurement {
+                    workload: t.workload,
+                    protocol: t.protocol,
+                    op: t.op,
+                    codec: codec.clone(),
+                    mean_ns: t.mean_s * 1e9,
+                    ci_low_ns: t.ci_low_s * 1e9,
+                    ci_high_ns: t.ci_high_s * 1e9,
+                    confidence: doc.confidence,
+                    bytes: t.bytes,
+                    samples: t.samples,
+                    source: "bench_cpython.py".into(),
+                    throughput_mib_s: 0.0,
+                }
+                .with_throughput(),
+            );
+        }
+    }
+    Ok(CpythonTimes {
+        python: doc.python,
+        measurements,
+        verified,
+    })
+}

@@ -1,0 +1,220 @@
+//! The regression gate: the latest record against the saved baseline, by confidence
+//! intervals ([`picklejar_report::bench::compare`]), never by a bare ratio of means.
+//!
+//! Advisory by default (prints, succeeds); strict on request (fails on any regression, on
+//! a baseline measurement the run no longer made, on a missing baseline or one from
+//! another machine). A run that measured nothing is refused in both modes: a gate that
+//! compares nothing must not pass.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use picklejar_report::bench::{Change, Measurement, Record, Verdict, compare};
+
+/// Gate settings.
+#[derive(Clone, Debug)]
+pub struct GateOptions {
+    /// Relative change the whole interval must exceed (0.05 = 5%).
+    pub threshold: f64,
+    /// Codecs the gate judges (others are reported, not judged).
+    pub codecs: Vec<String>,
+    /// Fail (non-zero exit) on problems instead of only printing them.
+    pub strict: bool,
+}
+
+impl Default for GateOptions {
+    fn default() -> Self {
+        GateOptions {
+            threshold: 0.05,
+            codecs: vec!["picklejar".into()],
+            strict: false,
+        }
+    }
+}
+
+/// One judged comparison.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// `workload pP op codec`.
+    pub label: String,
+    /// The change.
+    pub change: Change,
+}
+
+/// What the gate found.
+#[derive(Clone, Debug, Default)]
+pub struct GateReport {
+    /// Comparisons made.
+    pub compared: usize,
+    /// Significant slowdowns beyond the threshold.
+    pub regressions: Vec<Finding>,
+    /// Significant speed-ups beyond the threshold.
+    pub improvements: Vec<Finding>,
+    /// Judged measurements in the baseline that the run did not make.
+    pub missing: Vec<String>,
+    /// Things that make the comparison unreliable or impossible.
+    pub warnings: Vec<String>,
+    /// Why the run itself is refused (nothing measured).
+    pub refused: Option<String>,
+}
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the strict gate failed.
+pub const EXIT_REGRESSION: i32 = 1;
+/// Exit status: the run measured nothing (refused in every mode).
+pub const EXIT_EMPTY: i32 = 2;
+
+fn label(m: &Measurement) -> String {
+    format!("{} p{} {} {}", m.workload, m.protocol, m.op, m.codec)
+}
+
+/// Compares `current` with `baseline`.
+pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> GateReport {
+    let mut r = GateReport::default();
+    let valid: Vec<&Measurement> = current
+        .measurements
+        .iter()
+        .filter(|m| m.is_valid())
+        .collect();
+    if valid.is_empty() {
+        r.refused = Some(format!(
+            "run {} measured nothing ({} measurements, none valid): refusing it",
+            current.id,
+            current.measurements.len()
+        ));
+        return r;
+    }
+    let judged: Vec<&Measurement> = valid
+        .iter()
+        .copied()
+        .filter(|m| o.codecs.iter().any(|c| c == &m.codec))
+        .collect();
+    if judged.is_empty() {
+        r.refused = Some(format!(
+            "run {} has no measurement of {}: refusing it",
+            current.id,
+            o.codecs.join(", ")
+        ));
+        return r;
+    }
+    let Some(base) = baseline else {
+        r.warnings
+            .push("no baseline saved: nothing to compare with (`picklejar-bench baseline`)".into());
+        return r;
+    };
+    if base.machine.id != current.machine.id {
+        r.warnings.push(format!(
+            "the baseline was recorded on another machine ({} vs {}): timings do not compare",
+            base.machine.id, current.machine.id
+        ));
+    }
+    let cur: BTreeMap<_, &Measurement> = judged.iter().map(|m| (m.key(), *m)).collect();
+    for b in base
+        .measurements
+        .iter()
+        .filter(|m| m.is_valid() && o.codecs.iter().any(|c| c == &m.codec))
+    {
+        match cur.get(&b.key()) {
+            None => r.missing.push(label(b)),
+            Some(c) => {
+                r.compared += 1;
+                let change = compare(b, c, o.threshold);
+                let f = Finding {
+                    label: label(c),
+                    change,
+                };
+                match change.verdict {
+                    Verdict::Regressed => r.regressions.push(f),
+                    Verdict::Improved => r.improvements.push(f),
+                    Verdict::Unchanged => {}
+                }
+            }
+        }
+    }
+    if r.compared == 0 {
+        r.warnings
+            .push("the run and the baseline share no measurement: nothing compared".into());
+    }
+    r
+}
+
+impl GateReport {
+    /// The exit status under these options.
+    pub fn exit_code(&self, o: &GateOptions) -> i32 {
+        if self.refused.is_some() {
+            return EXIT_EMPTY;
+        }
+        let failed = !self.regressions.is_empty()
+            || !self.missing.is_empty()
+            || !self.warnings.is_empty()
+            || self.compared == 0;
+        if o.strict && failed {
+            EXIT_REGRESSION
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// A human summary.
+    pub fn summary(&self, o: &GateOptions) -> String {
+        let mut s = String::new();
+        let pct = |x: f64| format!("{:+.1}%", (x - 1.0) * 100.0);
+        if let Some(why) = &self.refused {
+            let _ = writeln!(s, "gate: {why}");
+            return s;
+        }
+        let _ = writeln!(
+            s,
+            "gate ({}, threshold {:.0}%, {}): {} compared, {} regressed, {} improved, {} missing",
+            if o.strict { "strict" } else { "advisory" },
+            o.threshold * 100.0,
+            o.codecs.join(", "),
+            self.compared,
+            self.regressions.len(),
+            self.improvements.len(),
+            self.missing.len()
+        );
+        for w in &self.warnings {
+            let _ = writeln!(s, "  warning: {w}");
+        }
+        for f in &self.regressions {
+            let t = f.change.time_ratio;
+            let _ = writeln!(
+                s,
+                "  REGRESSED {}: time {} [{}, {}]",
+                f.label,
+                pct(t.value),
+                pct(t.low),
+                pct(t.high)
+            );
+        }
+        for f in &self.improvements {
+            let t = f.change.time_ratio;
+            let _ = writeln!(
+                s,
+                "  improved  {}: time {} [{}, {}]",
+                f.label,
+                pct(t.value),
+                pct(t.low),
+                pct(t.high)
+            );
+        }
+        for m in &self.missing {
+            let _ = writeln!(s, "  missing   {m} (in the baseline, not measured now)");
+        }
+        let code = self.exit_code(o);
+        if code != EXIT_OK {
+            let _ = writeln!(s, "gate: FAILED");
+        } else if !o.strict
+            && (!self.regressions.is_empty()
+                || !self.missing.is_empty()
+                || !self.warnings.is_empty())
+        {
+            let _ = writeln!(s, "gate: advisory only (pass --strict to fail on this)");
+        } else {
+            let _ = writeln!(s, "gate: ok");
+        }
+        s
+    }
+}

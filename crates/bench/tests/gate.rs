@@ -1,0 +1,217 @@
+//! The regression gate can fail: on a planted regression (strict), and on a run that
+//! measured nothing (always). Checked on the library and on the `picklejar-bench gate`
+//! command, with its exit codes.
+
+use std::path::Path;
+use std::process::Command;
+
+use picklejar_bench::gate::{self, EXIT_EMPTY, EXIT_OK, EXIT_REGRESSION, GateOptions};
+use picklejar_bench::record;
+use picklejar_report::bench::{History, Machine, Measurement, Record, WorkloadInfo};
+
+fn m(workload: &str, codec: &str, mean: f64, half: f64) -> Measurement {
+    Measurement {
+        workload: workload.into(),
+        protocol: 4,
+        op: "load".into(),
+        codec: codec.into(),
+        mean_ns: mean,
+        ci_low_ns: mean - half,
+        ci_high_ns: mean + half,
+        confidence: 0.95,
+        bytes: 4_871_352,
+        samples: 20,
+        source: "criterion".into(),
+        throughput_mib_s: 0.0,
+    }
+}
+
+fn rec(id: &str, measurements: Vec<Measurement>) -> Record {
+    Record {
+        id: id.into(),
+        date: "2026-01-01T00:00:00Z".into(),
+        commit: "0123456789abcdef".into(),
+        dirty: false,
+        machine: Machine {
+            id: "host/cpu/2".into(),
+            hostname: "host".into(),
+            cpu: "cpu".into(),
+            cores: 2,
+            os: "linux-x86_64".into(),
+            rustc: String::new(),
+            python: String::new(),
+        },
+        workloads_generator: "cpython-3.13.0".into(),
+        workloads: vec![WorkloadInfo {
+            name: "ints_1m".into(),
+            protocol: 4,
+            bytes: 4_871_352,
+            sha256: String::new(),
+            description: String::new(),
+        }],
+        measurements,
+        notes: vec![],
+    }
+}
+
+fn baseline() -> Record {
+    rec(
+        "base",
+        vec![
+            m("ints_1m", "picklejar", 10_000_000.0, 100_000.0),
+            m("unicode_100k", "picklejar", 4_000_000.0, 50_000.0),
+            m("ints_1m", "cpython-c-3.13", 40_000_000.0, 2_000_000.0),
+        ],
+    )
+}
+
+/// ints_1m got 30% slower with tight intervals; unicode unchanged; CPython (not judged)
+/// got slower too.
+fn regressed() -> Record {
+    rec(
+        "head",
+        vec![
+            m("ints_1m", "picklejar", 13_000_000.0, 100_000.0),
+            m("unicode_100k", "picklejar", 4_010_000.0, 50_000.0),
+            m("ints_1m", "cpython-c-3.13", 60_000_000.0, 2_000_000.0),
+        ],
+    )
+}
+
+#[test]
+fn a_planted_regression_fails_the_strict_gate_and_only_warns_by_default() {
+    let strict = GateOptions {
+        strict: true,
+        ..GateOptions::default()
+    };
+    let report = gate::check(&regressed(), Some(&baseline()), &strict);
+    assert_eq!(report.compared, 2, "picklejar's two measurements");
+    assert_eq!(report.regressions.len(), 1);
+    assert_eq!(report.regressions[0].label, "ints_1m p4 load picklejar");
+    assert!(report.missing.is_empty() && report.warnings.is_empty());
+    assert_eq!(report.exit_code(&strict), EXIT_REGRESSION);
+    assert!(
+        report
+            .summary(&strict)
+            .contains("REGRESSED ints_1m p4 load picklejar: time +30.0%")
+    );
+    let advisory = GateOptions::default();
+    let report = gate::check(&regressed(), Some(&baseline()), &advisory);
+    assert_eq!(report.exit_code(&advisory), EXIT_OK);
+    assert!(report.summary(&advisory).contains("advisory only"));
+}
+
+#[test]
+fn noise_within_the_intervals_passes_even_strictly() {
+    let strict = GateOptions {
+        strict: true,
+        ..GateOptions::default()
+    };
+    // +20% in the mean, but intervals of ±25%: not significant
+    let b = rec("b", vec![m("ints_1m", "picklejar", 10.0e6, 2.5e6)]);
+    let c = rec("c", vec![m("ints_1m", "picklejar", 12.0e6, 2.5e6)]);
+    let report = gate::check(&c, Some(&b), &strict);
+    assert_eq!((report.compared, report.regressions.len()), (1, 0));
+    assert_eq!(report.exit_code(&strict), EXIT_OK);
+}
+
+#[test]
+fn an_empty_run_is_refused_in_every_mode() {
+    for strict in [false, true] {
+        let o = GateOptions {
+            strict,
+            ..GateOptions::default()
+        };
+        let empty = gate::check(&rec("empty", vec![]), Some(&baseline()), &o);
+        assert!(empty.refused.is_some());
+        assert_eq!(empty.exit_code(&o), EXIT_EMPTY);
+        // measurements that are not numbers count as nothing
+        let nan = gate::check(
+            &rec("nan", vec![m("ints_1m", "picklejar", f64::NAN, 1.0)]),
+            Some(&baseline()),
+            &o,
+        );
+        assert_eq!(nan.exit_code(&o), EXIT_EMPTY);
+        // only other codecs measured: nothing the gate judges
+        let other = gate::check(
+            &rec("other", vec![m("ints_1m", "serde-pickle", 1e6, 1e3)]),
+            Some(&baseline()),
+            &o,
+        );
+        assert_eq!(other.exit_code(&o), EXIT_EMPTY);
+    }
+}
+
+#[test]
+fn strict_fails_on_a_missing_measurement_or_baseline() {
+    let strict = GateOptions {
+        strict: true,
+        ..GateOptions::default()
+    };
+    let partial = rec(
+        "p",
+        vec![m("ints_1m", "picklejar", 10_000_000.0, 100_000.0)],
+    );
+    let report = gate::check(&partial, Some(&baseline()), &strict);
+    assert_eq!(report.missing, vec!["unicode_100k p4 load picklejar"]);
+    assert_eq!(report.exit_code(&strict), EXIT_REGRESSION);
+    let report = gate::check(&partial, None, &strict);
+    assert_eq!(report.exit_code(&strict), EXIT_REGRESSION, "no baseline");
+    assert_eq!(report.exit_code(&GateOptions::default()), EXIT_OK);
+}
+
+fn gate_cmd(dir: &Path, history: &History, base: &Record, strict: bool) -> (i32, String) {
+    let hp = dir.join("history.json");
+    let bp = dir.join("baseline.json");
+    record::write_json(&hp, history).expect("history");
+    record::write_baseline(&bp, base).expect("baseline");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picklejar-bench"));
+    cmd.arg("gate")
+        .arg("--history")
+        .arg(&hp)
+        .arg("--baseline")
+        .arg(&bp);
+    if strict {
+        cmd.arg("--strict");
+    }
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn the_gate_command_exits_non_zero_on_a_planted_regression_and_an_empty_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = History::default();
+    h.records.push(baseline());
+    h.records.push(regressed());
+    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), true);
+    assert_eq!(code, EXIT_REGRESSION, "{out}");
+    assert!(out.contains("REGRESSED ints_1m p4 load picklejar"), "{out}");
+    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), false);
+    assert_eq!(code, EXIT_OK, "{out}");
+
+    // the same history with the regression removed passes strictly
+    h.records.push(rec("fixed", baseline().measurements));
+    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), true);
+    assert_eq!(code, EXIT_OK, "{out}");
+
+    h.records.push(rec("empty", vec![]));
+    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), false);
+    assert_eq!(code, EXIT_EMPTY, "{out}");
+    assert!(out.contains("measured nothing"), "{out}");
+
+    // and an empty record cannot become the baseline
+    let out = Command::new(env!("CARGO_BIN_EXE_picklejar-bench"))
+        .arg("baseline")
+        .arg("--history")
+        .arg(dir.path().join("history.json"))
+        .arg("--baseline")
+        .arg(dir.path().join("new-baseline.json"))
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(!dir.path().join("new-baseline.json").exists());
+}
