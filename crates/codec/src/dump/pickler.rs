@@ -745,12 +745,18 @@ impl<'g> Pickler<'g> {
             return Ok(());
         }
         for chunk in items.chunks(BATCHSIZE) {
-            self.out.byte(b'(');
-            for &x in chunk {
-                self.save(x)?;
-            }
-            self.out.byte(b'e');
+            self.marked(chunk, b'e')?;
         }
+        Ok(())
+    }
+
+    /// `MARK items… close`: one APPENDS or ADDITEMS batch.
+    fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
+        self.out.byte(b'(');
+        for &x in items {
+            self.save(x)?;
+        }
+        self.out.byte(close);
         Ok(())
     }
 
@@ -797,11 +803,7 @@ impl<'g> Pickler<'g> {
         let mut rest = items;
         loop {
             let take = rest.len().min(BATCHSIZE);
-            self.out.byte(b'(');
-            for &x in &rest[..take] {
-                self.save(x)?;
-            }
-            self.out.byte(0x90);
+            self.marked(&rest[..take], 0x90)?;
             rest = &rest[take..];
             if take < BATCHSIZE {
                 return Ok(());
@@ -824,11 +826,7 @@ impl<'g> Pickler<'g> {
                 self.save(chunk[0])?;
                 self.out.byte(b'a');
             } else {
-                self.out.byte(b'(');
-                for &x in chunk {
-                    self.save(x)?;
-                }
-                self.out.byte(b'e');
+                self.marked(chunk, b'e')?;
             }
         }
         Ok(())
