@@ -33,6 +33,14 @@ regen *ARGS:
 bench *ARGS:
     cargo run --release -q -p picklejar-bench -- run {{pythons}} {{ARGS}}
 
+# Save the latest benchmark record as the baseline the gate compares against.
+bench-baseline:
+    cargo run --release -q -p picklejar-bench -- baseline
+
+# Compare the latest benchmark record with the baseline (advisory; --strict fails).
+bench-gate *ARGS:
+    cargo run --release -q -p picklejar-bench -- gate {{ARGS}}
+
 # Fuzz the loader for SECONDS (needs `cargo install cargo-fuzz`).
 fuzz SECONDS="600":
     cd fuzz && cargo fuzz run --sanitizer none load -- -max_total_time={{SECONDS}} -rss_limit_mb=2048

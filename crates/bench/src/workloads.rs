@@ -69,7 +69,10 @@ pub struct Workload {
 
 /// The workspace this crate belongs to.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent()
+        .and_then(Path::parent)
+        .map_or_else(|| here.join("../.."), Path::to_path_buf)
 }
 
 /// `$PICKLEJAR_BENCH_WORKLOADS`, else `reports/bench/workloads` in the workspace.
