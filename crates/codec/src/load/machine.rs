@@ -1284,6 +1284,14 @@ impl<'a> Machine<'a> {
     /// or may not be; a data-only loader cannot tell, so it accepts them.
     fn check_hashable(&self, keys: impl Iterator<Item = Value>) -> Result<()> {
         for k in keys {
+            // The common keys (scalars, str, bytes, globals) need no search.
+            let Value::Node(id) = k else { continue };
+            if !matches!(
+                self.graph.node(id),
+                Node::List(_) | Node::Dict(_) | Node::Set(_) | Node::ByteArray(_) | Node::Tuple(_)
+            ) {
+                continue;
+            }
             // Tuples are searched breadth-first with a small budget: a shared DAG of tuples
             // must not cost exponential time. Past the budget the key is taken as hashable.
             let mut queue = std::collections::VecDeque::from([k]);
