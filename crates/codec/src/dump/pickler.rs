@@ -423,18 +423,29 @@ impl<'g> Pickler<'g> {
             self.out.write(&out);
             return;
         }
-        let n = utf8.len();
-        if n <= 0xff && self.proto >= 4 {
-            self.out.write(&[0x8c, n as u8]);
-            self.out.write(utf8);
-        } else if n <= 0xffff_ffff {
-            let mut h = vec![b'X'];
-            h.extend_from_slice(&(n as u32).to_le_bytes());
-            self.out.write_large(&h, utf8);
-        } else {
-            let mut h = vec![0x8d];
-            h.extend_from_slice(&(n as u64).to_le_bytes());
-            self.out.write_large(&h, utf8);
+        let short = (self.proto >= 4).then_some(0x8c);
+        self.write_sized(utf8, short, b'X', 0x8d);
+    }
+
+    /// A length-prefixed payload: the one-byte-length opcode when there is one and the
+    /// payload fits, else the four-byte one, else the eight-byte one.
+    fn write_sized(&mut self, data: &[u8], short: Option<u8>, op4: u8, op8: u8) {
+        let n = data.len();
+        match short {
+            Some(op) if n <= 0xff => {
+                self.out.write(&[op, n as u8]);
+                self.out.write(data);
+            }
+            _ if n <= 0xffff_ffff => {
+                let mut h = vec![op4];
+                h.extend_from_slice(&(n as u32).to_le_bytes());
+                self.out.write_large(&h, data);
+            }
+            _ => {
+                let mut h = vec![op8];
+                h.extend_from_slice(&(n as u64).to_le_bytes());
+                self.out.write_large(&h, data);
+            }
         }
     }
 
@@ -598,19 +609,7 @@ impl<'g> Pickler<'g> {
 
     fn save_bytes_payload(&mut self, data: &[u8], id: Option<NodeId>) -> Result<()> {
         if self.proto >= 3 {
-            let n = data.len();
-            if n <= 0xff {
-                self.out.write(&[b'C', n as u8]);
-                self.out.write(data);
-            } else if n <= 0xffff_ffff {
-                let mut h = vec![b'B'];
-                h.extend_from_slice(&(n as u32).to_le_bytes());
-                self.out.write_large(&h, data);
-            } else {
-                let mut h = vec![0x8e];
-                h.extend_from_slice(&(n as u64).to_le_bytes());
-                self.out.write_large(&h, data);
-            }
+            self.write_sized(data, Some(b'C'), b'B', 0x8e);
             self.memoize(id.map(Key::Node));
             return Ok(());
         }

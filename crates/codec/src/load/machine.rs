@@ -259,6 +259,16 @@ impl<'a> Machine<'a> {
         )
     }
 
+    fn add_bytes(&mut self, b: &[u8]) -> Result<Value> {
+        self.add(
+            Node::Bytes {
+                data: b.into(),
+                py2: false,
+            },
+            b.len(),
+        )
+    }
+
     fn add_tuple(&mut self, items: Vec<Value>) -> Result<Value> {
         let n = items.len() * SLOT_COST;
         self.add(Node::Tuple(items), n)
@@ -694,37 +704,19 @@ impl<'a> Machine<'a> {
             O::ShortBinBytes => {
                 let n = self.u8()?;
                 let b = self.take(usize::from(n))?;
-                let v = self.add(
-                    Node::Bytes {
-                        data: b.into(),
-                        py2: false,
-                    },
-                    b.len(),
-                )?;
+                let v = self.add_bytes(b)?;
                 self.push(v)?;
             }
             O::BinBytes => {
                 let n = u32::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add(
-                    Node::Bytes {
-                        data: b.into(),
-                        py2: false,
-                    },
-                    b.len(),
-                )?;
+                let v = self.add_bytes(b)?;
                 self.push(v)?;
             }
             O::BinBytes8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed_from(n, true)?;
-                let v = self.add(
-                    Node::Bytes {
-                        data: b.into(),
-                        py2: false,
-                    },
-                    b.len(),
-                )?;
+                let v = self.add_bytes(b)?;
                 self.push(v)?;
             }
             O::ByteArray8 => {
