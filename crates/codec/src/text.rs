@@ -151,7 +151,13 @@ pub(crate) fn latin1_to_text(b: &[u8]) -> Vec<u8> {
 
 /// Text to Latin-1 bytes, if every code point is below 256.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
-    t.code_points().map(|cp| u8::try_from(cp).ok()).collect()
+    let b = t.as_bytes();
+    if b.is_ascii() {
+        return Some(b.to_vec());
+    }
+    // A surrogate is above U+00FF, so text that is not plain UTF-8 is not Latin-1 either.
+    let s = t.as_str()?;
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
@@ -354,6 +360,15 @@ mod tests {
         assert_eq!(escape_bytes(b"a\n\\"), "a\\x0a\\\\");
         assert_eq!(unescape_bytes("\\xZZ"), None);
         assert_eq!(unescape_bytes("\\xAB"), None, "uppercase hex is not canon");
+    }
+
+    #[test]
+    fn latin1_both_ways() {
+        let all: Vec<u8> = (0..=255).collect();
+        let t = Text::from_vec_unchecked(latin1_to_text(&all));
+        assert_eq!(text_to_latin1(&t).as_deref(), Some(&all[..]));
+        assert_eq!(text_to_latin1(&Text::new("€")), None);
+        assert_eq!(text_to_latin1(&Text::from_code_points([0xd800]).expect("text")), None);
     }
 
     #[test]
