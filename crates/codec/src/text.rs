@@ -368,7 +368,10 @@ mod tests {
         let t = Text::from_vec_unchecked(latin1_to_text(&all));
         assert_eq!(text_to_latin1(&t).as_deref(), Some(&all[..]));
         assert_eq!(text_to_latin1(&Text::new("€")), None);
-        assert_eq!(text_to_latin1(&Text::from_code_points([0xd800]).expect("text")), None);
+        assert_eq!(
+            text_to_latin1(&Text::from_code_points([0xd800]).expect("text")),
+            None
+        );
     }
 
     #[test]
