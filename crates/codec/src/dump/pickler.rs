@@ -1024,15 +1024,23 @@ impl<'g> Pickler<'g> {
         self.save_syn(callable)?;
         self.save_args_tuple(args)?;
         self.out.byte(b'R');
+        self.memoize_result(key);
+        Ok(())
+    }
+
+    /// After a REDUCE/NEWOBJ: if the object got memoized while its callable or arguments
+    /// were written (it reached itself), drop the new one and fetch the memo copy (POP +
+    /// GET) and report `false`; else memoize it and report `true`.
+    fn memoize_result(&mut self, key: Option<Key>) -> bool {
         if let Some(k) = &key
             && let Some(idx) = self.memo.get(k)
         {
             self.out.byte(b'0');
             self.get(idx);
-            return Ok(());
+            return false;
         }
         self.memoize(key);
-        Ok(())
+        true
     }
 
     fn save_reduce_syn(&mut self, callable: Syn<'_>, args: &[Syn<'_>], id: NodeId) -> Result<()> {
@@ -1148,12 +1156,9 @@ impl<'g> Pickler<'g> {
             self.save_args_tuple(&args)?;
             self.out.byte(b'R');
         }
-        if let Some(idx) = self.memo.get(&Key::Node(id)) {
-            self.out.byte(b'0');
-            self.get(idx);
+        if !self.memoize_result(Some(Key::Node(id))) {
             return Ok(());
         }
-        self.memoize(Some(Key::Node(id)));
         self.save_tail(&o.items, &o.dictitems, o.state, o.setter, id)
     }
 
@@ -1231,12 +1236,9 @@ impl<'g> Pickler<'g> {
         self.save(r.callable)?;
         self.save_fresh_args(Some(r.args))?;
         self.out.byte(b'R');
-        if let Some(idx) = self.memo.get(&Key::Node(id)) {
-            self.out.byte(b'0');
-            self.get(idx);
+        if !self.memoize_result(Some(Key::Node(id))) {
             return Ok(());
         }
-        self.memoize(Some(Key::Node(id)));
         self.save_tail(&r.items, &r.dictitems, r.state, r.setter, id)
     }
 
