@@ -247,7 +247,8 @@ pub(crate) fn py_repr_str(t: &crate::Text) -> String {
     s
 }
 
-/// Python's `repr()` of bytes, for the disassembler.
+/// Python's `repr()` of bytes, for the disassembler (and, without its `b`, Python 2's
+/// `repr()` of a `str`, which protocol-0 STRING opcodes hold).
 pub(crate) fn py_repr_bytes(b: &[u8]) -> String {
     let has_sq = b.contains(&b'\'');
     let has_dq = b.contains(&b'"');

@@ -650,7 +650,8 @@ impl<'g> Pickler<'g> {
             self.out.write(raw);
         } else {
             let mut line = b"S".to_vec();
-            line.extend_from_slice(py2_repr(raw).as_bytes());
+            // Python 2's repr() of a str is Python 3's repr() of bytes without the `b`.
+            line.extend_from_slice(&text::py_repr_bytes(raw).as_bytes()[1..]);
             line.push(b'\n');
             self.out.write(&line);
         }
@@ -1284,32 +1285,4 @@ impl<'g> Pickler<'g> {
 fn singleton_key(utf8: &[u8]) -> Option<Key> {
     utf8.is_empty()
         .then(|| Key::Interned("\u{0}empty-str".into()))
-}
-
-/// Python 2's `repr()` of a `str`: single quotes unless it holds `'` and no `"`; `\\`,
-/// `\t`, `\n`, `\r` and the quote escaped; other bytes outside 0x20–0x7E as `\xhh`.
-fn py2_repr(raw: &[u8]) -> String {
-    let quote = if raw.contains(&b'\'') && !raw.contains(&b'"') {
-        b'"'
-    } else {
-        b'\''
-    };
-    let mut s = String::with_capacity(raw.len() + 2);
-    s.push(quote as char);
-    for &c in raw {
-        match c {
-            b'\\' => s.push_str("\\\\"),
-            b'\t' => s.push_str("\\t"),
-            b'\n' => s.push_str("\\n"),
-            b'\r' => s.push_str("\\r"),
-            c if c == quote => {
-                s.push('\\');
-                s.push(c as char);
-            }
-            0x20..=0x7e => s.push(c as char),
-            _ => s.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    s.push(quote as char);
-    s
 }
