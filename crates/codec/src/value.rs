@@ -318,6 +318,7 @@ pub enum Node {
 pub struct Graph {
     nodes: Vec<Node>,
     root: Option<Value>,
+    memo_skip: Option<u32>,
 }
 
 impl Graph {
@@ -414,6 +415,20 @@ impl Graph {
     /// Sets the root value.
     pub fn set_root(&mut self, v: Value) {
         self.root = Some(v);
+    }
+
+    /// The first memo index the stream's PUTs stepped over, if they ever did (the memo
+    /// slot Python 2.7 `pickle.py`'s `_keep_alive` takes the first time an instance's
+    /// `__getinitargs__` or `__getstate__` result is kept alive). A loaded graph records
+    /// it so that the 2.7 profile numbers its memo as the producer did; the CPython 3
+    /// picklers never skip one.
+    pub fn memo_skip(&self) -> Option<u32> {
+        self.memo_skip
+    }
+
+    /// Records the memo index a re-dump with the 2.7 profile must step over.
+    pub fn set_memo_skip(&mut self, index: Option<u32>) {
+        self.memo_skip = index;
     }
 
     /// If `v` is a node, that node.

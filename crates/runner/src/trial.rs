@@ -69,6 +69,9 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
     let mut out = Vec::new();
     for (ci, case) in corpus.cases.iter().enumerate() {
         for (vi, v) in case.variants.iter().enumerate() {
+            // One re-dump per variant: with the default options, or — for Python 2 `str`
+            // that only loads with `encoding=bytes`/`latin1` — the first option set that loads.
+            let mut redump_planned = false;
             for opts in v.option_sets() {
                 let Some((reader, outcome)) = v.reference(&opts) else {
                     continue;
@@ -85,23 +88,29 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                 let dumpable =
                     info.dumps && opts.is_default() && matches!(expected, Expected::Canon(_));
                 let redumpable =
-                    info.redumps && opts.is_default() && matches!(expected, Expected::Canon(_));
+                    info.redumps && !redump_planned && matches!(expected, Expected::Canon(_));
+                redump_planned |= redumpable;
+                let label = if opts.is_default() {
+                    String::new()
+                } else {
+                    format!("@{}", opts.label())
+                };
                 out.push(TrialSpec {
                     name,
                     kind: TrialKind::Load,
                     case: ci,
                     variant: vi,
-                    options: opts,
+                    options: opts.clone(),
                     expected: expected.clone(),
                     reference: reader.to_owned(),
                 });
                 if redumpable {
                     out.push(TrialSpec {
-                        name: format!("redump/{}/{}", case.id, v.stem()),
+                        name: format!("redump/{}/{}{label}", case.id, v.stem()),
                         kind: TrialKind::Redump,
                         case: ci,
                         variant: vi,
-                        options: LoadSpec::default(),
+                        options: opts,
                         expected: expected.clone(),
                         reference: reader.to_owned(),
                     });
@@ -233,24 +242,27 @@ pub fn run(
     }
 }
 
-/// The producer whose bytes a re-dump must reproduce: a CPython 3 C pickler if one wrote
-/// the variant (byte-exact required), else a pure-Python 3 pickler (byte-exact expected
-/// but only equivalence required), else 2.7's pickle.py (likewise), else none
-/// (equivalence only: cPickle, by hand).
+/// The producer whose profile a re-dump uses, and whether the bytes must match: a CPython 3
+/// C pickler if one wrote the variant, else a pure-Python 3 pickler, else 2.7's
+/// pickle.py, else none (cPickle, by hand: CPython 3.13's profile, equivalence only).
+/// Byte-exactness is required when a CPython 3 C pickler or 2.7's pickle.py wrote it;
+/// the pure-Python 3 picklers' batch edges and cPickle's refcount-driven memo are only
+/// held to equivalence.
 pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
     let is_c3 = |p: &str| {
         p.strip_prefix("cpython-3.")
             .is_some_and(|r| !r.contains('-'))
     };
     let is_py3 = |p: &str| p.starts_with("cpython-3.") && p.ends_with("-py");
+    let by_27 = producers.iter().any(|p| p == "cpython-2.7");
     if let Some(p) = producers.iter().find(|p| is_c3(p)) {
         return (Some(p.as_str()), true);
     }
     if let Some(p) = producers.iter().find(|p| is_py3(p)) {
-        return (Some(p.as_str()), false);
+        return (Some(p.as_str()), by_27);
     }
-    if let Some(p) = producers.iter().find(|p| p.as_str() == "cpython-2.7") {
-        return (Some(p.as_str()), false);
+    if by_27 {
+        return (Some("cpython-2.7"), true);
     }
     (None, false)
 }
@@ -306,8 +318,7 @@ fn judge_redump(
         return (Verdict::Pass, ev);
     }
     // Bytes shared by a pure-Python 3 pickler and 2.7's pickle.py: either may be the match.
-    if !exact_required
-        && profile != "cpython-2.7"
+    if profile != "cpython-2.7"
         && v.producers.iter().any(|p| p == "cpython-2.7")
         && let Some(Ok(b27)) = codec.redump(req, protocol, "cpython-2.7")
         && b27 == req.data

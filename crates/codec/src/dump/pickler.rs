@@ -193,6 +193,15 @@ impl<'g> Pickler<'g> {
     // ----- memo -----------------------------------------------------------------------
 
     fn memoize(&mut self, key: Option<Key>) {
+        if !self.kept_alive
+            && self.opts.profile == Profile::Py27
+            && self.g.memo_skip() == Some(self.next_memo)
+        {
+            // The loaded stream stepped over this index: pickle.py's keep-alive list took
+            // it (for a `__getstate__` result, which the graph cannot otherwise show).
+            self.kept_alive = true;
+            self.next_memo += 1;
+        }
         let idx = self.next_memo;
         self.next_memo += 1;
         if let Some(k) = key {
@@ -309,7 +318,11 @@ impl<'g> Pickler<'g> {
             Syn::List(items) => {
                 self.empty_list();
                 self.memoize(None);
-                self.batch_list_exact(items)
+                if self.py2() {
+                    self.batch_items(items)
+                } else {
+                    self.batch_list_exact(items)
+                }
             }
             Syn::Tuple(items) => self.save_args_tuple(items),
             Syn::Bytes(b) => self.save_bytes_payload(b, None),

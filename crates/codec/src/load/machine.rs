@@ -39,6 +39,8 @@ pub(crate) struct Machine<'a> {
     last_reduce: Option<(Value, usize)>,
     /// The value the last PUT/MEMOIZE stored.
     last_put: Option<Value>,
+    /// The memo index a PUT numbering in sequence would use next.
+    put_next: usize,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -66,6 +68,7 @@ impl<'a> Machine<'a> {
             memo_count: 0,
             last_reduce: None,
             last_put: None,
+            put_next: 0,
             proto: 0,
             max_proto: 0,
             opts,
@@ -445,11 +448,26 @@ impl<'a> Machine<'a> {
 
     // ----- memo -----------------------------------------------------------------------
 
+    /// A PUT that is not the next index in sequence: the first time exactly one index is
+    /// stepped over, the graph records it (pickle.py 2.7's keep-alive slot).
+    #[cold]
+    fn note_put_jump(&mut self, idx: usize) {
+        if idx == self.put_next.wrapping_add(1) && self.graph.memo_skip().is_none() {
+            if let Ok(skip) = u32::try_from(self.put_next) {
+                self.graph.set_memo_skip(Some(skip));
+            }
+        }
+    }
+
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
         self.last_put = Some(v);
+        if idx != self.put_next {
+            self.note_put_jump(idx);
+        }
+        self.put_next = self.put_next.max(idx.saturating_add(1));
         if idx > MAX_MEMO_INDEX {
             // CPython's C unpickler grows an array to twice the index and fails with
             // MemoryError up there; 32-bit builds reject these indices outright.
