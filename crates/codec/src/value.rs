@@ -10,6 +10,7 @@
 //! canon.
 
 use num_bigint::BigInt;
+use std::collections::HashMap;
 
 /// Index of a node in a [`Graph`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -319,6 +320,8 @@ pub struct Graph {
     nodes: Vec<Node>,
     root: Option<Value>,
     memo_skip: Option<u32>,
+    /// Bytes nodes folded from `_codecs.encode(str, 'latin1')` → that str node.
+    latin1_sources: HashMap<NodeId, NodeId>,
 }
 
 impl Graph {
@@ -429,6 +432,19 @@ impl Graph {
     /// Records the memo index a re-dump with the 2.7 profile must step over.
     pub fn set_memo_skip(&mut self, index: Option<u32>) {
         self.memo_skip = index;
+    }
+
+    /// The `str` node a bytes node was folded from, when it was loaded as the protocol 0–2
+    /// reduce `_codecs.encode(str, 'latin1')`. The str object can be shared (CPython's
+    /// one-character strings are singletons, so a field name `'b'` and the text of
+    /// `b'b'` are one memo entry); a re-dump writes that node so the sharing survives.
+    pub fn latin1_source(&self, bytes: NodeId) -> Option<NodeId> {
+        self.latin1_sources.get(&bytes).copied()
+    }
+
+    /// Records the `str` node a bytes node was folded from (see [`Graph::latin1_source`]).
+    pub fn set_latin1_source(&mut self, bytes: NodeId, text: NodeId) {
+        self.latin1_sources.insert(bytes, text);
     }
 
     /// If `v` is a node, that node.

@@ -630,8 +630,23 @@ impl<'g> Pickler<'g> {
         if data.is_empty() {
             self.save_reduce_parts(&Syn::Global("builtins", "bytes"), &[], id)
         } else {
-            let latin1 = text::latin1_to_text(data);
-            let args = [Syn::FreshStr(latin1), Syn::Interned("latin1")];
+            // The loaded str object when the graph kept it (its sharing is part of the
+            // stream), else a fresh one.
+            let source =
+                id.and_then(|b| self.g.latin1_source(b))
+                    .filter(|&src| match self.g.get(src) {
+                        Some(Node::Str { text, .. }) => text.as_str().is_some_and(|s| {
+                            s.chars()
+                                .map(u32::from)
+                                .eq(data.iter().map(|&b| u32::from(b)))
+                        }),
+                        _ => false,
+                    });
+            let text = match source {
+                Some(src) => Syn::V(Value::Node(src)),
+                None => Syn::FreshStr(text::latin1_to_text(data)),
+            };
+            let args = [text, Syn::Interned("latin1")];
             self.save_reduce_parts(&Syn::Global("_codecs", "encode"), &args, id)
         }
     }

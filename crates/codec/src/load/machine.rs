@@ -1204,10 +1204,27 @@ impl<'a> Machine<'a> {
             if let Node::Set(items) | Node::FrozenSet(items) = &node {
                 self.check_hashable(items.iter().copied())?;
             }
+            let source = match node {
+                Node::Bytes { .. } => self.text_arg(args),
+                _ => None,
+            };
             let n = normalize::payload(&node);
-            return self.add(node, n);
+            let v = self.add(node, n)?;
+            if let (Some(text), Value::Node(bytes)) = (source, v) {
+                self.graph.set_latin1_source(bytes, text);
+            }
+            return Ok(v);
         }
         self.add(Node::Reduce(Box::new(Reduce::new(callable, args))), 0)
+    }
+
+    /// The `str` node that is the first item of an argument tuple (the text a
+    /// `_codecs.encode` reduce folded into bytes).
+    fn text_arg(&self, args: Value) -> Option<crate::value::NodeId> {
+        match self.graph.as_tuple(args)?.first()? {
+            Value::Node(id) if matches!(self.graph.get(*id), Some(Node::Str { .. })) => Some(*id),
+            _ => None,
+        }
     }
 
     /// The container below `start` (which the caller checked is above the fence), and
