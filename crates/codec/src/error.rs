@@ -10,7 +10,8 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input ended inside an argument, before STOP, or was empty.
+    /// The input ended inside an argument, before STOP, or was empty; or compressed input
+    /// ended before its end-of-stream marker.
     Truncated,
     /// An opcode needed more stack items than there were.
     StackUnderflow,
@@ -34,8 +35,12 @@ pub enum ErrorKind {
     MissingBuffer,
     /// An EXT code that is not in the extension registry, or is not positive.
     UnknownExtension,
-    /// A limit of the loader (depth, memo size, allocation) was exceeded.
+    /// A limit of the loader (depth, memo size, allocation) was exceeded, or compressed
+    /// input decompresses to more than the allocation limit.
     LimitExceeded,
+    /// Compressed input (gzip, bzip2, xz, zstd) that is corrupt: a bad header, invalid
+    /// compressed data, or a CRC or checksum that does not match.
+    BadCompression,
     /// A value that cannot be pickled (dumping only).
     Unpicklable,
     /// A canon document that does not follow `docs/CANON.md`.
@@ -58,6 +63,7 @@ impl ErrorKind {
         ErrorKind::MissingBuffer,
         ErrorKind::UnknownExtension,
         ErrorKind::LimitExceeded,
+        ErrorKind::BadCompression,
         ErrorKind::Unpicklable,
         ErrorKind::BadCanon,
     ];
@@ -78,6 +84,7 @@ impl ErrorKind {
             ErrorKind::MissingBuffer => "missing-buffer",
             ErrorKind::UnknownExtension => "unknown-extension",
             ErrorKind::LimitExceeded => "limit-exceeded",
+            ErrorKind::BadCompression => "bad-compression",
             ErrorKind::Unpicklable => "unpicklable",
             ErrorKind::BadCanon => "bad-canon",
         }
@@ -139,7 +146,9 @@ impl Error {
         self.kind
     }
 
-    /// Byte offset of the opcode that failed (the offset of its opcode byte).
+    /// Byte offset of the opcode that failed (the offset of its opcode byte); for an error
+    /// from decompressing input (the `compress` module), the offset in the compressed
+    /// input: how far it was read.
     pub fn offset(&self) -> Option<u64> {
         self.offset
     }

@@ -29,6 +29,8 @@
 
 pub mod canon;
 mod compat_tables;
+#[cfg(feature = "compression")]
+pub mod compress;
 mod dis;
 mod dump;
 mod error;

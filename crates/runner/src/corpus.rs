@@ -7,12 +7,31 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use picklejar_codec::compress::{self, Compression};
 use picklejar_codec::{Canon, DecodeErrors, Encoding, LoadOptions};
 use serde::Deserialize;
 
 /// The reader whose result is the expected value for codec trials: CPython 3.13's C
 /// unpickler, what `pickle.loads` is today.
 pub const REFERENCE_READER: &str = "cpython-3.13";
+
+/// The most bytes a compressed variant may decompress to: 256 MiB. A variant that
+/// decompresses to more is refused with `limit-exceeded` (for every codec: the runner
+/// decompresses before any codec sees the bytes).
+pub const MAX_DECOMPRESSED: usize = 256 << 20;
+
+/// Why a variant's pickle bytes could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum VariantError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The file is compressed and does not decompress: kind `truncated`,
+    /// `bad-compression`, or `limit-exceeded` past [`MAX_DECOMPRESSED`]. This is the
+    /// trial's outcome, for every codec.
+    #[error(transparent)]
+    Decompress(#[from] picklejar_codec::Error),
+}
 
 /// A problem with the corpus itself.
 #[derive(Debug, thiserror::Error)]
@@ -160,10 +179,14 @@ pub struct Variant {
     /// The pickler protocols that wrote exactly these bytes (protocols 0 and 1 declare
     /// no PROTO, so this tells them apart).
     pub written_at: Vec<u8>,
-    /// SHA-256 of the file, lowercase hex.
+    /// SHA-256 of the file, lowercase hex (of the file as it is on disk, compressed or not).
     pub sha256: String,
-    /// File size.
+    /// File size (on disk).
     pub size: u64,
+    /// The compression the file is stored with (`compression:` in `case.yaml`), `None` for
+    /// a plain pickle. The runner detects compression by magic bytes; the corpus test
+    /// checks that this says the same.
+    pub compression: Option<Compression>,
     /// Producers that wrote exactly these bytes.
     pub producers: Vec<String>,
     /// Out-of-band buffer files, in order.
@@ -283,6 +306,8 @@ struct RawVariant {
     written_at: Vec<u8>,
     sha256: String,
     size: u64,
+    #[serde(default)]
+    compression: Option<String>,
     producers: Vec<String>,
     #[serde(default)]
     buffers: Vec<String>,
@@ -361,6 +386,15 @@ impl Case {
                     outcome,
                 });
             }
+            let compression = match &v.compression {
+                None => None,
+                Some(name) => Some(Compression::from_name(name).ok_or_else(|| {
+                    invalid(format!(
+                        "{}: unknown compression {name:?} (gzip, bz2, xz or zstd)",
+                        v.file
+                    ))
+                })?),
+            };
             variants.push(Variant {
                 written_at: if v.written_at.is_empty() {
                     vec![v.protocol]
@@ -371,6 +405,7 @@ impl Case {
                 protocol: v.protocol,
                 sha256: v.sha256,
                 size: v.size,
+                compression,
                 producers: v.producers,
                 buffers: v.buffers,
                 results,
@@ -389,8 +424,20 @@ impl Case {
         })
     }
 
-    /// The bytes of a variant.
-    pub fn read_variant(&self, v: &Variant) -> std::io::Result<Vec<u8>> {
+    /// The pickle bytes of a variant: its file, decompressed when it starts with a gzip,
+    /// bzip2, xz or zstd magic (to at most [`MAX_DECOMPRESSED`] bytes). Every codec is given
+    /// these bytes; a file that does not decompress is a [`VariantError::Decompress`].
+    pub fn read_variant(&self, v: &Variant) -> Result<Vec<u8>, VariantError> {
+        let raw = self.read_variant_file(v)?;
+        if compress::detect(&raw).is_none() {
+            return Ok(raw);
+        }
+        Ok(compress::decompress(&raw, MAX_DECOMPRESSED)?.into_owned())
+    }
+
+    /// The bytes of a variant's file as they are on disk (compressed or not): what its
+    /// `sha256` and `size` describe.
+    pub fn read_variant_file(&self, v: &Variant) -> std::io::Result<Vec<u8>> {
         std::fs::read(self.dir.join(&v.file))
     }
 

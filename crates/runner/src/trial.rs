@@ -10,7 +10,7 @@
 use picklejar_codec::{Canon, LoadOptions, dis};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
-use crate::corpus::{Corpus, LoadSpec, ReaderOutcome};
+use crate::corpus::{Corpus, LoadSpec, ReaderOutcome, VariantError};
 use crate::diff::unified;
 
 /// Load or dump.
@@ -187,6 +187,17 @@ pub fn run(
     let v = &case.variants[spec.variant];
     let data = match case.read_variant(v) {
         Ok(d) => d,
+        // A compressed variant that does not decompress: the runner decompresses for every
+        // codec, so that error is the outcome, judged as a codec's load error would be.
+        Err(VariantError::Decompress(e)) => {
+            let got = Outcome::Rejected {
+                kind: e.kind().to_string(),
+                message: e.to_string(),
+            };
+            let (verdict, mut ev) = judge_load(info, spec, &[], &spec.options, got);
+            ev.dis = None;
+            return (verdict, ev);
+        }
         Err(e) => {
             return (
                 Verdict::Crash,

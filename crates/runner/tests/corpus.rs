@@ -1,10 +1,12 @@
 //! The committed corpus is well formed: every `case.yaml` parses and follows the schema,
-//! every file it names exists with the recorded size and SHA-256, and every feature and
-//! producer it names is registered.
+//! every file it names exists with the recorded size and SHA-256 (of the file as stored,
+//! compressed or not) and the declared `compression` its magic bytes show, and every
+//! feature and producer it names is registered.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use picklejar_codec::compress::{self, Compression};
 use picklejar_runner::Corpus;
 use picklejar_runner::corpus::{Expect, REFERENCE_READER, ReaderOutcome};
 use sha2::{Digest, Sha256};
@@ -87,13 +89,25 @@ fn ids_match_directories_and_files_match_their_hashes() {
             problems.push(format!("{}: no variants", case.id));
         }
         for v in &case.variants {
-            let data = match case.read_variant(v) {
+            // Size and hash are those of the file on disk, compressed or not.
+            let data = match case.read_variant_file(v) {
                 Ok(d) => d,
                 Err(e) => {
                     problems.push(format!("{}/{}: {e}", case.id, v.file));
                     continue;
                 }
             };
+            let detected = compress::detect(&data);
+            if detected != v.compression {
+                let name = |c: Option<Compression>| c.map_or("none", Compression::name);
+                problems.push(format!(
+                    "{}/{}: declares compression {}, its magic bytes say {}",
+                    case.id,
+                    v.file,
+                    name(v.compression),
+                    name(detected)
+                ));
+            }
             if data.len() as u64 != v.size {
                 problems.push(format!(
                     "{}/{}: size {} != {}",

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use num_bigint::BigInt;
+use rustc_hash::FxHashMap;
 
 use super::writer::Writer;
 use super::{DumpOptions, Dumped, Profile};
@@ -18,14 +19,14 @@ const BATCHSIZE: usize = 1000;
 
 /// What the memo is keyed by: object identity, which for a graph means the node, except
 /// for objects CPython has exactly one of.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Key {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key<'k> {
     /// A graph node.
     Node(NodeId),
     /// A class or function: one object per (module, qualname).
-    Global(String, String),
+    Global(&'k str, &'k str),
     /// A string CPython interns (`'latin1'`, module names in STACK_GLOBAL).
-    Interned(String),
+    Interned(&'k str),
 }
 
 /// A value the pickler makes up on the way (reduce arguments CPython builds afresh).
@@ -54,22 +55,26 @@ enum Syn<'a> {
 /// in a vector indexed by node id, names in maps queried through a scratch buffer.
 struct Memo {
     nodes: Vec<u32>,
-    names: HashMap<String, u32>,
+    names: FxHashMap<String, u32>,
     scratch: String,
 }
 
 const NONE: u32 = u32::MAX;
 
+/// How many nesting levels of `save` share one stack check (`canon::grow` keeps 64 KiB in
+/// reserve; eight levels of the pickler's frames use far less).
+const STACK_CHECK_EVERY: usize = 8;
+
 impl Memo {
     fn new(nodes: usize) -> Memo {
         Memo {
             nodes: vec![NONE; nodes],
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             scratch: String::new(),
         }
     }
 
-    fn name_key(&mut self, k: &Key) {
+    fn name_key(&mut self, k: &Key<'_>) {
         self.scratch.clear();
         match k {
             Key::Global(m, n) => {
@@ -86,7 +91,7 @@ impl Memo {
         }
     }
 
-    fn get(&mut self, k: &Key) -> Option<u32> {
+    fn get(&mut self, k: &Key<'_>) -> Option<u32> {
         match k {
             Key::Node(id) => self.nodes.get(id.index()).copied().filter(|&i| i != NONE),
             _ => {
@@ -106,11 +111,11 @@ impl Memo {
         self.names.get(self.scratch.as_str()).copied()
     }
 
-    fn contains_key(&mut self, k: &Key) -> bool {
+    fn contains_key(&mut self, k: &Key<'_>) -> bool {
         self.get(k).is_some()
     }
 
-    fn insert(&mut self, k: Key, idx: u32) {
+    fn insert(&mut self, k: Key<'_>, idx: u32) {
         match k {
             Key::Node(id) => {
                 if id.index() >= self.nodes.len() {
@@ -126,7 +131,7 @@ impl Memo {
     }
 
     /// Inserts unless the key is already there.
-    fn insert_new(&mut self, k: Key, idx: u32) {
+    fn insert_new(&mut self, k: Key<'_>, idx: u32) {
         if !self.contains_key(&k) {
             self.insert(k, idx);
         }
@@ -158,7 +163,11 @@ impl<'g> Pickler<'g> {
             g,
             proto,
             opts,
-            out: Writer::new(opts.profile == Profile::Py36),
+            // Most nodes take 4 to 20 bytes; payloads make the buffer grow once.
+            out: Writer::new(
+                opts.profile == Profile::Py36,
+                g.nodes().len().saturating_mul(16).clamp(256, 1 << 24),
+            ),
             memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
@@ -192,7 +201,7 @@ impl<'g> Pickler<'g> {
 
     // ----- memo -----------------------------------------------------------------------
 
-    fn memoize(&mut self, key: Option<Key>) {
+    fn memoize(&mut self, key: Option<Key<'_>>) {
         if !self.kept_alive
             && self.opts.profile == Profile::Py27
             && self.g.memo_skip() == Some(self.next_memo)
@@ -234,7 +243,7 @@ impl<'g> Pickler<'g> {
         }
     }
 
-    fn memo_get(&mut self, key: &Key) -> bool {
+    fn memo_get(&mut self, key: &Key<'_>) -> bool {
         match self.memo.get(key) {
             Some(idx) => {
                 self.get(idx);
@@ -259,14 +268,41 @@ impl<'g> Pickler<'g> {
     }
 
     fn save(&mut self, v: Value) -> Result<()> {
-        crate::canon::grow(|| {
-            self.enter()?;
-            let r = self.save_value(v);
-            self.depth -= 1;
-            r
-        })
+        // Scalars do not recurse: no depth or stack bookkeeping.
+        let id = match v {
+            Value::Node(id) => id,
+            Value::Int(i) => {
+                self.out.opcode_boundary();
+                self.save_i64(i);
+                return Ok(());
+            }
+            Value::None => {
+                self.out.opcode_boundary();
+                self.out.byte(b'N');
+                return Ok(());
+            }
+            Value::Bool(_) | Value::Float(_) => {
+                self.out.opcode_boundary();
+                return self.save_value(v);
+            }
+        };
+        // Checking the stack costs more than a save of a small node: every
+        // `STACK_CHECK_EVERY` levels leaves room for the frames in between.
+        if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
+            crate::canon::grow(|| self.save_node_at_depth(id))
+        } else {
+            self.save_node_at_depth(id)
+        }
     }
 
+    fn save_node_at_depth(&mut self, id: NodeId) -> Result<()> {
+        self.enter()?;
+        let r = self.save_node(id);
+        self.depth -= 1;
+        r
+    }
+
+    #[inline]
     fn save_value(&mut self, v: Value) -> Result<()> {
         match v {
             Value::None => self.out.byte(b'N'),
@@ -305,7 +341,7 @@ impl<'g> Pickler<'g> {
                 Ok(())
             }
             Syn::Interned(s) => {
-                let key = Key::Interned((*s).to_owned());
+                let key = Key::Interned(s);
                 if self.memo_get(&key) {
                     return Ok(());
                 }
@@ -333,6 +369,7 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    #[inline]
     fn save_bool(&mut self, b: bool) {
         if self.proto >= 2 {
             self.out.byte(if b { 0x88 } else { 0x89 });
@@ -341,19 +378,30 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    #[inline(always)]
     fn save_i64(&mut self, v: i64) {
-        if let Ok(small) = i32::try_from(v) {
-            if self.proto >= 1 {
-                let b = small.to_le_bytes();
-                if b[2] != 0 || b[3] != 0 {
-                    self.out.byte(b'J');
-                    self.out.write(&b);
-                } else if b[1] != 0 {
-                    self.out.write(&[b'M', b[0], b[1]]);
-                } else {
-                    self.out.write(&[b'K', b[0]]);
-                }
-            } else if self.opts.profile == Profile::Py36 {
+        if self.proto >= 1
+            && let Ok(small) = i32::try_from(v)
+        {
+            let b = small.to_le_bytes();
+            if b[2] != 0 || b[3] != 0 {
+                self.out.write(&[b'J', b[0], b[1], b[2], b[3]]);
+            } else if b[1] != 0 {
+                self.out.write(&[b'M', b[0], b[1]]);
+            } else {
+                self.out.write(&[b'K', b[0]]);
+            }
+            return;
+        }
+        self.save_i64_text_or_long(v);
+    }
+
+    /// Ints that are not BININT/BININT1/BININT2: protocol-0 text, Python 2 INT text,
+    /// and LONG1/LONG4 beyond 32 bits.
+    #[cold]
+    fn save_i64_text_or_long(&mut self, v: i64) {
+        if i32::try_from(v).is_ok() {
+            if self.opts.profile == Profile::Py36 {
                 self.out.write(format!("L{v}L\n").as_bytes());
             } else {
                 self.out.write(format!("I{v}\n").as_bytes());
@@ -450,13 +498,12 @@ impl<'g> Pickler<'g> {
                 self.out.write(data);
             }
             _ if n <= 0xffff_ffff => {
-                let mut h = vec![op4];
-                h.extend_from_slice(&(n as u32).to_le_bytes());
-                self.out.write_large(&h, data);
+                let [a, b, c, d] = (n as u32).to_le_bytes();
+                self.out.write_large(&[op4, a, b, c, d], data);
             }
             _ => {
-                let mut h = vec![op8];
-                h.extend_from_slice(&(n as u64).to_le_bytes());
+                let mut h = [op8; 9];
+                h[1..].copy_from_slice(&(n as u64).to_le_bytes());
                 self.out.write_large(&h, data);
             }
         }
@@ -654,7 +701,7 @@ impl<'g> Pickler<'g> {
     /// A Python 2 `str`: STRING (repr-quoted) at protocol 0, SHORT_BINSTRING/BINSTRING above.
     fn save_py2_str(&mut self, raw: &[u8], id: Option<NodeId>) {
         let key = if raw.is_empty() {
-            Some(Key::Interned("\u{0}empty-py2-str".into()))
+            Some(Key::Interned("\u{0}empty-py2-str"))
         } else {
             None
         };
@@ -897,8 +944,9 @@ impl<'g> Pickler<'g> {
             self.get(idx);
             return Ok(());
         }
-        let key = Key::Global(module.to_owned(), name.to_owned());
+        let key = Key::Global(module, name);
         if self.proto >= 2
+            && !self.opts.extensions.is_empty()
             && let Some(&code) = self
                 .opts
                 .extensions
@@ -929,7 +977,7 @@ impl<'g> Pickler<'g> {
                     // Globals the loader folded away (a getattr's parent) had their module
                     // str from the same place: let them find it.
                     if let Some(idx) = self.memo.get(&Key::Node(m)) {
-                        self.memo.insert_new(Key::Interned(module.to_owned()), idx);
+                        self.memo.insert_new(Key::Interned(module), idx);
                     }
                     self.save(Value::Node(n))?;
                 }
@@ -988,7 +1036,7 @@ impl<'g> Pickler<'g> {
         module: &str,
         parent: &str,
         last: &str,
-        key: Key,
+        key: Key<'_>,
         chain: bool,
     ) -> Result<()> {
         if chain {
@@ -1048,7 +1096,7 @@ impl<'g> Pickler<'g> {
         &mut self,
         callable: &Syn<'_>,
         args: &[Syn<'_>],
-        key: Option<Key>,
+        key: Option<Key<'_>>,
     ) -> Result<()> {
         self.save_syn(callable)?;
         self.save_args_tuple(args)?;
@@ -1060,7 +1108,7 @@ impl<'g> Pickler<'g> {
     /// After a REDUCE/NEWOBJ: if the object got memoized while its callable or arguments
     /// were written (it reached itself), drop the new one and fetch the memo copy (POP +
     /// GET) and report `false`; else memoize it and report `true`.
-    fn memoize_result(&mut self, key: Option<Key>) -> bool {
+    fn memoize_result(&mut self, key: Option<Key<'_>>) -> bool {
         if let Some(k) = &key
             && let Some(idx) = self.memo.get(k)
         {
@@ -1310,7 +1358,6 @@ impl<'g> Pickler<'g> {
 /// The memo key of a str CPython keeps one object of: the empty str. (One-character
 /// Latin-1 strs are cached too, but not every such str is the cached one, so those follow
 /// the graph's identity.)
-fn singleton_key(utf8: &[u8]) -> Option<Key> {
-    utf8.is_empty()
-        .then(|| Key::Interned("\u{0}empty-str".into()))
+fn singleton_key(utf8: &[u8]) -> Option<Key<'static>> {
+    utf8.is_empty().then_some(Key::Interned("\u{0}empty-str"))
 }

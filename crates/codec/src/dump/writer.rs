@@ -17,9 +17,11 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) fn new(legacy36: bool) -> Writer {
+    /// A writer whose buffer starts at `capacity` bytes (a guess at the output size, so
+    /// small pickles are written without growing the buffer).
+    pub(crate) fn new(legacy36: bool, capacity: usize) -> Writer {
         Writer {
-            buf: Vec::with_capacity(256),
+            buf: Vec::with_capacity(capacity),
             framing: false,
             frame_start: None,
             legacy36,
@@ -30,18 +32,27 @@ impl Writer {
         self.framing = true;
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn write(&mut self, data: &[u8]) {
         if self.framing && self.frame_start.is_none() {
-            self.frame_start = Some(self.buf.len());
-            self.buf.extend_from_slice(&[0xfe; HEADER]);
+            self.open_frame();
         }
         self.buf.extend_from_slice(data);
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn byte(&mut self, b: u8) {
-        self.write(&[b]);
+        if self.framing && self.frame_start.is_none() {
+            self.open_frame();
+        }
+        self.buf.push(b);
+    }
+
+    /// Reserves a frame header (filled in or removed by `commit_frame`).
+    #[cold]
+    fn open_frame(&mut self) {
+        self.frame_start = Some(self.buf.len());
+        self.buf.extend_from_slice(&[0xfe; HEADER]);
     }
 
     pub(crate) fn commit_frame(&mut self) {

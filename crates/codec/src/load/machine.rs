@@ -452,10 +452,11 @@ impl<'a> Machine<'a> {
     /// stepped over, the graph records it (pickle.py 2.7's keep-alive slot).
     #[cold]
     fn note_put_jump(&mut self, idx: usize) {
-        if idx == self.put_next.wrapping_add(1) && self.graph.memo_skip().is_none() {
-            if let Ok(skip) = u32::try_from(self.put_next) {
-                self.graph.set_memo_skip(Some(skip));
-            }
+        if idx == self.put_next.wrapping_add(1)
+            && self.graph.memo_skip().is_none()
+            && let Ok(skip) = u32::try_from(self.put_next)
+        {
+            self.graph.set_memo_skip(Some(skip));
         }
     }
 

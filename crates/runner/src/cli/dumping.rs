@@ -1,4 +1,5 @@
-//! `picklejar dump` and `picklejar roundtrip`: the pickler from the command line.
+//! `picklejar dump` and `picklejar roundtrip`: the pickler from the command line (with
+//! compressed output and input).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,10 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use picklejar_codec::compress::{self, Compression};
 use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dis, dump};
 use picklejar_runner::unified;
 
-use super::inspect::{LoadFlags, read_input};
+use super::inspect::{LoadFlags, compression_note, read_input, report_error, uncompressed};
 
 /// `picklejar dump`
 #[derive(Args, Debug)]
@@ -25,12 +27,21 @@ pub struct DumpArgs {
     /// Where to write the pickle (standard output by default).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Compress the pickle: gzip, bz2, xz or zstd (deterministic: gzip with mtime 0 and no
+    /// file name).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_compression)]
+    pub compress: Option<Compression>,
+}
+
+fn parse_compression(s: &str) -> Result<Compression, String> {
+    Compression::from_name(s).ok_or_else(|| format!("{s:?}: want gzip, bz2, xz or zstd"))
 }
 
 /// `picklejar roundtrip`
 #[derive(Args, Debug)]
 pub struct RoundtripArgs {
-    /// The pickle file; `-` reads standard input.
+    /// The pickle file, plain or gzip/bz2/xz/zstd-compressed (compared decompressed); `-`
+    /// reads standard input.
     pub file: PathBuf,
     /// The CPython that wrote it (default: 3.12); its profile is used for the dump.
     #[arg(long, default_value = "3.12")]
@@ -64,18 +75,28 @@ pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
     if !out.buffers.is_empty() {
         bail!("the value has out-of-band buffers; picklejar dump writes in-band pickles only");
     }
+    let bytes = match a.compress {
+        None => out.bytes,
+        Some(c) => compress::compress(&out.bytes, c).map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
     match &a.output {
-        Some(p) => {
-            std::fs::write(p, &out.bytes).with_context(|| format!("writing {}", p.display()))?
-        }
-        None => std::io::stdout().lock().write_all(&out.bytes)?,
+        Some(p) => std::fs::write(p, &bytes).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
-    let data = read_input(&a.file)?;
+    let raw = read_input(&a.file)?;
     let opts = a.flags.to_options()?;
+    // A compressed pickle is compared decompressed: the pickler writes pickles.
+    let (found, data) = match uncompressed(&raw, opts.limits.max_alloc) {
+        Ok(d) => d,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    if let Some(c) = found {
+        println!("{}", compression_note(c, &raw, &data));
+    }
     let loaded = match Loader::with_options(opts.clone()).load(&data) {
         Ok(l) => l,
         Err(e) => {

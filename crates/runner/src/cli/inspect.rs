@@ -1,11 +1,14 @@
-//! `picklejar load` and `picklejar dis`: look at one pickle.
+//! `picklejar load` and `picklejar dis`: look at one pickle (gzip, bzip2, xz or zstd
+//! compressed or not: compression is detected by magic bytes and undone first).
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use picklejar_codec::compress::{self, Compression};
 use picklejar_codec::{DecodeErrors, Encoding, LoadOptions, Loader, to_canon};
 
 /// Options shared by every command that loads a pickle, named as in `pickle.Unpickler`.
@@ -75,7 +78,7 @@ pub enum Format {
 /// `picklejar load`
 #[derive(Args, Debug)]
 pub struct LoadArgs {
-    /// The pickle file; `-` reads standard input.
+    /// The pickle file, plain or gzip/bz2/xz/zstd-compressed; `-` reads standard input.
     pub file: PathBuf,
     #[command(flatten)]
     pub flags: LoadFlags,
@@ -87,7 +90,7 @@ pub struct LoadArgs {
 /// `picklejar dis`
 #[derive(Args, Debug)]
 pub struct DisArgs {
-    /// The pickle file; `-` reads standard input.
+    /// The pickle file, plain or gzip/bz2/xz/zstd-compressed; `-` reads standard input.
     pub file: PathBuf,
     #[command(flatten)]
     pub flags: LoadFlags,
@@ -106,9 +109,36 @@ pub fn read_input(path: &PathBuf) -> Result<Vec<u8>> {
     }
 }
 
+/// The pickle in `raw`, which may be compressed: what [`compress::decompress`] makes of it,
+/// within the loader's allocation limit `limit` (a bomb is `limit-exceeded`), and the
+/// compression found.
+pub fn uncompressed(
+    raw: &[u8],
+    limit: usize,
+) -> Result<(Option<Compression>, Cow<'_, [u8]>), picklejar_codec::Error> {
+    let found = compress::detect(raw);
+    Ok((found, compress::decompress(raw, limit)?))
+}
+
+/// `gzip-compressed input: 1034 bytes, 2048 decompressed`.
+pub fn compression_note(c: Compression, raw: &[u8], data: &[u8]) -> String {
+    format!(
+        "{c}-compressed input: {} bytes, {} decompressed",
+        raw.len(),
+        data.len()
+    )
+}
+
 pub fn load(a: LoadArgs) -> Result<ExitCode> {
-    let data = read_input(&a.file)?;
+    let raw = read_input(&a.file)?;
     let opts = a.flags.to_options()?;
+    let (found, data) = match uncompressed(&raw, opts.limits.max_alloc) {
+        Ok(d) => d,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    if let Some(c) = found {
+        eprintln!("note: {}", compression_note(c, &raw, &data));
+    }
     let loaded = match Loader::with_options(opts).load(&data) {
         Ok(l) => l,
         Err(e) => return Ok(report_error(&e)),
@@ -126,11 +156,31 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
 }
 
 pub fn dis(a: DisArgs) -> Result<ExitCode> {
-    let data = read_input(&a.file)?;
+    let raw = read_input(&a.file)?;
     let opts = a.flags.to_options()?;
+    let mut out = std::io::stdout().lock();
+    let data = match uncompressed(&raw, opts.limits.max_alloc) {
+        Ok((found, data)) => {
+            if let Some(c) = found {
+                writeln!(
+                    out,
+                    "# {} (offsets below are in the decompressed pickle)",
+                    compression_note(c, &raw, &data)
+                )?;
+            }
+            data
+        }
+        Err(e) => {
+            if let Some(c) = compress::detect(&raw) {
+                writeln!(out, "# {c}-compressed input: {} bytes", raw.len())?;
+            }
+            writeln!(out, "error: {e}")?;
+            return Ok(ExitCode::from(1));
+        }
+    };
     let d = picklejar_codec::dis(&data, &opts);
     let listing = d.to_string();
-    std::io::stdout().lock().write_all(listing.as_bytes())?;
+    out.write_all(listing.as_bytes())?;
     Ok(if d.error.is_some() {
         ExitCode::from(1)
     } else {
@@ -138,8 +188,9 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
     })
 }
 
-/// Prints a load error as `kind`, message and offset on stderr; exit status 1.
-fn report_error(e: &picklejar_codec::Error) -> ExitCode {
+/// Prints a load (or decompression) error as `kind`, message and offset on stderr; exit
+/// status 1.
+pub fn report_error(e: &picklejar_codec::Error) -> ExitCode {
     let offset = e.offset().map_or_else(|| "-".to_owned(), |o| o.to_string());
     eprintln!(
         "error: {}\nmessage: {}\noffset: {offset}",

@@ -18,15 +18,18 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Load a pickle (data only, nothing runs) and print the canon of its value.
+    /// Load a pickle (data only, nothing runs) and print the canon of its value. gzip, bz2,
+    /// xz and zstd input is decompressed first (detected by magic bytes).
     Load(inspect::LoadArgs),
-    /// Print a pickletools.dis-style listing of a pickle.
+    /// Print a pickletools.dis-style listing of a pickle (decompressed first if compressed).
     Dis(inspect::DisArgs),
     /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
     Conformance(conformance::ConformanceArgs),
-    /// Write a pickle from canon JSON, byte for byte as a CPython version would.
+    /// Write a pickle from canon JSON, byte for byte as a CPython version would
+    /// (`--compress` to gzip, bz2, xz or zstd it).
     Dump(dumping::DumpArgs),
-    /// Load a pickle, dump it again, and show where the bytes differ (if they do).
+    /// Load a pickle, dump it again, and show where the bytes differ (if they do); a
+    /// compressed pickle is compared decompressed.
     Roundtrip(dumping::RoundtripArgs),
 }
 

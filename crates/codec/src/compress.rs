@@ -1,0 +1,618 @@
+//! Compressed pickles: gzip, bzip2, xz and zstd, recognised by their magic bytes (never by
+//! a file name) and decompressed strictly, within an allocation limit.
+//!
+//! * [`detect`] looks at the first bytes: gzip `1f 8b`, bzip2 `BZh`, xz
+//!   `fd 37 7a 58 5a 00`, zstd `28 b5 2f fd`. Anything else is not compressed.
+//! * [`decompress`] decompresses the *whole* input, as Python's `gzip.decompress`,
+//!   `bz2.decompress`, `lzma.decompress` and `compression.zstd.decompress` do: every gzip
+//!   member (with the zero padding between members skipped), every concatenated bzip2, xz
+//!   or zstd stream. Like Python, data after the last bzip2 or xz stream that is not a
+//!   stream is ignored; after gzip and zstd it is an error. Input that is not compressed
+//!   is handed back borrowed, as is.
+//! * [`compress`] writes the formats deterministically (gzip with mtime 0 and no file
+//!   name), for `picklejar dump --compress`.
+//!
+//! Errors are [`Error`]s: [`ErrorKind::Truncated`] when the input ends before an
+//! end-of-stream marker, [`ErrorKind::BadCompression`] for corrupt data (a bad header,
+//! invalid compressed data, a CRC or checksum mismatch) and [`ErrorKind::LimitExceeded`]
+//! when the output would pass the limit. Their offset is how far the compressed input had
+//! been read, and their message names the format.
+//!
+//! # Memory
+//!
+//! A decompression bomb costs one chunk of memory, never its output: decompression runs
+//! twice. The first pass checks the whole stream and counts its output against the limit
+//! through a [`CHUNK`]-byte scratch buffer, keeping none of it; the second writes into a
+//! buffer of exactly the counted size. Output is therefore never allocated past the limit,
+//! and a stream that passes it is refused after inflating `limit` bytes, with only the
+//! scratch chunk and the decoder's state in memory.
+//!
+//! The decoders' own state is bounded by the larger of the limit and
+//! [`DECODER_MEMORY_FLOOR`] (128 MiB): the zstd window (to the largest power of two within
+//! that) and the xz decoder's memory, mostly its dictionary. A stream whose header asks for
+//! more is `limit-exceeded`. The floor is zstd's own default window maximum and more than
+//! any xz preset needs (`xz -9`: 65 MiB), so what the standard tools write at their
+//! presets decodes under any limit. gzip needs about 45 KiB of state, bzip2 at most about 3.7 MiB.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Write;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The size of the scratch buffer decompression writes through.
+pub const CHUNK: usize = 32 * 1024;
+
+/// The decoders' own memory (the zstd window, the xz dictionary) may reach the larger of
+/// the limit and this: 128 MiB, zstd's default window maximum.
+pub const DECODER_MEMORY_FLOOR: usize = 128 << 20;
+
+/// A compression format picklejar reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Compression {
+    /// gzip (RFC 1952), one or more members: Python's `gzip`.
+    Gzip,
+    /// bzip2, one or more streams: Python's `bz2`.
+    Bz2,
+    /// xz, one or more streams: Python's `lzma`.
+    Xz,
+    /// Zstandard, one or more frames: Python's `compression.zstd`.
+    Zstd,
+}
+
+impl Compression {
+    /// Every format, in declaration order.
+    pub const ALL: &'static [Compression] = &[
+        Compression::Gzip,
+        Compression::Bz2,
+        Compression::Xz,
+        Compression::Zstd,
+    ];
+
+    /// The name used on the command line and in `case.yaml`: `gzip`, `bz2`, `xz`, `zstd`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Bz2 => "bz2",
+            Compression::Xz => "xz",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// Parses a name as [`Compression::name`] spells it.
+    pub fn from_name(name: &str) -> Option<Compression> {
+        Compression::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// The bytes every stream of this format starts with.
+    pub fn magic(self) -> &'static [u8] {
+        match self {
+            Compression::Gzip => b"\x1f\x8b",
+            Compression::Bz2 => b"BZh",
+            Compression::Xz => b"\xfd7zXZ\x00",
+            Compression::Zstd => b"\x28\xb5\x2f\xfd",
+        }
+    }
+
+    fn truncated(self, data: &[u8]) -> Error {
+        Error::at(
+            ErrorKind::Truncated,
+            data.len() as u64,
+            None,
+            format!("{self}: compressed data ended before the end-of-stream marker was reached"),
+        )
+    }
+
+    fn bad(self, at: usize, what: impl fmt::Display) -> Error {
+        Error::at(
+            ErrorKind::BadCompression,
+            at as u64,
+            None,
+            format!("{self}: {what}"),
+        )
+    }
+
+    fn limit(self, at: usize, what: impl fmt::Display) -> Error {
+        Error::at(
+            ErrorKind::LimitExceeded,
+            at as u64,
+            None,
+            format!("{self}: {what}"),
+        )
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The compression format `data` starts with, by its magic bytes; `None` for anything else
+/// (a plain pickle).
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, detect};
+///
+/// assert_eq!(detect(b"\x1f\x8b\x08\x00"), Some(Compression::Gzip));
+/// assert_eq!(detect(b"\x80\x04K\x01."), None);
+/// ```
+pub fn detect(data: &[u8]) -> Option<Compression> {
+    Compression::ALL
+        .iter()
+        .copied()
+        .find(|c| data.starts_with(c.magic()))
+}
+
+/// Decompresses `data` if [`detect`] recognises it, to at most `limit` bytes; anything
+/// else comes back borrowed, as is.
+///
+/// The whole input is decompressed and checked (every member or stream, every CRC)
+/// before any output is kept; see the module documentation for what is accepted and how
+/// memory stays bounded.
+///
+/// ```
+/// use picklejar_codec::ErrorKind;
+/// use picklejar_codec::compress::{Compression, compress, decompress};
+///
+/// let pickle = b"\x80\x04K\x01.";
+/// let gz = compress(pickle, Compression::Gzip)?;
+/// assert_eq!(&*decompress(&gz, 1 << 20)?, pickle);
+/// assert_eq!(decompress(&gz, 3).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// assert_eq!(decompress(&gz[..gz.len() - 1], 1 << 20).unwrap_err().kind(), ErrorKind::Truncated);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn decompress(data: &[u8], limit: usize) -> Result<Cow<'_, [u8]>> {
+    match detect(data) {
+        None => Ok(Cow::Borrowed(data)),
+        Some(format) => decompress_as(data, format, limit).map(Cow::Owned),
+    }
+}
+
+/// Decompresses `data` as `format` (whatever its first bytes say), to at most `limit`
+/// bytes.
+pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<Vec<u8>> {
+    let mut chunk = vec![0u8; CHUNK];
+    // First pass: check everything, count the output, keep none of it.
+    let mut count = Sink {
+        format,
+        limit,
+        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
+        len: 0,
+        buf: None,
+    };
+    let end = run(format, data, &mut count, &mut chunk)?;
+    let total = count.len;
+    // Second pass: the same input (up to where the first pass stopped) into a buffer of
+    // exactly the counted size.
+    let mut out = Vec::new();
+    out.try_reserve_exact(total)
+        .map_err(|_| format.limit(end, format_args!("cannot allocate {total} bytes")))?;
+    let mut write = Sink {
+        format,
+        limit: total,
+        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
+        len: 0,
+        buf: Some(&mut out),
+    };
+    let input = data.get(..end).unwrap_or(data);
+    run(format, input, &mut write, &mut chunk)?;
+    if out.len() != total {
+        return Err(format.bad(
+            end,
+            format_args!("decompressed to {} bytes, then to {total} bytes", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// Compresses `data` as `format`, deterministically: gzip at level 9 with mtime 0, no file
+/// name and OS "unknown" (255); bzip2 at level 9; xz at preset 6 with a CRC64 check (as
+/// Python's `lzma.compress`); zstd at level 3 with a content checksum.
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, compress, detect};
+///
+/// for &c in Compression::ALL {
+///     assert_eq!(detect(&compress(b"\x80\x04N.", c)?), Some(c));
+/// }
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn compress(data: &[u8], format: Compression) -> Result<Vec<u8>> {
+    let failed = |e: std::io::Error| {
+        Error::new(
+            ErrorKind::BadCompression,
+            format!("{format}: compressing failed: {e}"),
+        )
+    };
+    match format {
+        Compression::Gzip => {
+            let mut w = flate2::GzBuilder::new()
+                .mtime(0)
+                .operating_system(255)
+                .write(Vec::new(), flate2::Compression::best());
+            w.write_all(data).map_err(failed)?;
+            w.finish().map_err(failed)
+        }
+        Compression::Bz2 => {
+            let mut w = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+            w.write_all(data).map_err(failed)?;
+            w.finish().map_err(failed)
+        }
+        Compression::Xz => {
+            let mut w = liblzma::write::XzEncoder::new(Vec::new(), 6);
+            w.write_all(data).map_err(failed)?;
+            w.finish().map_err(failed)
+        }
+        Compression::Zstd => {
+            let mut c = zstd::bulk::Compressor::new(3).map_err(failed)?;
+            c.include_checksum(true).map_err(failed)?;
+            c.compress(data).map_err(failed)
+        }
+    }
+}
+
+/// Where decompressed bytes go: counted against the limit, and kept when there is a buffer.
+struct Sink<'a> {
+    format: Compression,
+    /// The most output this pass may produce.
+    limit: usize,
+    /// What the decoders' own memory (xz, zstd) may reach.
+    decoder_limit: usize,
+    len: usize,
+    buf: Option<&'a mut Vec<u8>>,
+}
+
+impl Sink<'_> {
+    /// Takes `bytes` of output, produced having read the input up to `consumed`.
+    fn put(&mut self, bytes: &[u8], consumed: usize) -> Result<()> {
+        if bytes.len() > self.limit - self.len {
+            return Err(self.format.limit(
+                consumed,
+                format_args!(
+                    "decompressed data exceeds the limit of {} bytes",
+                    self.limit
+                ),
+            ));
+        }
+        self.len += bytes.len();
+        if let Some(b) = self.buf.as_deref_mut() {
+            b.extend_from_slice(bytes);
+        }
+        Ok(())
+    }
+}
+
+/// Decompresses all of `data` into `sink`; returns how much of `data` was used (less than
+/// all of it only when trailing data is ignored, as Python ignores it after bzip2 and xz
+/// streams).
+fn run(format: Compression, data: &[u8], sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    match format {
+        Compression::Gzip => gunzip(data, sink, chunk),
+        Compression::Bz2 => streams(data, sink, chunk, bz2_stream),
+        Compression::Xz => streams(data, sink, chunk, xz_stream),
+        Compression::Zstd => unzstd(data, sink, chunk),
+    }
+}
+
+/// `(before, after)` of a decoder's running totals, as `usize` deltas.
+fn delta(before: u64, after: u64) -> usize {
+    usize::try_from(after.saturating_sub(before)).unwrap_or(usize::MAX)
+}
+
+// ----- gzip -----------------------------------------------------------------------------
+
+const FHCRC: u8 = 0x02;
+const FEXTRA: u8 = 0x04;
+const FNAME: u8 = 0x08;
+const FCOMMENT: u8 = 0x10;
+
+/// Every member, as Python 3.12's `gzip.decompress`: zero bytes after a member are padding;
+/// anything else must be another member.
+fn gunzip(data: &[u8], sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    let mut pos = 0;
+    loop {
+        pos = gzip_member(data, pos, sink, chunk)?;
+        while data.get(pos) == Some(&0) {
+            pos += 1;
+        }
+        if pos >= data.len() {
+            return Ok(data.len());
+        }
+    }
+}
+
+fn gzip_member(data: &[u8], start: usize, sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    let g = Compression::Gzip;
+    let truncated = || g.truncated(data);
+    let take = |pos: usize, n: usize| -> Result<&[u8]> {
+        pos.checked_add(n)
+            .and_then(|end| data.get(pos..end))
+            .ok_or_else(truncated)
+    };
+    if data.get(start..start + 2) != Some(g.magic()) {
+        return Err(g.bad(start, "trailing data that is not a gzip member"));
+    }
+    let head = take(start + 2, 8)?;
+    let (method, flags) = match head {
+        [m, f, ..] => (*m, *f),
+        _ => return Err(truncated()),
+    };
+    if method != 8 {
+        return Err(g.bad(
+            start + 2,
+            format_args!("unknown compression method {method}"),
+        ));
+    }
+    let mut pos = start + 10;
+    if flags & FEXTRA != 0 {
+        let n = match take(pos, 2)? {
+            [a, b] => usize::from(u16::from_le_bytes([*a, *b])),
+            _ => return Err(truncated()),
+        };
+        take(pos + 2, n)?;
+        pos += 2 + n;
+    }
+    for flag in [FNAME, FCOMMENT] {
+        if flags & flag != 0 {
+            let rest = data.get(pos..).unwrap_or_default();
+            let nul = rest.iter().position(|&b| b == 0).ok_or_else(truncated)?;
+            pos += nul + 1;
+        }
+    }
+    if flags & FHCRC != 0 {
+        // Python reads the header CRC and does not check it; neither do we.
+        take(pos, 2)?;
+        pos += 2;
+    }
+
+    let mut inflate = flate2::Decompress::new(false);
+    let mut crc = flate2::Crc::new();
+    let mut size: u64 = 0;
+    loop {
+        let input = data.get(pos..).unwrap_or_default();
+        let (in0, out0) = (inflate.total_in(), inflate.total_out());
+        let status = inflate
+            .decompress(input, chunk, flate2::FlushDecompress::None)
+            .map_err(|e| g.bad(pos, format_args!("invalid deflate data ({e})")))?;
+        let consumed = delta(in0, inflate.total_in());
+        let produced = delta(out0, inflate.total_out()).min(chunk.len());
+        pos += consumed;
+        let out = chunk.get(..produced).unwrap_or_default();
+        crc.update(out);
+        size += produced as u64;
+        sink.put(out, pos)?;
+        if status == flate2::Status::StreamEnd {
+            break;
+        }
+        if consumed == 0 && produced == 0 {
+            return Err(if pos >= data.len() {
+                truncated()
+            } else {
+                g.bad(pos, "the deflate decoder made no progress")
+            });
+        }
+    }
+    let (stored_crc, stored_size) = match take(pos, 8)? {
+        [a, b, c, d, e, f, h, i] => (
+            u32::from_le_bytes([*a, *b, *c, *d]),
+            u32::from_le_bytes([*e, *f, *h, *i]),
+        ),
+        _ => return Err(truncated()),
+    };
+    if stored_crc != crc.sum() {
+        return Err(g.bad(
+            pos,
+            format_args!(
+                "CRC check failed (stored {stored_crc:#010x}, computed {:#010x})",
+                crc.sum()
+            ),
+        ));
+    }
+    if u64::from(stored_size) != size & 0xffff_ffff {
+        return Err(g.bad(
+            pos + 4,
+            format_args!("incorrect length of data produced (stored {stored_size}, got {size})"),
+        ));
+    }
+    Ok(pos + 8)
+}
+
+// ----- bzip2 and xz: concatenated streams ---------------------------------------------
+
+/// Stream after stream until the input is used up, as Python's `bz2.decompress` and
+/// `lzma.decompress`: a corrupt *first* stream is an error; after at least one stream,
+/// data that is not a valid stream is ignored (its output dropped), but one that is cut
+/// short is still truncated.
+fn streams(
+    data: &[u8],
+    sink: &mut Sink<'_>,
+    chunk: &mut [u8],
+    stream: fn(&[u8], usize, &mut Sink<'_>, &mut [u8]) -> Result<usize>,
+) -> Result<usize> {
+    let mut pos = 0;
+    let mut first = true;
+    while first || pos < data.len() {
+        let mark = sink.len;
+        match stream(data, pos, sink, chunk) {
+            Ok(end) => pos = end,
+            Err(e) if !first && e.kind() == ErrorKind::BadCompression => {
+                sink.len = mark;
+                if let Some(b) = sink.buf.as_deref_mut() {
+                    b.truncate(mark);
+                }
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+        first = false;
+    }
+    Ok(pos)
+}
+
+fn bz2_stream(data: &[u8], start: usize, sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    let b = Compression::Bz2;
+    let mut d = bzip2::Decompress::new(false);
+    let mut pos = start;
+    loop {
+        let input = data.get(pos..).unwrap_or_default();
+        let (in0, out0) = (d.total_in(), d.total_out());
+        let status = d.decompress(input, chunk).map_err(|e| match e {
+            bzip2::Error::DataMagic => b.bad(pos, "invalid data stream (no bzip2 header)"),
+            bzip2::Error::Data => b.bad(
+                pos,
+                "invalid data stream (corrupt compressed data or a CRC mismatch)",
+            ),
+            other => b.bad(pos, format_args!("decoder error ({other:?})")),
+        })?;
+        let consumed = delta(in0, d.total_in());
+        let produced = delta(out0, d.total_out()).min(chunk.len());
+        pos += consumed;
+        sink.put(chunk.get(..produced).unwrap_or_default(), pos)?;
+        match status {
+            bzip2::Status::StreamEnd => return Ok(pos),
+            bzip2::Status::MemNeeded => {
+                return Err(b.limit(pos, "out of memory for the decoder"));
+            }
+            _ => {}
+        }
+        if consumed == 0 && produced == 0 {
+            return Err(if pos >= data.len() {
+                b.truncated(data)
+            } else {
+                b.bad(pos, "the decoder made no progress")
+            });
+        }
+    }
+}
+
+fn xz_stream(data: &[u8], start: usize, sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    let x = Compression::Xz;
+    let memlimit = u64::try_from(sink.decoder_limit.max(1)).unwrap_or(u64::MAX);
+    let lzma_error = |pos: usize, e: liblzma::stream::Error| match e {
+        liblzma::stream::Error::MemLimit => x.limit(
+            pos,
+            format_args!("the stream needs more than {memlimit} bytes of decoder memory"),
+        ),
+        liblzma::stream::Error::Mem => x.limit(pos, "out of memory for the decoder"),
+        liblzma::stream::Error::Format => x.bad(pos, "input format not supported by decoder"),
+        liblzma::stream::Error::Data => x.bad(
+            pos,
+            "corrupt input data (invalid compressed data or a check mismatch)",
+        ),
+        liblzma::stream::Error::Options => x.bad(pos, "invalid or unsupported options"),
+        other => x.bad(pos, format_args!("decoder error ({other})")),
+    };
+    // The auto decoder, as Python's lzma.decompress (FORMAT_AUTO): a stream after the first
+    // may also be a legacy .lzma one.
+    let mut d =
+        liblzma::stream::Stream::new_auto_decoder(memlimit, 0).map_err(|e| lzma_error(start, e))?;
+    let mut pos = start;
+    loop {
+        let input = data.get(pos..).unwrap_or_default();
+        let (in0, out0) = (d.total_in(), d.total_out());
+        let status = d
+            .process(input, chunk, liblzma::stream::Action::Run)
+            .map_err(|e| lzma_error(pos, e))?;
+        let consumed = delta(in0, d.total_in());
+        let produced = delta(out0, d.total_out()).min(chunk.len());
+        pos += consumed;
+        sink.put(chunk.get(..produced).unwrap_or_default(), pos)?;
+        if status == liblzma::stream::Status::StreamEnd {
+            return Ok(pos);
+        }
+        if consumed == 0 && produced == 0 {
+            return Err(if pos >= data.len() {
+                x.truncated(data)
+            } else {
+                x.bad(pos, "the decoder made no progress")
+            });
+        }
+    }
+}
+
+// ----- zstd -------------------------------------------------------------------------------
+
+/// The largest zstd window (log2) a decoder may allocate under `limit`: the largest power of
+/// two not above it, within zstd's bounds (2^10 to 2^30).
+fn zstd_window_log(limit: usize) -> u32 {
+    let floor_log2 = usize::BITS - 1 - limit.max(1).leading_zeros();
+    floor_log2.clamp(10, 30)
+}
+
+/// Frame after frame until the input is used up, as Python's `compression.zstd.decompress`:
+/// anything after a frame must be another frame (or a skippable frame).
+fn unzstd(data: &[u8], sink: &mut Sink<'_>, chunk: &mut [u8]) -> Result<usize> {
+    use zstd::zstd_safe::{self, DCtx, DParameter, InBuffer, OutBuffer, zstd_sys::ZSTD_ErrorCode};
+    let z = Compression::Zstd;
+    let window_log = zstd_window_log(sink.decoder_limit);
+    let zstd_error = |pos: usize, code: zstd_safe::ErrorCode| {
+        if zstd_safe::is_error_kind(
+            code,
+            ZSTD_ErrorCode::ZSTD_error_frameParameter_windowTooLarge,
+        ) {
+            z.limit(
+                pos,
+                format_args!("the frame needs a window larger than 2^{window_log} bytes"),
+            )
+        } else if zstd_safe::is_error_kind(code, ZSTD_ErrorCode::ZSTD_error_memory_allocation) {
+            z.limit(pos, "out of memory for the decoder")
+        } else {
+            z.bad(pos, zstd_safe::get_error_name(code))
+        }
+    };
+    let mut dctx = DCtx::try_create().ok_or_else(|| z.limit(0, "cannot allocate a decoder"))?;
+    dctx.set_parameter(DParameter::WindowLogMax(window_log))
+        .map_err(|c| zstd_error(0, c))?;
+    let mut pos = 0;
+    loop {
+        let mut input = InBuffer::around(data.get(pos..).unwrap_or_default());
+        let mut output = OutBuffer::around(&mut *chunk);
+        let hint = dctx
+            .decompress_stream(&mut output, &mut input)
+            .map_err(|c| zstd_error(pos, c))?;
+        let produced = output.pos();
+        let consumed = input.pos();
+        pos += consumed;
+        sink.put(chunk.get(..produced).unwrap_or_default(), pos)?;
+        // 0: a frame ended and everything it holds has been flushed.
+        if hint == 0 && pos >= data.len() {
+            return Ok(data.len());
+        }
+        if consumed == 0 && produced == 0 {
+            return Err(if pos >= data.len() {
+                z.truncated(data)
+            } else {
+                z.bad(pos, "the decoder made no progress")
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_magics_are_distinct() {
+        for &c in Compression::ALL {
+            assert_eq!(Compression::from_name(c.name()), Some(c));
+            assert_eq!(detect(c.magic()), Some(c));
+        }
+        assert_eq!(Compression::from_name("gz"), None);
+    }
+
+    #[test]
+    fn zstd_window_follows_the_limit() {
+        for (limit, log) in [
+            (0, 10),
+            (1 << 20, 20),
+            ((1 << 20) + 1, 20),
+            ((1 << 21) - 1, 20),
+            (256 << 20, 28),
+            (usize::MAX, 30),
+        ] {
+            assert_eq!(zstd_window_log(limit), log, "limit {limit}");
+        }
+    }
+}
