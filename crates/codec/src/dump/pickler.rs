@@ -153,6 +153,25 @@ pub(crate) struct Pickler<'g> {
     py2_names: HashMap<(String, String), (String, String)>,
 }
 
+/// A guess at the size of the pickle, so the output buffer is allocated once: payloads
+/// plus a few bytes per node and per container item (protocol 0 text and escapes can
+/// still make it grow).
+fn output_estimate(g: &Graph) -> usize {
+    let mut n: usize = 64;
+    for node in g.nodes() {
+        n = n.saturating_add(match node {
+            Node::Str { text, .. } => 8 + text.as_bytes().len(),
+            Node::Bytes { data, .. } => 12 + data.len(),
+            Node::ByteArray(b) => 12 + b.len(),
+            Node::Buffer { data, .. } => 12 + data.as_ref().map_or(0, |d| d.len()),
+            Node::List(v) | Node::Tuple(v) | Node::Set(v) | Node::FrozenSet(v) => 8 + 3 * v.len(),
+            Node::Dict(pairs) => 8 + 6 * pairs.len(),
+            _ => 16,
+        });
+    }
+    n
+}
+
 fn unpicklable(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Unpicklable, msg)
 }
@@ -163,11 +182,7 @@ impl<'g> Pickler<'g> {
             g,
             proto,
             opts,
-            // Most nodes take 4 to 20 bytes; payloads make the buffer grow once.
-            out: Writer::new(
-                opts.profile == Profile::Py36,
-                g.nodes().len().saturating_mul(16).clamp(256, 1 << 24),
-            ),
+            out: Writer::new(opts.profile == Profile::Py36, output_estimate(g)),
             memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
