@@ -6,11 +6,43 @@
     python3 generators/make.py --check          regenerate into a temp dir, fail on any difference
     python3 generators/make.py new CATEGORY/NAME    scaffold a case file
     python3 generators/make.py lint             lint the case files and the feature registry only
+    python3 generators/make.py --with dill,cloudpickle   also run the third-party producers
 
 Interpreters: --python VERSION=PATH (repeatable), then $PYENV_ROOT/versions/VERSION*/bin/python,
 then pythonVERSION on PATH.  Runs under any Python 3.6+; no third-party packages.
 The scripts that run inside each interpreter are pjrun.py (produce + read), pjcanon.py
-(canon and error kinds) and pjfixtures.py (the pickled classes).
+(canon and error kinds), pjfixtures.py (the pickled classes) and pjcompress.py (compressed
+files: detection by magic bytes, decompression with a 256 MiB cap).
+
+Case files (generators/cases/<category>/<name>.py) set `obj` (or `DATA` bytes for a
+hand-written case) and these optional keys, all literals:
+
+    FEATURES     names from generators/features.txt (required)
+    PYTHONS      interpreters that produce it: ["2.7", "3.6+", "3.6-3.12"]; default all
+    PROTOCOLS    protocols to write; default 0-5 (each producer writes those it has)
+    LOAD         load options every reader uses (encoding, errors, fix_imports, extensions,
+                 persistent_load)
+    EXTRA_READS  further option sets the Python 3 readers load with
+    OOB          protocol 5: buffers out-of-band
+    EXPECT, ERROR  "reject" and the error kind (hand-written cases only)
+    COMPRESS     "gzip" | "bz2" | "xz": every producer pickles `obj` straight into a
+                 compressed file (pickle.dump into gzip.GzipFile(mtime=0, no name,
+                 compresslevel=9) / bz2.open(compresslevel=9) / lzma.open() defaults; Python
+                 2.7 writes bz2 through a temporary file and has no lzma, so writes no xz).
+                 Hand-written DATA needs no key: compression is detected by magic bytes.
+    NEEDS        third-party picklers that write this case instead of CPython's own
+                 (["dill", "cloudpickle"]): producers dill-X.Y / cloudpickle-X.Y, run only
+                 with `--with dill,cloudpickle` (installed from the pinned
+                 requirements-<package>.txt into generators/.venvs/, ignored by git).
+                 Without them the case is skipped with a message and its committed corpus
+                 files are kept as they are (also by --check).  The case runs as the
+                 __main__ module of the producer (functions and classes it defines are
+                 pickled by value); readers never need the package: they load with
+                 CPython's own unpicklers, where `dill`/`cloudpickle` cannot be imported.
+
+Every variant is read by every reader; a compressed variant (`compression:` in case.yaml, the
+method its magic bytes say) is decompressed first (pjcompress.py), and its `protocol` is
+the protocol of the pickle inside.
 """
 import argparse
 import ast
@@ -34,17 +66,27 @@ CASES_DIR = os.path.join(HERE, 'cases')
 CORPUS_DIR = os.path.join(ROOT, 'corpus')
 FEATURES_SRC = os.path.join(HERE, 'features.txt')
 WORKER = os.path.join(HERE, 'pjrun.py')
+VENVS_DIR = os.path.join(HERE, '.venvs')
+
+sys.path.insert(0, HERE)
+import pjcompress  # noqa: E402
 
 VERSIONS = ['2.7', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13']
 HASH_SEED = '0'
 ERROR_KINDS = ['construct', 'truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
                'bad-argument', 'missing-buffer', 'unknown-extension', 'limit-exceeded',
-               'unresolved']
+               'unresolved', 'bad-compression']
 ERROR_REFERENCE_READER = 'cpython-3.13'
 LOAD_KEYS = {'encoding', 'errors', 'fix_imports', 'extensions', 'persistent_load'}
 META_KEYS = {'FEATURES', 'PYTHONS', 'PROTOCOLS', 'LOAD', 'EXPECT', 'ERROR', 'OOB',
-             'EXTRA_READS'}
+             'EXTRA_READS', 'COMPRESS', 'NEEDS'}
+COMPRESS_METHODS = ('gzip', 'bz2', 'xz')
+# Third-party picklers a case can NEED: the producer `<package>-X.Y` runs `<package>.dumps`
+# in an interpreter with the package installed from generators/requirements-<package>.txt.
+THIRD_PARTY = ('dill', 'cloudpickle')
+# Protocols each third-party pickler is asked for (of those the case and interpreter have).
+THIRD_PARTY_PROTOCOLS = {'dill': [0, 1, 2, 3, 4, 5], 'cloudpickle': [0, 1, 2, 3, 4, 5]}
 NAME_RE = re.compile(r'^[a-z][a-z0-9_]*$')
 FEATURE_RE = re.compile(r'^[a-z][a-z0-9_-]*$')
 YAML_RESERVED = {'y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null'}
@@ -67,7 +109,13 @@ def readers_of(version):
     return [('c', 'cpython-' + version), ('py', 'cpython-%s-py' % version)]
 
 
-ALL_PRODUCERS = [p for v in VERSIONS for _, p in producers_of(v)] + ['handwritten']
+def third_party_producer(package, version):
+    return '%s-%s' % (package, version)
+
+
+ALL_PRODUCERS = ([p for v in VERSIONS for _, p in producers_of(v)] +
+                 [third_party_producer(pkg, v) for pkg in THIRD_PARTY for v in VERSIONS] +
+                 ['handwritten'])
 ALL_READERS = [r for v in VERSIONS for _, r in readers_of(v)]
 PRODUCER_ORDER = {p: i for i, p in enumerate(ALL_PRODUCERS)}
 READER_ORDER = {r: i for i, r in enumerate(ALL_READERS)}
@@ -130,6 +178,126 @@ def worker_env():
     env['PYTHONIOENCODING'] = 'utf-8'
     env['LC_ALL'] = 'C.UTF-8'
     return env
+
+
+# ---------------------------------------------------------------------------
+# Third-party producers (dill, cloudpickle): one ignored environment per interpreter
+
+PROBE_THIRD_PARTY = r"""
+import sys, json, inspect
+sys.path[:0] = json.loads(sys.argv[2])
+pkg = sys.argv[1]
+if pkg == 'dill':
+    import dill as m
+    P = m.Pickler
+    api = 'dill.dumps'
+else:
+    import cloudpickle as m
+    P = getattr(m, 'CloudPickler', None) or m.Pickler
+    api = 'cloudpickle.dumps'
+impl = 'py'
+base = None
+for k in inspect.getmro(P):
+    mod = getattr(k, '__module__', '')
+    if mod == '_pickle' and k.__name__ == 'Pickler':
+        impl, base = 'c', 'pickle.Pickler (_pickle)'
+        break
+    if mod == 'pickle' and k.__name__ in ('_Pickler', 'Pickler'):
+        base = 'pickle.%s' % k.__name__
+        if sys.version_info[0] == 2:
+            base = 'pickle.Pickler (pickle.py)'
+        break
+print(json.dumps({'version': m.__version__, 'impl': impl, 'base': base,
+                  'pickler': '%s.%s' % (P.__module__, P.__name__), 'api': api}))
+"""
+
+
+def requirements_file(pkg):
+    return os.path.join(HERE, 'requirements-%s.txt' % pkg)
+
+
+def _tail(b):
+    lines = [l for l in b.decode('utf-8', 'replace').strip().split('\n') if l.strip()]
+    return lines[-1].strip() if lines else ''
+
+
+def third_party_env(v, info, pkg):
+    """Install (or reuse) `pkg` for interpreter v; returns the producer's environment or
+    (None, reason).  Python 3: a venv in generators/.venvs/<v>/ (python -m venv); Python
+    2.7 (no venv module): pip install --target generators/.venvs/2.7/<pkg>/, put on the
+    producer's sys.path only."""
+    req = requirements_file(pkg)
+    if not os.path.exists(req):
+        return None, 'no %s' % os.path.relpath(req, ROOT)
+    with open(req, 'rb') as f:
+        stamp_text = hashlib.sha256(f.read()).hexdigest() + '\n'
+    base = os.path.join(VENVS_DIR, v)
+    stamp = os.path.join(base, '%s.installed' % pkg)
+    pip_opts = ['--disable-pip-version-check', '--no-input', '-q', '--no-deps',
+                '--timeout', '30', '--retries', '2']
+    if v == '2.7':
+        target = os.path.join(base, pkg)
+        python = info['path']
+        sys_path = [target]
+        install = [python, '-m', 'pip', 'install'] + pip_opts + [
+            '--target', target, '--upgrade', '-r', req]
+    else:
+        python = os.path.join(base, 'bin', 'python')
+        sys_path = []
+        install = [python, '-m', 'pip', 'install'] + pip_opts + ['-r', req]
+    try:
+        with open(stamp) as f:
+            current = f.read() == stamp_text
+    except OSError:
+        current = False
+    if current and not os.path.exists(python if v != '2.7' else target):
+        current = False
+    if not current:
+        os.makedirs(base, exist_ok=True)
+        if v != '2.7' and not os.path.exists(python):
+            log('%s-%s: creating %s' % (pkg, v, os.path.relpath(base, ROOT)))
+            p = subprocess.run([info['path'], '-m', 'venv', base], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=worker_env())
+            if p.returncode != 0:
+                return None, 'python -m venv failed: ' + _tail(p.stdout)
+        log('%s-%s: installing from %s' % (pkg, v, os.path.relpath(req, ROOT)))
+        p = subprocess.run(install, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=worker_env())
+        if p.returncode != 0:
+            return None, 'pip install failed: ' + _tail(p.stdout)
+        with open(stamp, 'w') as f:
+            f.write(stamp_text)
+    p = subprocess.run([python, '-c', PROBE_THIRD_PARTY, pkg, json.dumps(sys_path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=worker_env())
+    if p.returncode != 0:
+        return None, 'import %s failed: %s' % (pkg, _tail(p.stdout))
+    try:
+        probe = json.loads(p.stdout.decode('utf-8').strip().split('\n')[-1])
+    except ValueError:
+        return None, 'probe said: ' + _tail(p.stdout)
+    return dict(probe, python=python, sys_path=sys_path), None
+
+
+def setup_third_party(packages, interps):
+    """{(version, package): env} for every package and interpreter that works; says why
+    for those that do not."""
+    envs = {}
+    for pkg in packages:
+        for v in VERSIONS:
+            if v not in interps:
+                continue
+            env, why = third_party_env(v, interps[v], pkg)
+            if env is None:
+                log('%s: %s; producer %s skipped' % (third_party_producer(pkg, v), why,
+                                                     third_party_producer(pkg, v)))
+                continue
+            envs[(v, pkg)] = env
+    if envs:
+        log('third-party producers: ' + ', '.join(
+            '%s (%s %s, %s)' % (third_party_producer(pkg, v), pkg, e['version'], e['impl'])
+            for (v, pkg), e in sorted(envs.items(), key=lambda kv: (THIRD_PARTY.index(kv[0][1]),
+                                                                   vkey(kv[0][0])))))
+    return envs
 
 
 # ---------------------------------------------------------------------------
@@ -244,12 +412,32 @@ def load_case(cid, path, features, errors):
     if not isinstance(extra, list) or not all(isinstance(x, dict) for x in extra):
         err('EXTRA_READS must be a list of option dicts')
         extra = []
+    compress = meta.get('COMPRESS')
+    if compress is not None:
+        if compress not in COMPRESS_METHODS:
+            err('COMPRESS must be one of: ' + ', '.join(COMPRESS_METHODS))
+            compress = None
+        if handwritten:
+            err('COMPRESS goes with obj; hand-written DATA is compressed by hand '
+                '(detected by its magic bytes)')
+        if meta.get('OOB'):
+            err('COMPRESS and OOB do not go together')
+    needs = meta.get('NEEDS', [])
+    if not isinstance(needs, list) or not all(n in THIRD_PARTY for n in needs) or \
+            len(set(needs)) != len(needs):
+        err('NEEDS must be a list of: ' + ', '.join(THIRD_PARTY))
+        needs = []
+    if needs and handwritten:
+        err('NEEDS goes with obj, not DATA')
+    if needs and (compress or meta.get('OOB') or load):
+        err('NEEDS does not go with COMPRESS, OOB or LOAD')
     description = ' '.join(doc.split('\n\n')[0].split())
     case = {
         'id': cid, 'path': path, 'source': text, 'description': description,
         'features': feats, 'expect': expect, 'error': error, 'load': load,
         'pythons': pythons, 'protocols': sorted(protocols), 'oob': bool(meta.get('OOB')),
         'extra_reads': extra, 'handwritten': handwritten,
+        'compress': compress, 'needs': sorted(needs, key=THIRD_PARTY.index),
     }
     if handwritten:
         ns = {'__name__': 'pjcase', '__file__': path}
@@ -371,45 +559,101 @@ def py2_str_opcodes(data):
     return False
 
 
-def generate(cases, interps, workdir, jobs_n, warnings):
-    """Produce and read; returns {case_id: {'variants': [...]}} and the blob dir."""
+# make.py looks inside a compressed variant for its protocol and Python 2 str opcodes only;
+# past this size (the bombs) it does not look further.
+SCAN_CAP = 16 * 1024 * 1024
+
+
+def inspect_variant(data):
+    """(compression, protocol, has py2 str opcodes) of a variant's bytes: the protocol and
+    opcodes of the pickle inside when the file is compressed."""
+    method = pjcompress.detect(data)
+    if method is None:
+        return None, declared_protocol(data), py2_str_opcodes(data)
+    try:
+        inner = pjcompress.decompress(data, SCAN_CAP)
+    except pjcompress.Error:
+        inner = None
+    if inner is None:
+        # Too big or corrupt: the protocol from the first bytes that decompress.
+        return method, declared_protocol(bytearray(pjcompress.head(data, 2))), False
+    return method, declared_protocol(bytearray(inner)), py2_str_opcodes(inner)
+
+
+def generate(cases, interps, workdir, jobs_n, warnings, third_party=None):
+    """Produce and read; returns {case_id: {'variants': [...]}} and the blob dir.
+
+    third_party: {(version, package): env} for the third-party producers that can run
+    (env: 'python' and 'sys_path' to run pjrun with)."""
+    third_party = third_party or {}
     blobdir = os.path.join(workdir, 'blobs')
     os.makedirs(blobdir, exist_ok=True)
-    bycase = {c['id']: c for c in cases}
     # -- produce
     produced = {c['id']: {} for c in cases}   # case -> (sha, bufs) -> {producers, proto}
     prod_jobs = []
     results_lock = __import__('threading').Lock()
 
+    def case_job(c):
+        return {'id': c['id'], 'path': c['path'], 'protocols': c['protocols'],
+                'extensions': c['load'].get('extensions'),
+                'persistent': bool(c['load'].get('persistent_load')),
+                'oob': c['oob'], 'compress': c['compress'], 'needs': c['needs'],
+                'relpath': os.path.relpath(c['path'], ROOT).replace(os.sep, '/')}
+
+    def collect(v, recs):
+        with results_lock:
+            for r in recs:
+                if 'skip' in r:
+                    continue
+                if 'error' in r:
+                    warnings.append('producer %s, %s p%s: %s' % (
+                        r.get('producer', v), r['case'], r.get('proto', '?'), r['error']))
+                    continue
+                key = (r['sha'], tuple(r['bufs']))
+                ent = produced[r['case']].setdefault(key, {'producers': set(), 'written': set()})
+                ent['producers'].add(r['producer'])
+                ent['written'].add(r['proto'])
+
     def make_prod(v, info):
         def job():
             todo = []
             for c in cases:
-                if c['handwritten']:
+                if c['handwritten'] or c['needs']:
                     continue
                 if c['pythons'] and not any(version_matches(s, v) for s in c['pythons']):
                     continue
-                todo.append({'id': c['id'], 'path': c['path'], 'protocols': c['protocols'],
-                             'extensions': c['load'].get('extensions'),
-                             'persistent': bool(c['load'].get('persistent_load')),
-                             'oob': c['oob']})
+                todo.append(case_job(c))
             recs = run_worker(info['path'], 'produce',
                               {'impls': producers_of(v), 'blobdir': blobdir, 'cases': todo},
                               workdir, v)
-            with results_lock:
-                for r in recs:
-                    if 'error' in r:
-                        warnings.append('producer %s, %s p%s: %s' % (
-                            r.get('producer', v), r['case'], r.get('proto', '?'), r['error']))
-                        continue
-                    key = (r['sha'], tuple(r['bufs']))
-                    ent = produced[r['case']].setdefault(key, {'producers': set(), 'written': set()})
-                    ent['producers'].add(r['producer'])
-                    ent['written'].add(r['proto'])
+            collect(v, recs)
+        return job
+
+    def make_third_party(v, pkg, env):
+        def job():
+            todo = []
+            for c in cases:
+                if pkg not in c['needs']:
+                    continue
+                if c['pythons'] and not any(version_matches(s, v) for s in c['pythons']):
+                    continue
+                cj = case_job(c)
+                cj['protocols'] = [p for p in cj['protocols'] if p in THIRD_PARTY_PROTOCOLS[pkg]]
+                todo.append(cj)
+            if not todo:
+                return
+            recs = run_worker(env['python'], 'produce',
+                              {'impls': [[pkg, third_party_producer(pkg, v)]], 'blobdir': blobdir,
+                               'cases': todo, 'sys_path': env['sys_path']},
+                              workdir, '%s-%s' % (pkg, v))
+            collect(v, recs)
         return job
 
     for v, info in sorted(interps.items(), key=lambda kv: -len(kv[0])):
         prod_jobs.append(make_prod(v, info))
+    for (v, pkg), env in sorted(third_party.items()):
+        if v in interps:
+            prod_jobs.append(make_third_party(v, pkg, env))
     run_jobs(prod_jobs, jobs_n)
     for c in cases:
         if c['handwritten']:
@@ -418,7 +662,7 @@ def generate(cases, interps, workdir, jobs_n, warnings):
             with open(os.path.join(blobdir, sha), 'wb') as f:
                 f.write(data)
             produced[c['id']][(sha, ())] = {'producers': {'handwritten'},
-                                             'written': {declared_protocol(data)}}
+                                             'written': {inspect_variant(data)[1]}}
     # -- variants
     variants = {}
     tasks = []
@@ -427,10 +671,10 @@ def generate(cases, interps, workdir, jobs_n, warnings):
         for (sha, bufs), ent in produced[c['id']].items():
             with open(os.path.join(blobdir, sha), 'rb') as f:
                 data = f.read()
-            proto = declared_protocol(data)
+            compression, proto, py2_str = inspect_variant(data)
             prods = sorted(ent['producers'], key=lambda p: PRODUCER_ORDER[p])
             optsets = [{}]
-            if py2_str_opcodes(data):
+            if py2_str:
                 for enc in ('latin1', 'bytes'):
                     if c['load'].get('encoding') != enc:
                         optsets.append({'encoding': enc})
@@ -438,7 +682,7 @@ def generate(cases, interps, workdir, jobs_n, warnings):
                 if x not in optsets:
                     optsets.append(x)
             var = {'sha': sha, 'bufs': list(bufs), 'protocol': proto, 'size': len(data),
-                   'written_at': sorted(ent['written']),
+                   'compression': compression, 'written_at': sorted(ent['written']),
                    'producers': prods, 'optsets': optsets, 'results': {}}
             vl.append(var)
         vl.sort(key=lambda x: (x['protocol'], PRODUCER_ORDER[x['producers'][0]], x['sha']))
@@ -463,6 +707,9 @@ def generate(cases, interps, workdir, jobs_n, warnings):
                 for r in recs:
                     c, var = tasks[r['task']]
                     opt = r['opt']
+                    if 'skip' in r:
+                        # this interpreter cannot decompress the file (2.7 has no lzma)
+                        continue
                     if 'canon_failure' in r:
                         warnings.append('reader %s, %s %s: canon failed: %s\n%s' % (
                             r['reader'], c['id'], var['sha'][:12], r['canon_failure'],
@@ -561,6 +808,8 @@ def case_yaml(c, vl):
     for var in vl:
         lines.append('- file: ' + variant_file(var))
         lines.append('  protocol: %d' % var['protocol'])
+        if var.get('compression'):
+            lines.append('  compression: ' + var['compression'])
         lines.append('  written_at: [%s]' % ', '.join(str(p) for p in var['written_at']))
         lines.append('  sha256: ' + var['sha'])
         lines.append('  size: %d' % var['size'])
@@ -594,8 +843,12 @@ def parse_case_yaml(text):
         if line == 'source: |':
             src = []
             while i < len(lines) and (lines[i].startswith('  ') or lines[i] == ''):
-                if lines[i] == '' and (i + 1 >= len(lines) or not lines[i + 1].startswith('  ')):
-                    break
+                if lines[i] == '':
+                    j = i
+                    while j < len(lines) and lines[j] == '':
+                        j += 1
+                    if j >= len(lines) or not lines[j].startswith('  '):
+                        break
                 src.append(lines[i][2:])
                 i += 1
             d['source'] = '\n'.join(src) + '\n'
@@ -659,7 +912,38 @@ def write_features(corpus, features):
         f.write('\n'.join(lines) + '\n')
 
 
-def write_manifest(corpus, interps):
+def manifest_producer_blocks(path):
+    """{producer id: [lines]} of the producers in an existing manifest.yaml."""
+    blocks = {}
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().split('\n')
+    except OSError:
+        return blocks
+    cur = None
+    section = None
+    for line in lines:
+        if line in ('producers:', 'readers:'):
+            section = line[:-1]
+            cur = None
+            continue
+        if section != 'producers':
+            continue
+        if line.startswith('- id: '):
+            cur = line[len('- id: '):]
+            blocks[cur] = [line]
+        elif line.startswith('  ') and cur is not None:
+            blocks[cur].append(line)
+        else:
+            cur = None
+    return blocks
+
+
+def write_manifest(corpus, interps, third_party=None, old_manifest=None):
+    """third_party: {(version, package): env} of the third-party producers that ran; those
+    that did not keep the entry they have in old_manifest (a manifest.yaml path)."""
+    third_party = third_party or {}
+    old_blocks = manifest_producer_blocks(old_manifest) if old_manifest else {}
     lines = [GENERATED_NOTE]
     lines.append('# Producers write the cases; readers load every variant. Hash seed pinned.')
     lines.append('producers:')
@@ -675,6 +959,24 @@ def write_manifest(corpus, interps):
             lines.append('  hash_seed: ' + HASH_SEED)
             lines.append('  platform: ' + qstr(info['platform']))
             lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
+    for pkg in THIRD_PARTY:
+        for v in VERSIONS:
+            pid = third_party_producer(pkg, v)
+            env = third_party.get((v, pkg))
+            if env is None or v not in interps:
+                lines.extend(old_blocks.get(pid, []))
+                continue
+            info = interps[v]
+            lines.append('- id: ' + pid)
+            lines.append('  python: ' + qstr(info['full']))
+            lines.append('  implementation: ' + env['impl'])
+            lines.append('  api: ' + qstr('%s (%s, a subclass of %s)' % (
+                env['api'], env['pickler'], env['base'])))
+            lines.append('  package: ' + qstr('%s==%s' % (pkg, env['version'])))
+            lines.append('  hash_seed: ' + HASH_SEED)
+            lines.append('  platform: ' + qstr(info['platform']))
+            lines.append('  protocols: ' + jdump([p for p in range(highest(v) + 1)
+                                                  if p in THIRD_PARTY_PROTOCOLS[pkg]]))
     lines.append('- id: handwritten')
     lines.append('  python: ""')
     lines.append('  implementation: none')
@@ -743,11 +1045,17 @@ def write_readme(corpus):
          '* `<category>/<case>/p<protocol>-<sha256[:12]>.pkl`: one file per distinct byte string',
          '  (`.buf<N>` beside it: out-of-band buffers);',
          '* `manifest.yaml`: producers and readers; `features.yaml`: the feature registry.', '',
+         'A variant with `compression: gzip|bz2|xz|zstd` is a compressed file (the method its magic',
+         'bytes say): readers decompress the whole file (at most 256 MiB, else `limit-exceeded`) and',
+         'load the pickle inside, whose protocol is the variant\'s `protocol`. The producers',
+         '`dill-X.Y` and `cloudpickle-X.Y` are those packages on CPython X.Y (`make.py --with',
+         'dill,cloudpickle`); readers never have them.', '',
          '## Regenerating', '',
          '```',
          'python3 generators/make.py                 # everything, with every interpreter found',
          'python3 generators/make.py --only "scalars/*"',
          'python3 generators/make.py --check         # CI: regenerate into a temp dir and compare',
+         'python3 generators/make.py --with dill,cloudpickle   # also the dill/cloudpickle cases',
          'python3 generators/make.py new CATEGORY/NAME',
          '```', '',
          'Case definitions live in `generators/cases/<category>/<name>.py`; interpreters are found',
@@ -847,7 +1155,7 @@ def compare_restricted(old, new, case_ids, producers, readers):
             o = vo[sha]
             if [p for p in o['producers'] if p in producers] != v['producers']:
                 bad = True
-            for k in ('file', 'protocol', 'size', 'buffers'):
+            for k in ('file', 'protocol', 'compression', 'size', 'buffers'):
                 if o.get(k) != v.get(k):
                     bad = True
 
@@ -892,6 +1200,10 @@ FEATURES = ["list"]          # names from generators/features.txt
 #                              fix_imports, extensions, persistent_load)
 # EXTRA_READS = [{{"fix_imports": False}}]   # further reads by the Python 3 readers
 # OOB = True                 # protocol 5: buffers out-of-band (buffer_callback)
+# COMPRESS = "gzip"          # pickle.dump straight into a gzip / "bz2" / "xz" file
+# NEEDS = ["dill", "cloudpickle"]   # written by these third-party picklers instead of
+#                              CPython's (make.py --with dill,cloudpickle); the case runs
+#                              as __main__, so what it defines is pickled by value
 
 import pjfixtures  # noqa: F401  (classes that pickle by reference must come from here)
 
@@ -901,6 +1213,8 @@ obj = [1, 2, 3]
 # EXPECT = "reject"
 # ERROR = "truncated"        # the kind CPython 3.13's C unpickler raises (docs/CANON.md s.10)
 # DATA = b"\\x80\\x04K"
+# Hand-written DATA may be a compressed file (gzip, bz2, xz, zstd: detected by magic bytes;
+# pjcompress.py has byte-exact writers for gzip members, deflate blocks and zstd frames).
 '''
 
 
@@ -931,6 +1245,10 @@ def main(argv=None):
     ap.add_argument('--python', action='append', default=[], metavar='VERSION=PATH')
     ap.add_argument('--without', action='append', default=[], metavar='VERSION',
                     help='act as if this interpreter were missing (repeatable)')
+    ap.add_argument('--with', dest='with_', action='append', default=[], metavar='PKG[,PKG]',
+                    help='also run the third-party producers of these packages (%s): '
+                         'installs them from generators/requirements-PKG.txt into '
+                         'generators/.venvs/ first' % ', '.join(THIRD_PARTY))
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
     ap.add_argument('--corpus', default=CORPUS_DIR, help=argparse.SUPPRESS)
     ap.add_argument('--keep-temp', action='store_true', help=argparse.SUPPRESS)
@@ -982,10 +1300,43 @@ def main(argv=None):
         log('missing interpreters: %s (producers and readers skipped: %s)' % (
             ', '.join(missing), ', '.join(p for v in missing for _, p in producers_of(v) + readers_of(v))))
 
+    # Third-party producers: only with --with; cases that need a package that is not
+    # installed are skipped, and their committed corpus files are kept as they are.
+    with_pkgs = []
+    for spec in args.with_:
+        for pkg in spec.split(','):
+            pkg = pkg.strip()
+            if not pkg:
+                continue
+            if pkg not in THIRD_PARTY:
+                raise SystemExit('--with: unknown package %r (known: %s)' % (pkg, ', '.join(THIRD_PARTY)))
+            if pkg not in with_pkgs:
+                with_pkgs.append(pkg)
+    needed = sorted({p for c in sel for p in c['needs']}, key=THIRD_PARTY.index)
+    third_party = setup_third_party([p for p in with_pkgs if p in needed], interps)
+    have_pkgs = {pkg for (_, pkg) in third_party}
+    skipped = [c for c in sel if c['needs'] and not all(p in have_pkgs for p in c['needs'])]
+    if skipped:
+        lacking = sorted({p for c in skipped for p in c['needs'] if p not in have_pkgs},
+                         key=THIRD_PARTY.index)
+        log('skipped %d case%s that need %s (not installed: run make.py --with %s to regenerate '
+            'them; their committed corpus files are kept): %s' % (
+                len(skipped), '' if len(skipped) == 1 else 's', ', '.join(lacking),
+                ','.join(lacking), ', '.join(c['id'] for c in skipped)))
+    skipped_ids = {c['id'] for c in skipped}
+    sel = [c for c in sel if c['id'] not in skipped_ids]
+    avail_producers |= {third_party_producer(pkg, v) for (v, pkg) in third_party}
+    missing_third_party = [third_party_producer(pkg, v) for pkg in needed if pkg in have_pkgs
+                           for v in VERSIONS if v in interps and (v, pkg) not in third_party]
+    if not sel:
+        print('--check: nothing to compare here (every selected case was skipped)' if args.check
+              else 'nothing to regenerate here (every selected case was skipped)')
+        return 0
+
     workdir = tempfile.mkdtemp(prefix='picklejar-gen-')
     warnings = []
     try:
-        variants, blobdir = generate(sel, interps, workdir, args.jobs, warnings)
+        variants, blobdir = generate(sel, interps, workdir, args.jobs, warnings, third_party)
         cerrors = []
         if ERROR_REFERENCE_READER.rsplit('-', 1)[-1] in interps:
             check_reject_kinds(sel, variants, warnings, cerrors)
@@ -995,18 +1346,24 @@ def main(argv=None):
             for e in cerrors:
                 log('error: ' + e)
             return 2
+        partial = bool(missing or missing_third_party)
+        if missing_third_party:
+            log('third-party producers not available: %s' % ', '.join(missing_third_party))
+        old_manifest = os.path.join(args.corpus, 'manifest.yaml')
         if args.check:
             newdir = os.path.join(workdir, 'corpus')
-            if args.only:
-                os.makedirs(newdir)
-            else:
-                os.makedirs(newdir)
+            os.makedirs(newdir)
             for c in sel:
                 write_case(newdir, c, variants[c['id']], blobdir)
+            for cid in sorted(skipped_ids):
+                # not regenerated here: the committed files stand (and count in README.md)
+                src = os.path.join(args.corpus, cid)
+                if os.path.isdir(src):
+                    shutil.copytree(src, os.path.join(newdir, cid))
             ids = {c['id'] for c in sel}
-            if not missing:
+            if not partial:
                 write_features(newdir, features)
-                write_manifest(newdir, interps)
+                write_manifest(newdir, interps, third_party, old_manifest)
                 if not args.only:
                     write_readme(newdir)
                     diffs = compare_full(args.corpus, newdir, None)
@@ -1014,26 +1371,28 @@ def main(argv=None):
                     diffs = compare_full(args.corpus, newdir, ids)
             else:
                 log('--check: comparing only what %s can regenerate' % ', '.join(
-                    sorted(interps, key=vkey)))
+                    sorted(interps, key=vkey) + sorted(
+                        third_party_producer(pkg, v) for (v, pkg) in third_party)))
                 diffs = compare_restricted(args.corpus, newdir, sorted(ids),
                                            avail_producers, avail_readers)
                 if not args.only:
                     have = {os.path.dirname(os.path.relpath(p, args.corpus)).replace(os.sep, '/')
                             for p in glob.glob(os.path.join(args.corpus, '*', '*', 'case.yaml'))}
-                    diffs += sorted(have - ids)
+                    diffs += sorted(have - ids - skipped_ids)
             if diffs:
                 log('--check: %d differences:' % len(diffs))
                 for d in diffs:
                     log('  ' + d)
                 return 1
-            print('--check: corpus is up to date (%d cases)' % len(sel))
+            print('--check: corpus is up to date (%d cases%s)' % (
+                len(sel), ', %d kept as committed' % len(skipped_ids) if skipped_ids else ''))
             return 0
         corpus = args.corpus
         os.makedirs(corpus, exist_ok=True)
         for c in sel:
             write_case(corpus, c, variants[c['id']], blobdir)
         if not args.only:
-            ids = {c['id'] for c in sel}
+            ids = {c['id'] for c in sel} | skipped_ids
             for p in glob.glob(os.path.join(corpus, '*', '*', 'case.yaml')):
                 cid = os.path.dirname(os.path.relpath(p, corpus)).replace(os.sep, '/')
                 if cid not in ids:
@@ -1043,7 +1402,7 @@ def main(argv=None):
                     os.rmdir(d)
         write_features(corpus, features)
         if not missing or not os.path.exists(os.path.join(corpus, 'manifest.yaml')):
-            write_manifest(corpus, interps)
+            write_manifest(corpus, interps, third_party, old_manifest)
         write_readme(corpus)
         print('wrote %d cases, %d variants into %s' % (
             len(sel), sum(len(variants[c['id']]) for c in sel), os.path.relpath(corpus, os.getcwd())))

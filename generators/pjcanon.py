@@ -5,6 +5,7 @@ Runs unchanged on CPython 2.7 and 3.6+.  No third-party imports.
 
     canon_json(obj, protocol, buffers=None) -> compact JSON text (str)
     classify_error(exc, impl, tb=None)      -> codec-neutral error kind (CANON.md section 10)
+    classify_compression_error(exc)         -> the kind of a decompression failure
 
 `protocol` is the protocol P of the pickle being loaded (the PROTO it declares, 0 when
 there is none); objects that are not plain values are described by the reduction their
@@ -241,6 +242,13 @@ def _py2_qualname(obj, module, name):
                     nxt.append((path + '.', a))
         frontier = nxt
     return name
+
+
+def _class_like(x):
+    """Whether x may be the class of a NEWOBJ reduction: a type, or an object whose type
+    says it stands for one (the data-only reading's recorded calls, pjrun._Record: a class
+    the stream computes, such as cloudpickle's skeleton class)."""
+    return isinstance(x, type) or bool(getattr(type(x), '_pj_class_like', False))
 
 
 class PersidMarker(object):
@@ -581,13 +589,13 @@ class _Builder(object):
         rv = tuple(rv) + (None,) * (6 - len(rv))
         func, args, state, listitems, dictitems, setter = rv
         fname = getattr(func, '__name__', None)
-        if fname == '__newobj__' and args and isinstance(args[0], type):
+        if fname == '__newobj__' and args and _class_like(args[0]):
             n = self._part(x, 'object')
             n.m['class'] = self.build(args[0])
             if len(args) > 1:
                 n.m['args'] = [self.build(a) for a in args[1:]]
             is_object = True
-        elif fname == '__newobj_ex__' and len(args) == 3 and isinstance(args[0], type):
+        elif fname == '__newobj_ex__' and len(args) == 3 and _class_like(args[0]):
             n = self._part(x, 'object')
             n.m['class'] = self.build(args[0])
             if args[1]:
@@ -774,7 +782,22 @@ def pickle_protocol(data):
 ERROR_KINDS = ('construct', 'truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
                'bad-argument', 'missing-buffer', 'unknown-extension', 'limit-exceeded',
-               'unresolved')
+               'unresolved', 'bad-compression')
+
+
+def classify_compression_error(exc):
+    """The kind of an exception raised while decompressing a compressed pickle file
+    (pjcompress): a stream that ends early is `truncated` (EOFError, "... ended before the
+    end-of-stream marker was reached"), more output than the cap is `limit-exceeded`
+    (MemoryError), and anything else (zlib.error, gzip.BadGzipFile, bz2's OSError "Invalid
+    data stream", lzma.LZMAError, ZstdError) is `bad-compression`."""
+    if isinstance(exc, EOFError):
+        return 'truncated'
+    if 'ended before the end-of-stream marker' in str(exc):
+        return 'truncated'
+    if isinstance(exc, MemoryError):
+        return 'limit-exceeded'
+    return 'bad-compression'
 
 _MESSAGE_KINDS = [
     # (substring, kind): checked in order, case-sensitive, on str(exc)

@@ -6,6 +6,12 @@
 
 JOB.json is written by make.py; OUT.jsonl gets one JSON object a line, flushed as it goes,
 so that make.py can tell which task a crashed interpreter was on.
+
+Compressed variants (gzip, bz2, xz, zstd: pjcompress.py, by magic bytes) are decompressed
+before they are loaded (read_one does it, so the runner's CPython worker does too).
+Third-party producers (dill, cloudpickle) run in an interpreter that has the package
+(make.py --with); readers never import them: importing `dill` or `cloudpickle` fails in a
+reader (BLOCKED_MODULES), so their pickles load the same with or without them installed.
 """
 import sys
 import os
@@ -14,12 +20,14 @@ import json
 import hashlib
 import re
 import traceback
+import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 import pjcanon  # noqa: E402
+import pjcompress  # noqa: E402
 import pjfixtures  # noqa: E402
 
 PY2 = sys.version_info[0] == 2
@@ -39,6 +47,47 @@ else:
     HIGHEST = pypickle.HIGHEST_PROTOCOL
 
 pjfixtures.install_numpy_stub()
+
+# Third-party picklers' modules: a reader must not import them (their reconstructors would
+# rebuild functions and classes from code objects), installed or not.
+BLOCKED_MODULES = ('dill', 'cloudpickle')
+
+
+class _Blocker(object):
+    """A sys.meta_path finder that makes BLOCKED_MODULES unimportable."""
+
+    def _blocked(self, name):
+        return name.split('.')[0] in BLOCKED_MODULES
+
+    def find_spec(self, name, path=None, target=None):   # Python 3
+        if self._blocked(name):
+            raise ModuleNotFoundError("No module named %r" % name, name=name)  # noqa: F821
+        return None
+
+    def find_module(self, name, path=None):   # Python 2.7
+        if self._blocked(name):
+            raise ImportError('No module named %s' % name.split('.')[-1])
+        return None
+
+
+_BLOCKER = _Blocker()
+sys.meta_path.insert(0, _BLOCKER)
+
+
+def _blocked_import(e):
+    """Whether an exception is the ImportError of a BLOCKED_MODULES import."""
+    if not isinstance(e, ImportError):
+        return False
+    name = getattr(e, 'name', None)
+    if not name:
+        parts = str(e).split()
+        name = parts[-1].strip("'\"") if parts else ''
+    return name.split('.')[0] in BLOCKED_MODULES
+
+
+def unblock_third_party():
+    if _BLOCKER in sys.meta_path:
+        sys.meta_path.remove(_BLOCKER)
 
 
 def out_line(f, obj):
@@ -118,6 +167,136 @@ def dump(impl, obj, proto, pers, oob):
     return f.getvalue(), raw
 
 
+def dump_compressed(impl, obj, proto, pers, method):
+    """Pickle obj straight into a compressed file object, as people write .pkl.gz files;
+    returns the file's bytes, or None when this interpreter has no module for `method`.
+
+    gzip: gzip.GzipFile(filename='', mode='wb', compresslevel=9, fileobj=..., mtime=0), what
+    gzip.open(path, 'wb') makes, with mtime 0 and no file name in the header.
+    bz2: bz2.open(fileobj, 'wb', compresslevel=9); Python 2.7's BZ2File takes only a file
+    name, so 2.7 writes through bz2.BZ2File(temporary file, 'w', compresslevel=9).
+    xz: lzma.open(fileobj, 'wb') with its defaults (FORMAT_XZ, CHECK_CRC64, preset 6)."""
+    def pickle_into(f):
+        make_pickler(impl, f, proto, pers, None).dump(obj)
+
+    if method == 'gzip':
+        import gzip
+        buf = io.BytesIO()
+        f = gzip.GzipFile(filename='', mode='wb', compresslevel=9, fileobj=buf, mtime=0)
+        pickle_into(f)
+        f.close()
+        return buf.getvalue()
+    if method == 'bz2':
+        import bz2
+        if PY2:
+            import tempfile
+            fd, path = tempfile.mkstemp(suffix='.pkl.bz2')
+            os.close(fd)
+            try:
+                f = bz2.BZ2File(path, 'w', compresslevel=9)
+                pickle_into(f)
+                f.close()
+                with open(path, 'rb') as g:
+                    return g.read()
+            finally:
+                os.unlink(path)
+        buf = io.BytesIO()
+        f = bz2.open(buf, 'wb', compresslevel=9)
+        pickle_into(f)
+        f.close()
+        return buf.getvalue()
+    if method == 'xz':
+        try:
+            import lzma
+        except ImportError:
+            return None
+        buf = io.BytesIO()
+        f = lzma.open(buf, 'wb')
+        pickle_into(f)
+        f.close()
+        return buf.getvalue()
+    raise ValueError('unknown compression %r' % method)
+
+
+# ---------------------------------------------------------------------------
+# Third-party picklers (make.py --with): the case runs as __main__
+
+class _CaseMain(object):
+    """Runs a case file as the module `__main__` (a fresh module, installed in sys.modules
+    while the case is pickled), so that what it defines pickles the way a script's own
+    functions and classes do: by value.  Its __file__ and its code objects' co_filename are
+    the case file's path relative to the repository, so the pickles do not depend on the
+    checkout's location."""
+
+    def __init__(self, path, relpath):
+        self.path = path
+        self.relpath = relpath
+
+    def __enter__(self):
+        with open(self.path, 'rb') as f:
+            src = f.read()
+        mod = types.ModuleType('__main__')
+        mod.__file__ = self.relpath
+        self.saved = sys.modules.get('__main__')
+        sys.modules['__main__'] = mod
+        self.module = mod
+        exec(compile(src, self.relpath, 'exec'), mod.__dict__)
+        return mod.__dict__
+
+    def __exit__(self, *exc):
+        sys.modules['__main__'] = self.saved
+        return False
+
+
+class _SequentialUUIDs(object):
+    """uuid.uuid4 for a producer: the n-th call in a case returns UUID(int=n, version=4).
+    cloudpickle names every class it pickles by value with a `class_tracker_id` from
+    uuid.uuid4().hex; this makes that id, and so the pickle, the same on every run."""
+
+    def __init__(self):
+        import uuid
+        self.uuid = uuid
+        self.n = 0
+        uuid.uuid4 = self
+
+    def reset(self):
+        self.n = 0
+
+    def __call__(self):
+        self.n += 1
+        return self.uuid.UUID(int=self.n, version=4)
+
+
+_THIRD_PARTY = {}
+
+
+def third_party_setup(pkg):
+    """Import the package (unblocked: this process is a producer) once."""
+    if pkg in _THIRD_PARTY:
+        return _THIRD_PARTY[pkg]
+    unblock_third_party()
+    if pkg == 'dill':
+        import dill
+        mod = dill
+    elif pkg == 'cloudpickle':
+        import cloudpickle
+        mod = cloudpickle
+    else:
+        raise ValueError('unknown third-party pickler %r' % pkg)
+    _THIRD_PARTY[pkg] = mod
+    return mod
+
+
+def third_party_dumps(pkg, obj, proto, main):
+    mod = third_party_setup(pkg)
+    if pkg == 'dill':
+        # dill binds __main__ when it is imported (dill._dill._main_module); a script that
+        # imports dill gets the script.  Point it at the case's __main__.
+        import dill._dill
+        dill._dill._main_module = main
+    return mod.dumps(obj, protocol=proto)
+
+
 def store_blob(blobdir, data):
     h = hashlib.sha256(data).hexdigest()
     path = os.path.join(blobdir, h)
@@ -132,8 +311,15 @@ def store_blob(blobdir, data):
 def produce(job, out):
     impls = job['impls']
     blobdir = job['blobdir']
+    for p in reversed(job.get('sys_path') or []):
+        sys.path.insert(0, p)
+    third_party = [impl for impl, _ in impls if impl not in ('c', 'py')]
+    uuids = _SequentialUUIDs() if third_party else None
     for case in job['cases']:
         cid = case['id']
+        if case.get('needs'):
+            produce_third_party(case, impls, blobdir, out, uuids)
+            continue
         try:
             ns = exec_case(case['path'])
         except Exception as e:
@@ -143,23 +329,66 @@ def produce(job, out):
         exts = case.get('extensions')
         pers = case.get('persistent', False)
         oob = case.get('oob', False)
+        method = case.get('compress')
         for impl, producer in impls:
             for proto in case['protocols']:
                 if proto > HIGHEST:
                     continue
                 register_extensions(exts)
                 try:
-                    data, bufs = dump(impl, obj, proto, pers, oob)
+                    if method:
+                        data, bufs = dump_compressed(impl, obj, proto, pers, method), []
+                    else:
+                        data, bufs = dump(impl, obj, proto, pers, oob)
                 except Exception as e:
                     out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
                                    'error': '%s: %s' % (type(e).__name__, e)})
                     continue
                 finally:
                     clear_extensions(exts)
+                if data is None:
+                    out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                                   'skip': 'no %s module' % method})
+                    continue
                 rec = {'case': cid, 'producer': producer, 'proto': proto,
                        'sha': store_blob(blobdir, data),
                        'bufs': [store_blob(blobdir, b) for b in bufs]}
                 out_line(out, rec)
+
+
+def produce_third_party(case, impls, blobdir, out, uuids):
+    cid = case['id']
+    for impl, producer in impls:
+        if impl not in case['needs']:
+            continue
+        try:
+            third_party_setup(impl)
+        except Exception as e:
+            out_line(out, {'case': cid, 'producer': producer,
+                           'error': 'import %s: %s: %s' % (impl, type(e).__name__, e)})
+            continue
+        uuids.reset()
+        try:
+            cm = _CaseMain(case['path'], case['relpath'])
+            ns = cm.__enter__()
+        except Exception as e:
+            out_line(out, {'case': cid, 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+            continue
+        try:
+            obj = ns['obj']
+            for proto in case['protocols']:
+                if proto > HIGHEST:
+                    continue
+                try:
+                    data = third_party_dumps(impl, obj, proto, cm.module)
+                except Exception as e:
+                    out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                                   'error': '%s: %s' % (type(e).__name__, e)})
+                    continue
+                out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                               'sha': store_blob(blobdir, data), 'bufs': []})
+        finally:
+            cm.__exit__(None, None, None)
 
 
 # ---------------------------------------------------------------------------
@@ -301,7 +530,372 @@ def loads_with_standins(impl, data, opts, buffers):
     return U(io.BytesIO(data), **kw).load()
 
 
-def read_one(impl, data, protocol, opts, bufdata):
+# ---------------------------------------------------------------------------
+# The data-only reading (reader cpython-3.13-dataonly; docs/CANON.md section 7)
+#
+# What a codec that imports nothing and runs no class code loads from a third-party
+# pickle, computed by CPython: pickle._Unpickler, where every global of an unimportable
+# module (DATA_ONLY_MODULES) is an inert stand-in class and every call the stream makes
+# with a stand-in involved is recorded instead of run.  A recorded call or instance
+# answers __reduce_ex__ with the reduction the stream wrote, so pjcanon describes it as
+# the `reduce`/`object` node a data-only codec reads off the opcodes.
+
+# Modules whose globals are stand-ins: the third-party picklers' (never importable in a
+# reader) and __main__ (the producer's script; in a reader it is this file).  Any other
+# global is CPython's own object, or a stand-in when CPython cannot import it.
+DATA_ONLY_MODULES = BLOCKED_MODULES + ('__main__',)
+
+
+class _StandInMeta(type):
+    """The metaclass of stand-in globals: `<global m.a>.b` is the stand-in `m.a.b`;
+    calling a stand-in global records the call."""
+
+    def __getattr__(cls, name):
+        if name.startswith('__') and name.endswith('__'):
+            raise AttributeError(name)
+        return stand_in_global(cls.__module__, cls.__qualname__ + '.' + name)
+
+    def __call__(cls, *args, **kwargs):
+        if kwargs:
+            raise TypeError('a pickle stream cannot pass keyword arguments to a call')
+        return _Record.call(cls, args)
+
+
+class _Record(object):
+    """A stand-in instance: one call (REDUCE / INST / OBJ with arguments) or instantiation
+    (NEWOBJ, NEWOBJ_EX, INST / OBJ without arguments) the stream made, with what it then
+    did to the result: BUILD state, list items, dict items, a state setter."""
+    _pj_class_like = True   # pjcanon: may stand for a class (NEWOBJ of a computed class)
+
+    def __new__(klass, *args, **kwargs):
+        # cls.__new__(cls, *args[, **kwargs]): NEWOBJ / NEWOBJ_EX / INST of a stand-in
+        # global class (klass is it) or of a recorded call (klass is a _Record instance).
+        return _Record.newobj(klass, args, kwargs)
+
+    @staticmethod
+    def _make(kind, func, args, kwargs=None):
+        r = object.__new__(_Record)
+        r._pj_kind = kind
+        r._pj_func = func
+        r._pj_args = args
+        r._pj_kwargs = kwargs
+        r._pj_state = None
+        r._pj_items = []
+        r._pj_dictitems = []
+        r._pj_setter = None
+        return r
+
+    @staticmethod
+    def call(func, args):
+        return _Record._make('call', func, args)
+
+    @staticmethod
+    def newobj(cls, args, kwargs):
+        return _Record._make('newobj', cls, args, kwargs)
+
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError('a pickle stream cannot pass keyword arguments to a call')
+        return _Record.call(self, args)
+
+    def __setstate__(self, state):   # BUILD
+        self._pj_state = state
+
+    def append(self, x):             # APPEND
+        self._pj_items.append(x)
+
+    def extend(self, xs):            # APPENDS
+        self._pj_items.extend(xs)
+
+    def __setitem__(self, k, v):     # SETITEM(S)
+        self._pj_dictitems.append((k, v))
+
+    def __reduce_ex__(self, protocol):
+        if self._pj_kind == 'call':
+            func, args = self._pj_func, self._pj_args
+        elif self._pj_kwargs:
+            func = copyreg.__newobj_ex__
+            args = (self._pj_func, self._pj_args, self._pj_kwargs)
+        else:
+            func = copyreg.__newobj__
+            args = (self._pj_func,) + tuple(self._pj_args)
+        return (func, args, self._pj_state, iter(self._pj_items),
+                iter(self._pj_dictitems), self._pj_setter)
+
+    def __repr__(self):
+        return '<stand-in %s>' % self._pj_kind
+
+
+_DATA_ONLY_GLOBALS = {}
+
+
+def stand_in_global(module, name):
+    """The stand-in class for the global `module.name` (one per name)."""
+    key = (module, name)
+    cls = _DATA_ONLY_GLOBALS.get(key)
+    if cls is None:
+        cls = _StandInMeta(str(name.rsplit('.', 1)[-1]), (_Record,), {})
+        cls.__module__ = module
+        cls.__qualname__ = name
+        _DATA_ONLY_GLOBALS[key] = cls
+    return cls
+
+
+def _is_stand_in(x):
+    return isinstance(x, _Record) or isinstance(x, _StandInMeta)
+
+
+def _involves_stand_in(x, seen=None, depth=0):
+    """Whether x is a stand-in or a container (tuple, list, dict, set) holding one."""
+    if _is_stand_in(x):
+        return True
+    t = type(x)
+    if t not in (tuple, list, dict, set, frozenset):
+        return False
+    if seen is None:
+        seen = set()
+    if id(x) in seen or depth > 200:
+        return False
+    seen.add(id(x))
+    items = list(x.items()) if t is dict else list(x)
+    for e in items:
+        if t is dict:
+            if _involves_stand_in(e[0], seen, depth + 1) or _involves_stand_in(e[1], seen, depth + 1):
+                return True
+        elif _involves_stand_in(e, seen, depth + 1):
+            return True
+    return False
+
+
+def _data_only_call(func, args):
+    """REDUCE `func(*args)` in the data-only reading.  A stand-in (global or record) is
+    never run: the call is recorded.  A real callable runs natively unless a stand-in is
+    among its arguments (anywhere inside them): then the call is recorded too, as a
+    data-only codec, which runs nothing, reads it -- except the plain-value encodings of
+    CANON.md section 7, which mean the value they build: getattr(<stand-in m.a>, 'b') is the
+    stand-in m.a.b, set(...)/frozenset(...) of a list, tuple or set build the set, and
+    functools.partial(cls.__new__, cls, *a, **kw)() is cls instantiated."""
+    if not isinstance(args, tuple):
+        raise TypeError('argument list must be a tuple')
+    if _is_stand_in(func):
+        folded = _partial_newobj_ex(func, args)
+        if folded is not None:
+            return folded
+        return _Record.call(func, args)
+    if (func is getattr and len(args) == 2 and isinstance(args[0], _StandInMeta)
+            and type(args[1]) is str):
+        return stand_in_global(args[0].__module__, args[0].__qualname__ + '.' + args[1])
+    if func in (set, frozenset) and len(args) == 1 and \
+            type(args[0]) in (list, tuple, set, frozenset):
+        return func(*args)
+    if _involves_stand_in(args):
+        return _Record.call(func, args)
+    return func(*args)
+
+
+def _partial_newobj_ex(func, args):
+    """functools.partial(cls.__new__, cls, *a, **kw) called with (), as protocols 2-3
+    write copyreg.__newobj_ex__, when the partial is a recorded call (its function a
+    stand-in): the instantiation it means.  The conditions are picklejar's
+    (crates/codec/src/load/normalize.rs, partial_newobj_ex): REDUCE(functools.partial,
+    (f,)) with BUILD state (f, (cls, *a), kw or None, _), f a global named *__new__, cls
+    a global."""
+    import functools
+    if args or not isinstance(func, _Record) or func._pj_kind != 'call':
+        return None
+    if func._pj_func is not functools.partial:
+        return None
+    st = func._pj_state
+    if type(st) is not tuple or len(st) != 4:
+        return None
+    _, pargs, kw, _ = st
+    if type(pargs) is not tuple or not pargs:
+        return None
+    pa = func._pj_args
+    if not pa or not isinstance(pa[0], _StandInMeta) or not pa[0].__qualname__.endswith('__new__'):
+        return None
+    cls = pargs[0]
+    if not isinstance(cls, _StandInMeta):
+        return None
+    if kw is not None and type(kw) is not dict:
+        return None
+    return _Record.newobj(cls, tuple(pargs[1:]), kw or None)
+
+
+def _data_only_unpickler():
+    base = pypickle._Unpickler
+    import _compat_pickle
+
+    class DataOnlyUnpickler(base):
+        dispatch = {}
+
+        def __init__(self, *a, **kw):
+            base.__init__(self, *a, **kw)
+            self._pj_ops = 0
+            self._pj_last_reduce = None
+
+        def find_class(self, module, name):
+            m, n = module, name
+            if self.proto < 3 and self.fix_imports:
+                if (m, n) in _compat_pickle.NAME_MAPPING:
+                    m, n = _compat_pickle.NAME_MAPPING[(m, n)]
+                elif m in _compat_pickle.IMPORT_MAPPING:
+                    m = _compat_pickle.IMPORT_MAPPING[m]
+            if m.split('.')[0] in DATA_ONLY_MODULES:
+                return stand_in_global(m, n)
+            try:
+                return base.find_class(self, module, name)
+            except (ImportError, AttributeError):
+                # A name CPython cannot resolve (dill's `__builtin__.__main__`, a Python 2
+                # module name in a protocol 3+ stream): a data-only codec reads a name.
+                return stand_in_global(m, n)
+
+        def persistent_load(self, pid):
+            return pjcanon.persistent_load(pid)
+
+    d = DataOnlyUnpickler.dispatch
+
+    def counted(f):
+        def op(self):
+            self._pj_ops += 1
+            f(self)
+        return op
+    for k, f in base.dispatch.items():
+        d[k] = counted(f)
+
+    def load_reduce(self):
+        stack = self.stack
+        args = stack.pop()
+        func = stack[-1]
+        v = _data_only_call(func, args)
+        stack[-1] = v
+        self._pj_last_reduce = (v, self._pj_ops)
+
+    def load_newobj(self):
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        if not isinstance(args, tuple):
+            raise TypeError('NEWOBJ expected an arg tuple.')
+        if not _is_stand_in(cls) and _involves_stand_in(args):
+            self.append(_Record.newobj(cls, args, None))
+            return
+        self.append(cls.__new__(cls, *args))
+
+    def load_newobj_ex(self):
+        kwargs = self.stack.pop()
+        args = self.stack.pop()
+        cls = self.stack.pop()
+        if not _is_stand_in(cls) and (_involves_stand_in(args) or _involves_stand_in(kwargs)):
+            self.append(_Record.newobj(cls, args, kwargs))
+            return
+        self.append(cls.__new__(cls, *args, **kwargs))
+
+    def load_pop(self):
+        # `setter(obj, state)` REDUCE'd and at once POPped is a state setter: obj takes
+        # the state and the setter.  The conditions are picklejar's (crates/codec/src/load/
+        # machine.rs, apply_state_setter): the popped value is what the REDUCE just before
+        # this POP pushed, a recorded call (not a value a plain-value encoding built),
+        # its arguments a 2-tuple whose first item is a stand-in instance with no setter.
+        if self.stack:
+            v = self.stack[-1]
+            last = self._pj_last_reduce
+            if last is not None and last[0] is v and last[1] == self._pj_ops - 1 and \
+                    isinstance(v, _Record) and v._pj_kind == 'call' and \
+                    type(v._pj_args) is tuple and len(v._pj_args) == 2:
+                target, state = v._pj_args
+                if type(target) is _Record and target._pj_setter is None:
+                    target._pj_state = state
+                    target._pj_setter = v._pj_func
+            del self.stack[-1]
+        else:
+            self.pop_mark()
+
+    def _instantiate(self, klass, args):
+        if not _is_stand_in(klass) and _involves_stand_in(args):
+            self.append(_Record.call(klass, tuple(args)))
+            return
+        base._instantiate(self, klass, args)
+
+    DataOnlyUnpickler._instantiate = _instantiate
+    for opname, f in (('REDUCE', load_reduce), ('NEWOBJ', load_newobj),
+                      ('NEWOBJ_EX', load_newobj_ex), ('POP', load_pop)):
+        code = getattr(pypickle, opname)[0]
+        d[code] = counted(f)
+    return DataOnlyUnpickler
+
+
+_DATA_ONLY_CLASS = []
+
+
+def loads_data_only(data, opts, buffers):
+    """Load with the data-only reading (Python 3 only)."""
+    if not _DATA_ONLY_CLASS:
+        _DATA_ONLY_CLASS.append(_data_only_unpickler())
+    kw = load_kwargs(opts, buffers)
+    return _DATA_ONLY_CLASS[0](io.BytesIO(data), **kw).load()
+
+
+def read_data_only(data, protocol, opts, buffers):
+    """The outcome of reader cpython-3.13-dataonly: a skip unless CPython's own reading
+    (the C unpickler, as read_one reports it) is `unresolved` at a global of a blocked
+    third-party module; then the canon (or error) of the data-only reading."""
+    try:
+        load('c', data, opts, buffers)
+        return {'skip': 'loads without stand-ins'}
+    except Exception as e:
+        kind = pjcanon.classify_error(e, 'c', sys.exc_info()[2])
+        if kind != 'unresolved' or not _blocked_import(e):
+            return {'skip': 'not a blocked import: %s' % kind}
+    ref = read_one('c', data, protocol, opts, None if buffers is None else
+                   [bytes(b) for b in buffers], ('load', data))
+    if ref.get('error', {}).get('kind') != 'unresolved':
+        # read_one found a stream error past the blocked import (CANON.md section 10):
+        # that is the reference, for data-only codecs too.
+        return {'skip': 'the reference is %s' % ref.get('error', {}).get('kind')}
+    try:
+        obj = loads_data_only(data, opts, buffers)
+    except Exception as e:
+        kind = pjcanon.classify_error(e, 'py', sys.exc_info()[2])
+        return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
+    try:
+        c = pjcanon.canon_json(obj, protocol, buffers)
+    except Exception as e:
+        return {'canon_failure': '%s: %s' % (type(e).__name__, exc_message(e)),
+                'trace': traceback.format_exc()[-2000:]}
+    return {'canon': c}
+
+
+def unwrap(data):
+    """What a reader loads from a file: ('load', pickle bytes), or ('result', outcome) when
+    the file is compressed and cannot be decompressed (an error record), or ('skip', why)
+    when this interpreter has no module for its compression."""
+    method = pjcompress.detect(data)
+    if method is None:
+        return 'load', data
+    if not pjcompress.available(method):
+        return 'skip', 'no %s module in Python %s' % (method, VERSION)
+    try:
+        return 'load', pjcompress.decompress(data)
+    except pjcompress.Error as e:
+        return 'result', {'error': e.record()}
+
+
+# Error kinds that only the stream can cause, never a stand-in class (which accepts any
+# call, state and items): bad-argument and limit-exceeded are not among them.
+STREAM_KINDS = ('truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
+                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
+                'missing-buffer', 'unknown-extension')
+
+
+def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):
+    """Load one variant (decompressing it first when it is a compressed file; `unwrapped`
+    is unwrap(data) when the caller already has it) and return its outcome."""
+    what, payload = unwrapped if unwrapped is not None else unwrap(data)
+    if what == 'skip':
+        return {'skip': payload}
+    if what == 'result':
+        return dict(payload)
+    data = payload
     exts = opts.get('extensions')
     buffers = None
     if bufdata is not None and not PY2:
@@ -320,6 +914,18 @@ def read_one(impl, data, protocol, opts, bufdata):
                     kind = 'construct'
                 except Exception:
                     pass
+            elif kind == 'unresolved' and _blocked_import(e):
+                # A third-party pickler's module, which readers never import: past it,
+                # would the stream load? A failure no stand-in can cause (the text of a
+                # Python 2 str under this encoding, a cut stream, ...) is what a data-only
+                # codec meets: report that instead.
+                try:
+                    loads_with_standins(impl, data, opts, buffers)
+                except Exception as e2:
+                    kind2 = pjcanon.classify_error(e2, impl, sys.exc_info()[2])
+                    if kind2 in STREAM_KINDS:
+                        return {'error': {'kind': kind2, 'type': type_name(e2),
+                                          'message': exc_message(e2)}}
             return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
     finally:
         clear_extensions(exts)
@@ -331,29 +937,52 @@ def read_one(impl, data, protocol, opts, bufdata):
     return {'canon': c}
 
 
+def read_data_only_task(data, protocol, opts, bufdata, unwrapped):
+    what, payload = unwrapped
+    if what != 'load':
+        return {'skip': 'compressed'}
+    exts = opts.get('extensions')
+    buffers = [bytearray(b) for b in bufdata] if bufdata is not None else None
+    register_extensions(exts)
+    try:
+        return read_data_only(payload, protocol, opts, buffers)
+    finally:
+        clear_extensions(exts)
+
+
 def read(job, out):
     impls = job['impls']
     done = set(job.get('done', []))
     for i, task in enumerate(job['tasks']):
-        if all('%d|%s|%d' % (i, r, j) in done for _, r in impls
+        if all('%d|%s|%d' % (i, r, j) in done
+               for r in [r for _, r in impls] + ([task['dataonly']] if task.get('dataonly') else [])
                for j in range(len(task['optsets']))):
             continue
         with open(task['file'], 'rb') as f:
             data = f.read()
+        unwrapped = None
         bufdata = None
         if task.get('bufs'):
             bufdata = []
             for p in task['bufs']:
                 with open(p, 'rb') as f:
                     bufdata.append(f.read())
-        for impl, reader in impls:
+        readers = list(impls)
+        if task.get('dataonly') and not PY2:
+            readers.append(('dataonly', task['dataonly']))
+        for impl, reader in readers:
             for j, extra in enumerate(task['optsets']):
                 if '%d|%s|%d' % (i, reader, j) in done:
                     continue
                 out_line(out, {'begin': [i, reader, j]})
                 opts = dict(task['load'])
                 opts.update(extra)
-                res = read_one(impl, data, task['protocol'], opts, bufdata)
+                if unwrapped is None:
+                    unwrapped = unwrap(data)   # once per file, not per reader and option set
+                if impl == 'dataonly':
+                    res = read_data_only_task(data, task['protocol'], opts, bufdata, unwrapped)
+                else:
+                    res = read_one(impl, data, task['protocol'], opts, bufdata, unwrapped)
                 res['task'] = i
                 res['reader'] = reader
                 res['opt'] = j

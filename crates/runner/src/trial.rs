@@ -254,17 +254,19 @@ pub fn run(
 }
 
 /// The producer whose profile a re-dump uses, and whether the bytes must match: a CPython 3
-/// C pickler if one wrote the variant, else a pure-Python 3 pickler, else 2.7's
-/// pickle.py, else none (cPickle, by hand: CPython 3.13's profile, equivalence only).
-/// Byte-exactness is required when a CPython 3 C pickler or 2.7's pickle.py wrote it;
-/// the pure-Python 3 picklers' batch edges and cPickle's refcount-driven memo are only
-/// held to equivalence.
+/// C pickler if one wrote the variant (cloudpickle pickles with it too), else a
+/// pure-Python 3 pickler (dill subclasses it), else 2.7's pickle.py, else none (cPickle,
+/// by hand: CPython 3.13's profile, equivalence only). Byte-exactness is required when a
+/// C pickler or 2.7's pickle.py wrote it; the pure-Python 3 picklers' batch edges and
+/// cPickle's refcount-driven memo are only held to equivalence.
 pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
     let is_c3 = |p: &str| {
         p.strip_prefix("cpython-3.")
             .is_some_and(|r| !r.contains('-'))
+            || p.starts_with("cloudpickle-3.")
     };
-    let is_py3 = |p: &str| p.starts_with("cpython-3.") && p.ends_with("-py");
+    let is_py3 =
+        |p: &str| p.starts_with("cpython-3.") && p.ends_with("-py") || p.starts_with("dill-3.");
     let by_27 = producers.iter().any(|p| p == "cpython-2.7");
     if let Some(p) = producers.iter().find(|p| is_c3(p)) {
         return (Some(p.as_str()), true);
@@ -276,6 +278,15 @@ pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
         return (Some("cpython-2.7"), true);
     }
     (None, false)
+}
+
+/// The CPython profile of a producer: `cpython-3.12-py`, `cloudpickle-3.12` and
+/// `dill-3.12` pickle as CPython 3.12 does.
+pub fn producer_profile(producer: &str) -> String {
+    match producer.split_once('-') {
+        Some(("cloudpickle" | "dill", version)) => format!("cpython-{version}"),
+        _ => producer.to_owned(),
+    }
 }
 
 /// What the reference reads from the original bytes: the value a dump must reproduce.
@@ -306,7 +317,9 @@ fn judge_redump(
         );
     };
     let (producer, exact_required) = redump_target(&v.producers);
-    let profile = producer.unwrap_or("cpython-3.13");
+    let producer = producer.unwrap_or("cpython-3.13");
+    let profile = producer_profile(producer);
+    let profile = profile.as_str();
     let protocol = v.written_at.first().copied().unwrap_or(v.protocol);
     let mut ev = Evidence {
         expected: expected.to_text(),
@@ -325,7 +338,7 @@ fn judge_redump(
         Some(Ok(b)) => b,
     };
     if bytes == req.data {
-        ev.message = format!("byte-exact ({profile}, protocol {protocol})");
+        ev.message = format!("byte-exact ({producer}, protocol {protocol})");
         return (Verdict::Pass, ev);
     }
     // Bytes shared by a pure-Python 3 pickler and 2.7's pickle.py: either may be the match.
@@ -352,10 +365,10 @@ fn judge_redump(
             ev.actual = c.to_text();
             if exact_required {
                 ev.message =
-                    format!("equivalent but not byte-exact ({profile}, protocol {protocol})");
+                    format!("equivalent but not byte-exact ({producer}, protocol {protocol})");
                 (Verdict::Fail, ev)
             } else {
-                ev.message = format!("equivalent ({profile}, protocol {protocol})");
+                ev.message = format!("equivalent ({producer}, protocol {protocol})");
                 ev.dis = None;
                 (Verdict::Pass, ev)
             }
