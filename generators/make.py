@@ -40,6 +40,12 @@ hand-written case) and these optional keys, all literals:
                  pickled by value); readers never need the package: they load with
                  CPython's own unpicklers, where `dill`/`cloudpickle` cannot be imported.
 
+Every variant of a case that NEEDS a third-party pickler is also read by the data-only
+reader cpython-3.13-dataonly (pjrun.read_data_only: CPython 3.13's pickle._Unpickler with
+inert stand-ins for the globals CPython cannot import; docs/CANON.md section 7), with every
+option set; its result is recorded where cpython-3.13's is `unresolved` at a blocked
+third-party import, and is what a data-only codec is expected to load there.
+
 Every variant is read by every reader; a compressed variant (`compression:` in case.yaml, the
 method its magic bytes say) is decompressed first (pjcompress.py), and its `protocol` is
 the protocol of the pickle inside.
@@ -116,7 +122,14 @@ def third_party_producer(package, version):
 ALL_PRODUCERS = ([p for v in VERSIONS for _, p in producers_of(v)] +
                  [third_party_producer(pkg, v) for pkg in THIRD_PARTY for v in VERSIONS] +
                  ['handwritten'])
-ALL_READERS = [r for v in VERSIONS for _, r in readers_of(v)]
+# The data-only reading (pjrun.read_data_only, docs/CANON.md section 7): CPython 3.13's
+# pure-Python unpickler with inert stand-ins for the globals CPython cannot import.  It
+# reads the variants of cases that NEED a third-party pickler, with every option set, and
+# records a result where CPython's own reading (cpython-3.13) is `unresolved` at a blocked
+# third-party import: the canon a data-only codec is expected to load.
+DATAONLY_VERSION = '3.13'
+DATAONLY_READER = 'cpython-3.13-dataonly'
+ALL_READERS = [r for v in VERSIONS for _, r in readers_of(v)] + [DATAONLY_READER]
 PRODUCER_ORDER = {p: i for i, p in enumerate(ALL_PRODUCERS)}
 READER_ORDER = {r: i for i, r in enumerate(ALL_READERS)}
 HIGHEST = {'2.7': 2, '3.6': 4, '3.7': 4}
@@ -697,10 +710,12 @@ def generate(cases, interps, workdir, jobs_n, warnings, third_party=None):
             tlist = []
             for c, var in tasks:
                 opts = var['optsets'] if v != '2.7' else [{}]
-                tlist.append({'file': os.path.join(blobdir, var['sha']),
-                              'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
-                              'protocol': var['protocol'], 'load': c['load'],
-                              'optsets': opts})
+                t = {'file': os.path.join(blobdir, var['sha']),
+                     'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
+                     'protocol': var['protocol'], 'load': c['load'], 'optsets': opts}
+                if c['needs'] and v == DATAONLY_VERSION:
+                    t['dataonly'] = DATAONLY_READER
+                tlist.append(t)
             recs = run_worker(info['path'], 'read', {'impls': readers_of(v), 'tasks': tlist},
                               workdir, v)
             with results_lock:
@@ -998,6 +1013,20 @@ def write_manifest(corpus, interps, third_party=None, old_manifest=None):
             lines.append('  platform: ' + qstr(info['platform']))
             lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
             lines.append('  options: ' + jdump(v != '2.7'))
+        if v == DATAONLY_VERSION:
+            lines.append('- id: ' + DATAONLY_READER)
+            lines.append('  python: ' + qstr(info['full']))
+            lines.append('  implementation: py')
+            lines.append('  api: ' + qstr('pickle._Unpickler, data-only: globals CPython cannot '
+                                          'import are inert stand-ins, calls involving them are '
+                                          'recorded (docs/CANON.md section 7)'))
+            lines.append('  hash_seed: ' + HASH_SEED)
+            lines.append('  platform: ' + qstr(info['platform']))
+            lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
+            lines.append('  options: true')
+            lines.append('  reads: ' + qstr('variants of cases that NEED a third-party pickler, '
+                                            'where ' + ERROR_REFERENCE_READER + ' is unresolved '
+                                            'at a blocked import'))
     with open(os.path.join(corpus, 'manifest.yaml'), 'w', encoding='utf-8', newline='\n') as f:
         f.write('\n'.join(lines) + '\n')
 
@@ -1049,7 +1078,11 @@ def write_readme(corpus):
          'bytes say): readers decompress the whole file (at most 256 MiB, else `limit-exceeded`) and',
          'load the pickle inside, whose protocol is the variant\'s `protocol`. The producers',
          '`dill-X.Y` and `cloudpickle-X.Y` are those packages on CPython X.Y (`make.py --with',
-         'dill,cloudpickle`); readers never have them.', '',
+         'dill,cloudpickle`); readers never have them, so CPython\'s readers record `unresolved`',
+         'for what they wrote. For those variants the reader `cpython-3.13-dataonly` records',
+         'the data-only reading: CPython 3.13\'s `pickle._Unpickler` with inert stand-ins for the',
+         'globals CPython cannot import (docs/CANON.md section 7), the canon a data-only codec',
+         'is expected to load.', '',
          '## Regenerating', '',
          '```',
          'python3 generators/make.py                 # everything, with every interpreter found',
@@ -1295,6 +1328,8 @@ def main(argv=None):
     missing = [v for v in VERSIONS if v not in interps]
     avail_producers = {p for v in interps for _, p in producers_of(v)} | {'handwritten'}
     avail_readers = {r for v in interps for _, r in readers_of(v)}
+    if DATAONLY_VERSION in interps:
+        avail_readers.add(DATAONLY_READER)
     log('interpreters: ' + ', '.join('%s=%s' % (v, interps[v]['full']) for v in VERSIONS if v in interps))
     if missing:
         log('missing interpreters: %s (producers and readers skipped: %s)' % (

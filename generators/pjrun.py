@@ -696,10 +696,10 @@ def _data_only_call(func, args):
 def _partial_newobj_ex(func, args):
     """functools.partial(cls.__new__, cls, *a, **kw) called with (), as protocols 2-3
     write copyreg.__newobj_ex__, when the partial is a recorded call (its function a
-    stand-in): the instantiation it means.  The conditions are picklejar's
-    (crates/codec/src/load/normalize.rs, partial_newobj_ex): REDUCE(functools.partial,
-    (f,)) with BUILD state (f, (cls, *a), kw or None, _), f a global named *__new__, cls
-    a global."""
+    stand-in): the instantiation it means.  REDUCE(functools.partial, (f,)) with BUILD
+    state (f, (cls, *a), kw or None, _), f a stand-in global named *__new__, cls a
+    stand-in (global or computed: CANON.md section 7 lets a class be computed; picklejar's
+    normalize.rs partial_newobj_ex asks for a global)."""
     import functools
     if args or not isinstance(func, _Record) or func._pj_kind != 'call':
         return None
@@ -715,7 +715,7 @@ def _partial_newobj_ex(func, args):
     if not pa or not isinstance(pa[0], _StandInMeta) or not pa[0].__qualname__.endswith('__new__'):
         return None
     cls = pargs[0]
-    if not isinstance(cls, _StandInMeta):
+    if not _is_stand_in(cls):   # a class the stream names or computes (CANON.md s.7)
         return None
     if kw is not None and type(kw) is not dict:
         return None

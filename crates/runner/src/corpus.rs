@@ -15,6 +15,13 @@ use serde::Deserialize;
 /// unpickler, what `pickle.loads` is today.
 pub const REFERENCE_READER: &str = "cpython-3.13";
 
+/// The reading data-only codecs are held to where the reference reader could only fail to
+/// import a global (`unresolved`) or ran class code that raised (`construct`): CPython
+/// 3.13's pure-Python unpickler with inert stand-ins for the modules readers never import
+/// (dill, cloudpickle), whose canon is the reduction a data-only codec sees. The corpus
+/// records it for the cases third-party picklers wrote.
+pub const DATA_ONLY_READER: &str = "cpython-3.13-dataonly";
+
 /// The most bytes a compressed variant may decompress to: 256 MiB. A variant that
 /// decompresses to more is refused with `limit-exceeded` (for every codec: the runner
 /// decompresses before any codec sees the bytes).
@@ -213,6 +220,28 @@ impl Variant {
         out
     }
 
+    /// The expected outcome for a codec: [`Variant::reference`], except that a data-only
+    /// codec is held to the [`DATA_ONLY_READER`]'s canon where the reference reader only
+    /// failed to resolve or construct (and the corpus has that reading).
+    pub fn reference_for(
+        &self,
+        options: &LoadSpec,
+        data_only: bool,
+    ) -> Option<(&str, &ReaderOutcome)> {
+        let reference = self.reference(options)?;
+        let resolve_phase = matches!(reference.1, ReaderOutcome::Error { kind, .. }
+            if kind == "unresolved" || kind == "construct");
+        if data_only
+            && resolve_phase
+            && let Some(g) = self.results.iter().find(|g| {
+                &g.options == options && g.readers.iter().any(|r| r == DATA_ONLY_READER)
+            })
+        {
+            return Some((DATA_ONLY_READER, &g.outcome));
+        }
+        Some(reference)
+    }
+
     /// The reference reader's outcome with these extra options, falling back to the newest
     /// Python 3 C reader that read it.
     pub fn reference(&self, options: &LoadSpec) -> Option<(&str, &ReaderOutcome)> {
@@ -244,6 +273,9 @@ impl Variant {
 /// `cpython-3.12` → (3, 12); `None` for the pure-Python readers.
 fn c_reader_version(id: &str) -> Option<(u32, u32)> {
     let v = id.strip_prefix("cpython-")?;
+    if v.contains('-') {
+        return None; // cpython-3.12-py, cpython-3.13-dataonly: not a C reader
+    }
     let (maj, min) = v.split_once('.')?;
     Some((maj.parse().ok()?, min.parse().ok()?))
 }

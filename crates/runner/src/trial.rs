@@ -73,7 +73,7 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
             // that only loads with `encoding=bytes`/`latin1` — the first option set that loads.
             let mut redump_planned = false;
             for opts in v.option_sets() {
-                let Some((reader, outcome)) = v.reference(&opts) else {
+                let Some((reader, outcome)) = v.reference_for(&opts, info.data_only) else {
                     continue;
                 };
                 let expected = match outcome {
@@ -221,6 +221,14 @@ pub fn run(
         }
     };
     let spec_opts = case.load.merged(&spec.options);
+    // CPython cannot reload what only a data-only reading describes (its globals are
+    // modules readers never import): picklejar's loader reloads those dumps, compared
+    // with its own reading of the original.
+    let reloader: &dyn Codec = if spec.reference == crate::corpus::DATA_ONLY_READER {
+        &crate::adapters::Picklejar
+    } else {
+        reloader
+    };
     match spec.kind {
         TrialKind::Load => {
             let req = LoadRequest {

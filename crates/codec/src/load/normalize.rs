@@ -57,7 +57,14 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                 if !is_global(g, *base, "builtins", "object") || *state != Value::None {
                     return None;
                 }
-                g.as_global(*cls)?;
+                // Any class operand NEWOBJ accepts: a global, or a computed class (a
+                // reduce/object node, e.g. cloudpickle's skeleton class), or a persistent id.
+                if !matches!(
+                    g.deref(*cls),
+                    Some(Node::Global(_) | Node::Reduce(_) | Node::Object(_) | Node::PersId(_))
+                ) {
+                    return None;
+                }
                 Some(object(*cls, None, None, ObjectForm::Reconstructor))
             }
             ("builtins", "getattr") => {
