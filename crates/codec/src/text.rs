@@ -43,6 +43,101 @@ pub(crate) fn valid_surrogatepass(mut b: &[u8]) -> bool {
     true
 }
 
+/// Whether `b` is UTF-8, or UTF-8 in which surrogates may appear (each encoded on its
+/// own): what a `str` node may hold. The same set as
+/// `std::str::from_utf8(b).is_ok() || valid_surrogatepass(b)`, in one pass: long input
+/// goes through SIMD UTF-8 validation first (surrogates are rare), then the DFA.
+#[inline]
+pub(crate) fn valid_utf8_or_surrogatepass(b: &[u8]) -> bool {
+    if b.len() >= 64 && simdutf8::basic::from_utf8(b).is_ok() {
+        return true;
+    }
+    dfa_valid(b)
+}
+
+/// The validating automaton, one table lookup and a shift per byte (a "shift DFA"): each
+/// state is a bit offset (a multiple of 6) and `DFA[byte] >> state & 63` is the next one.
+fn dfa_valid(b: &[u8]) -> bool {
+    let mut state = 0u64;
+    // ASCII words leave the start state as it is.
+    let mut rest = skip_ascii(b);
+    while !rest.is_empty() {
+        for &c in rest.iter().take(64) {
+            state = (DFA[usize::from(c)] >> (state & 63)) & 63;
+        }
+        rest = rest.get(64..).unwrap_or_default();
+        if state == ERR {
+            return false;
+        }
+        if state == 0 {
+            rest = skip_ascii(rest);
+        }
+    }
+    state == 0
+}
+
+/// DFA states, as bit offsets: 0 accepts; `NEED1..3` want that many continuation bytes;
+/// `E0`, `F0`, `F4` want a restricted first continuation (no overlong forms, nothing
+/// above U+10FFFF; surrogates after 0xED are allowed).
+const NEED1: u64 = 6;
+const NEED2: u64 = 12;
+const NEED3: u64 = 18;
+const AFTER_E0: u64 = 24;
+const AFTER_F0: u64 = 30;
+const AFTER_F4: u64 = 36;
+const ERR: u64 = 42;
+
+const fn dfa_row(c: u8) -> u64 {
+    // The next state from each state, for byte `c`.
+    let from_start = match c {
+        0x00..=0x7f => 0,
+        0xc2..=0xdf => NEED1,
+        0xe0 => AFTER_E0,
+        0xe1..=0xef => NEED2,
+        0xf0 => AFTER_F0,
+        0xf1..=0xf3 => NEED3,
+        0xf4 => AFTER_F4,
+        _ => ERR,
+    };
+    let cont = c & 0xc0 == 0x80;
+    from_start
+        | step(cont, 0) << NEED1
+        | step(cont, NEED1) << NEED2
+        | step(cont, NEED2) << NEED3
+        | step(matches!(c, 0xa0..=0xbf), NEED1) << AFTER_E0
+        | step(matches!(c, 0x90..=0xbf), NEED2) << AFTER_F0
+        | step(matches!(c, 0x80..=0x8f), NEED2) << AFTER_F4
+        | ERR << ERR
+}
+
+const fn step(ok: bool, next: u64) -> u64 {
+    if ok { next } else { ERR }
+}
+
+static DFA: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = dfa_row(i as u8);
+        i += 1;
+    }
+    t
+};
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// `b` after its leading ASCII words (a few ASCII bytes may remain).
+#[inline]
+fn skip_ascii(mut b: &[u8]) -> &[u8] {
+    while let Some((w, rest)) = b.split_first_chunk::<8>() {
+        if u64::from_ne_bytes(*w) & HIGH_BITS != 0 {
+            break;
+        }
+        b = rest;
+    }
+    b
+}
+
 /// Iterator over the code points of surrogatepass UTF-8.
 pub(crate) struct CodePoints<'a> {
     rest: &'a [u8],
@@ -155,9 +250,140 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     if b.is_ascii() {
         return Some(b.to_vec());
     }
-    // A surrogate is above U+00FF, so text that is not plain UTF-8 is not Latin-1 either.
-    let s = t.as_str()?;
-    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+    // Text is well formed, so it is Latin-1 exactly when it has no lead byte above 0xC3
+    // (code points up to U+00FF are ASCII or 0xC2/0xC3 + a continuation byte; surrogates
+    // and everything above U+00FF start with 0xC4 or more).
+    if b.iter().fold(0u8, |m, &c| m.max(c)) >= 0xc4 {
+        return None;
+    }
+    // One output byte per code point, allocated once at its exact size. Blocks of 32
+    // ASCII bytes are copied and blocks of sixteen 0xC2/0xC3 pairs decoded a word at a
+    // time; the rest goes a word (`latin1_word_at`), then a byte, at a time.
+    let mut out = vec![0u8; count_code_points(b)];
+    let (mut i, mut o) = (0, 0);
+    while let Some(blk) = b.get(i..).and_then(|r| r.first_chunk::<32>()) {
+        let w = words4(blk);
+        if (w[0] | w[1] | w[2] | w[3]) & HIGH_BITS == 0 {
+            out.get_mut(o..o + 32)?.copy_from_slice(blk);
+            (i, o) = (i + 32, o + 32);
+        } else if w.iter().all(|&x| is_latin1_pairs(x)) {
+            let d = out.get_mut(o..o + 16)?;
+            for (chunk, &x) in d.chunks_exact_mut(4).zip(&w) {
+                chunk.copy_from_slice(&latin1_pairs(x).to_le_bytes());
+            }
+            (i, o) = (i + 32, o + 16);
+        } else {
+            for _ in 0..4 {
+                (i, o) = latin1_word_at(b, i, &mut out, o)?;
+            }
+        }
+    }
+    while b.len() - i >= 8 {
+        (i, o) = latin1_word_at(b, i, &mut out, o)?;
+    }
+    for (k, &c) in b.get(i..)?.iter().enumerate() {
+        if c & 0xc0 == 0x80 {
+            continue;
+        }
+        let next = b.get(i + k + 1).copied().unwrap_or(0);
+        *out.get_mut(o)? = latin1_code(c, next);
+        o += 1;
+    }
+    (o == out.len()).then_some(out)
+}
+
+/// The four little-endian words of a block.
+#[inline(always)]
+fn words4(blk: &[u8; 32]) -> [u64; 4] {
+    let mut w = [0u64; 4];
+    for (x, c) in w.iter_mut().zip(blk.chunks_exact(8)) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        *x = u64::from_le_bytes(a);
+    }
+    w
+}
+
+/// Whether the word is four 0xC2/0xC3 + continuation pairs.
+#[inline(always)]
+fn is_latin1_pairs(x: u64) -> bool {
+    x & 0xc0fe_c0fe_c0fe_c0fe == 0x80c2_80c2_80c2_80c2
+}
+
+/// The four code points of a word of pairs: in each 16-bit lane the code point is
+/// (lead & 3) << 6 | (cont & 0x3f); the lanes are packed into four bytes.
+#[inline(always)]
+fn latin1_pairs(x: u64) -> u32 {
+    let v = ((x & 0x0003_0003_0003_0003) << 6) | ((x >> 8) & 0x003f_003f_003f_003f);
+    let v = (v | (v >> 8)) & 0x0000_ffff_0000_ffff;
+    ((v | (v >> 16)) & 0xffff_ffff) as u32
+}
+
+/// Converts the eight bytes at `b[i..]` (which must exist) into `out[o..]`; returns the
+/// new positions.
+#[inline(always)]
+fn latin1_word_at(b: &[u8], i: usize, out: &mut [u8], o: usize) -> Option<(usize, usize)> {
+    let w = b.get(i..)?.first_chunk::<8>()?;
+    let x = u64::from_le_bytes(*w);
+    let (bytes, n) = if x & HIGH_BITS == 0 {
+        (*w, 8)
+    } else if is_latin1_pairs(x) {
+        (u64::from(latin1_pairs(x)).to_le_bytes(), 4)
+    } else {
+        // A lead in the last byte takes its continuation from the next word; that
+        // continuation is then skipped (`latin1_word` emits nothing for one).
+        let next = b.get(i + 8).copied().unwrap_or(0);
+        let (v, n) = latin1_word(x, next);
+        (v.to_le_bytes(), n)
+    };
+    // Eight bytes are stored when there is room (the ones past `n` are overwritten by
+    // what follows), so the store has a constant size.
+    match out.get_mut(o..o + 8) {
+        Some(d) => d.copy_from_slice(&bytes),
+        None => out.get_mut(o..o + n)?.copy_from_slice(bytes.get(..n)?),
+    }
+    Some((i + 8, o + n))
+}
+
+/// The code point starting with byte `c` (ASCII, or 0xC2/0xC3 followed by `next`).
+#[inline(always)]
+fn latin1_code(c: u8, next: u8) -> u8 {
+    if c < 0x80 {
+        c
+    } else {
+        ((c & 0x03) << 6) | (next & 0x3f)
+    }
+}
+
+/// The code points that start in the eight bytes of `x` (little-endian; `next` is the
+/// byte after them), packed into the low bytes of the result, and how many there are.
+/// Continuation bytes start nothing.
+#[inline(always)]
+fn latin1_word(x: u64, next: u8) -> (u64, usize) {
+    let bytes = x.to_le_bytes();
+    let mut acc = 0u64;
+    let mut n = 0usize;
+    for k in 0..8 {
+        let c = bytes[k];
+        let after = if k == 7 { next } else { bytes[(k + 1) & 7] };
+        let start = c & 0xc0 != 0x80;
+        let v = if start { latin1_code(c, after) } else { 0 };
+        acc |= u64::from(v) << ((n & 7) * 8);
+        n += usize::from(start);
+    }
+    (acc, n)
+}
+
+/// The number of code points in (surrogatepass) UTF-8: the bytes that are not
+/// continuation bytes, counted 64 at a time.
+fn count_code_points(b: &[u8]) -> usize {
+    let is_start = |c: &u8| c & 0xc0 != 0x80;
+    let mut chunks = b.chunks_exact(64);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        n += usize::from(chunk.iter().map(|c| u8::from(is_start(c))).sum::<u8>());
+    }
+    n + chunks.remainder().iter().filter(|c| is_start(c)).count()
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
@@ -320,6 +546,92 @@ mod tests {
                 *ok,
                 "{b:?}"
             );
+        }
+    }
+
+    #[test]
+    fn one_pass_validation_matches_the_reference() {
+        let reference = |b: &[u8]| std::str::from_utf8(b).is_ok() || valid_surrogatepass(b);
+        // Every sequence of up to 3 bytes drawn from interesting values, each behind an
+        // ASCII prefix of every length up to 17 (so word skipping meets every boundary).
+        let vals: &[u8] = &[
+            0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xdf,
+            0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff,
+        ];
+        let mut cases: Vec<Vec<u8>> = vec![vec![]];
+        for &a in vals {
+            cases.push(vec![a]);
+            for &b in vals {
+                cases.push(vec![a, b]);
+                for &c in vals {
+                    cases.push(vec![a, b, c]);
+                    for &d in &[0x80u8, 0x8f, 0x90, 0xbf, 0x41] {
+                        cases.push(vec![a, b, c, d]);
+                    }
+                }
+            }
+        }
+        for case in &cases {
+            for pre in (0..18).chain(56..70) {
+                let mut v = vec![b'a'; pre];
+                v.extend_from_slice(case);
+                assert_eq!(valid_utf8_or_surrogatepass(&v), reference(&v), "{v:?}");
+                v.extend_from_slice(b"tail-of-ascii");
+                assert_eq!(valid_utf8_or_surrogatepass(&v), reference(&v), "{v:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn latin1_matches_the_char_by_char_reference() {
+        let reference = |t: &Text| -> Option<Vec<u8>> {
+            let s = t.as_str()?;
+            s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+        };
+        let samples: &[&[u32]] = &[
+            &[],
+            &[0x41; 20],
+            &[0xe9, 0x41, 0xff, 0x80, 0x7f],
+            &[0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0xe9],
+            &[0x100],
+            &[0x41, 0x20ac],
+            &[0xd800],
+            &[0xe9, 0x1f600],
+            &[
+                0x41, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0x41, 0xff,
+            ],
+            &[
+                0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, 0xe9, 0x41, 0x41, 0x41, 0x41,
+            ],
+            &[0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0xe9, 0x20ac],
+        ];
+        for cps in samples {
+            let t = Text::from_code_points(cps.iter().copied()).expect("text");
+            assert_eq!(text_to_latin1(&t), reference(&t), "{cps:?}");
+        }
+        let all: Vec<u32> = (0..=255).cycle().take(5000).collect();
+        let t = Text::from_code_points(all.iter().copied()).expect("text");
+        assert_eq!(text_to_latin1(&t), reference(&t));
+        // Pseudo-random mixes of ASCII and two-byte code points, at every length up to
+        // 100 (blocks, words and the byte tail), and one above U+00FF at every position.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut cps: Vec<u32> = Vec::new();
+        for _ in 0..100 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            cps.push(if x.is_multiple_of(3) {
+                (x >> 8) as u32 % 0x80
+            } else {
+                0x80 + (x >> 8) as u32 % 0x80
+            });
+            let t = Text::from_code_points(cps.iter().copied()).expect("text");
+            assert_eq!(text_to_latin1(&t), reference(&t), "{cps:?}");
+            let mut high = cps.clone();
+            let at = (x >> 20) as usize % high.len();
+            high[at] = 0x101;
+            let t = Text::from_code_points(high.iter().copied()).expect("text");
+            assert_eq!(text_to_latin1(&t), None);
         }
     }
 

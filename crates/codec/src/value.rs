@@ -341,6 +341,12 @@ impl Graph {
         NodeId(id)
     }
 
+    /// Makes room for `additional` more nodes (the loader sizes the arena from its input).
+    pub(crate) fn reserve_nodes(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+    }
+
+    #[inline]
     pub(crate) fn push_node(&mut self, node: Node) -> NodeId {
         // The loader bounds the node count through its allocation limit, far below u32::MAX.
         let id = self.nodes.len() as u32;

@@ -233,9 +233,10 @@ impl Variant {
             if kind == "unresolved" || kind == "construct");
         if data_only
             && resolve_phase
-            && let Some(g) = self.results.iter().find(|g| {
-                &g.options == options && g.readers.iter().any(|r| r == DATA_ONLY_READER)
-            })
+            && let Some(g) = self
+                .results
+                .iter()
+                .find(|g| &g.options == options && g.readers.iter().any(|r| r == DATA_ONLY_READER))
         {
             return Some((DATA_ONLY_READER, &g.outcome));
         }

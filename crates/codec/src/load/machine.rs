@@ -24,11 +24,60 @@ const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
 const MAX_MEMO_INDEX: usize = i32::MAX as usize;
 
+/// Opcode by byte: the loop's dispatch table ([`Opcode::from_byte`] as a lookup).
+static OPCODES: [Option<Opcode>; 256] = {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < Opcode::ALL.len() {
+        let op = Opcode::ALL[i];
+        table[op as usize] = Some(op);
+        i += 1;
+    }
+    table
+};
+
+/// The bytes of the opcodes the loop dispatches directly (see [`Machine::run`]).
+mod hot {
+    use crate::opcode::Opcode;
+    pub(super) const FRAME: u8 = Opcode::Frame as u8;
+    pub(super) const NONE: u8 = Opcode::None as u8;
+    pub(super) const NEWTRUE: u8 = Opcode::NewTrue as u8;
+    pub(super) const NEWFALSE: u8 = Opcode::NewFalse as u8;
+    pub(super) const BININT: u8 = Opcode::BinInt as u8;
+    pub(super) const BININT1: u8 = Opcode::BinInt1 as u8;
+    pub(super) const BININT2: u8 = Opcode::BinInt2 as u8;
+    pub(super) const BINFLOAT: u8 = Opcode::BinFloat as u8;
+    pub(super) const SHORTBINUNICODE: u8 = Opcode::ShortBinUnicode as u8;
+    pub(super) const BINUNICODE: u8 = Opcode::BinUnicode as u8;
+    pub(super) const SHORTBINBYTES: u8 = Opcode::ShortBinBytes as u8;
+    pub(super) const EMPTYLIST: u8 = Opcode::EmptyList as u8;
+    pub(super) const EMPTYTUPLE: u8 = Opcode::EmptyTuple as u8;
+    pub(super) const EMPTYDICT: u8 = Opcode::EmptyDict as u8;
+    pub(super) const EMPTYSET: u8 = Opcode::EmptySet as u8;
+    pub(super) const TUPLE: u8 = Opcode::Tuple as u8;
+    pub(super) const TUPLE1: u8 = Opcode::Tuple1 as u8;
+    pub(super) const TUPLE2: u8 = Opcode::Tuple2 as u8;
+    pub(super) const TUPLE3: u8 = Opcode::Tuple3 as u8;
+    pub(super) const APPEND: u8 = Opcode::Append as u8;
+    pub(super) const APPENDS: u8 = Opcode::Appends as u8;
+    pub(super) const SETITEM: u8 = Opcode::SetItem as u8;
+    pub(super) const SETITEMS: u8 = Opcode::SetItems as u8;
+    pub(super) const MARK: u8 = Opcode::Mark as u8;
+    pub(super) const BINPUT: u8 = Opcode::BinPut as u8;
+    pub(super) const LONGBINPUT: u8 = Opcode::LongBinPut as u8;
+    pub(super) const MEMOIZE: u8 = Opcode::Memoize as u8;
+    pub(super) const BINGET: u8 = Opcode::BinGet as u8;
+    pub(super) const LONGBINGET: u8 = Opcode::LongBinGet as u8;
+    pub(super) const NEWOBJ: u8 = Opcode::NewObj as u8;
+    pub(super) const BUILD: u8 = Opcode::Build as u8;
+}
+
 pub(crate) struct Machine<'a> {
     data: &'a [u8],
     pos: usize,
+    /// Offset of the opcode being executed; errors report it and its opcode (the opcode
+    /// is read back from the input, so the hot loop stores nothing else).
     op_start: usize,
-    op: Option<Opcode>,
     graph: Graph,
     stack: Vec<Value>,
     marks: Vec<usize>,
@@ -55,15 +104,20 @@ impl<'a> Machine<'a> {
         opts: &'a LoadOptions,
         hook: Option<&'a mut PersistentLoad<'a>>,
     ) -> Self {
+        // Most pickles make about one node and one memo entry per 4–16 input bytes; sizing
+        // both up front saves the first rounds of regrowth (capped: a 64 MiB bytes payload
+        // is one node).
+        let guess = (data.len() / 8).clamp(8, 8192);
+        let mut graph = Graph::new();
+        graph.reserve_nodes(guess);
         Machine {
             data,
             pos: 0,
             op_start: 0,
-            op: None,
-            graph: Graph::new(),
+            graph,
             stack: Vec::with_capacity(16),
             marks: Vec::new(),
-            memo: Vec::new(),
+            memo: Vec::with_capacity(guess),
             sparse: std::collections::HashMap::new(),
             memo_count: 0,
             last_reduce: None,
@@ -80,10 +134,27 @@ impl<'a> Machine<'a> {
 
     // ----- errors ---------------------------------------------------------------------
 
-    fn err(&self, kind: ErrorKind, msg: impl Into<String>) -> Error {
-        Error::at(kind, self.op_start as u64, self.op.map(Opcode::name), msg)
+    /// The opcode at `op_start`: the one executing (`None` at the end of the input or on
+    /// an unknown byte, as before it was decoded).
+    fn cur_op(&self) -> Option<Opcode> {
+        self.data
+            .get(self.op_start)
+            .and_then(|&b| OPCODES[usize::from(b)])
     }
 
+    #[cold]
+    #[inline(never)]
+    fn err(&self, kind: ErrorKind, msg: impl Into<String>) -> Error {
+        Error::at(
+            kind,
+            self.op_start as u64,
+            self.cur_op().map(Opcode::name),
+            msg,
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
     fn underflow(&self) -> Error {
         if self.marks.is_empty() {
             self.err(ErrorKind::StackUnderflow, "unpickling stack underflow")
@@ -92,6 +163,8 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn truncated(&self, need: usize) -> Error {
         let left = self.data.len() - self.pos;
         self.err(
@@ -100,49 +173,72 @@ impl<'a> Machine<'a> {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     fn charge(&mut self, n: usize) -> Result<()> {
         match self.budget.checked_sub(n) {
             Some(b) => {
                 self.budget = b;
                 Ok(())
             }
-            None => Err(self.err(
-                ErrorKind::LimitExceeded,
-                format!(
-                    "allocation limit of {} bytes exceeded",
-                    self.opts.limits.max_alloc
-                ),
-            )),
+            None => Err(self.over_budget()),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn over_budget(&self) -> Error {
+        self.err(
+            ErrorKind::LimitExceeded,
+            format!(
+                "allocation limit of {} bytes exceeded",
+                self.opts.limits.max_alloc
+            ),
+        )
     }
 
     // ----- input ----------------------------------------------------------------------
 
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.data.len() - self.pos < n {
-            return Err(self.truncated(n));
+        let data = self.data;
+        match data.get(self.pos..).and_then(|rest| rest.get(..n)) {
+            Some(s) => {
+                self.pos += n;
+                Ok(s)
+            }
+            None => Err(self.truncated(n)),
         }
-        let s = &self.data[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(s)
     }
 
-    #[inline]
+    #[inline(always)]
     fn take_array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let s = self.take(N)?;
-        let mut a = [0u8; N];
-        a.copy_from_slice(s);
-        Ok(a)
+        let data = self.data;
+        let arr = data
+            .get(self.pos..)
+            .and_then(|rest| rest.first_chunk::<N>())
+            .copied();
+        match arr {
+            Some(a) => {
+                self.pos += N;
+                Ok(a)
+            }
+            None => Err(self.truncated(N)),
+        }
     }
 
-    #[inline]
+    #[inline(always)]
     fn u8(&mut self) -> Result<u8> {
-        Ok(self.take_array::<1>()?[0])
+        match self.data.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                Ok(b)
+            }
+            None => Err(self.truncated(1)),
+        }
     }
 
     /// A length prefix, checked against the remaining input before anything is allocated.
+    #[inline(always)]
     fn len_prefixed(&mut self, len: u64) -> Result<&'a [u8]> {
         self.len_prefixed_from(len, false)
     }
@@ -195,44 +291,68 @@ impl<'a> Machine<'a> {
 
     // ----- stack ----------------------------------------------------------------------
 
-    #[inline]
+    #[inline(always)]
     fn fence(&self) -> usize {
         self.marks.last().copied().unwrap_or(0)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, v: Value) -> Result<()> {
         if self.stack.len() == self.stack.capacity() {
-            self.charge(self.stack.len() * SLOT_COST)?;
+            self.grow_stack()?;
         }
         self.stack.push(v);
         Ok(())
     }
 
-    #[inline]
+    /// Charges for the stack's next growth and grows it (the growth `push` would make).
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self) -> Result<()> {
+        self.charge(self.stack.len() * SLOT_COST)?;
+        self.stack.reserve(1);
+        Ok(())
+    }
+
+    #[inline(always)]
     fn pop(&mut self) -> Result<Value> {
         if self.stack.len() <= self.fence() {
             return Err(self.underflow());
         }
-        self.stack.pop().ok_or_else(|| self.underflow())
+        match self.stack.pop() {
+            Some(v) => Ok(v),
+            None => Err(self.underflow()),
+        }
     }
 
-    #[inline]
+    #[inline(always)]
     fn top(&self) -> Result<Value> {
         if self.stack.len() <= self.fence() {
             return Err(self.underflow());
         }
-        self.stack.last().copied().ok_or_else(|| self.underflow())
+        match self.stack.last() {
+            Some(&v) => Ok(v),
+            None => Err(self.underflow()),
+        }
     }
 
     /// Pops the topmost mark and returns the stack position it marked.
+    #[inline(always)]
     fn marker(&mut self) -> Result<usize> {
-        self.marks
-            .pop()
-            .ok_or_else(|| self.err(ErrorKind::BadMark, "could not find MARK"))
+        match self.marks.pop() {
+            Some(m) => Ok(m),
+            None => Err(self.no_mark()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn no_mark(&self) -> Error {
+        self.err(ErrorKind::BadMark, "could not find MARK")
     }
 
     /// Pops the last `n` items (not crossing the fence).
+    #[inline(always)]
     fn pop_n(&mut self, n: usize) -> Result<Vec<Value>> {
         let len = self.stack.len();
         if len < n || len - n < self.fence() {
@@ -243,15 +363,16 @@ impl<'a> Machine<'a> {
 
     // ----- nodes ----------------------------------------------------------------------
 
+    #[inline(always)]
     fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
         Ok(Value::Node(self.graph.push_node(node)))
     }
 
+    #[inline(always)]
     fn add_str(&mut self, bytes: &[u8], py2: bool) -> Result<Value> {
-        let ok = std::str::from_utf8(bytes).is_ok() || text::valid_surrogatepass(bytes);
-        if !ok {
-            return Err(self.err(ErrorKind::BadUtf8, "'utf-8' codec can't decode bytes"));
+        if !text::valid_utf8_or_surrogatepass(bytes) {
+            return Err(self.bad_utf8());
         }
         self.add(
             Node::Str {
@@ -262,6 +383,13 @@ impl<'a> Machine<'a> {
         )
     }
 
+    #[cold]
+    #[inline(never)]
+    fn bad_utf8(&self) -> Error {
+        self.err(ErrorKind::BadUtf8, "'utf-8' codec can't decode bytes")
+    }
+
+    #[inline(always)]
     fn add_bytes(&mut self, b: &[u8]) -> Result<Value> {
         self.add(
             Node::Bytes {
@@ -272,6 +400,7 @@ impl<'a> Machine<'a> {
         )
     }
 
+    #[inline(always)]
     fn add_tuple(&mut self, items: Vec<Value>) -> Result<Value> {
         let n = items.len() * SLOT_COST;
         self.add(Node::Tuple(items), n)
@@ -460,10 +589,31 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Stores into the memo. The common case, the next index in sequence at the end of
+    /// the dense table, is done here with the same effects [`Self::memo_put_any`] has.
+    #[inline(always)]
+    fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
+        if idx == self.put_next
+            && idx == self.memo.len()
+            && idx <= MAX_MEMO_INDEX
+            && self.budget >= SLOT_COST
+            && self.memo_count < self.opts.limits.max_memo
+        {
+            self.last_put = Some(v);
+            self.put_next = idx + 1;
+            self.budget -= SLOT_COST;
+            self.memo.push(Some(v));
+            self.memo_count += 1;
+            return Ok(());
+        }
+        self.memo_put_any(idx, v)
+    }
+
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
-    fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
+    #[inline(never)]
+    fn memo_put_any(&mut self, idx: usize, v: Value) -> Result<()> {
         self.last_put = Some(v);
         if idx != self.put_next {
             self.note_put_jump(idx);
@@ -501,18 +651,30 @@ impl<'a> Machine<'a> {
         Ok(())
     }
 
+    #[inline(always)]
     fn memo_get(&mut self, idx: usize) -> Result<()> {
-        let v = match self.memo.get(idx) {
-            Some(v) => *v,
-            None => self.sparse.get(&idx).copied(),
-        };
-        match v {
-            Some(v) => self.push(v),
-            None => Err(self.err(
-                ErrorKind::BadMemo,
-                format!("Memo value not found at index {idx}"),
-            )),
+        match self.memo.get(idx) {
+            Some(Some(v)) => self.push(*v),
+            Some(None) => Err(self.memo_missing(idx)),
+            None => self.memo_get_sparse(idx),
         }
+    }
+
+    #[inline(never)]
+    fn memo_get_sparse(&mut self, idx: usize) -> Result<()> {
+        match self.sparse.get(&idx).copied() {
+            Some(v) => self.push(v),
+            None => Err(self.memo_missing(idx)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn memo_missing(&self, idx: usize) -> Error {
+        self.err(
+            ErrorKind::BadMemo,
+            format!("Memo value not found at index {idx}"),
+        )
     }
 
     fn decimal_line(&mut self) -> Result<usize> {
@@ -533,39 +695,264 @@ impl<'a> Machine<'a> {
 
     pub(crate) fn run(mut self) -> Result<Loaded> {
         loop {
-            self.op_start = self.pos;
-            self.op = None;
-            let Some(&byte) = self.data.get(self.pos) else {
-                return Err(self.err(
-                    ErrorKind::Truncated,
-                    if self.pos == 0 {
-                        "Ran out of input"
-                    } else {
-                        "pickle data was truncated"
-                    },
-                ));
+            let pos = self.pos;
+            self.op_start = pos;
+            let Some(&byte) = self.data.get(pos) else {
+                return Err(self.out_of_input());
             };
-            self.pos += 1;
-            let Some(op) = Opcode::from_byte(byte) else {
-                return Err(self.err(
-                    ErrorKind::UnknownOpcode,
-                    format!("invalid load key, '\\x{byte:02x}'."),
-                ));
-            };
-            self.op = Some(op);
-            if op == Opcode::Stop {
-                let root = self.pop()?;
-                self.graph.set_root(root);
-                return Ok(Loaded {
-                    graph: self.graph,
-                    end: self.pos,
-                    protocol: self.max_proto,
-                });
+            self.pos = pos + 1;
+            // The hot opcodes are dispatched on the byte itself, each to its own copy of
+            // its `exec` arm (`exec` is inlined with a constant opcode); the rest go
+            // through the table to `step`.
+            match byte {
+                hot::FRAME => self.exec(Opcode::Frame)?,
+                hot::NONE => self.exec(Opcode::None)?,
+                hot::NEWTRUE => self.exec(Opcode::NewTrue)?,
+                hot::NEWFALSE => self.exec(Opcode::NewFalse)?,
+                hot::BININT => self.exec(Opcode::BinInt)?,
+                hot::BININT1 => self.exec(Opcode::BinInt1)?,
+                hot::BININT2 => self.exec(Opcode::BinInt2)?,
+                hot::BINFLOAT => self.exec(Opcode::BinFloat)?,
+                hot::SHORTBINUNICODE => self.exec(Opcode::ShortBinUnicode)?,
+                hot::BINUNICODE => self.exec(Opcode::BinUnicode)?,
+                hot::SHORTBINBYTES => self.exec(Opcode::ShortBinBytes)?,
+                hot::EMPTYLIST => self.exec(Opcode::EmptyList)?,
+                hot::EMPTYTUPLE => self.exec(Opcode::EmptyTuple)?,
+                hot::EMPTYDICT => self.exec(Opcode::EmptyDict)?,
+                hot::EMPTYSET => self.exec(Opcode::EmptySet)?,
+                hot::TUPLE => self.exec(Opcode::Tuple)?,
+                hot::TUPLE1 => self.exec(Opcode::Tuple1)?,
+                hot::TUPLE2 => self.exec(Opcode::Tuple2)?,
+                hot::TUPLE3 => self.exec(Opcode::Tuple3)?,
+                hot::APPEND => self.exec(Opcode::Append)?,
+                hot::APPENDS => self.exec(Opcode::Appends)?,
+                hot::SETITEM => self.exec(Opcode::SetItem)?,
+                hot::SETITEMS => self.exec(Opcode::SetItems)?,
+                hot::MARK => self.exec(Opcode::Mark)?,
+                hot::BINPUT => self.exec(Opcode::BinPut)?,
+                hot::LONGBINPUT => self.exec(Opcode::LongBinPut)?,
+                hot::MEMOIZE => self.exec(Opcode::Memoize)?,
+                hot::BINGET => self.exec(Opcode::BinGet)?,
+                hot::LONGBINGET => self.exec(Opcode::LongBinGet)?,
+                hot::NEWOBJ => self.exec(Opcode::NewObj)?,
+                hot::BUILD => self.exec(Opcode::Build)?,
+                _ => {
+                    let Some(op) = OPCODES[usize::from(byte)] else {
+                        return Err(self.unknown_opcode(byte));
+                    };
+                    if op == Opcode::Stop {
+                        let root = self.pop()?;
+                        self.graph.set_root(root);
+                        return Ok(Loaded {
+                            graph: self.graph,
+                            end: self.pos,
+                            protocol: self.max_proto,
+                        });
+                    }
+                    self.step(op)?;
+                }
             }
-            self.step(op)?;
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn out_of_input(&self) -> Error {
+        self.err(
+            ErrorKind::Truncated,
+            if self.pos == 0 {
+                "Ran out of input"
+            } else {
+                "pickle data was truncated"
+            },
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_opcode(&self, byte: u8) -> Error {
+        self.err(
+            ErrorKind::UnknownOpcode,
+            format!("invalid load key, '\\x{byte:02x}'."),
+        )
+    }
+
+    /// The hot opcodes, inlined into the loop; every other opcode goes to [`Self::step`].
+    /// An opcode handled here must be listed in `step`'s arm that sends it back here.
+    #[inline(always)]
+    fn exec(&mut self, op: Opcode) -> Result<()> {
+        use Opcode as O;
+        match op {
+            O::Frame => {
+                let n = u64::from_le_bytes(self.take_array()?);
+                let left = (self.data.len() - self.pos) as u64;
+                if n > left {
+                    return Err(self.err(
+                        ErrorKind::Truncated,
+                        format!("pickle exhausted before end of frame ({n} bytes, {left} left)"),
+                    ));
+                }
+            }
+            O::None => self.push(Value::None)?,
+            O::NewTrue => self.push(Value::Bool(true))?,
+            O::NewFalse => self.push(Value::Bool(false))?,
+            O::BinInt => {
+                let v = i32::from_le_bytes(self.take_array()?);
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::BinInt1 => {
+                let v = self.u8()?;
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::BinInt2 => {
+                let v = u16::from_le_bytes(self.take_array()?);
+                self.push(Value::Int(i64::from(v)))?;
+            }
+            O::BinFloat => {
+                let f = f64::from_be_bytes(self.take_array()?);
+                self.push(Value::Float(f))?;
+            }
+
+            O::ShortBinUnicode => {
+                let n = self.u8()?;
+                let b = self.take(usize::from(n))?;
+                let v = self.add_str(b, false)?;
+                self.push(v)?;
+            }
+            O::BinUnicode => {
+                let n = u32::from_le_bytes(self.take_array()?);
+                let b = self.len_prefixed(u64::from(n))?;
+                let v = self.add_str(b, false)?;
+                self.push(v)?;
+            }
+            O::ShortBinBytes => {
+                let n = self.u8()?;
+                let b = self.take(usize::from(n))?;
+                let v = self.add_bytes(b)?;
+                self.push(v)?;
+            }
+            O::EmptyList => {
+                let v = self.add(Node::List(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::EmptyTuple => {
+                let v = self.add_tuple(Vec::new())?;
+                self.push(v)?;
+            }
+            O::EmptyDict => {
+                let v = self.add(Node::Dict(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::EmptySet => {
+                let v = self.add(Node::Set(Vec::new()), 0)?;
+                self.push(v)?;
+            }
+            O::Tuple => {
+                let start = self.marker()?;
+                let items = self.stack.split_off(start);
+                let v = self.add_tuple(items)?;
+                self.push(v)?;
+            }
+            O::Tuple1 | O::Tuple2 | O::Tuple3 => {
+                let n = match op {
+                    O::Tuple1 => 1,
+                    O::Tuple2 => 2,
+                    _ => 3,
+                };
+                let items = self.pop_n(n)?;
+                let v = self.add_tuple(items)?;
+                self.push(v)?;
+            }
+            O::Append => {
+                let len = self.stack.len();
+                // do_append(len - 1): the target sits at len - 2, above the fence.
+                if len < 2 || len - 1 <= self.fence() {
+                    return Err(self.underflow());
+                }
+                self.extend_items(len - 1)?;
+            }
+            O::Appends => {
+                let start = self.marker()?;
+                if start == 0 || start <= self.fence() {
+                    return Err(self.underflow());
+                }
+                self.extend_items(start)?;
+            }
+            O::SetItem => {
+                let len = self.stack.len();
+                if len < 3 || len - 2 <= self.fence() {
+                    return Err(self.underflow());
+                }
+                self.extend_dict(len - 2)?;
+            }
+            O::SetItems => {
+                let start = self.marker()?;
+                if start == 0 || start <= self.fence() {
+                    return Err(self.underflow());
+                }
+                if !(self.stack.len() - start).is_multiple_of(2) {
+                    return Err(self.err(
+                        ErrorKind::StackUnderflow,
+                        "odd number of items for SETITEMS",
+                    ));
+                }
+                self.extend_dict(start)?;
+            }
+
+            O::Mark => {
+                if self.marks.len() >= self.opts.limits.max_depth {
+                    return Err(self.err(
+                        ErrorKind::LimitExceeded,
+                        format!("more than {} nested MARKs", self.opts.limits.max_depth),
+                    ));
+                }
+                self.charge(SLOT_COST)?;
+                self.marks.push(self.stack.len());
+            }
+            O::BinPut => {
+                let idx = self.u8()?;
+                let v = self.top()?;
+                self.memo_put(usize::from(idx), v)?;
+            }
+            O::LongBinPut => {
+                let idx = u32::from_le_bytes(self.take_array()?);
+                let v = self.top()?;
+                self.memo_put(idx as usize, v)?;
+            }
+            O::Memoize => {
+                let v = self.top()?;
+                self.memo_put(self.memo_count, v)?;
+            }
+            O::BinGet => {
+                let idx = self.u8()?;
+                self.memo_get(usize::from(idx))?;
+            }
+            O::LongBinGet => {
+                let idx = u32::from_le_bytes(self.take_array()?);
+                self.memo_get(idx as usize)?;
+            }
+
+            O::NewObj => {
+                let args = self.pop()?;
+                let cls = self.pop()?;
+                self.check_class(cls, "NEWOBJ")?;
+                if self.graph.as_tuple(args).is_none() {
+                    return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
+                }
+                let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
+                self.push(v)?;
+            }
+            O::Build => {
+                let state = self.pop()?;
+                let target = self.top()?;
+                self.build(target, state)?;
+            }
+            _ => return self.step(op),
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
     fn step(&mut self, op: Opcode) -> Result<()> {
         use Opcode as O;
         match op {
@@ -580,22 +967,41 @@ impl<'a> Machine<'a> {
                 self.proto = p;
                 self.max_proto = self.max_proto.max(p);
             }
-            O::Frame => {
-                let n = u64::from_le_bytes(self.take_array()?);
-                let left = (self.data.len() - self.pos) as u64;
-                if n > left {
-                    return Err(self.err(
-                        ErrorKind::Truncated,
-                        format!("pickle exhausted before end of frame ({n} bytes, {left} left)"),
-                    ));
-                }
-            }
-            O::Stop => unreachable!("handled by run"),
+            O::Stop => return Err(self.err(ErrorKind::StackUnderflow, "STOP outside the loop")),
+            // The hot opcodes live in `exec` (which sends every other opcode here).
+            O::Frame
+            | O::None
+            | O::NewTrue
+            | O::NewFalse
+            | O::BinInt
+            | O::BinInt1
+            | O::BinInt2
+            | O::BinFloat
+            | O::ShortBinUnicode
+            | O::BinUnicode
+            | O::ShortBinBytes
+            | O::EmptyList
+            | O::EmptyTuple
+            | O::EmptyDict
+            | O::EmptySet
+            | O::Tuple
+            | O::Tuple1
+            | O::Tuple2
+            | O::Tuple3
+            | O::Append
+            | O::Appends
+            | O::SetItem
+            | O::SetItems
+            | O::Mark
+            | O::BinPut
+            | O::LongBinPut
+            | O::Memoize
+            | O::BinGet
+            | O::LongBinGet
+            | O::NewObj
+            | O::Build => return self.exec(op),
 
             // --- scalars
-            O::None => self.push(Value::None)?,
-            O::NewTrue => self.push(Value::Bool(true))?,
-            O::NewFalse => self.push(Value::Bool(false))?,
             O::Int => {
                 let line = self.line(2)?;
                 let v = match literal::parse_int(line) {
@@ -612,18 +1018,6 @@ impl<'a> Machine<'a> {
                     }
                 };
                 self.push(v)?;
-            }
-            O::BinInt => {
-                let v = i32::from_le_bytes(self.take_array()?);
-                self.push(Value::Int(i64::from(v)))?;
-            }
-            O::BinInt1 => {
-                let v = self.u8()?;
-                self.push(Value::Int(i64::from(v)))?;
-            }
-            O::BinInt2 => {
-                let v = u16::from_le_bytes(self.take_array()?);
-                self.push(Value::Int(i64::from(v)))?;
             }
             O::Long => {
                 let line = self.line(2)?;
@@ -659,11 +1053,6 @@ impl<'a> Machine<'a> {
                 };
                 self.push(Value::Float(f))?;
             }
-            O::BinFloat => {
-                let f = f64::from_be_bytes(self.take_array()?);
-                self.push(Value::Float(f))?;
-            }
-
             // --- text and bytes
             O::String => {
                 let line = self.line(1)?;
@@ -702,28 +1091,10 @@ impl<'a> Machine<'a> {
                 )?;
                 self.push(v)?;
             }
-            O::ShortBinUnicode => {
-                let n = self.u8()?;
-                let b = self.take(usize::from(n))?;
-                let v = self.add_str(b, false)?;
-                self.push(v)?;
-            }
-            O::BinUnicode => {
-                let n = u32::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add_str(b, false)?;
-                self.push(v)?;
-            }
             O::BinUnicode8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed(n)?;
                 let v = self.add_str(b, false)?;
-                self.push(v)?;
-            }
-            O::ShortBinBytes => {
-                let n = self.u8()?;
-                let b = self.take(usize::from(n))?;
-                let v = self.add_bytes(b)?;
                 self.push(v)?;
             }
             O::BinBytes => {
@@ -795,43 +1166,11 @@ impl<'a> Machine<'a> {
             }
 
             // --- containers
-            O::EmptyList => {
-                let v = self.add(Node::List(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptyTuple => {
-                let v = self.add_tuple(Vec::new())?;
-                self.push(v)?;
-            }
-            O::EmptyDict => {
-                let v = self.add(Node::Dict(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptySet => {
-                let v = self.add(Node::Set(Vec::new()), 0)?;
-                self.push(v)?;
-            }
             O::List => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
                 let n = items.len() * SLOT_COST;
                 let v = self.add(Node::List(items), n)?;
-                self.push(v)?;
-            }
-            O::Tuple => {
-                let start = self.marker()?;
-                let items = self.stack.split_off(start);
-                let v = self.add_tuple(items)?;
-                self.push(v)?;
-            }
-            O::Tuple1 | O::Tuple2 | O::Tuple3 => {
-                let n = match op {
-                    O::Tuple1 => 1,
-                    O::Tuple2 => 2,
-                    _ => 3,
-                };
-                let items = self.pop_n(n)?;
-                let v = self.add_tuple(items)?;
                 self.push(v)?;
             }
             O::Dict => {
@@ -854,21 +1193,6 @@ impl<'a> Machine<'a> {
                 let v = self.add(Node::FrozenSet(items), n)?;
                 self.push(v)?;
             }
-            O::Append => {
-                let len = self.stack.len();
-                // do_append(len - 1): the target sits at len - 2, above the fence.
-                if len < 2 || len - 1 <= self.fence() {
-                    return Err(self.underflow());
-                }
-                self.extend_items(len - 1)?;
-            }
-            O::Appends => {
-                let start = self.marker()?;
-                if start == 0 || start <= self.fence() {
-                    return Err(self.underflow());
-                }
-                self.extend_items(start)?;
-            }
             O::AddItems => {
                 let start = self.marker()?;
                 if start == 0 || start <= self.fence() {
@@ -876,38 +1200,7 @@ impl<'a> Machine<'a> {
                 }
                 self.add_set_items(start)?;
             }
-            O::SetItem => {
-                let len = self.stack.len();
-                if len < 3 || len - 2 <= self.fence() {
-                    return Err(self.underflow());
-                }
-                self.extend_dict(len - 2)?;
-            }
-            O::SetItems => {
-                let start = self.marker()?;
-                if start == 0 || start <= self.fence() {
-                    return Err(self.underflow());
-                }
-                if !(self.stack.len() - start).is_multiple_of(2) {
-                    return Err(self.err(
-                        ErrorKind::StackUnderflow,
-                        "odd number of items for SETITEMS",
-                    ));
-                }
-                self.extend_dict(start)?;
-            }
-
             // --- stack manipulation
-            O::Mark => {
-                if self.marks.len() >= self.opts.limits.max_depth {
-                    return Err(self.err(
-                        ErrorKind::LimitExceeded,
-                        format!("more than {} nested MARKs", self.opts.limits.max_depth),
-                    ));
-                }
-                self.charge(SLOT_COST)?;
-                self.marks.push(self.stack.len());
-            }
             O::Pop => {
                 if self.marks.last() == Some(&self.stack.len()) {
                     self.marks.pop();
@@ -938,33 +1231,10 @@ impl<'a> Machine<'a> {
                 let v = self.top()?;
                 self.memo_put(idx, v)?;
             }
-            O::BinPut => {
-                let idx = self.u8()?;
-                let v = self.top()?;
-                self.memo_put(usize::from(idx), v)?;
-            }
-            O::LongBinPut => {
-                let idx = u32::from_le_bytes(self.take_array()?);
-                let v = self.top()?;
-                self.memo_put(idx as usize, v)?;
-            }
-            O::Memoize => {
-                let v = self.top()?;
-                self.memo_put(self.memo_count, v)?;
-            }
             O::Get => {
                 let idx = self.decimal_line()?;
                 self.memo_get(idx)?;
             }
-            O::BinGet => {
-                let idx = self.u8()?;
-                self.memo_get(usize::from(idx))?;
-            }
-            O::LongBinGet => {
-                let idx = u32::from_le_bytes(self.take_array()?);
-                self.memo_get(idx as usize)?;
-            }
-
             // --- names and objects
             O::Global => {
                 let module = self.line(2)?;
@@ -1020,16 +1290,6 @@ impl<'a> Machine<'a> {
                 self.last_reduce = Some((v, self.pos));
                 self.push(v)?;
             }
-            O::NewObj => {
-                let args = self.pop()?;
-                let cls = self.pop()?;
-                self.check_class(cls, "NEWOBJ")?;
-                if self.graph.as_tuple(args).is_none() {
-                    return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
-                }
-                let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
-                self.push(v)?;
-            }
             O::NewObjEx => {
                 let kwargs = self.pop()?;
                 let args = self.pop()?;
@@ -1070,11 +1330,6 @@ impl<'a> Machine<'a> {
                 self.check_class(cls, "OBJ")?;
                 let v = self.instantiate(cls, items, ObjectForm::Obj)?;
                 self.push(v)?;
-            }
-            O::Build => {
-                let state = self.pop()?;
-                let target = self.top()?;
-                self.build(target, state)?;
             }
             O::PersId => {
                 let line = self.line(1)?;
@@ -1137,7 +1392,7 @@ impl<'a> Machine<'a> {
                 Error::at(
                     ErrorKind::BadArgument,
                     self.op_start as u64,
-                    self.op.map(Opcode::name),
+                    self.cur_op().map(Opcode::name),
                     m,
                 )
             });
@@ -1146,16 +1401,24 @@ impl<'a> Machine<'a> {
     }
 
     /// Whether `v` can stand for a class: a node that names or computes one.
+    #[inline(always)]
     fn check_class(&self, v: Value, what: &str) -> Result<()> {
         match self.graph.deref(v) {
             Some(Node::Global(_) | Node::Reduce(_) | Node::Object(_) | Node::PersId(_)) => Ok(()),
-            _ => Err(self.err(
-                ErrorKind::BadArgument,
-                format!("{what} class argument isn't a type object"),
-            )),
+            _ => Err(self.not_a_class(what)),
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn not_a_class(&self, what: &str) -> Error {
+        self.err(
+            ErrorKind::BadArgument,
+            format!("{what} class argument isn't a type object"),
+        )
+    }
+
+    #[inline(always)]
     fn object(
         &mut self,
         class: Value,
@@ -1230,14 +1493,21 @@ impl<'a> Machine<'a> {
 
     /// The container below `start` (which the caller checked is above the fence), and
     /// the node id it refers to.
+    #[inline(always)]
     fn target_at(&self, start: usize, what: &str) -> Result<crate::value::NodeId> {
         match self.stack[start - 1] {
             Value::Node(id) => Ok(id),
-            _ => Err(self.err(
-                ErrorKind::BadArgument,
-                format!("{what} target is not a container"),
-            )),
+            _ => Err(self.not_a_container(what)),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_a_container(&self, what: &str) -> Error {
+        self.err(
+            ErrorKind::BadArgument,
+            format!("{what} target is not a container"),
+        )
     }
 
     /// APPEND/APPENDS: moves `stack[start..]` into the list (or list items of an object)
@@ -1254,72 +1524,89 @@ impl<'a> Machine<'a> {
 
     /// Moves `stack[start..]` into the list (`set == false`) or set at `stack[start - 1]`,
     /// or into the items of an object or reduce there.
+    #[inline(always)]
     fn extend_seq(&mut self, start: usize, set: bool) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
+        let what = if set { "ADDITEMS" } else { "APPEND" };
+        let id = self.target_at(start, what)?;
+        let items = &self.stack[start..];
+        let target = match self.graph.node_mut(id) {
+            Node::List(v) if !set => v,
+            Node::Set(v) if set => v,
+            Node::Object(o) => &mut o.items,
+            Node::Reduce(r) => &mut r.items,
+            _ => return Err(self.wrong_seq_target(set)),
+        };
+        target.extend_from_slice(items);
+        self.stack.truncate(start);
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrong_seq_target(&self, set: bool) -> Error {
         let (what, wants) = if set {
             ("ADDITEMS", "a set")
         } else {
             ("APPEND", "a list")
         };
-        let id = self.target_at(start, what)?;
-        let ok = match self.graph.node(id) {
-            Node::List(_) => !set,
-            Node::Set(_) => set,
-            Node::Object(_) | Node::Reduce(_) => true,
-            _ => false,
-        };
-        if !ok {
-            return Err(self.err(
-                ErrorKind::BadArgument,
-                format!("{what} target is not {wants}"),
-            ));
-        }
-        let items = self.stack.drain(start..);
-        match self.graph.node_mut(id) {
-            Node::List(v) | Node::Set(v) => v.extend(items),
-            Node::Object(o) => o.items.extend(items),
-            Node::Reduce(r) => r.items.extend(items),
-            _ => {}
-        }
-        Ok(())
+        self.err(
+            ErrorKind::BadArgument,
+            format!("{what} target is not {wants}"),
+        )
     }
 
     /// SETITEM/SETITEMS: moves the key/value pairs of `stack[start..]` into the dict (or
     /// dict items of an object) at `stack[start - 1]`.
+    #[inline(always)]
     fn extend_dict(&mut self, start: usize) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
         let id = self.target_at(start, "SETITEM")?;
         self.check_hashable(self.stack[start..].iter().step_by(2).copied())?;
-        if !matches!(
-            self.graph.node(id),
-            Node::Dict(_) | Node::Object(_) | Node::Reduce(_)
-        ) {
-            return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict"));
+        let items = &self.stack[start..];
+        let target = match self.graph.node_mut(id) {
+            Node::Dict(d) => d,
+            Node::Object(o) => &mut o.dictitems,
+            Node::Reduce(r) => &mut r.dictitems,
+            _ => return Err(self.err(ErrorKind::BadArgument, "SETITEM target is not a dict")),
+        };
+        // A dict filled by one SETITEMS (most instance states) gets exactly its size.
+        if target.is_empty() {
+            target.reserve_exact(items.len() / 2);
+        } else {
+            target.reserve(items.len() / 2);
         }
-        let mut items = self.stack.drain(start..);
-        let pairs = std::iter::from_fn(|| Some((items.next()?, items.next()?)));
-        match self.graph.node_mut(id) {
-            Node::Dict(d) => d.extend(pairs),
-            Node::Object(o) => o.dictitems.extend(pairs),
-            Node::Reduce(r) => r.dictitems.extend(pairs),
-            _ => {}
+        for pair in items.chunks_exact(2) {
+            if let &[k, v] = pair {
+                target.push((k, v));
+            }
         }
+        self.stack.truncate(start);
         Ok(())
     }
 
     /// Dict keys and set elements must be hashable: lists, dicts, sets and bytearrays (and
     /// tuples holding them) are not, and CPython raises TypeError for them. Instances may
     /// or may not be; a data-only loader cannot tell, so it accepts them.
+    #[inline(always)]
     fn check_hashable(&self, keys: impl Iterator<Item = Value>) -> Result<()> {
         for k in keys {
             // The common keys (scalars, str, bytes, globals) need no search.
             let Value::Node(id) = k else { continue };
-            if !matches!(
+            if matches!(
                 self.graph.node(id),
                 Node::List(_) | Node::Dict(_) | Node::Set(_) | Node::ByteArray(_) | Node::Tuple(_)
             ) {
-                continue;
+                self.check_hashable_key(k)?;
             }
+        }
+        Ok(())
+    }
+
+    /// A key that is, or may hold, an unhashable container.
+    #[inline(never)]
+    fn check_hashable_key(&self, k: Value) -> Result<()> {
+        {
             // Tuples are searched breadth-first with a small budget: a shared DAG of tuples
             // must not cost exponential time. Past the budget the key is taken as hashable.
             let mut queue = std::collections::VecDeque::from([k]);
@@ -1380,6 +1667,7 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline(always)]
     fn build(&mut self, target: Value, state: Value) -> Result<()> {
         let Value::Node(id) = target else {
             return Err(self.err(ErrorKind::BadArgument, "BUILD target cannot take state"));
