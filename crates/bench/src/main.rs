@@ -22,6 +22,12 @@ use picklejar_bench::record::{self, DUMP_GROUP, LOAD_GROUP};
 use picklejar_bench::workloads::{self, Origin, workspace_root};
 use picklejar_report::bench::{BenchPageOptions, Record, WorkloadInfo, bench_html};
 
+// The value graph is one heap block per str, bytes, tuple, container and instance, as
+// CPython's objects are; CPython serves those from its own small-object allocator
+// (pymalloc), and so does this binary, with mimalloc instead of the system malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "picklejar-bench",
@@ -302,6 +308,11 @@ fn run(a: RunArgs) -> Result<i32> {
             }
         }
     }
+    notes.push(
+        "allocator: mimalloc is the global allocator of the criterion bench binaries \
+         (picklejar and serde-pickle alike); CPython uses its own pymalloc"
+            .into(),
+    );
     for c in LOADERS {
         notes.push(format!("load {}: {}", c.name, c.call));
     }

@@ -10,6 +10,12 @@
 //!
 //! Run: `cargo bench -p picklejar-codec --bench load`
 
+// The value graph is one heap block per str, bytes, tuple, container and instance, as
+// CPython's objects are; CPython serves those from its own small-object allocator
+// (pymalloc), and so does this bench, with mimalloc instead of the system malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use picklejar_codec::{DumpOptions, Loader, Profile, dump, to_canon};
 use std::hint::black_box;
