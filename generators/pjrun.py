@@ -857,12 +857,16 @@ def read_data_only(data, protocol, opts, buffers):
     except Exception as e:
         kind = pjcanon.classify_error(e, 'py', sys.exc_info()[2])
         return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
+    return canon_result(obj, protocol, buffers)
+
+
+def canon_result(obj, protocol, buffers):
+    """A reader's record of a loaded object: its canon, or why the canon failed."""
     try:
-        c = pjcanon.canon_json(obj, protocol, buffers)
+        return {'canon': pjcanon.canon_json(obj, protocol, buffers)}
     except Exception as e:
         return {'canon_failure': '%s: %s' % (type(e).__name__, exc_message(e)),
                 'trace': traceback.format_exc()[-2000:]}
-    return {'canon': c}
 
 
 def unwrap(data):
@@ -929,12 +933,7 @@ def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):
             return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
     finally:
         clear_extensions(exts)
-    try:
-        c = pjcanon.canon_json(obj, protocol, buffers)
-    except Exception as e:
-        return {'canon_failure': '%s: %s' % (type(e).__name__, exc_message(e)),
-                'trace': traceback.format_exc()[-2000:]}
-    return {'canon': c}
+    return canon_result(obj, protocol, buffers)
 
 
 def read_data_only_task(data, protocol, opts, bufdata, unwrapped):
