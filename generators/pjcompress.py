@@ -713,3 +713,36 @@ def unwrap(data, cap=CAP):
         return method, decompress(data, cap), None
     except Error as e:
         return method, None, e
+
+
+# ----- the sample the hand-made compressed cases wrap ------------------------------------
+
+# pickle.dumps({"a": [1, 2, 3], "b": "text"}, 2)
+SAMPLE = (b"\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01]q\x02(K\x01K\x02K\x03eX\x01\x00\x00\x00bq\x03"
+          b"X\x04\x00\x00\x00textq\x04u.")
+# Its compressed forms, kept as bytes so that no library version can change them:
+# zlib.compressobj(9, zlib.DEFLATED, -15) (raw deflate; sample_gzip() adds the gzip frame),
+SAMPLE_DEFLATE = bytes(bytearray.fromhex(
+    "6b60aa2d64d08860646060482c648c2d64d2f066f466f2664e050b25153247b000e992d48a924296523d00"))
+# bz2.compress(SAMPLE, 9),
+SAMPLE_BZ2 = bytes(bytearray.fromhex(
+    "425a68393141592653592d2ec8c6000016d7c07c000041000800423200264240002000220d4d0640d342"
+    "9931320c8c42507b43626a12481417ac3b28ee56c422623cb69f3ea7e2ee48a70a1205a5d918c0"))
+# lzma.compress(SAMPLE) (FORMAT_XZ, CHECK_CRC64, preset 6).
+SAMPLE_XZ = bytes(bytearray.fromhex(
+    "fd377a585a000004e6d6b4460200210116000000742fe5a301002d80027d71002858010000006171015d"
+    "7102284b014b024b036558010000006271035804000000746578747104752e0000002757d73ef07277c8"
+    "0001462e6750735a1fb6f37d010000000004595a"))
+
+
+def sample_gzip():
+    """SAMPLE as one gzip member: header (no name, mtime 0, OS 255), SAMPLE_DEFLATE, and the
+    CRC-32 + ISIZE trailer."""
+    return gzip_member(SAMPLE_DEFLATE, zlib.crc32(SAMPLE), len(SAMPLE))
+
+
+def flip(data, i, mask):
+    """data with byte i XORed with mask."""
+    b = bytearray(data)
+    b[i] ^= mask
+    return bytes(b)
