@@ -244,6 +244,26 @@ pub(crate) fn latin1_to_text(b: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether `utf8` is exactly the UTF-8 encoding of the latin-1 text `data` (what
+/// [`latin1_to_text`] would make), checked without decoding or allocating.
+pub(crate) fn is_latin1_text_of(utf8: &[u8], data: &[u8]) -> bool {
+    let mut i = 0;
+    for &b in data {
+        if b < 0x80 {
+            if utf8.get(i) != Some(&b) {
+                return false;
+            }
+            i += 1;
+        } else {
+            if utf8.get(i..i + 2) != Some(&[0xc0 | (b >> 6), 0x80 | (b & 0x3f)]) {
+                return false;
+            }
+            i += 2;
+        }
+    }
+    i == utf8.len()
+}
+
 /// Text to Latin-1 bytes, if every code point is below 256.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     let b = t.as_bytes();
@@ -525,6 +545,28 @@ pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
     use crate::Text;
+
+    #[test]
+    fn latin1_text_check_table() {
+        let table: &[(&[u8], &[u8], bool)] = &[
+            (b"", b"", true),
+            (b"ab", b"ab", true),
+            ("é\u{ff}a".as_bytes(), b"\xe9\xffa", true),
+            ("é".as_bytes(), b"\xe8", false),
+            ("é".as_bytes(), b"\xe9a", false), // text shorter
+            ("éa".as_bytes(), b"\xe9", false), // text longer
+            ("€".as_bytes(), b"\x80", false),  // U+20AC is not latin-1 0x80
+            (b"\xc2", b"\x80", false),         // cut sequence
+        ];
+        for &(utf8, data, want) in table {
+            assert_eq!(is_latin1_text_of(utf8, data), want, "{utf8:?} vs {data:?}");
+            if want {
+                assert_eq!(latin1_to_text(data), utf8);
+            }
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert!(is_latin1_text_of(&latin1_to_text(&all), &all));
+    }
 
     #[test]
     fn surrogatepass_validation_table() {

@@ -697,11 +697,9 @@ impl<'g> Pickler<'g> {
             let source =
                 id.and_then(|b| self.g.latin1_source(b))
                     .filter(|&src| match self.g.get(src) {
-                        Some(Node::Str { text, .. }) => text.as_str().is_some_and(|s| {
-                            s.chars()
-                                .map(u32::from)
-                                .eq(data.iter().map(|&b| u32::from(b)))
-                        }),
+                        Some(Node::Str { text, .. }) => {
+                            text::is_latin1_text_of(text.as_bytes(), data)
+                        }
                         _ => false,
                     });
             let text = match source {
