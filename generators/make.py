@@ -954,6 +954,20 @@ def manifest_producer_blocks(path):
     return blocks
 
 
+def manifest_entry(ident, info, impl, api, protocols, package=None):
+    """The lines of one producer or reader in manifest.yaml."""
+    lines = ['- id: ' + ident,
+             '  python: ' + qstr(info['full']),
+             '  implementation: ' + impl,
+             '  api: ' + qstr(api)]
+    if package is not None:
+        lines.append('  package: ' + qstr(package))
+    lines += ['  hash_seed: ' + HASH_SEED,
+              '  platform: ' + qstr(info['platform']),
+              '  protocols: ' + jdump(protocols)]
+    return lines
+
+
 def write_manifest(corpus, interps, third_party=None, old_manifest=None):
     """third_party: {(version, package): env} of the third-party producers that ran; those
     that did not keep the entry they have in old_manifest (a manifest.yaml path)."""
@@ -967,13 +981,8 @@ def write_manifest(corpus, interps, third_party=None, old_manifest=None):
             continue
         info = interps[v]
         for impl, pid in producers_of(v):
-            lines.append('- id: ' + pid)
-            lines.append('  python: ' + qstr(info['full']))
-            lines.append('  implementation: ' + impl)
-            lines.append('  api: ' + qstr(api_name(v, impl, 'dump')))
-            lines.append('  hash_seed: ' + HASH_SEED)
-            lines.append('  platform: ' + qstr(info['platform']))
-            lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
+            lines.extend(manifest_entry(pid, info, impl, api_name(v, impl, 'dump'),
+                                        list(range(highest(v) + 1))))
     for pkg in THIRD_PARTY:
         for v in VERSIONS:
             pid = third_party_producer(pkg, v)
@@ -981,17 +990,10 @@ def write_manifest(corpus, interps, third_party=None, old_manifest=None):
             if env is None or v not in interps:
                 lines.extend(old_blocks.get(pid, []))
                 continue
-            info = interps[v]
-            lines.append('- id: ' + pid)
-            lines.append('  python: ' + qstr(info['full']))
-            lines.append('  implementation: ' + env['impl'])
-            lines.append('  api: ' + qstr('%s (%s, a subclass of %s)' % (
-                env['api'], env['pickler'], env['base'])))
-            lines.append('  package: ' + qstr('%s==%s' % (pkg, env['version'])))
-            lines.append('  hash_seed: ' + HASH_SEED)
-            lines.append('  platform: ' + qstr(info['platform']))
-            lines.append('  protocols: ' + jdump([p for p in range(highest(v) + 1)
-                                                  if p in THIRD_PARTY_PROTOCOLS[pkg]]))
+            api = '%s (%s, a subclass of %s)' % (env['api'], env['pickler'], env['base'])
+            protocols = [p for p in range(highest(v) + 1) if p in THIRD_PARTY_PROTOCOLS[pkg]]
+            lines.extend(manifest_entry(pid, interps[v], env['impl'], api, protocols,
+                                        package='%s==%s' % (pkg, env['version'])))
     lines.append('- id: handwritten')
     lines.append('  python: ""')
     lines.append('  implementation: none')
@@ -1005,24 +1007,15 @@ def write_manifest(corpus, interps, third_party=None, old_manifest=None):
             continue
         info = interps[v]
         for impl, rid in readers_of(v):
-            lines.append('- id: ' + rid)
-            lines.append('  python: ' + qstr(info['full']))
-            lines.append('  implementation: ' + impl)
-            lines.append('  api: ' + qstr(api_name(v, impl, 'load')))
-            lines.append('  hash_seed: ' + HASH_SEED)
-            lines.append('  platform: ' + qstr(info['platform']))
-            lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
+            lines.extend(manifest_entry(rid, info, impl, api_name(v, impl, 'load'),
+                                        list(range(highest(v) + 1))))
             lines.append('  options: ' + jdump(v != '2.7'))
         if v == DATAONLY_VERSION:
-            lines.append('- id: ' + DATAONLY_READER)
-            lines.append('  python: ' + qstr(info['full']))
-            lines.append('  implementation: py')
-            lines.append('  api: ' + qstr('pickle._Unpickler, data-only: globals CPython cannot '
-                                          'import are inert stand-ins, calls involving them are '
-                                          'recorded (docs/CANON.md section 7)'))
-            lines.append('  hash_seed: ' + HASH_SEED)
-            lines.append('  platform: ' + qstr(info['platform']))
-            lines.append('  protocols: ' + jdump(list(range(highest(v) + 1))))
+            lines.extend(manifest_entry(
+                DATAONLY_READER, info, 'py',
+                'pickle._Unpickler, data-only: globals CPython cannot import are inert '
+                'stand-ins, calls involving them are recorded (docs/CANON.md section 7)',
+                list(range(highest(v) + 1))))
             lines.append('  options: true')
             lines.append('  reads: ' + qstr('variants of cases that NEED a third-party pickler, '
                                             'where ' + ERROR_REFERENCE_READER + ' is unresolved '

@@ -178,27 +178,21 @@ impl GateReport {
         for w in &self.warnings {
             let _ = writeln!(s, "  warning: {w}");
         }
-        for f in &self.regressions {
-            let t = f.change.time_ratio;
-            let _ = writeln!(
-                s,
-                "  REGRESSED {}: time {} [{}, {}]",
-                f.label,
-                pct(t.value),
-                pct(t.low),
-                pct(t.high)
-            );
-        }
-        for f in &self.improvements {
-            let t = f.change.time_ratio;
-            let _ = writeln!(
-                s,
-                "  improved  {}: time {} [{}, {}]",
-                f.label,
-                pct(t.value),
-                pct(t.low),
-                pct(t.high)
-            );
+        for (tag, flagged) in [
+            ("REGRESSED", &self.regressions),
+            ("improved ", &self.improvements),
+        ] {
+            for f in flagged {
+                let t = f.change.time_ratio;
+                let _ = writeln!(
+                    s,
+                    "  {tag} {}: time {} [{}, {}]",
+                    f.label,
+                    pct(t.value),
+                    pct(t.low),
+                    pct(t.high)
+                );
+            }
         }
         for m in &self.missing {
             let _ = writeln!(s, "  missing   {m} (in the baseline, not measured now)");

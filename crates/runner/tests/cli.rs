@@ -85,21 +85,7 @@ fn dis_lists_opcodes_and_stops_at_the_fault() {
 fn conformance_runs_the_picklejar_codec_and_writes_results() {
     let dir = tempfile::tempdir().expect("tempdir");
     let json = dir.path().join("results.json");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = bin()
-        .current_dir(&root)
-        .args([
-            "conformance",
-            "--codec",
-            "picklejar",
-            "--no-progress",
-            "--filter",
-            "load/scalars/**",
-            "--json",
-        ])
-        .arg(&json)
-        .output()
-        .expect("runs");
+    let out = conformance_on_scalars(&["--json".as_ref(), json.as_os_str()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -123,8 +109,26 @@ fn conformance_fails_on_an_unlisted_failure() {
     let dir = tempfile::tempdir().expect("tempdir");
     let exp = dir.path().join("picklejar.yaml");
     std::fs::write(&exp, "codec: picklejar\nentries:\n- glob: \"load/scalars/**\"\n  status: fail\n  reason: planted\n").expect("write");
+    let json = dir.path().join("r.json");
+    let out = conformance_on_scalars(&[
+        "--expect".as_ref(),
+        exp.as_os_str(),
+        "--json".as_ref(),
+        json.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// `picklejar conformance --codec picklejar` over `load/scalars/**`, from the workspace
+/// root, with `extra` arguments.
+fn conformance_on_scalars(extra: &[&std::ffi::OsStr]) -> std::process::Output {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = bin()
+    bin()
         .current_dir(&root)
         .args([
             "conformance",
@@ -133,19 +137,10 @@ fn conformance_fails_on_an_unlisted_failure() {
             "--no-progress",
             "--filter",
             "load/scalars/**",
-            "--expect",
         ])
-        .arg(&exp)
-        .arg("--json")
-        .arg(dir.path().join("r.json"))
+        .args(extra)
         .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+        .expect("runs")
 }
 
 fn run_ok(args: &[&std::ffi::OsStr]) -> (String, String) {

@@ -233,28 +233,25 @@ impl<'g> Pickler<'g> {
         }
         if self.proto >= 4 {
             self.out.byte(0x94);
-        } else if self.proto >= 1 {
-            if idx < 256 {
-                self.out.write(&[b'q', idx as u8]);
-            } else {
-                self.out.byte(b'r');
-                self.out.write(&idx.to_le_bytes());
-            }
         } else {
-            self.out.write(format!("p{idx}\n").as_bytes());
+            self.memo_opcode(idx, b'q', b'r', 'p');
         }
     }
 
     fn get(&mut self, idx: u32) {
-        if self.proto >= 1 {
-            if idx < 256 {
-                self.out.write(&[b'h', idx as u8]);
-            } else {
-                self.out.byte(b'j');
-                self.out.write(&idx.to_le_bytes());
-            }
+        self.memo_opcode(idx, b'h', b'j', 'g');
+    }
+
+    /// A memo index operand: the 1-byte form, the 4-byte form, or protocol 0's text line
+    /// (BINPUT/LONG_BINPUT/PUT, BINGET/LONG_BINGET/GET).
+    fn memo_opcode(&mut self, idx: u32, short: u8, long: u8, text: char) {
+        if self.proto == 0 {
+            self.out.write(format!("{text}{idx}\n").as_bytes());
+        } else if idx < 256 {
+            self.out.write(&[short, idx as u8]);
         } else {
-            self.out.write(format!("g{idx}\n").as_bytes());
+            let [a, b, c, d] = idx.to_le_bytes();
+            self.out.write(&[long, a, b, c, d]);
         }
     }
 

@@ -11,7 +11,7 @@ use picklejar_codec::compress::{self, Compression};
 use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dis, dump};
 use picklejar_runner::unified;
 
-use super::inspect::{LoadFlags, compression_note, read_input, report_error, uncompressed};
+use super::inspect::{LoadFlags, read_input, report_error, uncompressed};
 
 /// `picklejar dump`
 #[derive(Args, Debug)]
@@ -90,12 +90,12 @@ pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
     let opts = a.flags.to_options()?;
     // A compressed pickle is compared decompressed: the pickler writes pickles.
-    let (found, data) = match uncompressed(&raw, opts.limits.max_alloc) {
+    let (data, note) = match uncompressed(&raw, opts.limits.max_alloc) {
         Ok(d) => d,
         Err(e) => return Ok(report_error(&e)),
     };
-    if let Some(c) = found {
-        println!("{}", compression_note(c, &raw, &data));
+    if let Some(note) = note {
+        println!("{note}");
     }
     let loaded = match Loader::with_options(opts.clone()).load(&data) {
         Ok(l) => l,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use picklejar_codec::compress::{self, Compression};
+use picklejar_codec::compress;
 use picklejar_codec::{DecodeErrors, Encoding, LoadOptions, Loader, to_canon};
 
 /// Options shared by every command that loads a pickle, named as in `pickle.Unpickler`.
@@ -110,34 +110,33 @@ pub fn read_input(path: &PathBuf) -> Result<Vec<u8>> {
 }
 
 /// The pickle in `raw`, which may be compressed: what [`compress::decompress`] makes of it,
-/// within the loader's allocation limit `limit` (a bomb is `limit-exceeded`), and the
-/// compression found.
+/// within the loader's allocation limit `limit` (a bomb is `limit-exceeded`), and, when it
+/// was compressed, a note saying so (`gzip-compressed input: 1034 bytes, 2048
+/// decompressed`).
 pub fn uncompressed(
     raw: &[u8],
     limit: usize,
-) -> Result<(Option<Compression>, Cow<'_, [u8]>), picklejar_codec::Error> {
-    let found = compress::detect(raw);
-    Ok((found, compress::decompress(raw, limit)?))
-}
-
-/// `gzip-compressed input: 1034 bytes, 2048 decompressed`.
-pub fn compression_note(c: Compression, raw: &[u8], data: &[u8]) -> String {
-    format!(
-        "{c}-compressed input: {} bytes, {} decompressed",
-        raw.len(),
-        data.len()
-    )
+) -> Result<(Cow<'_, [u8]>, Option<String>), picklejar_codec::Error> {
+    let data = compress::decompress(raw, limit)?;
+    let note = compress::detect(raw).map(|c| {
+        format!(
+            "{c}-compressed input: {} bytes, {} decompressed",
+            raw.len(),
+            data.len()
+        )
+    });
+    Ok((data, note))
 }
 
 pub fn load(a: LoadArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
     let opts = a.flags.to_options()?;
-    let (found, data) = match uncompressed(&raw, opts.limits.max_alloc) {
+    let (data, note) = match uncompressed(&raw, opts.limits.max_alloc) {
         Ok(d) => d,
         Err(e) => return Ok(report_error(&e)),
     };
-    if let Some(c) = found {
-        eprintln!("note: {}", compression_note(c, &raw, &data));
+    if let Some(note) = note {
+        eprintln!("note: {note}");
     }
     let loaded = match Loader::with_options(opts).load(&data) {
         Ok(l) => l,
@@ -160,12 +159,11 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
     let opts = a.flags.to_options()?;
     let mut out = std::io::stdout().lock();
     let data = match uncompressed(&raw, opts.limits.max_alloc) {
-        Ok((found, data)) => {
-            if let Some(c) = found {
+        Ok((data, note)) => {
+            if let Some(note) = note {
                 writeln!(
                     out,
-                    "# {} (offsets below are in the decompressed pickle)",
-                    compression_note(c, &raw, &data)
+                    "# {note} (offsets below are in the decompressed pickle)"
                 )?;
             }
             data
