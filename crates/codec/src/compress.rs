@@ -33,6 +33,19 @@
 //! more is `limit-exceeded`. The floor is zstd's own default window maximum and more than
 //! any xz preset needs (`xz -9`: 65 MiB), so what the standard tools write at their
 //! presets decodes under any limit. gzip needs about 45 KiB of state, bzip2 at most about 3.7 MiB.
+//!
+//! ```
+//! use picklejar_codec::compress::{Compression, compress, decompress};
+//! use picklejar_codec::load;
+//!
+//! // A gzipped pickle loads like a plain one once decompressed; a plain one passes through.
+//! let plain = b"\x80\x04K\x2a.";
+//! for input in [compress(plain, Compression::Gzip)?, plain.to_vec()] {
+//!     let bytes = decompress(&input, 1 << 20)?;
+//!     assert_eq!(load(&bytes)?.root(), picklejar_codec::Value::Int(42));
+//! }
+//! # Ok::<(), picklejar_codec::Error>(())
+//! ```
 
 use std::borrow::Cow;
 use std::fmt;
@@ -40,14 +53,37 @@ use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// The size of the scratch buffer decompression writes through.
+/// The size of the scratch buffer decompression writes through: the memory a
+/// decompression bomb costs besides the decoder's state.
+///
+/// ```
+/// assert_eq!(picklejar_codec::compress::CHUNK, 32 * 1024);
+/// ```
 pub const CHUNK: usize = 32 * 1024;
 
 /// The decoders' own memory (the zstd window, the xz dictionary) may reach the larger of
 /// the limit and this: 128 MiB, zstd's default window maximum.
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, DECODER_MEMORY_FLOOR, compress, decompress};
+///
+/// // A small limit still reads what the standard tools write at their presets.
+/// let xz = compress(b"\x80\x04N.", Compression::Xz)?;
+/// assert!(DECODER_MEMORY_FLOOR > 64 << 20);
+/// assert_eq!(&*decompress(&xz, 16)?, b"\x80\x04N.");
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 pub const DECODER_MEMORY_FLOOR: usize = 128 << 20;
 
 /// A compression format picklejar reads and writes.
+///
+/// ```
+/// use picklejar_codec::compress::Compression;
+///
+/// let c: Vec<&str> = Compression::ALL.iter().map(|c| c.name()).collect();
+/// assert_eq!(c, ["gzip", "bz2", "xz", "zstd"]);
+/// assert_eq!(Compression::Zstd.to_string(), "zstd");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Compression {
     /// gzip (RFC 1952), one or more members: Python's `gzip`.
@@ -62,6 +98,12 @@ pub enum Compression {
 
 impl Compression {
     /// Every format, in declaration order.
+    ///
+    /// ```
+    /// use picklejar_codec::compress::Compression;
+    ///
+    /// assert_eq!(Compression::ALL.len(), 4);
+    /// ```
     pub const ALL: &'static [Compression] = &[
         Compression::Gzip,
         Compression::Bz2,
@@ -70,6 +112,12 @@ impl Compression {
     ];
 
     /// The name used on the command line and in `case.yaml`: `gzip`, `bz2`, `xz`, `zstd`.
+    ///
+    /// ```
+    /// use picklejar_codec::compress::Compression;
+    ///
+    /// assert_eq!(Compression::Bz2.name(), "bz2");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Compression::Gzip => "gzip",
@@ -79,12 +127,25 @@ impl Compression {
         }
     }
 
-    /// Parses a name as [`Compression::name`] spells it.
+    /// Parses a name as [`Compression::name`] spells it; `None` for anything else.
+    ///
+    /// ```
+    /// use picklejar_codec::compress::Compression;
+    ///
+    /// assert_eq!(Compression::from_name("xz"), Some(Compression::Xz));
+    /// assert_eq!(Compression::from_name("lzma"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Compression> {
         Compression::ALL.iter().copied().find(|c| c.name() == name)
     }
 
     /// The bytes every stream of this format starts with.
+    ///
+    /// ```
+    /// use picklejar_codec::compress::Compression;
+    ///
+    /// assert_eq!(Compression::Gzip.magic(), b"\x1f\x8b");
+    /// ```
     pub fn magic(self) -> &'static [u8] {
         match self {
             Compression::Gzip => b"\x1f\x8b",
@@ -170,7 +231,18 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Cow<'_, [u8]>> {
 }
 
 /// Decompresses `data` as `format` (whatever its first bytes say), to at most `limit`
-/// bytes.
+/// bytes. Input that is not in that format is [`ErrorKind::BadCompression`].
+///
+/// ```
+/// use picklejar_codec::ErrorKind;
+/// use picklejar_codec::compress::{Compression, compress, decompress_as};
+///
+/// let bz = compress(b"\x80\x04N.", Compression::Bz2)?;
+/// assert_eq!(decompress_as(&bz, Compression::Bz2, 1 << 20)?, b"\x80\x04N.");
+/// let e = decompress_as(b"\x80\x04N.", Compression::Gzip, 1 << 20).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::BadCompression);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<Vec<u8>> {
     let mut chunk = vec![0u8; CHUNK];
     // First pass: check everything, count the output, keep none of it.

@@ -7,11 +7,22 @@ use std::fmt;
 use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind};
 use crate::load::LoadOptions;
-use crate::opcode::{ArgKind, Opcode};
+use crate::opcode::{ArgKind, Opcode, StackItem};
 use crate::text::{py_repr_bytes, py_repr_str};
 use crate::value::Text;
 
 /// One disassembled opcode.
+///
+/// ```
+/// use picklejar_codec::{LoadOptions, Opcode, dis};
+///
+/// // pickle.dumps([1], 4) on CPython 3.13, without its frame
+/// let d = dis(b"\x80\x04]\x94K\x01a.", &LoadOptions::default());
+/// let memoize = &d.lines[2];
+/// assert_eq!((memoize.offset, memoize.opcode), (3, Opcode::Memoize));
+/// assert_eq!(memoize.note.as_deref(), Some("(as 0)"));
+/// assert_eq!(d.lines[3].arg.as_deref(), Some("1"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisLine {
     /// Byte offset of the opcode.
@@ -27,6 +38,27 @@ pub struct DisLine {
 }
 
 /// A disassembly: the lines up to STOP (or to the fault), and the error if there was one.
+///
+/// Its [`Display`](fmt::Display) is the `pickletools.dis` listing.
+///
+/// ```
+/// use picklejar_codec::{LoadOptions, dis};
+///
+/// // pickle.dumps((1, 2), 1)
+/// let d = dis(b"(K\x01K\x02tq\x00.", &LoadOptions::default());
+/// assert!(d.error.is_none());
+/// assert_eq!(d.highest_protocol, 1);
+/// assert_eq!(
+///     d.to_string(),
+///     "    0: (    MARK\n\
+///      \x20   1: K        BININT1    1\n\
+///      \x20   3: K        BININT1    2\n\
+///      \x20   5: t        TUPLE      (MARK at 0)\n\
+///      \x20   6: q    BINPUT     0\n\
+///      \x20   8: .    STOP\n\
+///      highest protocol among opcodes = 1\n"
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Disassembly {
     /// The opcodes.
@@ -42,6 +74,15 @@ pub struct Disassembly {
 /// Structural faults (unknown opcode, truncated argument) end the listing where they occur.
 /// The bytes are then also loaded with `options`; if loading fails (a stack underflow, a bad
 /// memo reference, …) the listing is cut after the failing opcode and that error reported.
+///
+/// ```
+/// use picklejar_codec::{ErrorKind, LoadOptions, Opcode, dis};
+///
+/// // APPEND with nothing to append to: the listing ends at the failing opcode.
+/// let d = dis(b"\x80\x02K\x01a.", &LoadOptions::default());
+/// assert_eq!(d.lines.last().map(|l| l.opcode), Some(Opcode::Append));
+/// assert_eq!(d.error.map(|e| e.kind()), Some(ErrorKind::StackUnderflow));
+/// ```
 pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
     let mut d = Walker {
         data,
@@ -199,7 +240,7 @@ impl Walker<'_> {
         self.pos += 1;
         let arg = self.arg(at, op)?;
         let depth = self.marks.len();
-        let note = self.effect(op);
+        let note = self.effect(op, at);
         Ok(Some(DisLine {
             offset: at,
             opcode: op,
@@ -210,15 +251,17 @@ impl Walker<'_> {
     }
 
     fn arg(&mut self, at: usize, op: Opcode) -> Result<Option<String>, Error> {
-        Ok(Some(match op.arg() {
-            ArgKind::None => return Ok(None),
-            ArgKind::U8 => self.int::<1>(at, op)?[0].to_string(),
-            ArgKind::U16 => u16::from_le_bytes(self.int(at, op)?).to_string(),
-            ArgKind::I32 => i32::from_le_bytes(self.int(at, op)?).to_string(),
-            ArgKind::U32 => u32::from_le_bytes(self.int(at, op)?).to_string(),
-            ArgKind::U64 => u64::from_le_bytes(self.int(at, op)?).to_string(),
-            ArgKind::F64 => py_float_repr(f64::from_be_bytes(self.int(at, op)?)),
-            ArgKind::DecimalNl | ArgKind::LongNl | ArgKind::FloatNl => {
+        use ArgKind as A;
+        let kind = op.arg();
+        Ok(Some(match kind {
+            A::None => return Ok(None),
+            A::Uint1 => self.int::<1>(at, op)?[0].to_string(),
+            A::Uint2 => u16::from_le_bytes(self.int(at, op)?).to_string(),
+            A::Int4 => i32::from_le_bytes(self.int(at, op)?).to_string(),
+            A::Uint4 => u32::from_le_bytes(self.int(at, op)?).to_string(),
+            A::Uint8 => u64::from_le_bytes(self.int(at, op)?).to_string(),
+            A::Float8 => py_float_repr(f64::from_be_bytes(self.int(at, op)?)),
+            A::DecimalNlShort | A::DecimalNlLong | A::FloatNl => {
                 let l = self.line(at, op)?;
                 let s = String::from_utf8_lossy(l).into_owned();
                 match (op, s.as_str()) {
@@ -228,16 +271,16 @@ impl Walker<'_> {
                     _ => s,
                 }
             }
-            ArgKind::StringNl => py_repr_bytes(self.line(at, op)?),
-            ArgKind::TextNl => py_repr_str(&Text::from(
+            A::StringNl => py_repr_bytes(self.line(at, op)?),
+            A::StringNlNoEscape => py_repr_str(&Text::from(
                 String::from_utf8_lossy(self.line(at, op)?).into_owned(),
             )),
-            ArgKind::TextNlPair => {
+            A::StringNlNoEscapePair => {
                 let m = String::from_utf8_lossy(self.line(at, op)?).into_owned();
                 let n = String::from_utf8_lossy(self.line(at, op)?).into_owned();
                 py_repr_str(&Text::from(format!("{m} {n}")))
             }
-            ArgKind::UnicodeNl => {
+            A::UnicodeStringNl => {
                 let l = self.line(at, op)?;
                 match crate::text::decode_raw_unicode_escape(l) {
                     Ok(v) => {
@@ -246,15 +289,27 @@ impl Walker<'_> {
                     Err(m) => return Err(self.fail(at, Some(op), ErrorKind::BadLiteral, m)),
                 }
             }
-            ArgKind::Bytes1 | ArgKind::Bytes4 | ArgKind::Bytes8 => {
-                let n = match op.arg() {
-                    ArgKind::Bytes1 => u64::from(self.int::<1>(at, op)?[0]),
-                    ArgKind::Bytes4 => u64::from(u32::from_le_bytes(self.int(at, op)?)),
+            A::String1
+            | A::String4
+            | A::Bytes1
+            | A::Bytes4
+            | A::Bytes8
+            | A::ByteArray8
+            | A::UnicodeString1
+            | A::UnicodeString4
+            | A::UnicodeString8 => {
+                let n = match kind {
+                    A::String1 | A::Bytes1 | A::UnicodeString1 => {
+                        u64::from(self.int::<1>(at, op)?[0])
+                    }
+                    A::String4 | A::Bytes4 | A::UnicodeString4 => {
+                        u64::from(u32::from_le_bytes(self.int(at, op)?))
+                    }
                     _ => u64::from_le_bytes(self.int(at, op)?),
                 };
                 let b = self.take(at, op, n)?;
-                match op {
-                    Opcode::ShortBinUnicode | Opcode::BinUnicode | Opcode::BinUnicode8 => {
+                match kind {
+                    A::UnicodeString1 | A::UnicodeString4 | A::UnicodeString8 => {
                         match Text::from_surrogatepass(b) {
                             Some(t) => py_repr_str(&t),
                             None => {
@@ -267,12 +322,12 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    Opcode::ByteArray8 => format!("bytearray({})", py_repr_bytes(b)),
+                    A::ByteArray8 => format!("bytearray({})", py_repr_bytes(b)),
                     _ => py_repr_bytes(b),
                 }
             }
-            ArgKind::Long1 | ArgKind::Long4 => {
-                let n = if op.arg() == ArgKind::Long1 {
+            A::Long1 | A::Long4 => {
+                let n = if kind == A::Long1 {
                     i64::from(self.int::<1>(at, op)?[0])
                 } else {
                     i64::from(i32::from_le_bytes(self.int(at, op)?))
@@ -286,64 +341,57 @@ impl Walker<'_> {
                     ));
                 }
                 let b = self.take(at, op, n as u64)?;
-                crate::load::decode_long_le_pub(b).to_string()
+                crate::load::decode_long_le(b).to_string()
             }
         }))
     }
 
-    /// Applies the stack effect; returns the annotation.
-    fn effect(&mut self, op: Opcode) -> Option<String> {
-        use Opcode as O;
-        let pop_mark = |w: &mut Walker<'_>| -> String {
-            match w.marks.pop() {
-                Some((pos, depth)) => {
-                    w.depth = depth;
-                    format!("(MARK at {pos})")
-                }
-                None => "no MARK exists on stack".into(),
+    /// Applies the opcode's stack effect from the table ([`Opcode::stack_before`],
+    /// [`Opcode::stack_after`]) as `pickletools.dis` does, and returns the annotation:
+    /// `(MARK at N)` when it pops a MARK (a `mark` in `stack_before`, or POP with a MARK on
+    /// top), `(as N)` for MEMOIZE.
+    fn effect(&mut self, op: Opcode, at: usize) -> Option<String> {
+        let before = op.stack_before();
+        let mark_on_top = self.marks.last().is_some_and(|&(_, d)| d == self.depth);
+        let mut note = None;
+        let pops = match before.iter().position(|&s| s == StackItem::Mark) {
+            Some(below_mark) => {
+                note = Some(self.pop_mark());
+                below_mark
             }
+            None if op == Opcode::Pop && mark_on_top => {
+                note = Some(self.pop_mark());
+                0
+            }
+            None => before.len(),
         };
+        self.depth -= pops as isize;
+        for &s in op.stack_after() {
+            if s == StackItem::Mark {
+                self.marks.push((at, self.depth));
+            } else {
+                self.depth += 1;
+            }
+        }
         match op {
-            O::Mark => {
-                self.marks.push((self.pos - 1, self.depth));
-                None
-            }
-            O::List | O::Tuple | O::Dict | O::FrozenSet | O::Inst | O::Obj => {
-                let n = pop_mark(self);
-                self.depth += 1;
-                Some(n)
-            }
-            O::Appends | O::SetItems | O::AddItems | O::PopMark => Some(pop_mark(self)),
-            O::Pop => {
-                if self.marks.last().is_some_and(|&(_, d)| d == self.depth) {
-                    Some(pop_mark(self))
-                } else {
-                    self.depth -= 1;
-                    None
-                }
-            }
-            O::Memoize => {
-                let n = self.memo_len;
+            Opcode::Memoize => {
+                note = Some(format!("(as {})", self.memo_len));
                 self.memo_len += 1;
-                Some(format!("(as {n})"))
             }
-            O::Put | O::BinPut | O::LongBinPut => {
-                self.memo_len += 1;
-                None
+            Opcode::Put | Opcode::BinPut | Opcode::LongBinPut => self.memo_len += 1,
+            _ => {}
+        }
+        note
+    }
+
+    /// Pops the topmost MARK: the stack goes back to where it was when the MARK was pushed.
+    fn pop_mark(&mut self) -> String {
+        match self.marks.pop() {
+            Some((pos, depth)) => {
+                self.depth = depth;
+                format!("(MARK at {pos})")
             }
-            O::Append | O::Reduce | O::NewObj | O::StackGlobal | O::Build | O::Tuple2 | O::Stop => {
-                self.depth -= 1;
-                None
-            }
-            O::SetItem | O::Tuple3 | O::NewObjEx => {
-                self.depth -= 2;
-                None
-            }
-            O::Proto | O::Frame | O::ReadonlyBuffer | O::Tuple1 | O::BinPersId => None,
-            _ => {
-                self.depth += 1;
-                None
-            }
+            None => "no MARK exists on stack".into(),
         }
     }
 }

@@ -13,7 +13,9 @@
 //! * **Safe on hostile input.** Malformed input is an [`Error`] with an [`ErrorKind`], the
 //!   opcode and its byte offset; never a panic. Length prefixes are checked against the
 //!   remaining input before anything is allocated, and [`Limits`] bound depth, memo size and
-//!   total allocation.
+//!   total allocation. No `unsafe`.
+//! * **Byte-exact dumps.** [`dump`] writes what a given CPython's pickler ([`Profile`])
+//!   writes for the same object graph.
 //! * **Canon.** [`to_canon`] turns a graph into the codec-neutral [`Canon`] tree the runner
 //!   compares (`docs/CANON.md`).
 //!
@@ -26,6 +28,16 @@
 //! assert_eq!(canon.to_text(), "list\n  int 1\n  str \"a\"\n  none\n");
 //! # Ok::<(), picklejar_codec::Error>(())
 //! ```
+//!
+//! ## Names
+//!
+//! * *str* and [`Text`] are a Python `str` value ([`Node::Str`], [`Canon::Str`]).
+//! * The *text rendering* is [`Canon::to_text`], the one-node-a-line form of a canon tree
+//!   that diffs are made of; the *JSON* form is [`Canon::to_json_string`].
+//! * An *error kind* is an [`ErrorKind`], named as the corpus names it (`truncated`, …).
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod canon;
 mod compat_tables;
@@ -36,7 +48,7 @@ mod dump;
 mod error;
 mod load;
 mod opcode;
-pub mod text;
+mod text;
 mod value;
 
 pub use canon::{Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth};
@@ -44,13 +56,26 @@ pub use dis::{DisLine, Disassembly, dis};
 pub use dump::{DumpOptions, Dumped, Profile, dump};
 pub use error::{Error, ErrorKind, Result};
 pub use load::{
-    DecodeErrors, Encoding, Limits, LoadOptions, Loaded, Loader, PersistentLoad, fix_import, load,
-    py3_to_py2,
+    DecodeErrors, Encoding, Limits, LoadOptions, Loaded, Loader, OtherEncoding, PersistentLoad,
+    load,
 };
-pub use opcode::{ArgKind, Opcode};
+pub use opcode::{ArgKind, Opcode, StackItem};
 pub use value::{
     Global, GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
 };
 
+/// The examples of `README.md`, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The highest protocol this codec reads (and CPython 3.8+ writes).
+///
+/// ```
+/// use picklejar_codec::{ErrorKind, HIGHEST_PROTOCOL, load};
+///
+/// assert!(load(&[0x80, HIGHEST_PROTOCOL, b'N', b'.']).is_ok());
+/// let e = load(&[0x80, HIGHEST_PROTOCOL + 1, b'N', b'.']).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::UnsupportedProtocol);
+/// ```
 pub const HIGHEST_PROTOCOL: u8 = 5;

@@ -1,5 +1,6 @@
-//! Text helpers: surrogatepass UTF-8, raw-unicode-escape, the Python 2 `str` encodings,
-//! and the escapes used by canon and the disassembler.
+//! Crate-private helpers for Python `str` values ([`Text`](crate::Text)): surrogatepass
+//! UTF-8, raw-unicode-escape, Latin-1 both ways; and the byte escapes and Python `repr()`s
+//! that canon and the disassembler write. Nothing here is public.
 
 use std::fmt::Write as _;
 
@@ -407,7 +408,7 @@ fn count_code_points(b: &[u8]) -> usize {
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
-pub fn escape_bytes(b: &[u8]) -> String {
+pub(crate) fn escape_bytes(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len());
     for &c in b {
         match c {
@@ -422,7 +423,7 @@ pub fn escape_bytes(b: &[u8]) -> String {
 }
 
 /// Parses the canon bytes escape back; `None` if malformed.
-pub fn unescape_bytes(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn unescape_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

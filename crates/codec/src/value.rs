@@ -8,16 +8,50 @@
 //!
 //! A graph can also be built by hand with [`Graph::add`] and then dumped or rendered as
 //! canon.
+//!
+//! ```
+//! use picklejar_codec::{DumpOptions, Graph, Node, Profile, Value, dump, load};
+//!
+//! // l = [1]; [l, l]: one list node, referenced twice.
+//! let mut g = Graph::new();
+//! let inner = g.value(Node::List(vec![Value::Int(1)]));
+//! let outer = g.value(Node::List(vec![inner, inner]));
+//! g.set_root(outer);
+//! let bytes = dump(&g, 2, &DumpOptions::new(Profile::Py38))?.bytes;
+//!
+//! let back = load(&bytes)?;
+//! let Some(Node::List(items)) = back.deref(back.root()) else { panic!() };
+//! assert_eq!(items[0], items[1], "the same NodeId: identity survived");
+//! # Ok::<(), picklejar_codec::Error>(())
+//! ```
 
 use num_bigint::BigInt;
 use std::collections::HashMap;
 
-/// Index of a node in a [`Graph`].
+/// Index of a node in a [`Graph`]; the same id is the same Python object.
+///
+/// ```
+/// use picklejar_codec::{Graph, Node};
+///
+/// let mut g = Graph::new();
+/// let id = g.add(Node::List(Vec::new()));
+/// assert_eq!(g.node(id), &Node::List(Vec::new()));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub(crate) u32);
 
 impl NodeId {
     /// The position of the node in [`Graph::nodes`].
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node};
+    ///
+    /// let mut g = Graph::new();
+    /// g.add(Node::Tuple(Vec::new()));
+    /// let id = g.add(Node::List(Vec::new()));
+    /// assert_eq!(id.index(), 1);
+    /// assert_eq!(g.nodes()[id.index()], Node::List(Vec::new()));
+    /// ```
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -26,6 +60,16 @@ impl NodeId {
 /// A value: an inline scalar or a reference to a node.
 ///
 /// `Float` keeps the exact bits of the pickle (the sign and payload of a NaN survive).
+///
+/// ```
+/// use picklejar_codec::{Value, load};
+///
+/// assert_eq!(load(b"\x80\x02N.")?.root(), Value::None);
+/// assert_eq!(load(b"\x80\x02J\xff\xff\xff\xff.")?.root(), Value::Int(-1));
+/// assert_eq!(load(b"\x80\x02G?\xf8\x00\x00\x00\x00\x00\x00.")?.root(), Value::Float(1.5));
+/// assert!(matches!(load(b"\x80\x02]q\x00.")?.root(), Value::Node(_)));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     /// `None`.
@@ -40,21 +84,47 @@ pub enum Value {
     Node(NodeId),
 }
 
-/// Text as CPython holds it: a sequence of code points that may include lone surrogates.
+/// A Python `str` value as CPython holds it: a sequence of code points that may include
+/// lone surrogates. ("Text" in this crate always means a Python `str`; the canon *text
+/// rendering* is [`Canon::to_text`](crate::Canon::to_text).)
 ///
 /// Stored as UTF-8, except that surrogate code points (U+D800–U+DFFF) are encoded on their
 /// own as three bytes each, exactly what `str.encode('utf-8', 'surrogatepass')` gives.
 /// [`Text::as_str`] succeeds whenever there is no surrogate.
+///
+/// ```
+/// use picklejar_codec::Text;
+///
+/// let t = Text::from_code_points([0x61, 0xd800]).unwrap(); // 'a\ud800'
+/// assert_eq!(t.as_str(), None);
+/// assert_eq!(t.as_bytes(), b"a\xed\xa0\x80");
+/// assert_eq!(Text::new("é").as_str(), Some("é"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Text(Box<[u8]>);
 
 impl Text {
     /// Text from a Rust string.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!(Text::new("abc"), Text::from("abc"));
+    /// ```
     pub fn new(s: &str) -> Text {
         Text(s.as_bytes().into())
     }
 
-    /// Text from surrogatepass UTF-8 bytes; `None` if they are not well formed.
+    /// Text from surrogatepass UTF-8 bytes (what `str.encode('utf-8', 'surrogatepass')`
+    /// gives); `None` if they are not well formed.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// let t = Text::from_surrogatepass(b"\xed\xb0\x80").unwrap(); // '\udc00'
+    /// assert_eq!(t.code_points().collect::<Vec<_>>(), [0xdc00]);
+    /// assert_eq!(Text::from_surrogatepass(b"\xff"), None);
+    /// ```
     pub fn from_surrogatepass(bytes: &[u8]) -> Option<Text> {
         if std::str::from_utf8(bytes).is_ok() || crate::text::valid_surrogatepass(bytes) {
             Some(Text(bytes.into()))
@@ -63,7 +133,15 @@ impl Text {
         }
     }
 
-    /// Text from code points (each `<= 0x10FFFF`; surrogates allowed).
+    /// Text from code points (each `<= 0x10FFFF`; surrogates allowed); `None` if one is
+    /// out of range.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!(Text::from_code_points([0x63, 0xe9]).unwrap().as_str(), Some("cé"));
+    /// assert_eq!(Text::from_code_points([0x110000]), None);
+    /// ```
     pub fn from_code_points(cps: impl IntoIterator<Item = u32>) -> Option<Text> {
         let mut out = Vec::new();
         for cp in cps {
@@ -77,16 +155,35 @@ impl Text {
     }
 
     /// The text as `&str`, if it holds no surrogate.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!(Text::new("ok").as_str(), Some("ok"));
+    /// assert_eq!(Text::from_code_points([0xd800]).unwrap().as_str(), None);
+    /// ```
     pub fn as_str(&self) -> Option<&str> {
         std::str::from_utf8(&self.0).ok()
     }
 
     /// The surrogatepass UTF-8 bytes.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!(Text::new("é").as_bytes(), b"\xc3\xa9");
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
     /// The code points, surrogates included.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!(Text::new("a€").code_points().collect::<Vec<_>>(), [0x61, 0x20ac]);
+    /// ```
     pub fn code_points(&self) -> impl Iterator<Item = u32> + '_ {
         crate::text::CodePoints::new(&self.0)
     }
@@ -105,6 +202,18 @@ impl From<String> for Text {
 }
 
 /// A name reference: `module.name`, what GLOBAL, STACK_GLOBAL, INST, OBJ and EXT load.
+///
+/// ```
+/// use picklejar_codec::{GlobalForm, Loader};
+///
+/// // Protocol 2 (Python 2): GLOBAL '__builtin__ set', renamed by fix_imports.
+/// let l = Loader::new().load(b"\x80\x02c__builtin__\nset\nq\x00.")?;
+/// let g = l.graph.as_global(l.graph.root()).unwrap();
+/// assert_eq!((g.module.as_str(), g.name.as_str()), ("builtins", "set"));
+/// assert_eq!(g.form, GlobalForm::Name);
+/// assert_eq!(g.py2_name.as_deref(), Some(&("__builtin__".to_owned(), "set".to_owned())));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Global {
     /// The module (`builtins`, `collections`, …), after `fix_imports` mapping.
@@ -121,6 +230,13 @@ pub struct Global {
 
 impl Global {
     /// A global written by name.
+    ///
+    /// ```
+    /// use picklejar_codec::{Global, GlobalForm};
+    ///
+    /// let g = Global::new("collections", "OrderedDict");
+    /// assert_eq!((g.form, g.py2_name), (GlobalForm::Name, None));
+    /// ```
     pub fn new(module: impl Into<String>, name: impl Into<String>) -> Global {
         Global {
             module: module.into(),
@@ -132,6 +248,16 @@ impl Global {
 }
 
 /// How a [`Global`] was written.
+///
+/// ```
+/// use picklejar_codec::{GlobalForm, load};
+///
+/// // Protocol 4: SHORT_BINUNICODE 'builtins', SHORT_BINUNICODE 'len', STACK_GLOBAL.
+/// let g = load(b"\x80\x04\x8c\x08builtins\x8c\x03len\x93.")?;
+/// let form = g.as_global(g.root()).unwrap().form;
+/// assert!(matches!(form, GlobalForm::Stack { .. }));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum GlobalForm {
     /// GLOBAL, INST, OBJ, EXT, or built by hand.
@@ -153,6 +279,16 @@ pub enum GlobalForm {
 }
 
 /// How an instance node was written; kept so that a dump can reproduce the bytes.
+///
+/// ```
+/// use picklejar_codec::{Node, ObjectForm, load};
+///
+/// // Protocol 2: GLOBAL 'm C', EMPTY_TUPLE, NEWOBJ.
+/// let g = load(b"\x80\x02cm\nC\n)\x81.")?;
+/// let Some(Node::Object(o)) = g.deref(g.root()) else { panic!() };
+/// assert_eq!(o.form, ObjectForm::NewObj);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ObjectForm {
     /// `NEWOBJ` (`copyreg.__newobj__`), the protocol ≥ 2 form.
@@ -172,6 +308,17 @@ pub enum ObjectForm {
 }
 
 /// An instance of a class: `cls.__new__(cls, *args, **kwargs)`, then state and items.
+///
+/// ```
+/// use picklejar_codec::{Node, load};
+///
+/// // Protocol 2: GLOBAL 'm C', EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD.
+/// let g = load(b"\x80\x02cm\nC\n)\x81}b.")?;
+/// let Some(Node::Object(o)) = g.deref(g.root()) else { panic!() };
+/// assert_eq!(g.as_global(o.class).unwrap().name, "C");
+/// assert!(o.state.is_some());
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Object {
     /// The class (normally a [`Node::Global`]).
@@ -196,6 +343,20 @@ pub struct Object {
 impl Object {
     /// An instance of `class` built with `args`/`kwargs` (tuple and dict nodes), with no
     /// state or items yet.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Object, ObjectForm, to_canon};
+    ///
+    /// let mut g = Graph::new();
+    /// let class = g.global("fractions", "Fraction");
+    /// let args = g.value(Node::Tuple(vec![]));
+    /// let obj = Object::new(class, Some(args), None, ObjectForm::NewObj);
+    /// let root = g.value(Node::Object(Box::new(obj)));
+    /// g.set_root(root);
+    /// let text = to_canon(&g)?.to_text();
+    /// assert!(text.starts_with("object\n  class:\n    global fractions Fraction\n"));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn new(
         class: Value,
         args: Option<Value>,
@@ -216,6 +377,17 @@ impl Object {
 }
 
 /// A reduction that is not an instance creation: `callable(*args)`, then state and items.
+///
+/// ```
+/// use picklejar_codec::{Node, load};
+///
+/// // Protocol 2: GLOBAL 'm f', BININT1 1, TUPLE1, REDUCE.
+/// let g = load(b"\x80\x02cm\nf\nK\x01\x85R.")?;
+/// let Some(Node::Reduce(r)) = g.deref(g.root()) else { panic!() };
+/// assert_eq!(g.as_global(r.callable).unwrap().name, "f");
+/// assert_eq!(g.as_tuple(r.args).map(<[_]>::len), Some(1));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reduce {
     /// What is called (normally a [`Node::Global`]).
@@ -236,6 +408,16 @@ pub struct Reduce {
 
 impl Reduce {
     /// `callable(*args)` with no state or items yet.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Reduce, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let f = g.global("operator", "add");
+    /// let args = g.value(Node::Tuple(vec![Value::Int(1), Value::Int(2)]));
+    /// let r = Reduce::new(f, args);
+    /// assert!(r.state.is_none() && r.items.is_empty());
+    /// ```
     pub fn new(callable: Value, args: Value) -> Reduce {
         Reduce {
             callable,
@@ -250,6 +432,14 @@ impl Reduce {
 }
 
 /// How a [`Reduce`] was written.
+///
+/// ```
+/// use picklejar_codec::{Graph, Node, Reduce, ReduceForm};
+///
+/// let mut g = Graph::new();
+/// let (f, args) = (g.global("m", "f"), g.value(Node::Tuple(vec![])));
+/// assert_eq!(Reduce::new(f, args).form, ReduceForm::Reduce);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ReduceForm {
     /// REDUCE.
@@ -261,7 +451,19 @@ pub enum ReduceForm {
     Obj,
 }
 
-/// A node of the graph.
+/// A node of the graph: every value that has identity in Python.
+///
+/// ```
+/// use picklejar_codec::{Node, load};
+///
+/// // Protocol 3: {'a': b'\x00'}.
+/// let g = load(b"\x80\x03}q\x00X\x01\x00\x00\x00aq\x01C\x01\x00q\x02s.")?;
+/// let Some(Node::Dict(pairs)) = g.deref(g.root()) else { panic!() };
+/// assert_eq!(g.as_str(pairs[0].0), Some("a"));
+/// let value = g.deref(pairs[0].1);
+/// assert!(matches!(value, Some(Node::Bytes { data, py2: false }) if &data[..] == b"\x00"));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     /// An int outside `i64`.
@@ -314,7 +516,19 @@ pub enum Node {
     },
 }
 
-/// An arena of nodes and the root value.
+/// An arena of nodes and the root value: what [`load`](crate::load) returns and
+/// [`dump`](crate::dump) writes.
+///
+/// ```
+/// use picklejar_codec::{Graph, Node, Value, to_canon};
+///
+/// let mut g = Graph::new();
+/// let s = g.str("hi");
+/// let t = g.value(Node::Tuple(vec![s, Value::Bool(true)]));
+/// g.set_root(t);
+/// assert_eq!(to_canon(&g)?.to_text(), "tuple\n  str \"hi\"\n  bool True\n");
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
     nodes: Vec<Node>,
@@ -326,6 +540,13 @@ pub struct Graph {
 
 impl Graph {
     /// An empty graph (its root is `None` until set).
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Value};
+    ///
+    /// let g = Graph::new();
+    /// assert_eq!((g.root(), g.nodes().len()), (Value::None, 0));
+    /// ```
     pub fn new() -> Graph {
         Graph::default()
     }
@@ -335,6 +556,14 @@ impl Graph {
     /// # Panics
     ///
     /// Panics if the graph already holds `u32::MAX` nodes.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let id = g.add(Node::Set(vec![Value::Int(1)]));
+    /// g.set_root(Value::Node(id));
+    /// ```
     pub fn add(&mut self, node: Node) -> NodeId {
         let id = u32::try_from(self.nodes.len()).expect("graph holds at most u32::MAX nodes");
         self.nodes.push(node);
@@ -354,12 +583,28 @@ impl Graph {
         NodeId(id)
     }
 
-    /// Adds a node and returns a value referring to it.
+    /// Adds a node and returns a value referring to it (`Value::Node(self.add(node))`).
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.value(Node::List(vec![]));
+    /// assert!(matches!(v, Value::Node(_)));
+    /// ```
     pub fn value(&mut self, node: Node) -> Value {
         Value::Node(self.add(node))
     }
 
     /// Adds a `str` node.
+    ///
+    /// ```
+    /// use picklejar_codec::Graph;
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.str("abc");
+    /// assert_eq!(g.as_str(v), Some("abc"));
+    /// ```
     pub fn str(&mut self, s: &str) -> Value {
         self.value(Node::Str {
             text: Text::new(s),
@@ -368,6 +613,14 @@ impl Graph {
     }
 
     /// Adds a `bytes` node.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node};
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.bytes(b"\x00\x01");
+    /// assert!(matches!(g.deref(v), Some(Node::Bytes { py2: false, .. })));
+    /// ```
     pub fn bytes(&mut self, b: &[u8]) -> Value {
         self.value(Node::Bytes {
             data: b.into(),
@@ -376,11 +629,29 @@ impl Graph {
     }
 
     /// Adds a global node.
+    ///
+    /// ```
+    /// use picklejar_codec::Graph;
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.global("builtins", "print");
+    /// assert_eq!(g.as_global(v).map(|gl| gl.name.as_str()), Some("print"));
+    /// ```
     pub fn global(&mut self, module: &str, name: &str) -> Value {
         self.value(Node::Global(Global::new(module, name)))
     }
 
     /// An int value: inline when it fits in `i64`, else a node.
+    ///
+    /// ```
+    /// use num_bigint::BigInt;
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// assert_eq!(g.int(BigInt::from(5)), Value::Int(5));
+    /// let big = g.int(BigInt::from(1u8) << 70);
+    /// assert!(matches!(g.deref(big), Some(Node::Int(_))));
+    /// ```
     pub fn int(&mut self, i: BigInt) -> Value {
         match i64::try_from(&i) {
             Ok(v) => Value::Int(v),
@@ -393,11 +664,28 @@ impl Graph {
     /// # Panics
     ///
     /// Panics if the id does not belong to this graph.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node};
+    ///
+    /// let mut g = Graph::new();
+    /// let id = g.add(Node::ByteArray(b"x".to_vec()));
+    /// assert_eq!(g.node(id), &Node::ByteArray(b"x".to_vec()));
+    /// ```
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }
 
     /// The node with this id, if it belongs to this graph.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node};
+    ///
+    /// let mut g = Graph::new();
+    /// let id = g.add(Node::List(vec![]));
+    /// assert!(g.get(id).is_some());
+    /// assert!(Graph::new().get(id).is_none());
+    /// ```
     pub fn get(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id.index())
     }
@@ -407,21 +695,53 @@ impl Graph {
     /// # Panics
     ///
     /// Panics if the id does not belong to this graph.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let id = g.add(Node::List(vec![]));
+    /// if let Node::List(items) = g.node_mut(id) {
+    ///     items.push(Value::Int(1));
+    /// }
+    /// assert_eq!(g.node(id), &Node::List(vec![Value::Int(1)]));
+    /// ```
     pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
         &mut self.nodes[id.index()]
     }
 
     /// All nodes, in creation order.
+    ///
+    /// ```
+    /// // Protocol 2: ['a'] makes a list node, then a str node.
+    /// let g = picklejar_codec::load(b"\x80\x02]q\x00X\x01\x00\x00\x00aq\x01a.")?;
+    /// assert_eq!(g.nodes().len(), 2);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
     }
 
     /// The root value (what the pickle's STOP returned); `None` for an empty graph.
+    ///
+    /// ```
+    /// let g = picklejar_codec::load(b"\x80\x02K\x05.")?;
+    /// assert_eq!(g.root(), picklejar_codec::Value::Int(5));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn root(&self) -> Value {
         self.root.unwrap_or(Value::None)
     }
 
     /// Sets the root value.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// g.set_root(Value::Float(0.5));
+    /// assert_eq!(g.root(), Value::Float(0.5));
+    /// ```
     pub fn set_root(&mut self, v: Value) {
         self.root = Some(v);
     }
@@ -431,12 +751,12 @@ impl Graph {
     /// `__getinitargs__` or `__getstate__` result is kept alive). A loaded graph records
     /// it so that the 2.7 profile numbers its memo as the producer did; the CPython 3
     /// picklers never skip one.
-    pub fn memo_skip(&self) -> Option<u32> {
+    pub(crate) fn memo_skip(&self) -> Option<u32> {
         self.memo_skip
     }
 
     /// Records the memo index a re-dump with the 2.7 profile must step over.
-    pub fn set_memo_skip(&mut self, index: Option<u32>) {
+    pub(crate) fn set_memo_skip(&mut self, index: Option<u32>) {
         self.memo_skip = index;
     }
 
@@ -444,16 +764,25 @@ impl Graph {
     /// reduce `_codecs.encode(str, 'latin1')`. The str object can be shared (CPython's
     /// one-character strings are singletons, so a field name `'b'` and the text of
     /// `b'b'` are one memo entry); a re-dump writes that node so the sharing survives.
-    pub fn latin1_source(&self, bytes: NodeId) -> Option<NodeId> {
+    pub(crate) fn latin1_source(&self, bytes: NodeId) -> Option<NodeId> {
         self.latin1_sources.get(&bytes).copied()
     }
 
     /// Records the `str` node a bytes node was folded from (see [`Graph::latin1_source`]).
-    pub fn set_latin1_source(&mut self, bytes: NodeId, text: NodeId) {
+    pub(crate) fn set_latin1_source(&mut self, bytes: NodeId, text: NodeId) {
         self.latin1_sources.insert(bytes, text);
     }
 
-    /// If `v` is a node, that node.
+    /// If `v` is a node, that node; `None` for inline scalars and foreign ids.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.value(Node::Tuple(vec![]));
+    /// assert_eq!(g.deref(v), Some(&Node::Tuple(vec![])));
+    /// assert_eq!(g.deref(Value::Int(1)), None);
+    /// ```
     pub fn deref(&self, v: Value) -> Option<&Node> {
         match v {
             Value::Node(id) => self.get(id),
@@ -461,7 +790,16 @@ impl Graph {
         }
     }
 
-    /// If `v` is a `str` node holding valid UTF-8, its text.
+    /// If `v` is a `str` node with no lone surrogate, its text.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let s = g.str("x");
+    /// let b = g.bytes(b"x");
+    /// assert_eq!((g.as_str(s), g.as_str(b), g.as_str(Value::None)), (Some("x"), None, None));
+    /// ```
     pub fn as_str(&self, v: Value) -> Option<&str> {
         match self.deref(v)? {
             Node::Str { text, .. } => text.as_str(),
@@ -470,6 +808,14 @@ impl Graph {
     }
 
     /// If `v` is a tuple node, its items.
+    ///
+    /// ```
+    /// use picklejar_codec::{Graph, Node, Value};
+    ///
+    /// let mut g = Graph::new();
+    /// let t = g.value(Node::Tuple(vec![Value::None]));
+    /// assert_eq!(g.as_tuple(t), Some(&[Value::None][..]));
+    /// ```
     pub fn as_tuple(&self, v: Value) -> Option<&[Value]> {
         match self.deref(v)? {
             Node::Tuple(items) => Some(items),
@@ -478,10 +824,67 @@ impl Graph {
     }
 
     /// If `v` is a global node, the global.
+    ///
+    /// ```
+    /// use picklejar_codec::Graph;
+    ///
+    /// let mut g = Graph::new();
+    /// let v = g.global("datetime", "date");
+    /// assert_eq!(g.as_global(v).map(|gl| gl.module.as_str()), Some("datetime"));
+    /// ```
     pub fn as_global(&self, v: Value) -> Option<&Global> {
         match self.deref(v)? {
             Node::Global(g) => Some(g),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{DumpOptions, Node, Profile, Value, dump, load};
+
+    /// Python 2.7 `pickle.py`, `[C(), 'x']` where `C` is an old-style class whose
+    /// `__getstate__` returns a dict: `_keep_alive` takes memo slot 3 after the instance
+    /// (2), so the state dict is memoized as 4 (protocol 2, made on 2.7.18).
+    const KEEP_ALIVE_P2: &[u8] = b"\x80\x02]q\x00((c__main__\nC\nq\x01oq\x02}q\x04(U\x01aq\x05K\x01U\x03tagq\x06U\x01xq\x07ubh\x07e.";
+
+    #[test]
+    fn py27_keep_alive_slot_is_recorded() {
+        let g = load(KEEP_ALIVE_P2).expect("loads");
+        assert_eq!(g.memo_skip(), Some(3));
+    }
+
+    #[test]
+    fn without_the_record_the_memo_is_numbered_densely() {
+        let mut g = load(KEEP_ALIVE_P2).expect("loads");
+        g.set_memo_skip(None);
+        let out = dump(&g, 2, &DumpOptions::new(Profile::Py27)).expect("dumps");
+        assert_ne!(out.bytes, KEEP_ALIVE_P2);
+        assert!(
+            out.bytes.windows(3).any(|w| w == b"}q\x03"),
+            "state dict takes slot 3: {:?}",
+            String::from_utf8_lossy(&out.bytes)
+        );
+    }
+
+    #[test]
+    fn contiguous_memos_record_no_skip() {
+        // CPython 3 C pickler, protocol 2: [1, 'x', 'x'] memoizes 0 and 1 in sequence.
+        let g = load(b"\x80\x02]q\x00(K\x01X\x01\x00\x00\x00xq\x01h\x01e.").expect("loads");
+        assert_eq!(g.memo_skip(), None);
+    }
+
+    #[test]
+    fn a_latin1_bytes_reduce_records_its_str() {
+        // CPython 3.13, pickle.dumps([b'b', 'b'], 2).
+        let g = load(b"\x80\x02]q\x00(c_codecs\nencode\nq\x01X\x01\x00\x00\x00bq\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05h\x02e.").expect("loads");
+        let Some(Node::List(items)) = g.deref(g.root()) else {
+            panic!("a list")
+        };
+        let (Value::Node(bytes), Value::Node(text)) = (items[0], items[1]) else {
+            panic!("two nodes")
+        };
+        assert_eq!(g.latin1_source(bytes), Some(text));
     }
 }

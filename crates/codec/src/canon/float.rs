@@ -1,7 +1,17 @@
 //! Python's `repr(float)`: shortest round-trip digits, fixed notation for decimal exponents
 //! in `-4..16`, scientific otherwise.
 
-/// `repr(x)` as CPython 3 prints it (`1.0`, `1e+16`, `1.5e-05`, `nan`, `-inf`, `-0.0`).
+/// `repr(x)` as CPython 3 prints it (`1.0`, `1e+16`, `1.5e-05`, `nan`, `-inf`, `-0.0`):
+/// the `v` of a canon `float`.
+///
+/// ```
+/// use picklejar_codec::canon::py_float_repr;
+///
+/// assert_eq!(py_float_repr(1.0), "1.0");
+/// assert_eq!(py_float_repr(1e16), "1e+16");
+/// assert_eq!(py_float_repr(0.00015), "0.00015");
+/// assert_eq!(py_float_repr(-f64::INFINITY), "-inf");
+/// ```
 pub fn py_float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();

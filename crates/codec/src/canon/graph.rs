@@ -16,6 +16,17 @@ fn bad(msg: impl Into<String>) -> Error {
 impl Canon {
     /// The graph this canon describes: each anchor one node, each `ref` that node.
     /// Objects are given the NEWOBJ form; `float` text is parsed back to its value.
+    ///
+    /// ```
+    /// use picklejar_codec::{Canon, DumpOptions, Profile, dump, to_canon};
+    ///
+    /// let c = Canon::from_json(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)?;
+    /// let g = c.to_graph()?;
+    /// assert_eq!(to_canon(&g)?, c);
+    /// // l = []; l.append(l); pickle.dumps(l, 2)
+    /// assert_eq!(dump(&g, 2, &DumpOptions::new(Profile::Py38))?.bytes, b"\x80\x02]q\x00h\x00a.");
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn to_graph(&self) -> Result<Graph> {
         let mut b = Build {
             g: Graph::new(),

@@ -13,11 +13,24 @@ use crate::value::Text;
 impl Canon {
     /// Compact JSON, members in canon order, non-ASCII written as UTF-8 (what Python's
     /// `json.dumps(x, ensure_ascii=False, separators=(',', ':'))` writes).
+    ///
+    /// ```
+    /// use picklejar_codec::{Canon, Text};
+    ///
+    /// let c = Canon::List(vec![Canon::Str(Text::new("é")), Canon::Float("0.5".into())]);
+    /// assert_eq!(c.to_json_string(), r#"{"t":"list","v":[{"t":"str","v":"é"},{"t":"float","v":"0.5"}]}"#);
+    /// ```
     pub fn to_json_string(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Indented JSON, members in canon order.
+    ///
+    /// ```
+    /// use picklejar_codec::Canon;
+    ///
+    /// assert_eq!(Canon::None.to_json_pretty(), "{\n  \"t\": \"none\"\n}");
+    /// ```
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -25,7 +38,19 @@ impl Canon {
     /// Parses canon JSON text.
     ///
     /// Nesting deeper than [`MAX_JSON_DEPTH`] is refused before parsing, so hostile input
-    /// cannot exhaust the stack.
+    /// cannot exhaust the stack. A document that is not canon is
+    /// [`ErrorKind::BadCanon`], with the JSON path of the problem.
+    ///
+    /// ```
+    /// use picklejar_codec::{Canon, ErrorKind};
+    ///
+    /// let c = Canon::from_json(r#"{"t":"list","id":1,"v":[{"t":"ref","v":1}]}"#)?;
+    /// assert_eq!(c.to_text(), "list #1\n  ref #1\n");
+    ///
+    /// let e = Canon::from_json(r#"{"t":"int","v":"007"}"#).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::BadCanon);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn from_json(s: &str) -> Result<Canon> {
         if json_depth(s) > MAX_JSON_DEPTH {
             return Err(Error::new(
@@ -41,6 +66,14 @@ impl Canon {
     }
 
     /// Converts a parsed JSON value, checking it against the canon rules.
+    ///
+    /// ```
+    /// use picklejar_codec::Canon;
+    ///
+    /// let v = serde_json::json!({"t": "bytes", "v": "a\\x00"});
+    /// assert_eq!(Canon::from_json_value(&v)?, Canon::Bytes(b"a\x00".to_vec()));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn from_json_value(v: &Json) -> Result<Canon> {
         parse(v, "$")
     }
@@ -48,6 +81,13 @@ impl Canon {
 
 /// The deepest JSON nesting [`Canon::from_json`] accepts: enough for a graph at the
 /// default depth limit (each canon level is at most three JSON levels).
+///
+/// ```
+/// use picklejar_codec::{Canon, ErrorKind, canon::MAX_JSON_DEPTH};
+///
+/// let deep = "[".repeat(MAX_JSON_DEPTH + 1);
+/// assert_eq!(Canon::from_json(&deep).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// ```
 pub const MAX_JSON_DEPTH: usize = 4_096;
 
 /// The maximum bracket nesting of JSON text (brackets inside strings do not count).

@@ -2,9 +2,23 @@
 //!
 //! [`to_canon`] turns a [`Graph`] into a [`Canon`] tree: set elements sorted, shared and
 //! recursive nodes anchored, reductions described as `object`/`reduce`. The tree
-//! serializes to the canon JSON ([`Canon::to_json`]), parses back from it
+//! serializes to the canon JSON ([`Canon::to_json_string`]), parses back from it
 //! ([`Canon::from_json`]), and renders to the text form that diffs are made of
 //! ([`Canon::to_text`]).
+//!
+//! ```
+//! use picklejar_codec::{Canon, load, to_canon};
+//!
+//! // pickle.dumps({1.5, -2}, protocol=4): a set, sorted in canon by its elements' JSON.
+//! let g = load(b"\x80\x04\x95\x13\x00\x00\x00\x00\x00\x00\x00\x8f\x94(G?\xf8\x00\x00\x00\x00\x00\x00J\xfe\xff\xff\xff\x90.")?;
+//! let canon = to_canon(&g)?;
+//! assert_eq!(
+//!     canon.to_json_string(),
+//!     r#"{"t":"set","v":[{"t":"float","v":"1.5"},{"t":"int","v":"-2"}]}"#
+//! );
+//! assert_eq!(Canon::from_json(&canon.to_json_string())?, canon);
+//! # Ok::<(), picklejar_codec::Error>(())
+//! ```
 
 mod float;
 mod graph;
@@ -14,14 +28,31 @@ mod text;
 use std::collections::HashMap;
 
 pub use float::py_float_repr;
+pub use json::MAX_JSON_DEPTH;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{Graph, Node, NodeId, Text, Value};
 
 /// A `[key, value]` pair of a dict or of `kwargs`/`dictitems`.
+///
+/// ```
+/// use picklejar_codec::Canon;
+/// use picklejar_codec::canon::Pair;
+///
+/// let p: Pair = (Canon::Int("1".into()), Canon::None);
+/// assert_eq!(Canon::Dict(vec![p]).tag(), "dict");
+/// ```
 pub type Pair = (Canon, Canon);
 
-/// A canon node.
+/// A canon node: one value of `docs/CANON.md`, tagged as its JSON `"t"` member.
+///
+/// ```
+/// use picklejar_codec::{Canon, Text};
+///
+/// let c = Canon::Tuple(vec![Canon::Str(Text::new("a")), Canon::Bool(false)]);
+/// assert_eq!(c.to_json_string(), r#"{"t":"tuple","v":[{"t":"str","v":"a"},{"t":"bool","v":false}]}"#);
+/// assert_eq!(c.to_text(), "tuple\n  str \"a\"\n  bool False\n");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Canon {
     /// `none`
@@ -77,7 +108,18 @@ pub enum Canon {
     Ref(u32),
 }
 
-/// The members of an `object` node.
+/// The members of an `object` node (`docs/CANON.md` section 7).
+///
+/// ```
+/// use picklejar_codec::{Canon, load, to_canon};
+///
+/// // Protocol 2: GLOBAL 'm C', EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, 'x', 1, SETITEM, BUILD.
+/// let g = load(b"\x80\x02cm\nC\n)\x81}X\x01\x00\x00\x00xK\x01sb.")?;
+/// let Canon::Object(o) = to_canon(&g)? else { panic!() };
+/// assert_eq!(o.class, Canon::Global { module: "m".into(), name: "C".into() });
+/// assert!(o.args.is_empty() && o.state.is_some());
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CanonObject {
     /// `class`
@@ -96,7 +138,16 @@ pub struct CanonObject {
     pub setter: Option<Canon>,
 }
 
-/// The members of a `reduce` node.
+/// The members of a `reduce` node (`docs/CANON.md` section 7).
+///
+/// ```
+/// use picklejar_codec::{Canon, load, to_canon};
+///
+/// // Protocol 2: GLOBAL 'm f', BININT1 1, TUPLE1, REDUCE.
+/// let Canon::Reduce(r) = to_canon(&load(b"\x80\x02cm\nf\nK\x01\x85R.")?)? else { panic!() };
+/// assert_eq!(r.args, [Canon::Int("1".into())]);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CanonReduce {
     /// `callable`
@@ -115,6 +166,13 @@ pub struct CanonReduce {
 
 impl Canon {
     /// The tag (`"list"`, `"ref"`, …); an anchored node reports its inner tag.
+    ///
+    /// ```
+    /// use picklejar_codec::Canon;
+    ///
+    /// assert_eq!(Canon::List(vec![]).tag(), "list");
+    /// assert_eq!(Canon::Anchor(1, Box::new(Canon::Dict(vec![]))).tag(), "dict");
+    /// ```
     pub fn tag(&self) -> &'static str {
         match self {
             Canon::None => "none",
@@ -140,13 +198,34 @@ impl Canon {
     }
 }
 
-/// Converts a graph's root to canon, with the default depth limit.
+/// Converts a graph's root to canon, with the default depth limit
+/// ([`Limits::DEFAULT`](crate::Limits::DEFAULT)): set elements sorted, nodes reached twice
+/// anchored (`"id"`) and referenced (`ref`).
+///
+/// ```
+/// use picklejar_codec::{load, to_canon};
+///
+/// // l = []; pickle.dumps([l, l], 2)
+/// let g = load(b"\x80\x02]q\x00(]q\x01h\x01e.")?;
+/// assert_eq!(to_canon(&g)?.to_text(), "list\n  list #1\n  ref #1\n");
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 pub fn to_canon(g: &Graph) -> Result<Canon> {
-    to_canon_with_depth(g, crate::Limits::default().max_depth)
+    to_canon_with_depth(g, crate::Limits::DEFAULT.max_depth)
 }
 
 /// Converts a graph's root to canon; containers nested deeper than `max_depth` are a
 /// [`ErrorKind::LimitExceeded`] error.
+///
+/// ```
+/// use picklejar_codec::{ErrorKind, load, to_canon_with_depth};
+///
+/// // [[[]]], protocol 2
+/// let g = load(b"\x80\x02]q\x00]q\x01]q\x02aa.")?;
+/// assert!(to_canon_with_depth(&g, 2).is_ok());
+/// assert_eq!(to_canon_with_depth(&g, 1).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 pub fn to_canon_with_depth(g: &Graph, max_depth: usize) -> Result<Canon> {
     let mut b = Builder {
         g,

@@ -7,7 +7,15 @@ use super::{Canon, Pair};
 use crate::text::{escape_bytes, hex};
 
 impl Canon {
-    /// The deterministic text rendering of `docs/CANON.md` section 9.
+    /// The text rendering of `docs/CANON.md` section 9: one node a line, two spaces of
+    /// indent a level, anchors as `#N`. Deterministic; what the runner diffs.
+    ///
+    /// ```
+    /// use picklejar_codec::{Canon, Text};
+    ///
+    /// let c = Canon::Dict(vec![(Canon::Str(Text::new("k")), Canon::Bytes(b"\x00a".to_vec()))]);
+    /// assert_eq!(c.to_text(), "dict\n  key:\n    str \"k\"\n  value:\n    bytes b\"\\x00a\"\n");
+    /// ```
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         render(self, 0, &mut out);

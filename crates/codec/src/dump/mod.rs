@@ -7,7 +7,7 @@
 //! | profile | differs from the default in |
 //! |---|---|
 //! | [`Profile::Py27`] | 2.7's `pickle.py`: `str` as STRING/BINSTRING, `int` outside int32 as INT text, `long` as LONG/LONG1, INST/OBJ, original Python 2 names, generic batching (no empty batches, single items as APPEND/SETITEM) |
-//! | [`Profile::Py36`] | `L0L` ints and fewer escapes at protocol 0; a frame around everything at protocol 4; bytearray via `bytearray.__reduce_ex__` |
+//! | [`Profile::Py30To36`] | `L0L` ints and fewer escapes at protocol 0; a frame around everything at protocol 4; bytearray via `bytearray.__reduce_ex__` |
 //! | [`Profile::Py37`] | bytearray via `bytearray.__reduce_ex__` at protocols 0–2 |
 //! | [`Profile::Py38`] | the default: CPython 3.8–3.12 |
 //! | [`Profile::Py313`] | nested names at protocols 0–3 through an unmemoized `getattr` chain |
@@ -24,14 +24,31 @@ use std::collections::HashMap;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Graph;
 
-/// Which CPython's C pickler to reproduce.
+/// Which CPython's pickler to reproduce: one profile per group of CPython versions whose
+/// pickles are byte-for-byte the same.
+///
+/// [`Profile::from_version`] maps a version to its profile; [`Profile::name`] says which
+/// versions a profile covers.
+///
+/// ```
+/// use picklejar_codec::Profile;
+///
+/// assert_eq!(Profile::from_version("3.5"), Some(Profile::Py30To36));
+/// assert_eq!(Profile::from_version("cpython-3.11"), Some(Profile::Py38));
+/// assert_eq!(Profile::Py38.name(), "3.8-3.12");
+/// assert_eq!(Profile::default(), Profile::Py38);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Profile {
     /// CPython 2.7's `pickle.py` (protocols 0–2): Python 2 `str`, `int` vs `long`,
     /// old-style instances, Python 2 names, generic batching.
     Py27,
-    /// CPython 3.6.
-    Py36,
+    /// CPython 3.0 to 3.6 ([`Profile::from_version`] maps all of them here): the C pickler
+    /// before 3.7 (protocol-0 ints as `L0L`, fewer protocol-0 escapes, a header on every
+    /// frame, bytearray through `bytearray.__reduce_ex__`). Its bytes are held to CPython
+    /// 3.6's; the earlier 3.x are taken to write the same at the protocols they have
+    /// (3.0–3.3 stop at protocol 3).
+    Py30To36,
     /// CPython 3.7.
     Py37,
     /// CPython 3.8 to 3.12 (identical output).
@@ -42,7 +59,17 @@ pub enum Profile {
 }
 
 impl Profile {
-    /// The profile for a CPython version (`"3.6"`, `"3.10"`, `"3.13"`, `"cpython-3.11"`).
+    /// The profile for a CPython version (`"3.6"`, `"3.10"`, `"3.13"`, `"cpython-3.11"`,
+    /// `"2.7"`); `None` for other versions (2.6, 4.0, …) and for what is not a version.
+    ///
+    /// ```
+    /// use picklejar_codec::Profile;
+    ///
+    /// assert_eq!(Profile::from_version("2.7"), Some(Profile::Py27));
+    /// assert_eq!(Profile::from_version("3.6.15"), Some(Profile::Py30To36));
+    /// assert_eq!(Profile::from_version("3.14"), Some(Profile::Py313));
+    /// assert_eq!(Profile::from_version("2.6"), None);
+    /// ```
     pub fn from_version(v: &str) -> Option<Profile> {
         let v = v.strip_prefix("cpython-").unwrap_or(v);
         let v = v.split('-').next().unwrap_or(v);
@@ -55,7 +82,7 @@ impl Profile {
             return None;
         }
         Some(match minor {
-            0..=6 => Profile::Py36,
+            0..=6 => Profile::Py30To36,
             7 => Profile::Py37,
             8..=12 => Profile::Py38,
             _ => Profile::Py313,
@@ -63,19 +90,34 @@ impl Profile {
     }
 
     /// The highest protocol this CPython writes.
+    ///
+    /// ```
+    /// use picklejar_codec::Profile;
+    ///
+    /// assert_eq!(Profile::Py27.highest_protocol(), 2);
+    /// assert_eq!(Profile::Py30To36.highest_protocol(), 4);
+    /// assert_eq!(Profile::Py313.highest_protocol(), 5);
+    /// ```
     pub fn highest_protocol(self) -> u8 {
         match self {
             Profile::Py27 => 2,
-            Profile::Py36 | Profile::Py37 => 4,
+            Profile::Py30To36 | Profile::Py37 => 4,
             Profile::Py38 | Profile::Py313 => 5,
         }
     }
 
-    /// A short name (`3.6`, `3.7`, `3.8-3.12`, `3.13`).
+    /// The CPython versions it covers: `2.7`, `3.0-3.6`, `3.7`, `3.8-3.12`, `3.13`.
+    ///
+    /// ```
+    /// use picklejar_codec::Profile;
+    ///
+    /// assert_eq!(Profile::Py30To36.name(), "3.0-3.6");
+    /// assert_eq!(Profile::Py313.name(), "3.13");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Profile::Py27 => "2.7",
-            Profile::Py36 => "3.6",
+            Profile::Py30To36 => "3.0-3.6",
             Profile::Py37 => "3.7",
             Profile::Py38 => "3.8-3.12",
             Profile::Py313 => "3.13",
@@ -84,31 +126,79 @@ impl Profile {
 }
 
 /// Options for [`dump`].
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// ```
+/// use picklejar_codec::{DumpOptions, Profile};
+///
+/// let mut opts = DumpOptions::new(Profile::Py313);
+/// // copyreg.add_extension('mymod', 'MyClass', 240)
+/// opts.extensions.insert(("mymod".into(), "MyClass".into()), 240);
+/// assert!(opts.max_depth > 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DumpOptions {
     /// The CPython whose bytes to write.
     pub profile: Profile,
-    /// Do not map Python 3 names to Python 2 ones at protocols 0–2 (`fix_imports=False`).
-    pub no_fix_imports: bool,
+    /// Map Python 3 names to Python 2 ones at protocols 0–2, as CPython's `fix_imports=True`
+    /// (the default) does.
+    pub fix_imports: bool,
     /// The copyreg extension registry: (module, name) → code, written as EXT1/2/4 at
     /// protocols ≥ 2.
     pub extensions: HashMap<(String, String), i32>,
-    /// Deepest nesting before the dump fails (CPython raises RecursionError).
+    /// Deepest nesting before the dump fails (CPython raises RecursionError). Default
+    /// [`Limits::DEFAULT`](crate::Limits::DEFAULT)'s `max_depth`.
     pub max_depth: usize,
+}
+
+impl Default for DumpOptions {
+    /// The newest profile, `fix_imports` on, no extensions, the default depth limit.
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Limits};
+    ///
+    /// let opts = DumpOptions::default();
+    /// assert!(opts.fix_imports);
+    /// assert_eq!(opts.max_depth, Limits::DEFAULT.max_depth);
+    /// ```
+    fn default() -> DumpOptions {
+        DumpOptions {
+            profile: Profile::default(),
+            fix_imports: true,
+            extensions: HashMap::new(),
+            max_depth: crate::Limits::DEFAULT.max_depth,
+        }
+    }
 }
 
 impl DumpOptions {
     /// Options for a profile, with the default depth limit.
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Limits, Profile};
+    ///
+    /// let opts = DumpOptions::new(Profile::Py37);
+    /// assert_eq!(opts.profile, Profile::Py37);
+    /// assert_eq!(opts.max_depth, Limits::default().max_depth);
+    /// ```
     pub fn new(profile: Profile) -> DumpOptions {
         DumpOptions {
             profile,
-            max_depth: crate::Limits::default().max_depth,
             ..DumpOptions::default()
         }
     }
 }
 
 /// The result of [`dump`].
+///
+/// ```
+/// use picklejar_codec::{DumpOptions, Profile, dump, load};
+///
+/// let g = load(b"\x80\x05K\x07.")?;
+/// let out = dump(&g, 5, &DumpOptions::new(Profile::Py313))?;
+/// assert_eq!(out.bytes, b"\x80\x05K\x07.");
+/// assert!(out.buffers.is_empty());
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dumped {
     /// The pickle.
@@ -139,13 +229,5 @@ pub fn dump(g: &Graph, protocol: u8, opts: &DumpOptions) -> Result<Dumped> {
             ),
         ));
     }
-    let opts = if opts.max_depth == 0 {
-        DumpOptions {
-            max_depth: crate::Limits::default().max_depth,
-            ..opts.clone()
-        }
-    } else {
-        opts.clone()
-    };
-    pickler::Pickler::new(g, protocol, &opts).run()
+    pickler::Pickler::new(g, protocol, opts).run()
 }

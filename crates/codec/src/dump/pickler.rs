@@ -10,6 +10,7 @@ use super::{DumpOptions, Dumped, Profile};
 use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::py3_to_py2;
+use crate::opcode::op;
 use crate::text;
 use crate::value::{
     GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
@@ -182,7 +183,7 @@ impl<'g> Pickler<'g> {
             g,
             proto,
             opts,
-            out: Writer::new(opts.profile == Profile::Py36, output_estimate(g)),
+            out: Writer::new(opts.profile == Profile::Py30To36, output_estimate(g)),
             memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
@@ -194,13 +195,13 @@ impl<'g> Pickler<'g> {
 
     pub(crate) fn run(mut self) -> Result<Dumped> {
         if self.proto >= 2 {
-            self.out.write(&[0x80, self.proto]);
+            self.out.write(&[op::PROTO, self.proto]);
         }
         if self.proto >= 4 {
             self.out.start_framing();
         }
         self.save(self.g.root())?;
-        self.out.byte(b'.');
+        self.out.byte(op::STOP);
         self.out.commit_frame();
         Ok(Dumped {
             bytes: self.out.buf,
@@ -232,21 +233,28 @@ impl<'g> Pickler<'g> {
             self.memo.insert(k, idx);
         }
         if self.proto >= 4 {
-            self.out.byte(0x94);
+            self.out.byte(op::MEMOIZE);
         } else {
-            self.memo_opcode(idx, b'q', b'r', 'p');
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
         }
     }
 
+    /// A text opcode of protocol 0 (or Python 2): the opcode, then its argument text, which
+    /// ends in a newline.
+    fn text_op(&mut self, opcode: u8, arg: &str) {
+        self.out.byte(opcode);
+        self.out.write(arg.as_bytes());
+    }
+
     fn get(&mut self, idx: u32) {
-        self.memo_opcode(idx, b'h', b'j', 'g');
+        self.memo_opcode(idx, op::BINGET, op::LONG_BINGET, op::GET);
     }
 
     /// A memo index operand: the 1-byte form, the 4-byte form, or protocol 0's text line
     /// (BINPUT/LONG_BINPUT/PUT, BINGET/LONG_BINGET/GET).
-    fn memo_opcode(&mut self, idx: u32, short: u8, long: u8, text: char) {
+    fn memo_opcode(&mut self, idx: u32, short: u8, long: u8, text: u8) {
         if self.proto == 0 {
-            self.out.write(format!("{text}{idx}\n").as_bytes());
+            self.text_op(text, &format!("{idx}\n"));
         } else if idx < 256 {
             self.out.write(&[short, idx as u8]);
         } else {
@@ -290,7 +298,7 @@ impl<'g> Pickler<'g> {
             }
             Value::None => {
                 self.out.opcode_boundary();
-                self.out.byte(b'N');
+                self.out.byte(op::NONE);
                 return Ok(());
             }
             Value::Bool(_) | Value::Float(_) => {
@@ -317,7 +325,7 @@ impl<'g> Pickler<'g> {
     #[inline]
     fn save_value(&mut self, v: Value) -> Result<()> {
         match v {
-            Value::None => self.out.byte(b'N'),
+            Value::None => self.out.byte(op::NONE),
             Value::Bool(b) => self.save_bool(b),
             Value::Int(i) => self.save_i64(i),
             Value::Float(f) => self.save_float(f),
@@ -384,9 +392,9 @@ impl<'g> Pickler<'g> {
     #[inline]
     fn save_bool(&mut self, b: bool) {
         if self.proto >= 2 {
-            self.out.byte(if b { 0x88 } else { 0x89 });
+            self.out.byte(if b { op::NEWTRUE } else { op::NEWFALSE });
         } else {
-            self.out.write(if b { b"I01\n" } else { b"I00\n" });
+            self.text_op(op::INT, if b { "01\n" } else { "00\n" });
         }
     }
 
@@ -397,11 +405,11 @@ impl<'g> Pickler<'g> {
         {
             let b = small.to_le_bytes();
             if b[2] != 0 || b[3] != 0 {
-                self.out.write(&[b'J', b[0], b[1], b[2], b[3]]);
+                self.out.write(&[op::BININT, b[0], b[1], b[2], b[3]]);
             } else if b[1] != 0 {
-                self.out.write(&[b'M', b[0], b[1]]);
+                self.out.write(&[op::BININT2, b[0], b[1]]);
             } else {
-                self.out.write(&[b'K', b[0]]);
+                self.out.write(&[op::BININT1, b[0]]);
             }
             return;
         }
@@ -413,16 +421,16 @@ impl<'g> Pickler<'g> {
     #[cold]
     fn save_i64_text_or_long(&mut self, v: i64) {
         if i32::try_from(v).is_ok() {
-            if self.opts.profile == Profile::Py36 {
-                self.out.write(format!("L{v}L\n").as_bytes());
+            if self.opts.profile == Profile::Py30To36 {
+                self.text_op(op::LONG, &format!("{v}L\n"));
             } else {
-                self.out.write(format!("I{v}\n").as_bytes());
+                self.text_op(op::INT, &format!("{v}\n"));
             }
             return;
         }
         if self.py2() {
             // A Python 2 int outside int32 (64-bit builds): INT text at every protocol.
-            self.out.write(format!("I{v}\n").as_bytes());
+            self.text_op(op::INT, &format!("{v}\n"));
             return;
         }
         self.save_long(&BigInt::from(v));
@@ -451,34 +459,33 @@ impl<'g> Pickler<'g> {
                 data.push(0);
             }
             if data.len() < 256 {
-                self.out.write(&[0x8a, data.len() as u8]);
+                self.out.write(&[op::LONG1, data.len() as u8]);
             } else {
-                self.out.byte(0x8b);
+                self.out.byte(op::LONG4);
                 self.out.write(&(data.len() as i32).to_le_bytes());
             }
             self.out.write(&data);
         } else {
-            self.out.write(format!("L{v}L\n").as_bytes());
+            self.text_op(op::LONG, &format!("{v}L\n"));
         }
     }
 
     fn save_float(&mut self, f: f64) {
         if self.proto >= 1 {
-            self.out.byte(b'G');
+            self.out.byte(op::BINFLOAT);
             self.out.write(&f.to_be_bytes());
         } else {
-            self.out
-                .write(format!("F{}\n", py_float_repr(f)).as_bytes());
+            self.text_op(op::FLOAT, &format!("{}\n", py_float_repr(f)));
         }
     }
 
     /// The text opcode of a str, without memoizing it.
     fn write_str(&mut self, utf8: &[u8]) {
         if self.proto == 0 {
-            let legacy = matches!(self.opts.profile, Profile::Py36 | Profile::Py27);
+            let legacy = matches!(self.opts.profile, Profile::Py30To36 | Profile::Py27);
             let t = Text::from_surrogatepass(utf8).unwrap_or_else(|| Text::new(""));
             let mut out = Vec::with_capacity(utf8.len() + 2);
-            out.push(b'V');
+            out.push(op::UNICODE);
             for cp in t.code_points() {
                 let escape = cp >= 256
                     || cp == u32::from(b'\\')
@@ -496,8 +503,8 @@ impl<'g> Pickler<'g> {
             self.out.write(&out);
             return;
         }
-        let short = (self.proto >= 4).then_some(0x8c);
-        self.write_sized(utf8, short, b'X', 0x8d);
+        let short = (self.proto >= 4).then_some(op::SHORT_BINUNICODE);
+        self.write_sized(utf8, short, op::BINUNICODE, op::BINUNICODE8);
     }
 
     /// A length-prefixed payload: the one-byte-length opcode when there is one and the
@@ -505,8 +512,8 @@ impl<'g> Pickler<'g> {
     fn write_sized(&mut self, data: &[u8], short: Option<u8>, op4: u8, op8: u8) {
         let n = data.len();
         match short {
-            Some(op) if n <= 0xff => {
-                self.out.write(&[op, n as u8]);
+            Some(short) if n <= 0xff => {
+                self.out.write(&[short, n as u8]);
                 self.out.write(data);
             }
             _ if n <= 0xffff_ffff => {
@@ -523,26 +530,34 @@ impl<'g> Pickler<'g> {
 
     fn empty_list(&mut self) {
         if self.proto >= 1 {
-            self.out.byte(b']');
+            self.out.byte(op::EMPTY_LIST);
         } else {
-            self.out.write(b"(l");
+            self.out.write(&[op::MARK, op::LIST]);
+        }
+    }
+
+    fn empty_dict(&mut self) {
+        if self.proto >= 1 {
+            self.out.byte(op::EMPTY_DICT);
+        } else {
+            self.out.write(&[op::MARK, op::DICT]);
         }
     }
 
     fn empty_tuple(&mut self) {
         if self.proto >= 1 {
-            self.out.byte(b')');
+            self.out.byte(op::EMPTY_TUPLE);
         } else {
-            self.out.write(b"(t");
+            self.out.write(&[op::MARK, op::TUPLE]);
         }
     }
 
     fn tuple_opcode(&mut self, n: usize) {
         match (self.proto >= 2, n) {
-            (true, 1) => self.out.byte(0x85),
-            (true, 2) => self.out.byte(0x86),
-            (true, 3) => self.out.byte(0x87),
-            _ => self.out.byte(b't'),
+            (true, 1) => self.out.byte(op::TUPLE1),
+            (true, 2) => self.out.byte(op::TUPLE2),
+            (true, 3) => self.out.byte(op::TUPLE3),
+            _ => self.out.byte(op::TUPLE),
         }
     }
 
@@ -551,7 +566,7 @@ impl<'g> Pickler<'g> {
         if let Node::Global(gl) = node {
             if let Some(orig) = &gl.py2_name
                 && self.proto < 3
-                && !self.opts.no_fix_imports
+                && self.opts.fix_imports
             {
                 self.py2_names
                     .insert((gl.module.clone(), gl.name.clone()), (**orig).clone());
@@ -584,7 +599,7 @@ impl<'g> Pickler<'g> {
                 self.batch_items(items)?;
             }
             Node::Dict(pairs) if self.py2() => {
-                self.out.write(if self.proto >= 1 { b"}" } else { b"(d" });
+                self.empty_dict();
                 self.memoize(Some(Key::Node(id)));
                 self.batch_dictitems(pairs)?;
             }
@@ -605,16 +620,13 @@ impl<'g> Pickler<'g> {
             }
             Node::Tuple(items) => self.save_tuple(items, id)?,
             Node::Dict(pairs) => {
-                self.out.byte(if self.proto >= 1 { b'}' } else { b'(' });
-                if self.proto == 0 {
-                    self.out.byte(b'd');
-                }
+                self.empty_dict();
                 self.memoize(Some(Key::Node(id)));
                 self.batch_dict_exact(pairs)?;
             }
             Node::Set(items) => {
                 if self.proto >= 4 {
-                    self.out.byte(0x8f);
+                    self.out.byte(op::EMPTY_SET);
                     self.memoize(Some(Key::Node(id)));
                     self.batch_set(items)?;
                 } else {
@@ -624,16 +636,16 @@ impl<'g> Pickler<'g> {
             }
             Node::FrozenSet(items) => {
                 if self.proto >= 4 {
-                    self.out.byte(b'(');
+                    self.out.byte(op::MARK);
                     for &x in items {
                         self.save(x)?;
                     }
                     if let Some(idx) = self.memo.get(&Key::Node(id)) {
-                        self.out.byte(b'1');
+                        self.out.byte(op::POP_MARK);
                         self.get(idx);
                         return Ok(());
                     }
-                    self.out.byte(0x91);
+                    self.out.byte(op::FROZENSET);
                     self.memoize(Some(Key::Node(id)));
                 } else {
                     let args = [Syn::List(items.clone())];
@@ -652,9 +664,9 @@ impl<'g> Pickler<'g> {
                     .as_ref()
                     .ok_or_else(|| unpicklable("out-of-band buffer without contents"))?;
                 self.oob.push(data.to_vec());
-                self.out.byte(0x97);
+                self.out.byte(op::NEXT_BUFFER);
                 if *readonly {
-                    self.out.byte(0x98);
+                    self.out.byte(op::READONLY_BUFFER);
                 }
             }
         }
@@ -671,17 +683,17 @@ impl<'g> Pickler<'g> {
             };
             let s =
                 s.ok_or_else(|| unpicklable("persistent IDs in protocol 0 must be ASCII strings"))?;
-            self.out.write(format!("P{s}\n").as_bytes());
+            self.text_op(op::PERSID, &format!("{s}\n"));
             return Ok(());
         }
         self.save(pid)?;
-        self.out.byte(b'Q');
+        self.out.byte(op::BINPERSID);
         Ok(())
     }
 
     fn save_bytes_payload(&mut self, data: &[u8], id: Option<NodeId>) -> Result<()> {
         if self.proto >= 3 {
-            self.write_sized(data, Some(b'C'), b'B', 0x8e);
+            self.write_sized(data, Some(op::SHORT_BINBYTES), op::BINBYTES, op::BINBYTES8);
             self.memoize(id.map(Key::Node));
             return Ok(());
         }
@@ -727,14 +739,14 @@ impl<'g> Pickler<'g> {
         }
         if self.proto >= 1 {
             if raw.len() < 256 {
-                self.out.write(&[b'U', raw.len() as u8]);
+                self.out.write(&[op::SHORT_BINSTRING, raw.len() as u8]);
             } else {
-                self.out.byte(b'T');
+                self.out.byte(op::BINSTRING);
                 self.out.write(&(raw.len() as u32).to_le_bytes());
             }
             self.out.write(raw);
         } else {
-            let mut line = b"S".to_vec();
+            let mut line = vec![op::STRING];
             // Python 2's repr() of a str is Python 3's repr() of bytes without the `b`.
             line.extend_from_slice(&text::py_repr_bytes(raw).as_bytes()[1..]);
             line.push(b'\n');
@@ -757,13 +769,13 @@ impl<'g> Pickler<'g> {
             return self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &args, Some(id));
         }
         if self.proto >= 5 {
-            let mut h = vec![0x96];
+            let mut h = vec![op::BYTEARRAY8];
             h.extend_from_slice(&(b.len() as u64).to_le_bytes());
             self.out.write_large(&h, b);
             self.memoize(Some(Key::Node(id)));
             return Ok(());
         }
-        let legacy = matches!(self.opts.profile, Profile::Py36 | Profile::Py37);
+        let legacy = matches!(self.opts.profile, Profile::Py30To36 | Profile::Py37);
         if legacy && self.proto < 3 {
             // bytearray.__reduce_ex__(proto < 3): (bytearray, (latin1_str, 'latin-1'), None)
             let args = [
@@ -787,7 +799,7 @@ impl<'g> Pickler<'g> {
         }
         let small = self.proto >= 2 && n <= 3;
         if !small {
-            self.out.byte(b'(');
+            self.out.byte(op::MARK);
         }
         for &x in items {
             self.save(x)?;
@@ -796,13 +808,13 @@ impl<'g> Pickler<'g> {
             // Reached again through its own items: throw away what was pushed.
             if small {
                 for _ in 0..n {
-                    self.out.byte(b'0');
+                    self.out.byte(op::POP);
                 }
             } else if self.proto >= 1 {
-                self.out.byte(b'1');
+                self.out.byte(op::POP_MARK);
             } else {
                 for _ in 0..=n {
-                    self.out.byte(b'0');
+                    self.out.byte(op::POP);
                 }
             }
             self.get(idx);
@@ -820,24 +832,24 @@ impl<'g> Pickler<'g> {
         if self.proto == 0 {
             for &x in items {
                 self.save(x)?;
-                self.out.byte(b'a');
+                self.out.byte(op::APPEND);
             }
             return Ok(());
         }
         if items.len() == 1 {
             self.save(items[0])?;
-            self.out.byte(b'a');
+            self.out.byte(op::APPEND);
             return Ok(());
         }
         for chunk in items.chunks(BATCHSIZE) {
-            self.marked(chunk, b'e')?;
+            self.marked(chunk, op::APPENDS)?;
         }
         Ok(())
     }
 
     /// `MARK items… close`: one APPENDS or ADDITEMS batch.
     fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
-        self.out.byte(b'(');
+        self.out.byte(op::MARK);
         for &x in items {
             self.save(x)?;
         }
@@ -853,14 +865,14 @@ impl<'g> Pickler<'g> {
             for &(k, v) in pairs {
                 self.save(k)?;
                 self.save(v)?;
-                self.out.byte(b's');
+                self.out.byte(op::SETITEM);
             }
             return Ok(());
         }
         if pairs.len() == 1 {
             self.save(pairs[0].0)?;
             self.save(pairs[0].1)?;
-            self.out.byte(b's');
+            self.out.byte(op::SETITEM);
             return Ok(());
         }
         // A do-while that goes on while a batch was full: a size that is a multiple of
@@ -868,12 +880,12 @@ impl<'g> Pickler<'g> {
         let mut rest = pairs;
         loop {
             let take = rest.len().min(BATCHSIZE);
-            self.out.byte(b'(');
+            self.out.byte(op::MARK);
             for &(k, v) in &rest[..take] {
                 self.save(k)?;
                 self.save(v)?;
             }
-            self.out.byte(b'u');
+            self.out.byte(op::SETITEMS);
             rest = &rest[take..];
             if take < BATCHSIZE {
                 return Ok(());
@@ -888,7 +900,7 @@ impl<'g> Pickler<'g> {
         let mut rest = items;
         loop {
             let take = rest.len().min(BATCHSIZE);
-            self.marked(&rest[..take], 0x90)?;
+            self.marked(&rest[..take], op::ADDITEMS)?;
             rest = &rest[take..];
             if take < BATCHSIZE {
                 return Ok(());
@@ -902,16 +914,16 @@ impl<'g> Pickler<'g> {
         if self.proto == 0 {
             for &x in items {
                 self.save(x)?;
-                self.out.byte(b'a');
+                self.out.byte(op::APPEND);
             }
             return Ok(());
         }
         for chunk in items.chunks(BATCHSIZE) {
             if chunk.len() == 1 {
                 self.save(chunk[0])?;
-                self.out.byte(b'a');
+                self.out.byte(op::APPEND);
             } else {
-                self.marked(chunk, b'e')?;
+                self.marked(chunk, op::APPENDS)?;
             }
         }
         Ok(())
@@ -922,7 +934,7 @@ impl<'g> Pickler<'g> {
             for &(k, v) in pairs {
                 self.save(k)?;
                 self.save(v)?;
-                self.out.byte(b's');
+                self.out.byte(op::SETITEM);
             }
             return Ok(());
         }
@@ -930,14 +942,14 @@ impl<'g> Pickler<'g> {
             if chunk.len() == 1 {
                 self.save(chunk[0].0)?;
                 self.save(chunk[0].1)?;
-                self.out.byte(b's');
+                self.out.byte(op::SETITEM);
             } else {
-                self.out.byte(b'(');
+                self.out.byte(op::MARK);
                 for &(k, v) in chunk {
                     self.save(k)?;
                     self.save(v)?;
                 }
-                self.out.byte(b'u');
+                self.out.byte(op::SETITEMS);
             }
         }
         Ok(())
@@ -963,11 +975,11 @@ impl<'g> Pickler<'g> {
                 .get(&(module.to_owned(), name.to_owned()))
         {
             if code <= 0xff {
-                self.out.write(&[0x82, code as u8]);
+                self.out.write(&[op::EXT1, code as u8]);
             } else if code <= 0xffff {
-                self.out.write(&[0x83, code as u8, (code >> 8) as u8]);
+                self.out.write(&[op::EXT2, code as u8, (code >> 8) as u8]);
             } else {
-                self.out.byte(0x84);
+                self.out.byte(op::EXT4);
                 self.out.write(&code.to_le_bytes());
             }
             return Ok(());
@@ -998,7 +1010,7 @@ impl<'g> Pickler<'g> {
                     self.save_syn(&Syn::FreshStr(name.as_bytes().to_vec()))?;
                 }
             }
-            self.out.byte(0x93);
+            self.out.byte(op::STACK_GLOBAL);
             self.memoize(Some(key));
             return Ok(());
         }
@@ -1020,7 +1032,7 @@ impl<'g> Pickler<'g> {
         let (m, n) =
             if let Some((m, n)) = self.py2_names.remove(&(module.to_owned(), name.to_owned())) {
                 (m, n)
-            } else if self.proto < 3 && !self.opts.no_fix_imports {
+            } else if self.proto < 3 && self.opts.fix_imports {
                 py3_to_py2(module, name)
             } else {
                 (module.to_owned(), name.to_owned())
@@ -1036,7 +1048,7 @@ impl<'g> Pickler<'g> {
                 self.proto
             )));
         }
-        self.out.write(format!("c{m}\n{n}\n").as_bytes());
+        self.text_op(op::GLOBAL, &format!("{m}\n{n}\n"));
         Ok(())
     }
 
@@ -1057,18 +1069,18 @@ impl<'g> Pickler<'g> {
             for _ in 1..parts.len() {
                 self.save_global("builtins", "getattr")?;
                 if self.proto < 2 {
-                    self.out.byte(b'(');
+                    self.out.byte(op::MARK);
                 }
             }
             self.write_global_opcode(module, parts[0])?;
             for part in &parts[1..] {
                 self.save_syn(&Syn::FreshStr(part.as_bytes().to_vec()))?;
                 if self.proto < 2 {
-                    self.out.byte(b't');
+                    self.out.byte(op::TUPLE);
                 } else {
-                    self.out.byte(0x86);
+                    self.out.byte(op::TUPLE2);
                 }
-                self.out.byte(b'R');
+                self.out.byte(op::REDUCE);
             }
             self.memoize(Some(key));
             return Ok(());
@@ -1084,7 +1096,7 @@ impl<'g> Pickler<'g> {
             Syn::FreshStr(last.as_bytes().to_vec()),
         ];
         self.save_args_tuple(&args)?;
-        self.out.byte(b'R');
+        self.out.byte(op::REDUCE);
         self.memoize(Some(key));
         Ok(())
     }
@@ -1110,7 +1122,7 @@ impl<'g> Pickler<'g> {
     ) -> Result<()> {
         self.save_syn(callable)?;
         self.save_args_tuple(args)?;
-        self.out.byte(b'R');
+        self.out.byte(op::REDUCE);
         self.memoize_result(key);
         Ok(())
     }
@@ -1122,7 +1134,7 @@ impl<'g> Pickler<'g> {
         if let Some(k) = &key
             && let Some(idx) = self.memo.get(k)
         {
-            self.out.byte(b'0');
+            self.out.byte(op::POP);
             self.get(idx);
             return false;
         }
@@ -1134,15 +1146,17 @@ impl<'g> Pickler<'g> {
         self.save_reduce_parts(&callable, args, Some(id))
     }
 
-    /// A fresh argument tuple (memoized unless empty, never looked up).
+    /// A fresh argument tuple (memoized unless empty, never looked up). CPython writes it
+    /// with `save()`, so it starts at an opcode boundary.
     fn save_args_tuple(&mut self, args: &[Syn<'_>]) -> Result<()> {
+        self.out.opcode_boundary();
         if args.is_empty() {
             self.empty_tuple();
             return Ok(());
         }
         let small = self.proto >= 2 && args.len() <= 3;
         if !small {
-            self.out.byte(b'(');
+            self.out.byte(op::MARK);
         }
         for a in args {
             self.save_syn(a)?;
@@ -1176,13 +1190,13 @@ impl<'g> Pickler<'g> {
             self.kept_alive = true;
             self.next_memo += 1;
         }
-        self.out.byte(b'(');
+        self.out.byte(op::MARK);
         if self.proto >= 1 {
             self.save(class)?;
             for &a in args {
                 self.save(a)?;
             }
-            self.out.byte(b'o');
+            self.out.byte(op::OBJ);
         } else {
             for &a in args {
                 self.save(a)?;
@@ -1195,12 +1209,12 @@ impl<'g> Pickler<'g> {
                 Some(orig) => (**orig).clone(),
                 None => py3_to_py2(&g.module, &g.name),
             };
-            self.out.write(format!("i{m}\n{n}\n").as_bytes());
+            self.text_op(op::INST, &format!("{m}\n{n}\n"));
         }
         self.memoize(Some(Key::Node(id)));
         if let Some(st) = state {
             self.save(st)?;
-            self.out.byte(b'b');
+            self.out.byte(op::BUILD);
         }
         Ok(())
     }
@@ -1220,17 +1234,19 @@ impl<'g> Pickler<'g> {
                 match o.kwargs {
                     Some(k) => self.save(k)?,
                     None => {
-                        self.out.byte(b'}');
+                        // save(kwargs) of a fresh empty dict.
+                        self.out.opcode_boundary();
+                        self.out.byte(op::EMPTY_DICT);
                         self.memoize(None);
                     }
                 }
-                self.out.byte(0x92);
+                self.out.byte(op::NEWOBJ_EX);
             } else if has_kwargs {
                 self.save_partial_newobj_ex(o)?;
             } else {
                 self.save(o.class)?;
                 self.save_fresh_args(o.args)?;
-                self.out.byte(0x81);
+                self.out.byte(op::NEWOBJ);
             }
         } else {
             // copyreg._reconstructor(cls, object, None)
@@ -1241,7 +1257,7 @@ impl<'g> Pickler<'g> {
             ];
             self.save_syn(&Syn::Global("copyreg", "_reconstructor"))?;
             self.save_args_tuple(&args)?;
-            self.out.byte(b'R');
+            self.out.byte(op::REDUCE);
         }
         if !self.memoize_result(Some(Key::Node(id))) {
             return Ok(());
@@ -1253,7 +1269,12 @@ impl<'g> Pickler<'g> {
     /// so it is never found in the memo while being written (a reduction reached again
     /// through its own arguments writes a second tuple); but a tuple node that was already
     /// written elsewhere is the same object, and a GET.
+    ///
+    /// CPython writes it with `save()` (`save_reduce`: `save(argtup)`; for NEWOBJ the slice
+    /// `argtup[1:]`, for NEWOBJ_EX `args`), so it starts at an opcode boundary like every
+    /// `save()`, whether it is then written as EMPTY_TUPLE, fetched with a GET or built.
     fn save_fresh_args(&mut self, args: Option<Value>) -> Result<()> {
+        self.out.opcode_boundary();
         let Some(args) = args else {
             self.empty_tuple();
             return Ok(());
@@ -1273,7 +1294,7 @@ impl<'g> Pickler<'g> {
             self.enter()?;
             let small = self.proto >= 2 && items.len() <= 3;
             if !small {
-                self.out.byte(b'(');
+                self.out.byte(op::MARK);
             }
             for &x in items {
                 self.save(x)?;
@@ -1297,7 +1318,7 @@ impl<'g> Pickler<'g> {
         // partial.__reduce__: (partial, (func,), (func, (cls, *args), kwargs, None))
         self.save_syn(&Syn::Global("functools", "partial"))?;
         self.save_args_tuple(&[Syn::Global(&cls.module, &new_name)])?;
-        self.out.byte(b'R');
+        self.out.byte(op::REDUCE);
         self.memoize(None);
         let mut pargs = vec![Syn::V(o.class)];
         pargs.extend(args.iter().map(|&a| Syn::V(a)));
@@ -1309,9 +1330,10 @@ impl<'g> Pickler<'g> {
             Syn::V(Value::None),
         ];
         self.save_args_tuple(&state)?;
-        self.out.byte(b'b');
-        self.empty_tuple();
-        self.out.byte(b'R');
+        self.out.byte(op::BUILD);
+        // save(()): the partial is called with no arguments.
+        self.save_args_tuple(&[])?;
+        self.out.byte(op::REDUCE);
         Ok(())
     }
 
@@ -1322,7 +1344,7 @@ impl<'g> Pickler<'g> {
         }
         self.save(r.callable)?;
         self.save_fresh_args(Some(r.args))?;
-        self.out.byte(b'R');
+        self.out.byte(op::REDUCE);
         if !self.memoize_result(Some(Key::Node(id))) {
             return Ok(());
         }
@@ -1351,13 +1373,13 @@ impl<'g> Pickler<'g> {
                     self.save(f)?;
                     self.save(Value::Node(id))?;
                     self.save(st)?;
-                    self.out.byte(0x86);
-                    self.out.byte(b'R');
-                    self.out.byte(b'0');
+                    self.out.byte(op::TUPLE2);
+                    self.out.byte(op::REDUCE);
+                    self.out.byte(op::POP);
                 }
                 None => {
                     self.save(st)?;
-                    self.out.byte(b'b');
+                    self.out.byte(op::BUILD);
                 }
             }
         }

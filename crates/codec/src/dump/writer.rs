@@ -1,7 +1,9 @@
 //! The output buffer with protocol-4 framing, as `_Pickler_Write`, `_Pickler_CommitFrame`,
 //! `_Pickler_OpcodeBoundary` and `_Pickler_write_bytes` do it.
 
-const FRAME: u8 = 0x95;
+use crate::opcode::op;
+
+/// FRAME and its 8-byte length.
 const HEADER: usize = 9;
 /// A frame is committed at the first save() boundary after it reaches this size.
 pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
@@ -52,7 +54,7 @@ impl Writer {
     #[cold]
     fn open_frame(&mut self) {
         self.frame_start = Some(self.buf.len());
-        self.buf.extend_from_slice(&[0xfe; HEADER]);
+        self.buf.extend_from_slice(&[0; HEADER]);
     }
 
     pub(crate) fn commit_frame(&mut self) {
@@ -61,7 +63,7 @@ impl Writer {
         };
         let len = self.buf.len() - start - HEADER;
         if len >= FRAME_SIZE_MIN || self.legacy36 {
-            self.buf[start] = FRAME;
+            self.buf[start] = op::FRAME;
             self.buf[start + 1..start + HEADER].copy_from_slice(&(len as u64).to_le_bytes());
         } else {
             self.buf.drain(start..start + HEADER);

@@ -7,7 +7,7 @@ use crate::compat_tables::{
 
 /// Maps a Python 2 `(module, name)` to its Python 3 spelling, as `Unpickler.find_class`
 /// does with `fix_imports=True`: first the name mapping, then the module mapping.
-pub fn py2_to_py3(module: &str, name: &str) -> Option<(&'static str, &'static str)> {
+fn py2_to_py3(module: &str, name: &str) -> Option<(&'static str, &'static str)> {
     if let Ok(i) = NAME_MAPPING.binary_search_by(|(k, _)| (k.0, k.1).cmp(&(module, name))) {
         return Some(NAME_MAPPING[i].1);
     }
@@ -15,7 +15,7 @@ pub fn py2_to_py3(module: &str, name: &str) -> Option<(&'static str, &'static st
 }
 
 /// Maps a Python 2 module name to Python 3 (`copy_reg` → `copyreg`).
-pub fn py2_module_to_py3(module: &str) -> Option<&'static str> {
+fn py2_module_to_py3(module: &str) -> Option<&'static str> {
     IMPORT_MAPPING
         .binary_search_by(|(k, _)| (*k).cmp(module))
         .ok()
@@ -23,7 +23,7 @@ pub fn py2_module_to_py3(module: &str) -> Option<&'static str> {
 }
 
 /// The Python 3 `(module, name)` for a Python 2 one (unchanged if no table has it).
-pub fn fix_import(module: &str, name: &str) -> (String, String) {
+pub(crate) fn fix_import(module: &str, name: &str) -> (String, String) {
     if let Some((m, n)) = py2_to_py3(module, name) {
         return (m.to_owned(), n.to_owned());
     }
@@ -35,7 +35,7 @@ pub fn fix_import(module: &str, name: &str) -> (String, String) {
 
 /// The Python 2 `(module, name)` a protocol 0–2 pickler writes for a Python 3 one
 /// (`fix_imports=True`): `builtins.str` → `__builtin__.unicode`, `copyreg` → `copy_reg`.
-pub fn py3_to_py2(module: &str, name: &str) -> (String, String) {
+pub(crate) fn py3_to_py2(module: &str, name: &str) -> (String, String) {
     if let Ok(i) = REVERSE_NAME_MAPPING.binary_search_by(|(k, _)| (k.0, k.1).cmp(&(module, name))) {
         let (m, n) = REVERSE_NAME_MAPPING[i].1;
         return (m.to_owned(), n.to_owned());

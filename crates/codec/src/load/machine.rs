@@ -24,52 +24,34 @@ const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
 const MAX_MEMO_INDEX: usize = i32::MAX as usize;
 
-/// Opcode by byte: the loop's dispatch table ([`Opcode::from_byte`] as a lookup).
-static OPCODES: [Option<Opcode>; 256] = {
-    let mut table = [None; 256];
-    let mut i = 0;
-    while i < Opcode::ALL.len() {
-        let op = Opcode::ALL[i];
-        table[op as usize] = Some(op);
-        i += 1;
-    }
-    table
-};
-
-/// The bytes of the opcodes the loop dispatches directly (see [`Machine::run`]).
-mod hot {
-    use crate::opcode::Opcode;
-    pub(super) const FRAME: u8 = Opcode::Frame as u8;
-    pub(super) const NONE: u8 = Opcode::None as u8;
-    pub(super) const NEWTRUE: u8 = Opcode::NewTrue as u8;
-    pub(super) const NEWFALSE: u8 = Opcode::NewFalse as u8;
-    pub(super) const BININT: u8 = Opcode::BinInt as u8;
-    pub(super) const BININT1: u8 = Opcode::BinInt1 as u8;
-    pub(super) const BININT2: u8 = Opcode::BinInt2 as u8;
-    pub(super) const BINFLOAT: u8 = Opcode::BinFloat as u8;
-    pub(super) const SHORTBINUNICODE: u8 = Opcode::ShortBinUnicode as u8;
-    pub(super) const BINUNICODE: u8 = Opcode::BinUnicode as u8;
-    pub(super) const SHORTBINBYTES: u8 = Opcode::ShortBinBytes as u8;
-    pub(super) const EMPTYLIST: u8 = Opcode::EmptyList as u8;
-    pub(super) const EMPTYTUPLE: u8 = Opcode::EmptyTuple as u8;
-    pub(super) const EMPTYDICT: u8 = Opcode::EmptyDict as u8;
-    pub(super) const EMPTYSET: u8 = Opcode::EmptySet as u8;
-    pub(super) const TUPLE: u8 = Opcode::Tuple as u8;
-    pub(super) const TUPLE1: u8 = Opcode::Tuple1 as u8;
-    pub(super) const TUPLE2: u8 = Opcode::Tuple2 as u8;
-    pub(super) const TUPLE3: u8 = Opcode::Tuple3 as u8;
-    pub(super) const APPEND: u8 = Opcode::Append as u8;
-    pub(super) const APPENDS: u8 = Opcode::Appends as u8;
-    pub(super) const SETITEM: u8 = Opcode::SetItem as u8;
-    pub(super) const SETITEMS: u8 = Opcode::SetItems as u8;
-    pub(super) const MARK: u8 = Opcode::Mark as u8;
-    pub(super) const BINPUT: u8 = Opcode::BinPut as u8;
-    pub(super) const LONGBINPUT: u8 = Opcode::LongBinPut as u8;
-    pub(super) const MEMOIZE: u8 = Opcode::Memoize as u8;
-    pub(super) const BINGET: u8 = Opcode::BinGet as u8;
-    pub(super) const LONGBINGET: u8 = Opcode::LongBinGet as u8;
-    pub(super) const NEWOBJ: u8 = Opcode::NewObj as u8;
-    pub(super) const BUILD: u8 = Opcode::Build as u8;
+/// The loop's dispatch on the opcode byte, expanded from the opcode table
+/// (`opcode_table!(hot_dispatch [machine, byte, { other bytes }])`): a `match` on the byte
+/// with an arm for each of the table's `hot` opcodes, which calls [`Machine::exec`] with that
+/// opcode as a constant (so each gets its own inlined copy of its `exec` arm), and the given
+/// block for every other byte. The rows are taken one at a time, keeping the `hot` ones.
+macro_rules! hot_dispatch {
+    ([$m:ident, $byte:ident, $other:block] $($rows:tt)*) => {
+        hot_dispatch!(@arms [$m, $byte, $other] [] $($rows)*)
+    };
+    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]
+        $variant:ident $name:ident = $code:literal, $arg:ident, $proto:literal,
+        [$($before:ident),*] -> [$($after:ident),*], hot; $($rest:tt)*
+    ) => {
+        hot_dispatch!(@arms [$m, $byte, $other]
+            [$($arms)* $code => $m.exec(Opcode::$variant)?,] $($rest)*)
+    };
+    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]
+        $variant:ident $name:ident = $code:literal, $arg:ident, $proto:literal,
+        [$($before:ident),*] -> [$($after:ident),*], cold; $($rest:tt)*
+    ) => {
+        hot_dispatch!(@arms [$m, $byte, $other] [$($arms)*] $($rest)*)
+    };
+    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]) => {
+        match $byte {
+            $($arms)*
+            _ => $other
+        }
+    };
 }
 
 pub(crate) struct Machine<'a> {
@@ -139,7 +121,7 @@ impl<'a> Machine<'a> {
     fn cur_op(&self) -> Option<Opcode> {
         self.data
             .get(self.op_start)
-            .and_then(|&b| OPCODES[usize::from(b)])
+            .and_then(|&b| Opcode::from_byte(b))
     }
 
     #[cold]
@@ -416,7 +398,7 @@ impl<'a> Machine<'a> {
         name: &str,
         form: crate::value::GlobalForm,
     ) -> Result<Value> {
-        let (m, n) = if self.proto < 3 && self.opts.fix_imports() {
+        let (m, n) = if self.proto < 3 && self.opts.fix_imports {
             super::compat::fix_import(module, name)
         } else {
             (module.to_owned(), name.to_owned())
@@ -465,7 +447,7 @@ impl<'a> Machine<'a> {
                     self.decode_with_errors(raw, enc)?
                 }
             }
-            Encoding::Other(codec) => self.decode_other(raw, codec)?,
+            Encoding::Other(codec) => self.decode_other(raw, codec.codec())?,
             Encoding::Bytes => {
                 return self.add(
                     Node::Bytes {
@@ -701,58 +683,29 @@ impl<'a> Machine<'a> {
                 return Err(self.out_of_input());
             };
             self.pos = pos + 1;
-            // The hot opcodes are dispatched on the byte itself, each to its own copy of
-            // its `exec` arm (`exec` is inlined with a constant opcode); the rest go
-            // through the table to `step`.
-            match byte {
-                hot::FRAME => self.exec(Opcode::Frame)?,
-                hot::NONE => self.exec(Opcode::None)?,
-                hot::NEWTRUE => self.exec(Opcode::NewTrue)?,
-                hot::NEWFALSE => self.exec(Opcode::NewFalse)?,
-                hot::BININT => self.exec(Opcode::BinInt)?,
-                hot::BININT1 => self.exec(Opcode::BinInt1)?,
-                hot::BININT2 => self.exec(Opcode::BinInt2)?,
-                hot::BINFLOAT => self.exec(Opcode::BinFloat)?,
-                hot::SHORTBINUNICODE => self.exec(Opcode::ShortBinUnicode)?,
-                hot::BINUNICODE => self.exec(Opcode::BinUnicode)?,
-                hot::SHORTBINBYTES => self.exec(Opcode::ShortBinBytes)?,
-                hot::EMPTYLIST => self.exec(Opcode::EmptyList)?,
-                hot::EMPTYTUPLE => self.exec(Opcode::EmptyTuple)?,
-                hot::EMPTYDICT => self.exec(Opcode::EmptyDict)?,
-                hot::EMPTYSET => self.exec(Opcode::EmptySet)?,
-                hot::TUPLE => self.exec(Opcode::Tuple)?,
-                hot::TUPLE1 => self.exec(Opcode::Tuple1)?,
-                hot::TUPLE2 => self.exec(Opcode::Tuple2)?,
-                hot::TUPLE3 => self.exec(Opcode::Tuple3)?,
-                hot::APPEND => self.exec(Opcode::Append)?,
-                hot::APPENDS => self.exec(Opcode::Appends)?,
-                hot::SETITEM => self.exec(Opcode::SetItem)?,
-                hot::SETITEMS => self.exec(Opcode::SetItems)?,
-                hot::MARK => self.exec(Opcode::Mark)?,
-                hot::BINPUT => self.exec(Opcode::BinPut)?,
-                hot::LONGBINPUT => self.exec(Opcode::LongBinPut)?,
-                hot::MEMOIZE => self.exec(Opcode::Memoize)?,
-                hot::BINGET => self.exec(Opcode::BinGet)?,
-                hot::LONGBINGET => self.exec(Opcode::LongBinGet)?,
-                hot::NEWOBJ => self.exec(Opcode::NewObj)?,
-                hot::BUILD => self.exec(Opcode::Build)?,
-                _ => {
-                    let Some(op) = OPCODES[usize::from(byte)] else {
-                        return Err(self.unknown_opcode(byte));
-                    };
-                    if op == Opcode::Stop {
-                        let root = self.pop()?;
-                        self.graph.set_root(root);
-                        return Ok(Loaded {
-                            graph: self.graph,
-                            end: self.pos,
-                            protocol: self.max_proto,
-                        });
-                    }
-                    self.step(op)?;
+            // The table's hot opcodes are dispatched on the byte itself, each to its own
+            // inlined copy of its `exec` arm; the rest go through `step`.
+            crate::opcode::opcode_table!(hot_dispatch[self, byte, {
+                let Some(op) = Opcode::from_byte(byte) else {
+                    return Err(self.unknown_opcode(byte));
+                };
+                if op == Opcode::Stop {
+                    return self.stop();
                 }
-            }
+                self.step(op)?;
+            }]);
         }
+    }
+
+    /// STOP: the top of the stack is the result.
+    fn stop(mut self) -> Result<Loaded> {
+        let root = self.pop()?;
+        self.graph.set_root(root);
+        Ok(Loaded {
+            graph: self.graph,
+            end: self.pos,
+            protocol: self.max_proto,
+        })
     }
 
     #[cold]
@@ -777,8 +730,9 @@ impl<'a> Machine<'a> {
         )
     }
 
-    /// The hot opcodes, inlined into the loop; every other opcode goes to [`Self::step`].
-    /// An opcode handled here must be listed in `step`'s arm that sends it back here.
+    /// Executes one opcode (its argument not yet read). The loop calls it with a constant
+    /// opcode for the table's `hot` opcodes, so that each is inlined on its own; the others
+    /// go through [`Self::step`].
     #[inline(always)]
     fn exec(&mut self, op: Opcode) -> Result<()> {
         use Opcode as O;
@@ -920,6 +874,7 @@ impl<'a> Machine<'a> {
                 self.memo_put(idx as usize, v)?;
             }
             O::Memoize => {
+                // MEMOIZE: the top of the stack at the next index (the count of entries).
                 let v = self.top()?;
                 self.memo_put(self.memo_count, v)?;
             }
@@ -947,15 +902,8 @@ impl<'a> Machine<'a> {
                 let target = self.top()?;
                 self.build(target, state)?;
             }
-            _ => return self.step(op),
-        }
-        Ok(())
-    }
 
-    #[inline(never)]
-    fn step(&mut self, op: Opcode) -> Result<()> {
-        use Opcode as O;
-        match op {
+            // --- protocol and control
             O::Proto => {
                 let p = self.u8()?;
                 if p > crate::HIGHEST_PROTOCOL {
@@ -968,38 +916,6 @@ impl<'a> Machine<'a> {
                 self.max_proto = self.max_proto.max(p);
             }
             O::Stop => return Err(self.err(ErrorKind::StackUnderflow, "STOP outside the loop")),
-            // The hot opcodes live in `exec` (which sends every other opcode here).
-            O::Frame
-            | O::None
-            | O::NewTrue
-            | O::NewFalse
-            | O::BinInt
-            | O::BinInt1
-            | O::BinInt2
-            | O::BinFloat
-            | O::ShortBinUnicode
-            | O::BinUnicode
-            | O::ShortBinBytes
-            | O::EmptyList
-            | O::EmptyTuple
-            | O::EmptyDict
-            | O::EmptySet
-            | O::Tuple
-            | O::Tuple1
-            | O::Tuple2
-            | O::Tuple3
-            | O::Append
-            | O::Appends
-            | O::SetItem
-            | O::SetItems
-            | O::Mark
-            | O::BinPut
-            | O::LongBinPut
-            | O::Memoize
-            | O::BinGet
-            | O::LongBinGet
-            | O::NewObj
-            | O::Build => return self.exec(op),
 
             // --- scalars
             O::Int => {
@@ -1350,6 +1266,12 @@ impl<'a> Machine<'a> {
             }
         }
         Ok(())
+    }
+
+    /// An opcode the loop does not inline: one shared copy of [`Self::exec`].
+    #[inline(never)]
+    fn step(&mut self, op: Opcode) -> Result<()> {
+        self.exec(op)
     }
 
     fn int_value(&mut self, b: BigInt) -> Result<Value> {

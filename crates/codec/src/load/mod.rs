@@ -6,8 +6,9 @@ mod machine;
 mod normalize;
 mod options;
 
-pub use compat::{fix_import, py3_to_py2};
-pub use options::{DecodeErrors, Encoding, Limits, LoadOptions};
+pub(crate) use compat::py3_to_py2;
+pub(crate) use literal::decode_long_le;
+pub use options::{DecodeErrors, Encoding, Limits, LoadOptions, OtherEncoding};
 
 use crate::error::Result;
 use crate::value::{Graph, Value};
@@ -15,10 +16,32 @@ use crate::value::{Graph, Value};
 /// A `persistent_load` hook: given the graph and the persistent id, return the value to use
 /// instead, or a message to fail with. Without a hook, ids load as
 /// [`Node::PersId`](crate::Node::PersId).
+///
+/// ```
+/// use picklejar_codec::{Graph, Loader, PersistentLoad, Value};
+///
+/// let mut hook = |g: &mut Graph, _pid: Value| Ok::<_, String>(g.str("resolved"));
+/// let hook: &mut PersistentLoad<'_> = &mut hook;
+/// let mut g = Graph::new();
+/// let v = hook(&mut g, Value::Int(1)).unwrap();
+/// assert_eq!(g.as_str(v), Some("resolved"));
+/// ```
 pub type PersistentLoad<'h> =
     dyn FnMut(&mut Graph, Value) -> std::result::Result<Value, String> + 'h;
 
-/// The result of loading one pickle.
+/// The result of loading one pickle with a [`Loader`].
+///
+/// ```
+/// use picklejar_codec::Loader;
+///
+/// // Two pickles back to back: protocol 2 `1`, then protocol 4 `2`.
+/// let data = b"\x80\x02K\x01.\x80\x04K\x02.";
+/// let first = Loader::new().load(data)?;
+/// assert_eq!((first.end, first.protocol), (5, 2));
+/// let second = Loader::new().load(&data[first.end..])?;
+/// assert_eq!(second.protocol, 4);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
     /// The value graph; its root is what STOP returned.
@@ -29,7 +52,8 @@ pub struct Loaded {
     pub protocol: u8,
 }
 
-/// A configured unpickler.
+/// A configured unpickler: CPython's `pickle.Unpickler` arguments as builder methods, plus
+/// [`Limits`].
 ///
 /// ```
 /// use picklejar_codec::{Encoding, Loader};
@@ -47,13 +71,28 @@ pub struct Loader<'h> {
 }
 
 impl<'h> Loader<'h> {
-    /// A loader with CPython's defaults (`encoding="ASCII"`, `fix_imports=True`) and the
-    /// default [`Limits`].
+    /// A loader with CPython's defaults (`encoding="ASCII"`, `fix_imports=True`) and
+    /// [`Limits::DEFAULT`].
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Value};
+    ///
+    /// let l = Loader::new().load(b"\x80\x05\x88.")?;
+    /// assert_eq!(l.graph.root(), Value::Bool(true));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn new() -> Loader<'h> {
         Loader::default()
     }
 
     /// A loader with these options.
+    ///
+    /// ```
+    /// use picklejar_codec::{Encoding, LoadOptions, Loader};
+    ///
+    /// let opts = LoadOptions { encoding: Encoding::Bytes, ..LoadOptions::default() };
+    /// assert_eq!(Loader::with_options(opts).options().encoding, Encoding::Bytes);
+    /// ```
     pub fn with_options(options: LoadOptions) -> Loader<'h> {
         Loader {
             options,
@@ -62,35 +101,92 @@ impl<'h> Loader<'h> {
     }
 
     /// The options in use.
+    ///
+    /// ```
+    /// use picklejar_codec::Loader;
+    ///
+    /// assert!(Loader::new().options().fix_imports);
+    /// ```
     pub fn options(&self) -> &LoadOptions {
         &self.options
     }
 
-    /// Sets how Python 2 `str` loads.
+    /// Sets how Python 2 `str` loads (`encoding=`).
+    ///
+    /// ```
+    /// use picklejar_codec::{Encoding, Loader};
+    ///
+    /// // Python 2: pickle.dumps('caf\xc3\xa9', 1)
+    /// let l = Loader::new().encoding(Encoding::Utf8).load(b"U\x05caf\xc3\xa9q\x00.")?;
+    /// assert_eq!(l.graph.as_str(l.graph.root()), Some("café"));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn encoding(mut self, e: Encoding) -> Self {
         self.options.encoding = e;
         self
     }
 
-    /// Sets the decoding error handler.
+    /// Sets the decoding error handler (`errors=`).
+    ///
+    /// ```
+    /// use picklejar_codec::{DecodeErrors, Loader};
+    ///
+    /// let l = Loader::new().errors(DecodeErrors::Ignore).load(b"U\x04caf\xe9q\x00.")?;
+    /// assert_eq!(l.graph.as_str(l.graph.root()), Some("caf"));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn errors(mut self, e: DecodeErrors) -> Self {
         self.options.errors = e;
         self
     }
 
-    /// Turns `fix_imports` on or off.
+    /// Turns `fix_imports` (the Python 2 → 3 name mapping of protocol 0–2 streams) on or
+    /// off; it is on by default.
+    ///
+    /// ```
+    /// use picklejar_codec::Loader;
+    ///
+    /// // Protocol 2: GLOBAL 'copy_reg _reconstructor'.
+    /// let data = b"\x80\x02ccopy_reg\n_reconstructor\nq\x00.";
+    /// let fixed = Loader::new().load(data)?;
+    /// assert_eq!(fixed.graph.as_global(fixed.graph.root()).unwrap().module, "copyreg");
+    /// let raw = Loader::new().fix_imports(false).load(data)?;
+    /// assert_eq!(raw.graph.as_global(raw.graph.root()).unwrap().module, "copy_reg");
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn fix_imports(mut self, on: bool) -> Self {
-        self.options.no_fix_imports = !on;
+        self.options.fix_imports = on;
         self
     }
 
-    /// Supplies out-of-band buffers for NEXT_BUFFER.
+    /// Supplies out-of-band buffers for NEXT_BUFFER (`buffers=`).
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Node};
+    ///
+    /// // Protocol 5: NEXT_BUFFER, READONLY_BUFFER.
+    /// let l = Loader::new().buffers(vec![b"abc".to_vec()]).load(b"\x80\x05\x97\x98.")?;
+    /// match l.graph.deref(l.graph.root()) {
+    ///     Some(Node::Buffer { index: 0, readonly: true, data: Some(d) }) => assert_eq!(&d[..], b"abc"),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn buffers(mut self, b: Vec<Vec<u8>>) -> Self {
         self.options.buffers = Some(b);
         self
     }
 
-    /// Registers a copyreg extension code.
+    /// Registers a copyreg extension code (for EXT1/EXT2/EXT4).
+    ///
+    /// ```
+    /// use picklejar_codec::Loader;
+    ///
+    /// // Protocol 2: EXT1 0x42.
+    /// let l = Loader::new().extension(0x42, "collections", "OrderedDict").load(b"\x80\x02\x82\x42.")?;
+    /// assert_eq!(l.graph.as_global(l.graph.root()).unwrap().name, "OrderedDict");
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn extension(mut self, code: i32, module: &str, name: &str) -> Self {
         self.options
             .extensions
@@ -99,12 +195,34 @@ impl<'h> Loader<'h> {
     }
 
     /// Sets the limits.
+    ///
+    /// ```
+    /// use picklejar_codec::{ErrorKind, Limits, Loader};
+    ///
+    /// let e = Loader::new().limits(Limits::DEFAULT.with_max_depth(1)).load(b"((l.");
+    /// assert_eq!(e.unwrap_err().kind(), ErrorKind::LimitExceeded);
+    /// ```
     pub fn limits(mut self, l: Limits) -> Self {
         self.options.limits = l;
         self
     }
 
-    /// Resolves persistent ids with a hook instead of keeping them as nodes.
+    /// Resolves persistent ids with a hook (`persistent_load`) instead of keeping them as
+    /// [`Node::PersId`](crate::Node::PersId) nodes. An `Err` from the hook fails the load.
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Value};
+    ///
+    /// // Protocol 2: BININT1 7, BINPERSID.
+    /// let l = Loader::new()
+    ///     .persistent_load(|_g, pid| match pid {
+    ///         Value::Int(i) => Ok(Value::Int(i * 100)),
+    ///         _ => Err("unknown persistent id".into()),
+    ///     })
+    ///     .load(b"\x80\x02K\x07Q.")?;
+    /// assert_eq!(l.graph.root(), Value::Int(700));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn persistent_load(
         mut self,
         f: impl FnMut(&mut Graph, Value) -> std::result::Result<Value, String> + 'h,
@@ -113,7 +231,16 @@ impl<'h> Loader<'h> {
         self
     }
 
-    /// Loads the pickle at the start of `data`, stopping at its STOP opcode.
+    /// Loads the pickle at the start of `data`, stopping at its STOP opcode (what follows
+    /// is not read; [`Loaded::end`] says where it starts).
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Value};
+    ///
+    /// let l = Loader::new().load(b"\x80\x04K\x2a.trailing")?;
+    /// assert_eq!((l.graph.root(), l.end), (Value::Int(42), 5));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
     pub fn load(&mut self, data: &[u8]) -> Result<Loaded> {
         let hook = self
             .hook
@@ -132,9 +259,4 @@ impl<'h> Loader<'h> {
 /// ```
 pub fn load(data: &[u8]) -> Result<Graph> {
     Loader::new().load(data).map(|l| l.graph)
-}
-
-/// Little-endian two's complement bytes to an int (the LONG1/LONG4 payload).
-pub(crate) fn decode_long_le_pub(b: &[u8]) -> num_bigint::BigInt {
-    literal::decode_long_le(b)
 }
