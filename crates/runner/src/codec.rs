@@ -3,6 +3,7 @@
 use picklejar_codec::Canon;
 
 use crate::corpus::LoadSpec;
+use crate::ids::ImplId;
 
 /// What a trial asks a codec to load.
 #[derive(Clone, Copy, Debug)]
@@ -73,14 +74,14 @@ pub trait Codec: Send + Sync {
         None
     }
 
-    /// Loads a pickle and dumps the value again at `protocol` as the CPython that
-    /// `producer` names (`cpython-3.8`, `cpython-3.13-py`) would write it; `None` when the
-    /// codec cannot. The runner compares the bytes with the original.
+    /// Loads a pickle and dumps the value again at `protocol` as the CPython pickler
+    /// `producer` names (`cpython-3.8`, `cpython-3.13-py`, `cpython-2.7`) would write it;
+    /// `None` when the codec cannot. The runner compares the bytes with the original.
     fn redump(
         &self,
         req: &LoadRequest<'_>,
         protocol: u8,
-        producer: &str,
+        producer: ImplId,
     ) -> Option<Result<Vec<u8>, String>> {
         let _ = (req, protocol, producer);
         None

@@ -8,19 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use picklejar_codec::compress::{self, Compression};
-use picklejar_codec::{Canon, DecodeErrors, Encoding, LoadOptions};
+use picklejar_codec::{Canon, DecodeErrors, Encoding, ErrorKind, LoadOptions};
 use serde::Deserialize;
 
-/// The reader whose result is the expected value for codec trials: CPython 3.13's C
-/// unpickler, what `pickle.loads` is today.
-pub const REFERENCE_READER: &str = "cpython-3.13";
-
-/// The reading data-only codecs are held to where the reference reader could only fail to
-/// import a global (`unresolved`) or ran class code that raised (`construct`): CPython
-/// 3.13's pure-Python unpickler with inert stand-ins for the modules readers never import
-/// (dill, cloudpickle), whose canon is the reduction a data-only codec sees. The corpus
-/// records it for the cases third-party picklers wrote.
-pub const DATA_ONLY_READER: &str = "cpython-3.13-dataonly";
+use crate::ids::{DATA_ONLY_REFERENCE, ImplId, REFERENCE};
 
 /// The most bytes a compressed variant may decompress to: 256 MiB. A variant that
 /// decompresses to more is refused with `limit-exceeded` (for every codec: the runner
@@ -61,10 +52,10 @@ pub enum CorpusError {
     },
 }
 
-/// Whether CPython accepts or rejects a case.
+/// Whether CPython accepts or rejects a case (`expect:` in `case.yaml`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Expect {
+pub enum Acceptance {
     /// CPython loads it.
     Accept,
     /// CPython refuses it.
@@ -137,7 +128,7 @@ impl LoadSpec {
         if let Some(e) = &self.errors {
             o.errors = DecodeErrors::from_name(e).ok_or_else(|| format!("unknown errors {e:?}"))?;
         }
-        o.no_fix_imports = self.fix_imports == Some(false);
+        o.fix_imports = self.fix_imports != Some(false);
         for (code, (m, n)) in &self.extensions {
             let c: i32 = code
                 .parse()
@@ -157,7 +148,7 @@ pub enum ReaderOutcome {
     /// It raised.
     Error {
         /// Codec-neutral kind.
-        kind: String,
+        kind: ErrorKind,
         /// Exception type.
         exception: String,
         /// Exception message.
@@ -171,7 +162,7 @@ pub struct ResultGroup {
     /// Extra options on top of the case's `load`.
     pub options: LoadSpec,
     /// Reader ids (`cpython-3.13`, `cpython-3.13-py`, …).
-    pub readers: Vec<String>,
+    pub readers: Vec<ImplId>,
     /// What they got.
     pub outcome: ReaderOutcome,
 }
@@ -195,7 +186,7 @@ pub struct Variant {
     /// checks that this says the same.
     pub compression: Option<Compression>,
     /// Producers that wrote exactly these bytes.
-    pub producers: Vec<String>,
+    pub producers: Vec<ImplId>,
     /// Out-of-band buffer files, in order.
     pub buffers: Vec<String>,
     /// What every reader got.
@@ -221,64 +212,47 @@ impl Variant {
     }
 
     /// The expected outcome for a codec: [`Variant::reference`], except that a data-only
-    /// codec is held to the [`DATA_ONLY_READER`]'s canon where the reference reader only
+    /// codec is held to the [`DATA_ONLY_REFERENCE`]'s canon where the reference reader only
     /// failed to resolve or construct (and the corpus has that reading).
     pub fn reference_for(
         &self,
         options: &LoadSpec,
         data_only: bool,
-    ) -> Option<(&str, &ReaderOutcome)> {
+    ) -> Option<(ImplId, &ReaderOutcome)> {
         let reference = self.reference(options)?;
-        let resolve_phase = matches!(reference.1, ReaderOutcome::Error { kind, .. }
-            if kind == "unresolved" || kind == "construct");
+        let resolve_phase =
+            matches!(reference.1, ReaderOutcome::Error { kind, .. } if kind.is_resolve_phase());
         if data_only
             && resolve_phase
             && let Some(g) = self
                 .results
                 .iter()
-                .find(|g| &g.options == options && g.readers.iter().any(|r| r == DATA_ONLY_READER))
+                .find(|g| &g.options == options && g.readers.contains(&DATA_ONLY_REFERENCE))
         {
-            return Some((DATA_ONLY_READER, &g.outcome));
+            return Some((DATA_ONLY_REFERENCE, &g.outcome));
         }
         Some(reference)
     }
 
-    /// The reference reader's outcome with these extra options, falling back to the newest
-    /// Python 3 C reader that read it.
-    pub fn reference(&self, options: &LoadSpec) -> Option<(&str, &ReaderOutcome)> {
+    /// The [`REFERENCE`] reader's outcome with these extra options, falling back to the
+    /// newest Python 3 C reader that read it.
+    pub fn reference(&self, options: &LoadSpec) -> Option<(ImplId, &ReaderOutcome)> {
         let groups: Vec<&ResultGroup> = self
             .results
             .iter()
             .filter(|r| &r.options == options)
             .collect();
         for g in &groups {
-            if g.readers.iter().any(|r| r == REFERENCE_READER) {
-                return Some((REFERENCE_READER, &g.outcome));
+            if g.readers.contains(&REFERENCE) {
+                return Some((REFERENCE, &g.outcome));
             }
         }
-        let mut best: Option<(&str, &ReaderOutcome, (u32, u32))> = None;
-        for g in groups {
-            for r in &g.readers {
-                if let Some(v) = c_reader_version(r)
-                    && v.0 >= 3
-                    && best.is_none_or(|b| v > b.2)
-                {
-                    best = Some((r.as_str(), &g.outcome, v));
-                }
-            }
-        }
-        best.map(|(r, o, _)| (r, o))
+        groups
+            .iter()
+            .flat_map(|g| g.readers.iter().map(move |r| (*r, &g.outcome)))
+            .filter(|(r, _)| r.is_c3())
+            .max_by_key(|(r, _)| r.version)
     }
-}
-
-/// `cpython-3.12` → (3, 12); `None` for the pure-Python readers.
-fn c_reader_version(id: &str) -> Option<(u32, u32)> {
-    let v = id.strip_prefix("cpython-")?;
-    if v.contains('-') {
-        return None; // cpython-3.12-py, cpython-3.13-dataonly: not a C reader
-    }
-    let (maj, min) = v.split_once('.')?;
-    Some((maj.parse().ok()?, min.parse().ok()?))
 }
 
 /// A case: one object (or one malformed input) written by every producer.
@@ -291,9 +265,9 @@ pub struct Case {
     /// Features from `corpus/features.yaml`.
     pub features: Vec<String>,
     /// Accepted or rejected by CPython.
-    pub expect: Expect,
+    pub expect: Acceptance,
     /// For rejects: the codec-neutral error kind.
-    pub error: Option<String>,
+    pub error: Option<ErrorKind>,
     /// The Python source of the case.
     pub source: String,
     /// Load options every reader used.
@@ -320,9 +294,9 @@ struct RawCase {
     description: String,
     #[serde(default)]
     features: Vec<String>,
-    expect: Expect,
-    #[serde(default)]
-    error: Option<String>,
+    expect: Acceptance,
+    #[serde(default, deserialize_with = "optional_kind")]
+    error: Option<ErrorKind>,
     #[serde(default)]
     source: String,
     #[serde(default)]
@@ -341,7 +315,7 @@ struct RawVariant {
     size: u64,
     #[serde(default)]
     compression: Option<String>,
-    producers: Vec<String>,
+    producers: Vec<ImplId>,
     #[serde(default)]
     buffers: Vec<String>,
     results: Vec<RawResult>,
@@ -352,7 +326,7 @@ struct RawVariant {
 struct RawResult {
     #[serde(default)]
     options: LoadSpec,
-    readers: Vec<String>,
+    readers: Vec<ImplId>,
     #[serde(default)]
     canon: Option<serde_yaml::Value>,
     #[serde(default)]
@@ -362,11 +336,22 @@ struct RawResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawError {
-    kind: String,
+    #[serde(deserialize_with = "kind")]
+    kind: ErrorKind,
     #[serde(rename = "type", default)]
     exception: String,
     #[serde(default)]
     message: String,
+}
+
+/// An error kind by its `docs/CANON.md` name.
+fn kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ErrorKind, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse().map_err(serde::de::Error::custom)
+}
+
+fn optional_kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ErrorKind>, D::Error> {
+    kind(d).map(Some)
 }
 
 /// A canon as the YAML holds it: a JSON string (deeply nested trees), or inline.

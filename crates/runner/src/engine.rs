@@ -1,11 +1,12 @@
-//! The replay engine: runs a codec's planned trials in parallel (rayon), applies its
-//! expectations, and assembles the [`CodecRun`] of the results document.
+//! The replay engine: runs a codec's planned trials (on every core with the `parallel`
+//! feature, through rayon), applies its expectations, and assembles the [`CodecRun`] of the
+//! results document.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use indicatif::{ProgressBar, ProgressStyle};
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use crate::codec::Codec;
@@ -55,8 +56,9 @@ impl Filter {
 pub struct RunOptions<'a> {
     /// Trial selection.
     pub filter: &'a Filter,
-    /// Show a progress bar (on a terminal).
-    pub progress: bool,
+    /// Called once per finished trial (from any worker thread), e.g. to move a progress
+    /// bar.
+    pub on_trial: Option<&'a (dyn Fn() + Sync)>,
     /// Keep full evidence for passing trials too (larger results).
     pub keep_passes: bool,
     /// Reloads what codecs dump (dump trials); picklejar's codec when `None`.
@@ -77,23 +79,12 @@ pub fn run_codec(
         .iter()
         .filter(|t| opts.filter.matches(&t.name))
         .collect();
-    let bar = if opts.progress {
-        let b = ProgressBar::new(selected.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{prefix:>16} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        b.set_prefix(info.name.clone());
-        b
-    } else {
-        ProgressBar::hidden()
-    };
     let started = Instant::now();
-    let mut trials: Vec<TrialRecord> = selected
-        .par_iter()
+    #[cfg(feature = "parallel")]
+    let specs = selected.par_iter();
+    #[cfg(not(feature = "parallel"))]
+    let specs = selected.iter();
+    let mut trials: Vec<TrialRecord> = specs
         .map(|spec| {
             let reloader = opts.reloader.unwrap_or(&crate::adapters::Picklejar);
             let rec = run_one(
@@ -105,11 +96,12 @@ pub fn run_codec(
                 opts.keep_passes,
                 reloader,
             );
-            bar.inc(1);
+            if let Some(f) = opts.on_trial {
+                f();
+            }
             rec
         })
         .collect();
-    bar.finish_and_clear();
     trials.sort_by(|a, b| a.name.cmp(&b.name));
     let duration_ms = started.elapsed().as_millis() as u64;
 
@@ -173,7 +165,7 @@ fn run_one(
         variant: v.file.clone(),
         protocol: v.protocol,
         producers: v.producers.clone(),
-        reference: spec.reference.clone(),
+        reference: spec.reference,
         status: Status::Skip,
         message: String::new(),
         expected: None,

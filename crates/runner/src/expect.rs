@@ -54,6 +54,33 @@ pub struct Expectations {
     matchers: Vec<GlobMatcher>,
 }
 
+impl ExpectationsFile {
+    /// The file as YAML, under a comment `header` (each line prefixed with `# `): what
+    /// `--bless` writes.
+    ///
+    /// ```
+    /// use picklejar_runner::{Entry, EntryStatus, ExpectationsFile};
+    ///
+    /// let file = ExpectationsFile {
+    ///     codec: "mine".into(),
+    ///     entries: vec![Entry {
+    ///         glob: "load/classes/**".into(),
+    ///         status: EntryStatus::Fail,
+    ///         reason: "no instances yet".into(),
+    ///     }],
+    /// };
+    /// let text = file.to_yaml("Expected failures of mine.")?;
+    /// assert!(text.starts_with("# Expected failures of mine.\ncodec: mine\n"));
+    /// assert!(text.contains("glob: load/classes/**"));
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn to_yaml(&self, header: &str) -> Result<String, String> {
+        let mut out: String = header.lines().map(|l| format!("# {l}\n")).collect();
+        out.push_str(&serde_yaml::to_string(self).map_err(|e| e.to_string())?);
+        Ok(out)
+    }
+}
+
 /// How a trial ended once expectations are applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -75,6 +102,54 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in display order (how reports list them).
+    pub const ALL: [Status; 7] = [
+        Status::Pass,
+        Status::Fail,
+        Status::ExpectedFail,
+        Status::UnexpectedPass,
+        Status::Crash,
+        Status::Timeout,
+        Status::Skip,
+    ];
+
+    /// The name used in results documents and reports: `pass`, `expected-fail`, ….
+    ///
+    /// ```
+    /// use picklejar_runner::Status;
+    /// assert_eq!(Status::ExpectedFail.as_str(), "expected-fail");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::ExpectedFail => "expected-fail",
+            Status::UnexpectedPass => "unexpected-pass",
+            Status::Crash => "crash",
+            Status::Timeout => "timeout",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// How bad a status is, for colouring a group by its worst trial: crash > timeout >
+    /// fail > unexpected-pass > expected-fail > skip > pass.
+    ///
+    /// ```
+    /// use picklejar_runner::Status;
+    /// assert!(Status::Crash.severity() > Status::Fail.severity());
+    /// ```
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::Pass => 0,
+            Status::Skip => 1,
+            Status::ExpectedFail => 2,
+            Status::UnexpectedPass => 3,
+            Status::Fail => 4,
+            Status::Timeout => 5,
+            Status::Crash => 6,
+        }
+    }
+
     /// Whether this status fails the gate.
     pub fn fails_gate(self) -> bool {
         matches!(

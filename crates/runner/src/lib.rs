@@ -18,6 +18,7 @@ mod diff;
 pub mod engine;
 mod expect;
 mod harness;
+pub mod ids;
 pub mod results;
 pub mod trial;
 
@@ -26,4 +27,5 @@ pub use corpus::{Case, Corpus, CorpusError, Variant};
 pub use diff::unified;
 pub use expect::{Entry, EntryStatus, Expectations, ExpectationsFile, Status, bless};
 pub use harness::Harness;
+pub use ids::{ImplId, ProducerId, ReaderId};
 pub use results::Results;

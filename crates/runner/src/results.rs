@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::CodecInfo;
 use crate::expect::Status;
+use crate::ids::ImplId;
 use crate::trial::TrialKind;
 
 /// The schema identifier written into every document.
@@ -61,6 +62,7 @@ pub struct CodecRun {
     /// Counts per status.
     pub counts: BTreeMap<Status, usize>,
     /// Counts per category, then per status.
+    #[serde(default)]
     pub by_category: BTreeMap<String, BTreeMap<Status, usize>>,
     /// Why the gate failed (empty when it passed).
     pub gate_problems: Vec<String>,
@@ -111,9 +113,9 @@ pub struct TrialRecord {
     /// Its protocol.
     pub protocol: u8,
     /// Who wrote those bytes.
-    pub producers: Vec<String>,
+    pub producers: Vec<ImplId>,
     /// The reader the expectation comes from.
-    pub reference: String,
+    pub reference: ImplId,
     /// Final status.
     pub status: Status,
     /// Why (failures, skips, expected failures: the reason from the expectations file).

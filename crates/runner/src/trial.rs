@@ -7,11 +7,12 @@
 //! the reference (CPython 3.13 when the machine has it, else picklejar's codec): the canon
 //! must survive.
 
-use picklejar_codec::{Canon, LoadOptions, dis};
+use picklejar_codec::{Canon, ErrorKind, LoadOptions, dis};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 use crate::corpus::{Corpus, LoadSpec, ReaderOutcome, VariantError};
 use crate::diff::unified;
+use crate::ids::{DATA_ONLY_REFERENCE, Family, ImplId, REFERENCE};
 
 /// Load or dump.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -26,13 +27,29 @@ pub enum TrialKind {
     Redump,
 }
 
+impl TrialKind {
+    /// The word trial names start with: `load`, `dump`, `redump`.
+    ///
+    /// ```
+    /// use picklejar_runner::trial::TrialKind;
+    /// assert_eq!(TrialKind::Redump.as_str(), "redump");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrialKind::Load => "load",
+            TrialKind::Dump => "dump",
+            TrialKind::Redump => "redump",
+        }
+    }
+}
+
 /// What the reference reader got, which the codec must match.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expected {
     /// This canon.
     Canon(Canon),
     /// A rejection of this kind.
-    Reject(String),
+    Reject(ErrorKind),
 }
 
 impl Expected {
@@ -61,7 +78,7 @@ pub struct TrialSpec {
     /// The expected outcome.
     pub expected: Expected,
     /// Which reader the expectation comes from.
-    pub reference: String,
+    pub reference: ImplId,
 }
 
 /// Every trial for a codec, in corpus order.
@@ -78,7 +95,7 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                 };
                 let expected = match outcome {
                     ReaderOutcome::Canon(c) => Expected::Canon(c.clone()),
-                    ReaderOutcome::Error { kind, .. } => Expected::Reject(kind.clone()),
+                    ReaderOutcome::Error { kind, .. } => Expected::Reject(*kind),
                 };
                 let mut name = format!("load/{}/{}", case.id, v.stem());
                 if !opts.is_default() {
@@ -102,7 +119,7 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                     variant: vi,
                     options: opts.clone(),
                     expected: expected.clone(),
-                    reference: reader.to_owned(),
+                    reference: reader,
                 });
                 if redumpable {
                     out.push(TrialSpec {
@@ -112,7 +129,7 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                         variant: vi,
                         options: opts,
                         expected: expected.clone(),
-                        reference: reader.to_owned(),
+                        reference: reader,
                     });
                 }
                 if dumpable {
@@ -123,7 +140,7 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                         variant: vi,
                         options: LoadSpec::default(),
                         expected,
-                        reference: reader.to_owned(),
+                        reference: reader,
                     });
                 }
             }
@@ -224,7 +241,7 @@ pub fn run(
     // CPython cannot reload what only a data-only reading describes (its globals are
     // modules readers never import): picklejar's loader reloads those dumps, compared
     // with its own reading of the original.
-    let reloader: &dyn Codec = if spec.reference == crate::corpus::DATA_ONLY_READER {
+    let reloader: &dyn Codec = if spec.reference == DATA_ONLY_REFERENCE {
         &crate::adapters::Picklejar
     } else {
         reloader
@@ -267,33 +284,43 @@ pub fn run(
 /// by hand: CPython 3.13's profile, equivalence only). Byte-exactness is required when a
 /// C pickler or 2.7's pickle.py wrote it; the pure-Python 3 picklers' batch edges and
 /// cPickle's refcount-driven memo are only held to equivalence.
-pub fn redump_target(producers: &[String]) -> (Option<&str>, bool) {
-    let is_c3 = |p: &str| {
-        p.strip_prefix("cpython-3.")
-            .is_some_and(|r| !r.contains('-'))
-            || p.starts_with("cloudpickle-3.")
+pub fn redump_target(producers: &[ImplId]) -> (Option<ImplId>, bool) {
+    let is_c3 = |p: &&ImplId| {
+        p.is_c3() || p.family == Family::Cloudpickle && p.version.is_some_and(|v| v.major == 3)
     };
-    let is_py3 =
-        |p: &str| p.starts_with("cpython-3.") && p.ends_with("-py") || p.starts_with("dill-3.");
-    let by_27 = producers.iter().any(|p| p == "cpython-2.7");
-    if let Some(p) = producers.iter().find(|p| is_c3(p)) {
-        return (Some(p.as_str()), true);
+    let is_py3 = |p: &&ImplId| {
+        matches!(p.family, Family::CPythonPy | Family::Dill)
+            && p.version.is_some_and(|v| v.major == 3)
+    };
+    let by_27 = producers.contains(&PY27);
+    if let Some(p) = producers.iter().find(is_c3) {
+        return (Some(*p), true);
     }
-    if let Some(p) = producers.iter().find(|p| is_py3(p)) {
-        return (Some(p.as_str()), by_27);
+    if let Some(p) = producers.iter().find(is_py3) {
+        return (Some(*p), by_27);
     }
     if by_27 {
-        return (Some("cpython-2.7"), true);
+        return (Some(PY27), true);
     }
     (None, false)
 }
 
-/// The CPython profile of a producer: `cpython-3.12-py`, `cloudpickle-3.12` and
-/// `dill-3.12` pickle as CPython 3.12 does.
-pub fn producer_profile(producer: &str) -> String {
-    match producer.split_once('-') {
-        Some(("cloudpickle" | "dill", version)) => format!("cpython-{version}"),
-        _ => producer.to_owned(),
+/// Python 2.7's `pickle.py`.
+const PY27: ImplId = ImplId::cpython(2, 7);
+
+/// The CPython whose pickler a producer's bytes come from: `cpython-3.12-py`,
+/// `cloudpickle-3.12` and `dill-3.12` pickle as CPython 3.12 does.
+pub fn producer_profile(producer: ImplId) -> ImplId {
+    match producer.family {
+        Family::Cloudpickle => ImplId {
+            family: Family::CPython,
+            ..producer
+        },
+        Family::Dill => ImplId {
+            family: Family::CPythonPy,
+            ..producer
+        },
+        _ => producer,
     }
 }
 
@@ -325,9 +352,8 @@ fn judge_redump(
         );
     };
     let (producer, exact_required) = redump_target(&v.producers);
-    let producer = producer.unwrap_or("cpython-3.13");
+    let producer = producer.unwrap_or(REFERENCE);
     let profile = producer_profile(producer);
-    let profile = profile.as_str();
     let protocol = v.written_at.first().copied().unwrap_or(v.protocol);
     let mut ev = Evidence {
         expected: expected.to_text(),
@@ -350,9 +376,9 @@ fn judge_redump(
         return (Verdict::Pass, ev);
     }
     // Bytes shared by a pure-Python 3 pickler and 2.7's pickle.py: either may be the match.
-    if profile != "cpython-2.7"
-        && v.producers.iter().any(|p| p == "cpython-2.7")
-        && let Some(Ok(b27)) = codec.redump(req, protocol, "cpython-2.7")
+    if profile != PY27
+        && v.producers.contains(&PY27)
+        && let Some(Ok(b27)) = codec.redump(req, protocol, PY27)
         && b27 == req.data
     {
         ev.message = format!("byte-exact (cpython-2.7, protocol {protocol})");
@@ -400,12 +426,6 @@ fn dis_text(data: &[u8], spec: &LoadSpec) -> String {
     dis(data, &opts).to_string()
 }
 
-/// Error kinds that come from importing globals or running class code, not from the
-/// stream: a data-only codec does neither and must load these pickles.
-fn resolve_phase(kind: &str) -> bool {
-    matches!(kind, "unresolved" | "construct")
-}
-
 fn judge_load(
     info: &CodecInfo,
     spec: &TrialSpec,
@@ -441,7 +461,7 @@ fn judge_load(
             ev.message = format!("rejected ({kind}) what CPython loads: {message}");
             Verdict::Fail
         }
-        (Expected::Reject(k), Outcome::Loaded(_)) if resolve_phase(k) && info.data_only => {
+        (Expected::Reject(k), Outcome::Loaded(_)) if k.is_resolve_phase() && info.data_only => {
             Verdict::Pass
         }
         (Expected::Reject(k), Outcome::Loaded(_)) => {
@@ -449,12 +469,12 @@ fn judge_load(
             Verdict::Fail
         }
         (Expected::Reject(k), Outcome::Rejected { kind, message }) => {
-            if resolve_phase(k) && info.data_only {
+            if k.is_resolve_phase() && info.data_only {
                 ev.message = format!(
                     "rejected ({kind}: {message}); CPython only failed to import a global or run class code, which a data-only codec never does, so it should load"
                 );
                 Verdict::Fail
-            } else if k == kind {
+            } else if k.as_str() == kind {
                 Verdict::Pass
             } else {
                 ev.message = format!("wrong error kind: CPython {k}, codec {kind} ({message})");

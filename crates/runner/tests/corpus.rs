@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use picklejar_codec::compress::{self, Compression};
 use picklejar_runner::Corpus;
-use picklejar_runner::corpus::{Expect, REFERENCE_READER, ReaderOutcome};
+use picklejar_runner::corpus::{Acceptance, ReaderOutcome};
+use picklejar_runner::ids::{Family, REFERENCE};
 use sha2::{Digest, Sha256};
 
 fn root() -> PathBuf {
@@ -154,7 +155,7 @@ fn features_and_producers_are_registered() {
         }
         for v in &case.variants {
             for p in &v.producers {
-                if p != "handwritten" && !producers.contains(p) {
+                if p.family != Family::Handwritten && !producers.contains(&p.to_string()) {
                     problems.push(format!("{}/{}: unknown producer {p}", case.id, v.file));
                 }
             }
@@ -172,10 +173,10 @@ fn every_variant_has_a_reference_result_and_rejects_name_their_kind() {
     let mut problems = Vec::new();
     for case in &c.cases {
         match (case.expect, &case.error) {
-            (Expect::Reject, None) => {
+            (Acceptance::Reject, None) => {
                 problems.push(format!("{}: reject without an error kind", case.id))
             }
-            (Expect::Accept, Some(_)) => {
+            (Acceptance::Accept, Some(_)) => {
                 problems.push(format!("{}: accept with an error kind", case.id))
             }
             _ => {}
@@ -188,8 +189,8 @@ fn every_variant_has_a_reference_result_and_rejects_name_their_kind() {
                         problems.push(format!("{}/{}: no Python 3 reader result", case.id, v.file))
                     }
                     Some((reader, ReaderOutcome::Error { kind, .. })) => {
-                        if reader == REFERENCE_READER && opts.is_default() {
-                            reference_kinds.insert(kind.clone());
+                        if reader == REFERENCE && opts.is_default() {
+                            reference_kinds.insert(*kind);
                         }
                     }
                     Some(_) => {}
@@ -202,11 +203,11 @@ fn every_variant_has_a_reference_result_and_rejects_name_their_kind() {
                 ));
             }
         }
-        if let (Expect::Reject, Some(kind)) = (case.expect, &case.error)
+        if let (Acceptance::Reject, Some(kind)) = (case.expect, &case.error)
             && !reference_kinds.contains(kind)
         {
             problems.push(format!(
-                "{}: error {kind} is not what {REFERENCE_READER} raised ({reference_kinds:?})",
+                "{}: error {kind} is not what {REFERENCE} raised ({reference_kinds:?})",
                 case.id
             ));
         }

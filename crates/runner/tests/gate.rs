@@ -73,7 +73,7 @@ fn run(
         None,
         &RunOptions {
             filter: &f,
-            progress: false,
+            on_trial: None,
             keep_passes: false,
             reloader: None,
         },

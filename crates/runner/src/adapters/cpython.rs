@@ -180,11 +180,10 @@ fn b64(data: &[u8]) -> String {
 impl Codec for CPython {
     fn info(&self) -> CodecInfo {
         CodecInfo {
-            name: format!(
-                "cpython-{}-{}",
-                self.implementation.tag(),
-                self.python.version
-            ),
+            name: match self.implementation {
+                Impl::C => format!("cpython-{}", self.python.version),
+                Impl::Py => format!("cpython-{}-py", self.python.version),
+            },
             version: self.python.version.clone(),
             data_only: false,
             dumps: false,

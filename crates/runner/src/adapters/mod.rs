@@ -4,13 +4,19 @@
 //! |---|---|
 //! | `picklejar` | this project's codec, in process |
 //! | `serde-pickle` | the serde-pickle crate, in process |
-//! | `cpython-c`, `cpython-c-3.13` | CPython's C unpickler (`pickle.loads`), worker process |
-//! | `cpython-py`, `cpython-py-2.7` | CPython's pure-Python unpickler, worker process |
+//! | `cpython-3.13` (any `cpython-X.Y`) | CPython's C unpickler (`pickle.loads`), worker process |
+//! | `cpython-2.7-py` (any `cpython-X.Y-py`) | CPython's pure-Python unpickler, worker process |
+//!
+//! A CPython codec is named by the corpus's reader id ([`crate::ids`]), so its results and
+//! its expectations file (`expectations/cpython-3.13.yaml`) use the same spelling as
+//! `case.yaml`. The older spellings `cpython-c[-X.Y]` and `cpython-py[-X.Y]` are still
+//! accepted on the command line (`cpython-c` alone: any `python3`).
 //! | `cmd:NAME=COMMAND`, `cmd:COMMAND` | any program speaking `docs/ADAPTERS.md` |
 
 mod command;
 mod cpython;
 mod picklejar;
+#[cfg(feature = "serde-pickle")]
 mod serde_pickle;
 
 use std::path::PathBuf;
@@ -19,9 +25,11 @@ use std::time::Duration;
 pub use command::CommandCodec;
 pub use cpython::{CPython, Impl, Python, find_python, probe};
 pub use picklejar::Picklejar;
+#[cfg(feature = "serde-pickle")]
 pub use serde_pickle::SerdePickle;
 
 use crate::codec::Codec;
+use crate::ids::{Family, ImplId};
 
 /// What adapters need from the environment.
 #[derive(Clone, Debug)]
@@ -51,8 +59,8 @@ pub enum Resolved {
 pub const DEFAULT_CODECS: &[&str] = &[
     "picklejar",
     "serde-pickle",
-    "cpython-c-3.13",
-    "cpython-py-3.13",
+    "cpython-3.13",
+    "cpython-3.13-py",
 ];
 
 /// Builds the codec a spec names; an unknown spec is an error.
@@ -70,23 +78,50 @@ pub fn resolve(spec: &str, cfg: &AdapterConfig) -> Result<Resolved, String> {
     }
     match spec {
         "picklejar" => return Ok(Resolved::Codec(Box::new(Picklejar))),
+        #[cfg(feature = "serde-pickle")]
         "serde-pickle" => return Ok(Resolved::Codec(Box::new(SerdePickle))),
+        #[cfg(not(feature = "serde-pickle"))]
+        "serde-pickle" => {
+            return Ok(Resolved::Skipped {
+                name: spec.to_owned(),
+                reason: "this build of picklejar-runner has no `serde-pickle` feature".into(),
+            });
+        }
         _ => {}
     }
-    let (imp, version) = if let Some(rest) = spec.strip_prefix("cpython-c") {
-        (Impl::C, rest)
-    } else if let Some(rest) = spec.strip_prefix("cpython-py") {
-        (Impl::Py, rest)
-    } else {
-        return Err(format!(
-            "unknown codec {spec:?}: use picklejar, serde-pickle, cpython-c[-X.Y], cpython-py[-X.Y] or cmd:NAME=COMMAND"
-        ));
+    let unknown = || {
+        format!(
+            "unknown codec {spec:?}: use picklejar, serde-pickle, cpython-X.Y (C unpickler), \
+             cpython-X.Y-py (pure-Python unpickler) or cmd:NAME=COMMAND"
+        )
     };
-    let version = match version.strip_prefix('-') {
-        Some(v) => v,
-        None if version.is_empty() => "3",
-        None => return Err(format!("unknown codec {spec:?}")),
+    let (imp, version) = match spec.parse::<ImplId>() {
+        Ok(ImplId {
+            family: Family::CPython,
+            version: Some(v),
+        }) => (Impl::C, v.to_string()),
+        Ok(ImplId {
+            family: Family::CPythonPy,
+            version: Some(v),
+        }) => (Impl::Py, v.to_string()),
+        Ok(_) => return Err(unknown()),
+        Err(_) => {
+            // the older spellings: cpython-c[-X.Y], cpython-py[-X.Y]
+            let (imp, rest) = if let Some(rest) = spec.strip_prefix("cpython-c") {
+                (Impl::C, rest)
+            } else if let Some(rest) = spec.strip_prefix("cpython-py") {
+                (Impl::Py, rest)
+            } else {
+                return Err(unknown());
+            };
+            match rest.strip_prefix('-') {
+                Some(v) => (imp, v.to_owned()),
+                None if rest.is_empty() => (imp, "3".to_owned()),
+                None => return Err(unknown()),
+            }
+        }
     };
+    let version = version.as_str();
     if !cfg.generators.join("pjrun.py").exists() {
         return Ok(Resolved::Skipped {
             name: spec.to_owned(),

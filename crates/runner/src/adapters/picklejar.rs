@@ -3,6 +3,7 @@
 use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dump, to_canon};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
+use crate::ids::ImplId;
 
 /// picklejar's own data-only codec.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,9 +59,9 @@ impl Codec for Picklejar {
         &self,
         req: &LoadRequest<'_>,
         protocol: u8,
-        producer: &str,
+        producer: ImplId,
     ) -> Option<Result<Vec<u8>, String>> {
-        let profile = Profile::from_version(producer)?;
+        let profile = Profile::from_version(&producer.python()?.to_string())?;
         let opts = req
             .spec
             .to_options(req.buffers.map(<[Vec<u8>]>::to_vec))
