@@ -8,14 +8,14 @@
 //! script renders only when a row is opened. So a 15,000-trial run opens fast.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
 use serde::Serialize;
 
 use crate::crossver::{self, CrossVersion};
 use crate::diffhl::text_to_html;
-use crate::results::{ResultsDoc, STATUSES, Trial, is_gate_failure, severity};
 use crate::{ReportError, render, script_json};
+use picklejar_runner::results::{Results, SCHEMA, TrialRecord};
+use picklejar_runner::{Corpus, ImplId, Status};
 
 /// Most gate-breaking failures rendered statically (the rest are in the lazy list).
 const STATIC_FAILURES: usize = 200;
@@ -89,20 +89,23 @@ fn cell(counts: &BTreeMap<String, usize>) -> CellView {
     }
 }
 
-/// Known statuses first in their display order, then any others alphabetically.
+/// The statuses among `present`, in the runner's display order ([`Status::ALL`]).
 fn ordered_statuses<'a>(present: impl Iterator<Item = &'a String>) -> Vec<String> {
-    let present: BTreeSet<&String> = present.collect();
-    let mut out: Vec<String> = STATUSES
+    let present: BTreeSet<&str> = present.map(String::as_str).collect();
+    Status::ALL
         .iter()
-        .filter(|s| present.iter().any(|p| p == s))
-        .map(|s| (*s).to_owned())
-        .collect();
-    for p in present {
-        if !STATUSES.contains(&p.as_str()) {
-            out.push(p.clone());
-        }
-    }
-    out
+        .map(|s| s.as_str())
+        .filter(|s| present.contains(s))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// [`Status::severity`] of a status name (cells are keyed by name for the template).
+fn severity(name: &str) -> u8 {
+    Status::ALL
+        .iter()
+        .find(|s| s.as_str() == name)
+        .map_or(0, |s| s.severity())
 }
 
 #[derive(Serialize)]
@@ -248,40 +251,48 @@ impl Interner {
     }
 }
 
-/// Producer order: interpreters by version (C first), then others.
-fn producer_key(name: &str) -> (u32, u32, String) {
-    if let Some(rest) = name.strip_prefix("cpython-") {
-        let (ver, suffix) = rest.split_once('-').unwrap_or((rest, ""));
-        let (maj, min) = ver.split_once('.').unwrap_or((ver, "0"));
-        return (
-            maj.parse().unwrap_or(99),
-            min.parse().unwrap_or(0),
-            suffix.to_owned(),
-        );
-    }
-    (u32::MAX, 0, name.to_owned())
+/// Renders the conformance page for a results document (`docs/RESULTS.md`), with the
+/// cross-version tables of `corpus` (the corpus the run used; `None` renders the page
+/// without them, saying so). Fails only on a template error.
+///
+/// ```no_run
+/// use picklejar_runner::{Corpus, Results};
+/// let results: Results =
+///     serde_json::from_str(&std::fs::read_to_string("reports/conformance/results.json")?)?;
+/// let corpus = Corpus::open("corpus")?;
+/// let html = picklejar_report::conformance_html(&results, Some(&corpus))?;
+/// std::fs::write("reports/conformance/index.html", html)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn conformance_html(results: &Results, corpus: Option<&Corpus>) -> Result<String, ReportError> {
+    let (crossver, crossver_error) = match corpus {
+        Some(c) => (Some(crossver::tables(c)), None),
+        None => (None, Some("no corpus was given".to_owned())),
+    };
+    render_doc(results, crossver, crossver_error)
 }
 
-/// Renders the conformance page for a results document (`docs/RESULTS.md`).
+/// Reads a results document from JSON text, checking its schema first (so a document of
+/// another version is named as such, not reported as a parse error).
 ///
-/// `corpus_root` is the corpus directory the cross-version tables are read from
-/// (`corpus/*/*/case.yaml`); when it cannot be read the page says so instead of showing
-/// them. Fails on a document that is not `picklejar-results/1` or does not parse, and on a
-/// template error.
-pub fn conformance_html(
-    results: &serde_json::Value,
-    corpus_root: &Path,
-) -> Result<String, ReportError> {
-    let doc = ResultsDoc::deserialize_value(results)?;
-    let (crossver, crossver_error) = match crossver::read(corpus_root) {
-        Ok(c) => (Some(c), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    render_doc(&doc, crossver, crossver_error)
+/// ```
+/// let err = picklejar_report::read_results("{\"schema\": \"picklejar-results/0\"}").unwrap_err();
+/// assert!(err.to_string().contains("picklejar-results/0"));
+/// ```
+pub fn read_results(text: &str) -> Result<Results, ReportError> {
+    let v: serde_json::Value = serde_json::from_str(text)?;
+    let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
+    if schema != SCHEMA {
+        return Err(ReportError::Schema {
+            expected: SCHEMA,
+            found: schema.to_owned(),
+        });
+    }
+    Ok(serde_json::from_value(v)?)
 }
 
 fn render_doc(
-    doc: &ResultsDoc,
+    doc: &Results,
     crossver: Option<CrossVersion>,
     crossver_error: Option<String>,
 ) -> Result<String, ReportError> {
@@ -289,10 +300,11 @@ fn render_doc(
 
     // statuses present anywhere, in display order
     let all_statuses: Vec<String> = {
-        let mut present: BTreeSet<String> = STATUSES.iter().map(|s| (*s).to_owned()).collect();
+        let mut present: BTreeSet<String> =
+            Status::ALL.iter().map(|s| s.as_str().to_owned()).collect();
         for c in &doc.codecs {
             for t in &c.trials {
-                present.insert(t.status.clone());
+                present.insert(t.status.as_str().to_owned());
             }
         }
         ordered_statuses(present.iter())
@@ -305,7 +317,7 @@ fn render_doc(
 
     // cases, categories, producers, protocols, distinct trial names
     let mut cases: BTreeMap<String, String> = BTreeMap::new();
-    let mut producers: BTreeSet<String> = BTreeSet::new();
+    let mut producers: BTreeSet<ImplId> = BTreeSet::new();
     let mut protocols: BTreeSet<u8> = BTreeSet::new();
     let mut kinds: BTreeSet<String> = BTreeSet::new();
     for c in &doc.codecs {
@@ -313,9 +325,9 @@ fn render_doc(
             cases
                 .entry(t.case.clone())
                 .or_insert_with(|| t.category.clone());
-            producers.extend(t.producers.iter().cloned());
+            producers.extend(t.producers.iter().copied());
             protocols.insert(t.protocol);
-            kinds.insert(t.kind.clone());
+            kinds.insert(t.kind.as_str().to_owned());
         }
     }
     // load, dump, then any other kind
@@ -332,13 +344,11 @@ fn render_doc(
         .enumerate()
         .map(|(i, (c, _))| (c.as_str(), i))
         .collect();
-    let mut producers: Vec<String> = producers.into_iter().collect();
-    producers.sort_by_key(|p| producer_key(p));
-    let producer_idx: HashMap<&str, usize> = producers
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
+    let mut producers: Vec<ImplId> = producers.into_iter().collect();
+    producers.sort_by(ImplId::report_order);
+    let producer_idx: HashMap<ImplId, usize> =
+        producers.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let producers: Vec<String> = producers.iter().map(ToString::to_string).collect();
     let category_names: Vec<String> = case_list
         .iter()
         .map(|(_, cat)| cat.clone())
@@ -355,7 +365,7 @@ fn render_doc(
                 let mut prods: Vec<usize> = t
                     .producers
                     .iter()
-                    .filter_map(|p| producer_idx.get(p.as_str()).copied())
+                    .filter_map(|p| producer_idx.get(p).copied())
                     .collect();
                 prods.sort_unstable();
                 trial_rows.push((
@@ -389,15 +399,15 @@ fn render_doc(
             *kinds
                 .entry(t.kind.as_str())
                 .or_default()
-                .entry(t.status.clone())
+                .entry(t.status.as_str().to_owned())
                 .or_default() += 1;
             *by_cat
                 .entry(t.category.as_str())
                 .or_insert_with(|| vec![BTreeMap::new(); doc.codecs.len()])[ci]
-                .entry(t.status.clone())
+                .entry(t.status.as_str().to_owned())
                 .or_default() += 1;
             *by_case[case_idx[t.case.as_str()]][ci]
-                .entry(t.status.clone())
+                .entry(t.status.as_str().to_owned())
                 .or_default() += 1;
         }
         let gate_ok = c.gate_problems.is_empty();
@@ -495,16 +505,16 @@ fn render_doc(
     let mut items = Vec::new();
     let mut gate_failures = Vec::new();
     let mut gate_failures_total = 0;
-    let mut nonpass: Vec<(usize, &Trial)> = Vec::new();
+    let mut nonpass: Vec<(usize, &TrialRecord)> = Vec::new();
     for (ci, c) in doc.codecs.iter().enumerate() {
         for t in &c.trials {
-            if t.status != "pass" {
+            if t.status != Status::Pass {
                 nonpass.push((ci, t));
             }
         }
     }
     nonpass.sort_by(|a, b| {
-        (severity(&b.1.status), a.0, &a.1.name).cmp(&(severity(&a.1.status), b.0, &b.1.name))
+        (b.1.status.severity(), a.0, &a.1.name).cmp(&(a.1.status.severity(), b.0, &b.1.name))
     });
     let mut html_cache: HashMap<&'_ str, i64> = HashMap::new();
     fn to_html<'d>(
@@ -532,7 +542,7 @@ fn render_doc(
             dis,
             t.dis.as_deref().is_some_and(crate::diffhl::is_unified_diff),
         ));
-        if is_gate_failure(&t.status) {
+        if t.status.fails_gate() {
             gate_failures_total += 1;
             if gate_failures.len() < STATIC_FAILURES {
                 let get = |i: i64| {
@@ -545,9 +555,14 @@ fn render_doc(
                     codec: codec_names[*ci].clone(),
                     name: t.name.clone(),
                     case: t.case.clone(),
-                    status: t.status.clone(),
+                    status: t.status.as_str().to_owned(),
                     message: t.message.clone(),
-                    producers: t.producers.join(", "),
+                    producers: t
+                        .producers
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     diff_html: get(diff),
                     dis_html: get(dis),
                     dis_is_diff: t.dis.as_deref().is_some_and(crate::diffhl::is_unified_diff),
@@ -566,7 +581,9 @@ fn render_doc(
         .iter()
         .map(|s| StatusView {
             name: s.clone(),
-            gate: is_gate_failure(s),
+            gate: Status::ALL
+                .iter()
+                .any(|x| x.as_str() == s && x.fails_gate()),
             total: totals.get(s.as_str()).copied().unwrap_or(0),
         })
         .collect();
@@ -630,20 +647,6 @@ fn signature(cells: &[BTreeMap<String, usize>]) -> String {
         })
         .collect::<Vec<_>>()
         .join("|")
-}
-
-impl ResultsDoc {
-    /// Reads a results document from its JSON value, checking the schema.
-    pub fn deserialize_value(v: &serde_json::Value) -> Result<ResultsDoc, ReportError> {
-        let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
-        if schema != crate::results::RESULTS_SCHEMA {
-            return Err(ReportError::Schema {
-                expected: crate::results::RESULTS_SCHEMA,
-                found: schema.to_owned(),
-            });
-        }
-        <ResultsDoc as serde::Deserialize>::deserialize(v).map_err(ReportError::Json)
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use picklejar_report::conformance_html;
+use picklejar_report::{conformance_html, read_results};
+use picklejar_runner::{Corpus, Results};
 use serde_json::json;
 
 fn trial(name: &str, status: &str, protocol: u8, producers: &[&str]) -> serde_json::Value {
@@ -36,7 +37,7 @@ fn sample() -> serde_json::Value {
         "picklejar_version": "0.1.0",
         "corpus": { "path": "corpus", "cases": 3, "variants": 4 },
         "gate_ok": false,
-        "skipped_codecs": [ { "name": "cpython-c-2.7", "reason": "no Python 2.7 found" } ],
+        "skipped_codecs": [ { "name": "cpython-2.7", "reason": "no Python 2.7 found" } ],
         "codecs": [
             {
                 "codec": { "name": "alpha", "version": "1.0", "data_only": true, "dumps": true, "description": "codec a" },
@@ -145,10 +146,15 @@ variants:
     }
 }
 
+fn results(doc: &serde_json::Value) -> Results {
+    read_results(&doc.to_string()).expect("a valid results document")
+}
+
 fn render() -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     write_corpus(dir.path());
-    conformance_html(&sample(), dir.path()).expect("renders")
+    let corpus = Corpus::open(dir.path()).expect("the test corpus opens");
+    conformance_html(&results(&sample()), Some(&corpus)).expect("renders")
 }
 
 #[test]
@@ -167,7 +173,7 @@ fn summary_counts_load_and_dump_separately() {
     let dump = &dump[..dump.find("</tr>").expect("row end")];
     assert!(dump.contains(r#"data-status="expected-fail">1<"#), "{dump}");
     assert!(html.contains("fails and is not listed"));
-    assert!(html.contains("cpython-c-2.7"), "skipped codec named");
+    assert!(html.contains("cpython-2.7"), "skipped codec named");
     assert!(
         html.contains("<option>containers</option>"),
         "category filter"
@@ -265,15 +271,15 @@ fn cross_version_tables_come_from_the_corpus() {
 
 #[test]
 fn a_missing_corpus_is_reported_on_the_page_and_a_wrong_schema_is_an_error() {
-    let html = conformance_html(&sample(), Path::new("/nonexistent/corpus")).expect("renders");
+    let html = conformance_html(&results(&sample()), None).expect("renders");
     assert!(html.contains("The corpus could not be read"));
     let mut doc = sample();
     doc["schema"] = json!("something-else/2");
-    let err = conformance_html(&doc, Path::new("/nonexistent")).expect_err("schema");
+    let err = read_results(&doc.to_string()).expect_err("schema");
     assert!(err.to_string().contains("something-else/2"));
     let mut doc = sample();
     doc["codecs"] = json!("not a list");
-    assert!(conformance_html(&doc, Path::new("/nonexistent")).is_err());
+    assert!(read_results(&doc.to_string()).is_err());
 }
 
 #[test]
