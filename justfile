@@ -14,11 +14,15 @@ default:
 
 # Replay the corpus through every codec; terminal summary and reports/conformance/.
 conformance *ARGS:
-    cargo run --release -q -p picklejar-runner -- conformance {{pythons}} {{ARGS}}
+    cargo run --release -p picklejar -- conformance {{pythons}} {{ARGS}}
 
 # The test suite (what CI runs, without the lints).
 test *ARGS:
     cargo test --workspace {{ARGS}}
+
+# The generators' own tests (host Python 3 with pytest).
+test-generators *ARGS:
+    python3 -m pytest generators/tests -q {{ARGS}}
 
 # Scaffold a new corpus case: just fixture containers/my_case
 fixture NAME:
@@ -31,15 +35,15 @@ regen *ARGS:
 # Benchmarks: workloads, criterion (picklejar, serde-pickle), CPython timings in the same
 # run, history, baseline gate, reports/bench/index.html.
 bench *ARGS:
-    cargo run --release -q -p picklejar-bench -- run {{pythons}} {{ARGS}}
+    cargo run --release -p picklejar -- bench run {{pythons}} {{ARGS}}
 
 # Save the latest benchmark record as the baseline the gate compares against.
 bench-baseline:
-    cargo run --release -q -p picklejar-bench -- baseline
+    cargo run --release -p picklejar -- bench baseline
 
 # Compare the latest benchmark record with the baseline (advisory; --strict fails).
 bench-gate *ARGS:
-    cargo run --release -q -p picklejar-bench -- gate {{ARGS}}
+    cargo run --release -p picklejar -- bench gate {{ARGS}}
 
 # Fuzz the loader for SECONDS (needs `cargo install cargo-fuzz`).
 fuzz SECONDS="600":

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 use picklejar_runner::adapters::{self, AdapterConfig, Python, Resolved};
 use picklejar_runner::engine::{self, Filter, RunOptions};
 use picklejar_runner::results::{CorpusInfo, Results, SCHEMA, SkippedCodec};
-use picklejar_runner::{Corpus, Expectations, Status, bless};
+use picklejar_runner::{Codec, Corpus, Expectations, Status, bless, trial};
 
 /// `picklejar conformance`
 #[derive(Args, Debug)]
@@ -150,13 +151,20 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
             Expectations::load(&exp_path).map_err(anyhow::Error::msg)?
         };
         let shown_path = exp_path.exists().then(|| exp_path.display().to_string());
+        let bar = progress_bar(
+            progress,
+            &name,
+            filter_count(&corpus, codec.as_ref(), &filter),
+        );
+        let tick = || bar.inc(1);
         let opts = RunOptions {
             filter: &filter,
-            progress,
+            on_trial: Some(&tick),
             keep_passes: false,
             reloader: reference.as_deref(),
         };
         let run = engine::run_codec(&corpus, codec.as_ref(), &exp, shown_path, &opts);
+        bar.finish_and_clear();
         if a.bless {
             let all: Vec<String> = run.trials.iter().map(|t| t.name.clone()).collect();
             let fails: Vec<(String, String)> = run
@@ -170,9 +178,11 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
                 std::fs::create_dir_all(dir)?;
             }
             let header = format!(
-                "# Expected failures of codec {name} on the picklejar corpus.\n# Written by `picklejar conformance --bless`; edit the reasons, keep the globs tight.\n"
+                "Expected failures of codec {name} on the picklejar corpus.\nWritten by `picklejar conformance --bless`; edit the reasons, keep the globs tight."
             );
-            std::fs::write(&exp_path, header + &serde_yaml::to_string(&file)?)?;
+            let text = file.to_yaml(&header).map_err(anyhow::Error::msg)?;
+            std::fs::write(&exp_path, text)
+                .with_context(|| format!("writing {}", exp_path.display()))?;
             eprintln!(
                 "blessed {} entries into {}",
                 file.entries.len(),
@@ -204,8 +214,7 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
     std::fs::write(&a.json, serde_json::to_vec_pretty(&results)?)
         .with_context(|| format!("writing {}", a.json.display()))?;
     eprintln!("results: {}", a.json.display());
-    let doc = serde_json::to_value(&results)?;
-    let html = picklejar_report::conformance_html(&doc, &corpus_root)
+    let html = picklejar_report::conformance_html(&results, Some(&corpus))
         .context("rendering the HTML report")?;
     if let Some(dir) = a.html.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -217,6 +226,29 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A progress bar on stderr for one codec's trials (hidden when `show` is false).
+fn progress_bar(show: bool, codec: &str, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len);
+    b.set_style(
+        ProgressStyle::with_template("{prefix:>16} [{bar:40}] {pos}/{len} {elapsed_precise} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    b.set_prefix(codec.to_owned());
+    b
+}
+
+/// How many of `codec`'s trials the filter selects.
+fn filter_count(corpus: &Corpus, codec: &dyn Codec, filter: &Filter) -> u64 {
+    trial::plan(corpus, &codec.info())
+        .iter()
+        .filter(|t| filter.matches(&t.name))
+        .count() as u64
 }
 
 /// A reason for a blessed entry: the failure's first line, with numbers (offsets,

@@ -40,7 +40,7 @@ impl LoadFlags {
                 .with_context(|| format!("unknown --encoding {:?}", self.encoding))?,
             errors: DecodeErrors::from_name(&self.errors)
                 .with_context(|| format!("unknown --errors {:?}", self.errors))?,
-            no_fix_imports: self.no_fix_imports,
+            fix_imports: !self.no_fix_imports,
             ..LoadOptions::default()
         };
         if !self.buffers.is_empty() {

@@ -1,5 +1,10 @@
-//! Command-line parsing and dispatch. Each subcommand lives in its own module.
+//! `picklejar`: the one command of the picklejar workspace.
+//!
+//! Every subcommand lives in its own module; the libraries below do the work:
+//! `picklejar-codec` (load, dis, dump, roundtrip), `picklejar-runner` (conformance),
+//! `picklejar-report` (the HTML pages) and `picklejar-bench` (benchmarks).
 
+mod bench;
 mod conformance;
 mod dumping;
 mod inspect;
@@ -7,6 +12,12 @@ mod inspect;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// The value graph is one heap block per str, bytes, tuple, container and instance, as
+// CPython's objects are; CPython serves those from its own small-object allocator
+// (pymalloc), and so does this binary, with mimalloc instead of the system malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// picklejar: the conformance and benchmarking harness for Python's pickle format.
 #[derive(Parser, Debug)]
@@ -23,25 +34,28 @@ enum Command {
     Load(inspect::LoadArgs),
     /// Print a pickletools.dis-style listing of a pickle (decompressed first if compressed).
     Dis(inspect::DisArgs),
-    /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
-    Conformance(conformance::ConformanceArgs),
     /// Write a pickle from canon JSON, byte for byte as a CPython version would
     /// (`--compress` to gzip, bz2, xz or zstd it).
     Dump(dumping::DumpArgs),
     /// Load a pickle, dump it again, and show where the bytes differ (if they do); a
     /// compressed pickle is compared decompressed.
     Roundtrip(dumping::RoundtripArgs),
+    /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
+    Conformance(conformance::ConformanceArgs),
+    /// Benchmarks: run them, record them, render the page, gate on the baseline.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
-/// Parses the command line, runs the subcommand and maps its outcome to an exit code.
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Load(a) => inspect::load(a),
         Command::Dis(a) => inspect::dis(a),
-        Command::Conformance(a) => conformance::run(a),
         Command::Dump(a) => dumping::dump_cmd(a),
         Command::Roundtrip(a) => dumping::roundtrip_cmd(a),
+        Command::Conformance(a) => conformance::run(a),
+        Command::Bench(c) => bench::run(c),
     };
     match result {
         Ok(code) => code,
