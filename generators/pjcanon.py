@@ -779,10 +779,16 @@ def pickle_protocol(data):
 # ---------------------------------------------------------------------------
 # Errors (CANON.md section 10)
 
+# The error kinds: the one definition (make.py's lint, the readers, the tests import it;
+# generators/tests check it against the table of docs/CANON.md section 10).
 ERROR_KINDS = ('construct', 'truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
                'bad-argument', 'missing-buffer', 'unknown-extension', 'limit-exceeded',
                'unresolved', 'bad-compression')
+# What a reading records when it has no kind, none of them in the committed corpus (make.py
+# warns): an exception classify_error does not know (`unknown`), an interpreter that died
+# (`crash`), a canon that could not be computed (`canon-failure`).
+NOT_CLASSIFIED = ('unknown', 'crash', 'canon-failure')
 
 
 def classify_compression_error(exc):

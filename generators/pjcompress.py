@@ -703,18 +703,6 @@ def head(data, n):
     return sink.result()[:n]
 
 
-def unwrap(data, cap=CAP):
-    """(method, payload, error): payload is the pickle to load (data itself when it is not
-    compressed); error an Error when decompression failed; method None when uncompressed."""
-    method = detect(data)
-    if method is None:
-        return None, data, None
-    try:
-        return method, decompress(data, cap), None
-    except Error as e:
-        return method, None, e
-
-
 # ----- the sample the hand-made compressed cases wrap ------------------------------------
 
 # pickle.dumps({"a": [1, 2, 3], "b": "text"}, 2)

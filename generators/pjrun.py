@@ -885,10 +885,10 @@ def unwrap(data):
 
 
 # Error kinds that only the stream can cause, never a stand-in class (which accepts any
-# call, state and items): bad-argument and limit-exceeded are not among them.
-STREAM_KINDS = ('truncated', 'stack-underflow', 'bad-mark', 'unknown-opcode', 'bad-memo',
-                'unsupported-protocol', 'bad-utf8', 'bad-encoding', 'bad-literal',
-                'missing-buffer', 'unknown-extension')
+# call, state and items): every kind but these (bad-argument and limit-exceeded are not
+# among them; bad-compression is found before loading).
+STREAM_KINDS = tuple(k for k in pjcanon.ERROR_KINDS if k not in (
+    'construct', 'unresolved', 'bad-argument', 'limit-exceeded', 'bad-compression'))
 
 
 def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):

@@ -1,0 +1,55 @@
+"""Running the readers: every interpreter loads every variant with both its unpicklers
+(`pjrun.py read`), with each of the variant's option sets (Python 2.7: the plain read
+only); CPython 3.13 also gives the data-only reading of the variants of cases that NEED a
+third-party pickler.  Results land in each variant's `results`:
+{(option set index, reader id): {'canon': text} | {'error': {kind, type, message}}}.
+"""
+import os
+import threading
+
+from .ids import DATAONLY_READER, DATAONLY_VERSION, readers_of
+from .workers import run_jobs, run_worker
+
+
+def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
+    """Run every interpreter's readers on every variant of `cases`; fills each variant's
+    `results` (variants: what produce.variants returned)."""
+    tasks = [(c, var) for c in cases for var in variants[c['id']]]
+    lock = threading.Lock()
+
+    def make_read(v, info):
+        def job():
+            tlist = []
+            for c, var in tasks:
+                opts = var['optsets'] if v != '2.7' else [{}]
+                t = {'file': os.path.join(blobdir, var['sha']),
+                     'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
+                     'protocol': var['protocol'], 'load': c['load'], 'optsets': opts}
+                if c['needs'] and v == DATAONLY_VERSION:
+                    t['dataonly'] = DATAONLY_READER
+                tlist.append(t)
+            recs = run_worker(info['path'], 'read', {'impls': readers_of(v), 'tasks': tlist},
+                              workdir, v)
+            with lock:
+                for r in recs:
+                    c, var = tasks[r['task']]
+                    opt = r['opt']
+                    if 'skip' in r:
+                        # this interpreter cannot decompress the file (2.7 has no lzma)
+                        continue
+                    if 'canon_failure' in r:
+                        warnings.append('reader %s, %s %s: canon failed: %s\n%s' % (
+                            r['reader'], c['id'], var['sha'][:12], r['canon_failure'],
+                            r.get('trace', '')))
+                        out = {'error': {'kind': 'canon-failure', 'type': 'CanonError',
+                                         'message': r['canon_failure']}}
+                    elif 'canon' in r:
+                        out = {'canon': r['canon']}
+                    else:
+                        out = {'error': r['error']}
+                    var['results'][(opt, r['reader'])] = out
+        return job
+
+    jobs = [make_read(v, info)
+            for v, info in sorted(interps.items(), key=lambda kv: -len(kv[0]))]
+    run_jobs(jobs, jobs_n)
