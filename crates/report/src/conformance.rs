@@ -6,13 +6,20 @@
 //! the trial table the inline script uses to recompute the matrix under filters, and the
 //! details (message, highlighted diff, disassembly) of every non-passing trial, which the
 //! script renders only when a row is opened. So a 15,000-trial run opens fast.
+//!
+//! The page can be linked: the script keeps its filters in the URL's query and the open
+//! failure in its fragment, and every failure has an anchor ([`anchor`], mirrored by
+//! `anchor` in `conformance.js`). No absolute path of the machine that ran it is printed
+//! ([`Paths`]).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::crossver::{self, CrossVersion};
-use crate::diffhl::text_to_html;
+use crate::diffhl::{is_unified_diff, relabel, text_to_html};
 use crate::{ReportError, render, script_json};
 use picklejar_runner::results::{Results, SCHEMA, TrialRecord};
 use picklejar_runner::{Corpus, ImplId, Status};
@@ -148,6 +155,7 @@ struct MatrixRow {
 
 #[derive(Serialize)]
 struct PrunedGroup {
+    /// The first case of the group (its row's name).
     rep: String,
     rep_idx: usize,
     count: usize,
@@ -157,7 +165,11 @@ struct PrunedGroup {
 
 #[derive(Serialize)]
 struct FailureView {
+    /// The element id ([`anchor`]).
+    anchor: String,
     codec: String,
+    /// The reader the expected outcome comes from (`cpython-3.13`, …).
+    reference: String,
     name: String,
     case: String,
     status: String,
@@ -179,7 +191,11 @@ struct StatusView {
 struct Page {
     schema: String,
     picklejar_version: String,
+    /// `picklejar-corpus 0.1.0 sha256:…`, empty when the document does not say.
+    corpus_id: String,
     corpus_path: String,
+    /// The `--filter` globs of a partial run (empty: every trial ran).
+    filters: Vec<String>,
     corpus_cases: usize,
     corpus_variants: usize,
     gate_ok: bool,
@@ -229,9 +245,11 @@ struct DetailData {
     /// Deduplicated strings: messages and pre-rendered diff/disassembly HTML.
     strs: Vec<String>,
     /// `[codec index, trial index, status index, message, diff (-1 none), dis (-1 none),
-    /// dis is a diff]`.
-    items: Vec<(usize, usize, usize, i64, i64, i64, bool)>,
+    /// dis is a diff, reference reader]`.
+    items: Vec<DetailItem>,
 }
+
+type DetailItem = (usize, usize, usize, i64, i64, i64, bool, i64);
 
 #[derive(Default)]
 struct Interner {
@@ -293,9 +311,13 @@ pub fn read_results(text: &str) -> Result<Results, ReportError> {
 
 fn render_doc(
     doc: &Results,
-    crossver: Option<CrossVersion>,
+    mut crossver: Option<CrossVersion>,
     crossver_error: Option<String>,
 ) -> Result<String, ReportError> {
+    let paths = Paths::here();
+    if let Some(cv) = crossver.as_mut() {
+        cv.root = paths.path(&cv.root);
+    }
     let codec_names: Vec<String> = doc.codecs.iter().map(|c| c.codec.name.clone()).collect();
 
     // statuses present anywhere, in display order
@@ -414,13 +436,18 @@ fn render_doc(
         codecs.push(CodecView {
             name: c.codec.name.clone(),
             version: c.codec.version.clone(),
-            description: c.codec.description.clone(),
-            expectations: c.expectations.clone(),
+            description: paths.text(&c.codec.description).into_owned(),
+            expectations: c.expectations.as_deref().map(|e| paths.path(e)),
             duration_ms: c.duration_ms,
             data_only: c.codec.data_only,
             dumps: c.codec.dumps,
             gate_ok,
-            gate_problems: c.gate_problems.iter().take(20).cloned().collect(),
+            gate_problems: c
+                .gate_problems
+                .iter()
+                .take(20)
+                .map(|p| paths.text(p).into_owned())
+                .collect(),
             gate_problems_more: c.gate_problems.len().saturating_sub(20),
             trials: c.trials.len(),
             kinds: {
@@ -516,23 +543,35 @@ fn render_doc(
     nonpass.sort_by(|a, b| {
         (b.1.status.severity(), a.0, &a.1.name).cmp(&(a.1.status.severity(), b.0, &b.1.name))
     });
-    let mut html_cache: HashMap<&'_ str, i64> = HashMap::new();
-    fn to_html<'d>(
-        cache: &mut HashMap<&'d str, i64>,
-        interner: &mut Interner,
-        text: &'d Option<String>,
-    ) -> i64 {
-        match text.as_deref() {
-            None | Some("") => -1,
-            Some(t) => *cache
-                .entry(t)
-                .or_insert_with(|| interner.add(text_to_html(t))),
-        }
-    }
+    // rendered diffs, by (expected label, actual label, text)
+    let mut cache: DiffCache<'_> = HashMap::new();
     for (ci, t) in &nonpass {
-        let diff = to_html(&mut html_cache, &mut interner, &t.diff);
-        let dis = to_html(&mut html_cache, &mut interner, &t.dis);
-        let msg = interner.add(t.message.clone());
+        let codec = codec_names[*ci].as_str();
+        let reference = t.reference.to_string();
+        let diff = diff_html(
+            &mut cache,
+            &mut interner,
+            &paths,
+            &t.diff,
+            (
+                format!("expected ({reference})"),
+                format!("actual ({codec})"),
+            ),
+        );
+        let dis_is_diff = t.dis.as_deref().is_some_and(is_unified_diff);
+        let dis = diff_html(
+            &mut cache,
+            &mut interner,
+            &paths,
+            &t.dis,
+            (
+                format!("expected ({})", t.variant),
+                format!("actual ({codec}'s dump)"),
+            ),
+        );
+        let message = paths.text(&t.message).into_owned();
+        let msg = interner.add(message.clone());
+        let reference_idx = interner.add(reference.clone());
         items.push((
             *ci,
             trial_idx[t.name.as_str()],
@@ -540,7 +579,8 @@ fn render_doc(
             msg,
             diff,
             dis,
-            t.dis.as_deref().is_some_and(crate::diffhl::is_unified_diff),
+            dis_is_diff,
+            reference_idx,
         ));
         if t.status.fails_gate() {
             gate_failures_total += 1;
@@ -551,21 +591,24 @@ fn render_doc(
                         .map(|i| interner.strs[i].clone())
                         .unwrap_or_default()
                 };
+                let mut producers = t.producers.clone();
+                producers.sort_by(ImplId::report_order);
                 gate_failures.push(FailureView {
-                    codec: codec_names[*ci].clone(),
+                    anchor: anchor(codec, &t.name),
+                    codec: codec.to_owned(),
+                    reference,
                     name: t.name.clone(),
                     case: t.case.clone(),
                     status: t.status.as_str().to_owned(),
-                    message: t.message.clone(),
-                    producers: t
-                        .producers
+                    message,
+                    producers: producers
                         .iter()
                         .map(ToString::to_string)
                         .collect::<Vec<_>>()
                         .join(", "),
                     diff_html: get(diff),
                     dis_html: get(dis),
-                    dis_is_diff: t.dis.as_deref().is_some_and(crate::diffhl::is_unified_diff),
+                    dis_is_diff,
                 });
             }
         }
@@ -603,14 +646,16 @@ fn render_doc(
     let page = Page {
         schema: doc.schema.clone(),
         picklejar_version: doc.picklejar_version.clone(),
-        corpus_path: doc.corpus.path.clone(),
+        corpus_id: doc.corpus.id.clone(),
+        corpus_path: paths.path(&doc.corpus.path),
+        filters: doc.filters.clone(),
         corpus_cases: doc.corpus.cases,
         corpus_variants: doc.corpus.variants,
         gate_ok: doc.gate_ok,
         skipped_codecs: doc
             .skipped_codecs
             .iter()
-            .map(|s| (s.name.clone(), s.reason.clone()))
+            .map(|s| (s.name.clone(), paths.text(&s.reason).into_owned()))
             .collect(),
         statuses,
         codec_names: codec_names.clone(),
@@ -632,6 +677,212 @@ fn render_doc(
         details_json: script_json(&details)?,
     };
     render("conformance.html", &page)
+}
+
+/// The element id of a failure: `f-<codec>/<trial name>`, each part escaped by
+/// [`anchor_part`], so it is a valid id and a URL fragment that needs no percent-encoding.
+/// `conformance.js` computes the same ids for the failures it renders.
+fn anchor(codec: &str, name: &str) -> String {
+    format!(
+        "f-{}/{}",
+        anchor_part(codec, false),
+        anchor_part(name, true)
+    )
+}
+
+/// ASCII letters, digits and `._-` (and, in a trial name, `/@=,`) kept; every other UTF-8
+/// byte written `~XX` (upper-case hex), so distinct inputs give distinct outputs and the
+/// codec part never holds the `/` that ends it.
+fn anchor_part(s: &str, name: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'.' | b'_' | b'-')
+            || (name && matches!(b, b'/' | b'@' | b'=' | b','))
+        {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("~{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Keeps the machine's absolute paths off the page: a path below the current directory is
+/// shown relative to it, any other absolute path by its file name.
+struct Paths {
+    /// The current directory, as given and canonical (without a trailing separator).
+    roots: Vec<String>,
+}
+
+impl Paths {
+    fn here() -> Paths {
+        let mut roots = Vec::new();
+        if let Ok(cwd) = std::env::current_dir() {
+            let canonical = cwd.canonicalize().ok();
+            for dir in std::iter::once(cwd).chain(canonical) {
+                let d = dir.display().to_string();
+                let d = d.trim_end_matches(['/', '\\']);
+                if !d.is_empty() && !roots.iter().any(|r| r == d) {
+                    roots.push(d.to_owned());
+                }
+            }
+        }
+        Paths { roots }
+    }
+
+    /// A string that is one path: relative when it is below the current directory, its
+    /// file name when it is elsewhere, unchanged when it is relative already.
+    fn path(&self, p: &str) -> String {
+        if !is_absolute(p) {
+            return p.to_owned();
+        }
+        for root in &self.roots {
+            if let Some(rest) = p.strip_prefix(root.as_str()) {
+                if rest.trim_matches(['/', '\\']).is_empty() {
+                    return ".".to_owned();
+                }
+                if let Some(rel) = rest.strip_prefix(['/', '\\']) {
+                    return rel.to_owned();
+                }
+            }
+        }
+        let trimmed = p.trim_end_matches(['/', '\\']);
+        match trimmed.rsplit(['/', '\\']).next() {
+            Some(name) if !name.is_empty() && !name.ends_with(':') => name.to_owned(),
+            _ => "…".to_owned(),
+        }
+    }
+
+    /// Free text (a codec description, a message) with every absolute path in it rewritten
+    /// by [`Paths::path`]: `CPython 3.13 C unpickler (/root/.pyenv/versions/3.13.0/bin/python)`
+    /// becomes `CPython 3.13 C unpickler (python)`.
+    fn text<'a>(&self, t: &'a str) -> Cow<'a, str> {
+        let b = t.as_bytes();
+        let mut out = String::new();
+        let mut last = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let at_boundary = i == 0
+                || matches!(
+                    b[i - 1],
+                    b' ' | b'\t'
+                        | b'\n'
+                        | b'\r'
+                        | b'('
+                        | b'['
+                        | b'"'
+                        | b'\''
+                        | b'`'
+                        | b'='
+                        | b','
+                        | b':'
+                        | b'<'
+                );
+            let lead = if !at_boundary {
+                0
+            } else if b[i] == b'/' && b.get(i + 1).is_some_and(|c| *c != b'/' && path_byte(*c)) {
+                1
+            } else if b[i].is_ascii_alphabetic()
+                && b.get(i + 1) == Some(&b':')
+                && matches!(b.get(i + 2), Some(b'\\' | b'/'))
+                && b.get(i + 3).is_some_and(|c| path_byte(*c))
+            {
+                3
+            } else {
+                0
+            };
+            if lead == 0 {
+                i += 1;
+                continue;
+            }
+            let mut j = i + lead;
+            while j < b.len() && path_byte(b[j]) {
+                j += 1;
+            }
+            // a sentence's full stop is not part of the path
+            while j > i + lead && b[j - 1] == b'.' {
+                j -= 1;
+            }
+            out.push_str(&t[last..i]);
+            out.push_str(&self.path(&t[i..j]));
+            last = j;
+            i = j;
+        }
+        if last == 0 {
+            return Cow::Borrowed(t);
+        }
+        out.push_str(&t[last..]);
+        Cow::Owned(out)
+    }
+
+    /// A diff with [`Paths::text`] applied to its outcome lines (`crash …`, `dump error …`,
+    /// `reload error …`: messages, where a traceback's paths can appear); canon lines are
+    /// data and stay as they are.
+    fn outcome_lines<'a>(&self, diff: &'a str) -> Cow<'a, str> {
+        let is_outcome = |line: &str| {
+            let body = line.strip_prefix([' ', '-', '+']).unwrap_or(line);
+            ["crash ", "dump error ", "reload error "]
+                .iter()
+                .any(|p| body.starts_with(p))
+        };
+        if !diff.lines().any(is_outcome) {
+            return Cow::Borrowed(diff);
+        }
+        let mut out = String::with_capacity(diff.len());
+        for line in diff.split_inclusive('\n') {
+            if is_outcome(line) {
+                out.push_str(&self.text(line));
+            } else {
+                out.push_str(line);
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+fn is_absolute(p: &str) -> bool {
+    let b = p.as_bytes();
+    Path::new(p).is_absolute()
+        || b.first() == Some(&b'/')
+        || (b.len() > 2
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && matches!(b[2], b'\\' | b'/'))
+}
+
+/// Whether a byte can continue a path in free text.
+fn path_byte(c: u8) -> bool {
+    !c.is_ascii_whitespace()
+        && !matches!(
+            c,
+            b'(' | b')' | b'[' | b']' | b'"' | b'\'' | b'`' | b',' | b';' | b':' | b'<' | b'>'
+        )
+}
+
+/// Rendered diffs by (expected label, actual label, diff text): interned string indices.
+type DiffCache<'d> = HashMap<(String, String, &'d str), i64>;
+
+/// A diff (or disassembly) as interned HTML, its headers relabelled to `labels` and the
+/// paths in its outcome lines scrubbed; -1 when there is none.
+fn diff_html<'d>(
+    cache: &mut DiffCache<'d>,
+    interner: &mut Interner,
+    paths: &Paths,
+    text: &'d Option<String>,
+    labels: (String, String),
+) -> i64 {
+    let Some(t) = text.as_deref().filter(|t| !t.is_empty()) else {
+        return -1;
+    };
+    let key = (labels.0, labels.1, t);
+    if let Some(i) = cache.get(&key) {
+        return *i;
+    }
+    let shown = relabel(&paths.outcome_lines(t), &key.0, &key.1);
+    let i = interner.add(text_to_html(&shown));
+    cache.insert(key, i);
+    i
 }
 
 /// A row's pruning signature: the set of statuses in each codec's cell.

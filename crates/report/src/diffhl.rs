@@ -55,6 +55,37 @@ pub fn is_unified_diff(text: &str) -> bool {
     text.starts_with("--- ") || text.starts_with("@@ ")
 }
 
+/// Renames the two file headers of a unified diff (`--- …` and `+++ …`, its first two
+/// lines) to `--- {expected}` and `+++ {actual}`; any other text is returned unchanged.
+///
+/// The runner writes generic headers (`--- expected (CPython)`, `+++ actual (codec)`); the
+/// page names the reference reader and the codec instead.
+///
+/// ```
+/// use picklejar_report::diffhl::relabel;
+/// let d = "--- expected (CPython)\n+++ actual (codec)\n@@ -1 +1 @@\n-int 2\n+int 3\n";
+/// assert_eq!(
+///     relabel(d, "expected (cpython-3.13)", "actual (picklejar)"),
+///     "--- expected (cpython-3.13)\n+++ actual (picklejar)\n@@ -1 +1 @@\n-int 2\n+int 3\n"
+/// );
+/// assert_eq!(relabel("    0: \\x80 PROTO 4\n", "a", "b"), "    0: \\x80 PROTO 4\n");
+/// ```
+pub fn relabel(text: &str, expected: &str, actual: &str) -> String {
+    let mut parts = text.splitn(3, '\n');
+    let (Some(old), Some(new)) = (parts.next(), parts.next()) else {
+        return text.to_owned();
+    };
+    if !old.starts_with("--- ") || !new.starts_with("+++ ") {
+        return text.to_owned();
+    }
+    let mut out = format!("--- {expected}\n+++ {actual}");
+    if let Some(rest) = parts.next() {
+        out.push('\n');
+        out.push_str(rest);
+    }
+    out
+}
+
 /// Parses unified-diff text into lines, with inline emphasis inside each run of removed
 /// lines followed by added lines.
 pub fn unified_lines(diff: &str) -> Vec<Line> {

@@ -1,6 +1,7 @@
 //! The conformance page rendered from a small results document and a small corpus.
 
 use std::path::Path;
+use std::process::Command;
 
 use picklejar_report::{conformance_html, read_results};
 use picklejar_runner::{Corpus, Results};
@@ -214,7 +215,7 @@ fn matrix_has_a_row_per_case_and_the_pruned_view_folds_identical_rows() {
         .expect("dict group")..];
     let group = &group[..group.find("</tr>").expect("end")];
     assert!(
-        group.contains("+1 more</summary><div>containers/tuple<br>"),
+        group.contains(r#"+1 more</summary><div><span class="m">containers/tuple</span>"#),
         "{group}"
     );
     assert!(group.contains(r#"<td class="num">2</td>"#), "{group}");
@@ -289,4 +290,349 @@ fn the_page_is_self_contained() {
     assert!(!html.contains("<link"), "no external stylesheet");
     assert!(!html.contains("<script src"), "no external script");
     assert!(html.contains("<style>") && html.contains("JSON.parse"));
+}
+
+/// The element between `start` (found first) and the next `end` after it.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not in the page"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+#[test]
+fn every_failure_has_an_anchor_and_a_link_to_it() {
+    let html = render();
+    let gate = between(&html, "id=\"gate-failures\"", "</details>");
+    let id = "f-alpha/load/containers/list/p4-aaaa";
+    assert!(gate.contains(&format!(r#"id="{id}""#)), "{gate}");
+    assert!(
+        gate.contains(&format!(
+            r##"<a class="anchor" href="#{id}" title="link to this failure">#</a>"##
+        )),
+        "{gate}"
+    );
+    // the lazily listed failures get theirs from the script, which the page carries
+    let script = page_script(&html);
+    assert!(script.contains("function anchor(codec, name)"));
+    assert!(script.contains("function openAnchor(id)"));
+    assert!(script.contains("class=\"anchor\" href=\"#"));
+}
+
+#[test]
+fn a_folded_row_has_a_control_that_expands_all_its_cases() {
+    let html = render();
+    let pruned = between(&html, "id=\"pruned\"", "</table>");
+    let group = &pruned[pruned
+        .find("data-case=\"containers/dict\"")
+        .expect("the folded row")..];
+    let group = &group[..group.find("</tr>").expect("end")];
+    assert!(group.contains(r#"class="group""#), "{group}");
+    assert!(
+        group.contains(r#"<button type="button" class="expand" aria-expanded="false""#)
+            && group.contains(">expand 2</button>"),
+        "{group}"
+    );
+    // a single-case row has none
+    let list = &pruned[pruned
+        .find("data-case=\"containers/list\"")
+        .expect("list row")..];
+    assert!(!list[..list.find("</tr>").expect("end")].contains("expand"));
+    // the rows it shows are the full matrix's, found by case
+    let full = between(&html, "id=\"full\"", "</table>");
+    for case in ["containers/dict", "containers/tuple"] {
+        assert!(
+            full.contains(&format!(r#"<tr data-case="{case}""#)),
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn producers_sort_by_version_c_before_pure_python() {
+    let mut doc = sample();
+    let mixed = [
+        "cpython-3.13-py",
+        "handwritten",
+        "cpython-3.10",
+        "cpython-2.7",
+        "cpython-3.13",
+        "cpython-3.6",
+        "cpython-3.10-py",
+    ];
+    doc["codecs"][0]["trials"][0] = trial("load/containers/list/p4-aaaa", "fail", 4, &mixed);
+    let html = conformance_html(&results(&doc), None).expect("renders");
+    let select = between(&html, "<select id=\"f-prod\">", "</select>");
+    let order: Vec<&str> = select
+        .split("</option>")
+        .filter_map(|o| o.rsplit('>').next())
+        .filter(|o| !o.is_empty() && *o != "all")
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "cpython-2.7",
+            "cpython-3.6",
+            "cpython-3.10",
+            "cpython-3.10-py",
+            "cpython-3.13",
+            "cpython-3.13-py",
+            "handwritten"
+        ],
+        "{select}"
+    );
+    // the static failure's producers too (the script lists them by these indices, in order)
+    let gate = between(&html, "id=\"gate-failures\"", "</details>");
+    assert!(
+        gate.contains(
+            "written by cpython-2.7, cpython-3.6, cpython-3.10, cpython-3.10-py, cpython-3.13, \
+             cpython-3.13-py, handwritten"
+        ),
+        "{gate}"
+    );
+}
+
+#[test]
+fn diff_headers_name_the_reference_reader_and_the_codec() {
+    let mut doc = sample();
+    // a data-only codec held to the data-only reading for one trial
+    doc["codecs"][0]["trials"][4]["reference"] = json!("cpython-3.13-dataonly");
+    let html = conformance_html(&results(&doc), None).expect("renders");
+    let gate = between(&html, "id=\"gate-failures\"", "</details>");
+    assert!(
+        gate.contains(r#"<span class="dl head">--- expected (cpython-3.13)</span><span class="dl head">+++ actual (alpha)</span>"#),
+        "{gate}"
+    );
+    assert!(
+        !gate.contains("(CPython)") && !gate.contains("(codec)"),
+        "{gate}"
+    );
+    assert!(
+        gate.contains("what <b>cpython-3.13</b> (the reference reader) got"),
+        "{gate}"
+    );
+    // the lazily rendered details carry the same headers and the reference
+    let details = between(&html, "id=\"pj-details\"", "</script>");
+    assert!(
+        details.contains("--- expected (cpython-3.13-dataonly)"),
+        "{details}"
+    );
+    assert!(details.contains("+++ actual (alpha)"));
+    assert!(details.contains("\"cpython-3.13-dataonly\""));
+    assert!(!details.contains("expected (CPython)"));
+}
+
+#[test]
+fn no_absolute_path_of_the_machine_appears_in_the_page() {
+    let cwd = std::env::current_dir().expect("cwd");
+    let mut doc = sample();
+    doc["corpus"]["path"] = json!(cwd.join("corpus").display().to_string());
+    doc["corpus"]["id"] = json!("picklejar-corpus 0.1.0 sha256:ab12cd34");
+    let alpha = &mut doc["codecs"][0];
+    alpha["expectations"] = json!("/home/ci/work/picklejar/expectations/alpha.yaml");
+    alpha["codec"]["description"] =
+        json!("CPython 3.13 C unpickler (/root/.pyenv/versions/3.13.0/bin/python)");
+    alpha["gate_problems"] = json!(["see /home/ci/work/picklejar/reports/run.log."]);
+    alpha["trials"][0]["message"] = json!(
+        "crashed: worker: Traceback: File \"/root/.pyenv/versions/3.13.0/lib/python3.13/pickle.py\", line 12"
+    );
+    alpha["trials"][0]["diff"] = json!(
+        "--- expected (CPython)\n+++ actual (codec)\n@@ -1 +1 @@\n-list\n+crash worker /root/.pyenv/versions/3.13.0/bin/python exited\n"
+    );
+    doc["codecs"][1]["codec"]["description"] =
+        json!("command: C:\\Users\\ci\\AppData\\python.exe adapter.py");
+    doc["skipped_codecs"][0]["reason"] = json!("/usr/bin/python2.7: No such file or directory");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_corpus(dir.path());
+    let corpus = Corpus::open(dir.path()).expect("the test corpus opens");
+    let html = conformance_html(&results(&doc), Some(&corpus)).expect("renders");
+
+    let tmp = dir.path().display().to_string();
+    for leak in [
+        "/root/",
+        "/home/ci",
+        "/usr/bin",
+        "C:\\Users",
+        "C:\\\\Users",
+        tmp.as_str(),
+        &cwd.display().to_string(),
+    ] {
+        assert!(!html.contains(leak), "{leak} is on the page");
+    }
+    // below the current directory: relative; elsewhere: the file name
+    assert!(html.contains("at <code>corpus</code>"), "corpus path");
+    assert!(html.contains("<code>alpha.yaml</code>"), "expectations");
+    assert!(html.contains("CPython 3.13 C unpickler (python)"));
+    assert!(html.contains("command: python.exe adapter.py"));
+    assert!(html.contains("python2.7: No such file or directory"));
+    assert!(html.contains("see run.log."));
+    assert!(html.contains("File &quot;pickle.py&quot;, line 12"));
+    assert!(
+        html.contains("crash worker python exited"),
+        "outcome lines of a diff"
+    );
+    let root = dir
+        .path()
+        .file_name()
+        .expect("a name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        html.contains(&format!("Read from <code>{root}</code>")),
+        "the corpus the tables were read from"
+    );
+}
+
+#[test]
+fn a_filtered_run_says_so_in_the_header_with_the_corpus_id() {
+    let mut doc = sample();
+    doc["corpus"]["id"] = json!("picklejar-corpus 0.1.0 sha256:ab12cd34");
+    doc["filters"] = json!(["load/containers/*", "dump/**"]);
+    let html = conformance_html(&results(&doc), None).expect("renders");
+    let header = between(&html, "<header", "</header>");
+    assert!(header.contains("filtered run"), "{header}");
+    assert!(
+        header.contains(
+            "only the trials matching\n    <code>load/containers/*</code>, <code>dump/**</code> ran"
+        ),
+        "{header}"
+    );
+    assert!(header.contains("trials matching 2 filters"), "{header}");
+    assert!(
+        header.contains(r#"<code id="corpus-id">picklejar-corpus 0.1.0 sha256:ab12cd34</code>"#),
+        "{header}"
+    );
+    assert!(html.contains("<title>picklejar conformance (filtered)"));
+
+    // a full run (a document written before the field existed reads as one)
+    let html = render();
+    let header = between(&html, "<header", "</header>");
+    assert!(!header.contains("filtered run") && !header.contains("id=\"run-filters\""));
+    assert!(header.contains("every trial"), "{header}");
+    assert!(!header.contains("corpus-id"), "no id, none shown");
+}
+
+// ---- the page's script, run by Node where it is installed ------------------------------
+
+/// The inline script (the one `<script>` without a type).
+fn page_script(html: &str) -> &str {
+    let start = html.find("<script>").expect("the inline script") + "<script>".len();
+    &html[start..start + html[start..].find("</script>").expect("its end")]
+}
+
+/// Runs `test` (JavaScript, with `api` bound to what the page's script exports when there is
+/// no page) under Node, returning its standard output; `None` when Node is not installed.
+fn node(html: &str, test: &str) -> Option<String> {
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("node is not installed: the script's tests are skipped");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("page.js"), page_script(html)).expect("write");
+    let main = format!("const api = require('./page.js');\n{test}\n");
+    std::fs::write(dir.path().join("test.js"), main).expect("write");
+    let out = Command::new("node")
+        .arg("test.js")
+        .current_dir(dir.path())
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "node failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).expect("utf-8"))
+}
+
+#[test]
+fn the_script_computes_the_same_anchors_as_the_page() {
+    let names = [
+        "load/containers/list/p4-aaaa",
+        "load/containers/list/p2-bbbb@encoding=latin1,errors=strict",
+        "load/containers/list/p4-é ~#%\"<x>'&?",
+    ];
+    let mut doc = sample();
+    doc["codecs"][0]["codec"]["name"] = json!("we ird/codec~1.0");
+    let trials: Vec<serde_json::Value> = names
+        .iter()
+        .map(|n| trial(n, "fail", 4, &["cpython-3.13"]))
+        .collect();
+    doc["codecs"][0]["trials"] = json!(trials);
+    let html = conformance_html(&results(&doc), None).expect("renders");
+    // the static ids, in the page's order (sorted by name)
+    let gate = between(&html, "id=\"gate-failures\"", "<h3>All");
+    let ids: Vec<&str> = gate
+        .split("data-anchor=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("end")])
+        .collect();
+    assert_eq!(ids.len(), 3, "{gate}");
+    for id in &ids {
+        assert!(
+            id.starts_with("f-we~20ird~2Fcodec~7E1.0/load/containers/list/p"),
+            "{id}"
+        );
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~/@=,".contains(&b)),
+            "{id} needs no escaping in a URL or an attribute"
+        );
+    }
+    assert!(ids.contains(
+        &"f-we~20ird~2Fcodec~7E1.0/load/containers/list/p2-bbbb@encoding=latin1,errors=strict"
+    ));
+    assert!(ids.contains(
+        &"f-we~20ird~2Fcodec~7E1.0/load/containers/list/p4-~C3~A9~20~7E~23~25~22~3Cx~3E~27~26~3F"
+    ));
+    let mut sorted = names.to_vec();
+    sorted.sort_unstable();
+    let test = format!(
+        "console.log(JSON.stringify({}.map(n => api.anchor('we ird/codec~1.0', n))));",
+        json!(sorted)
+    );
+    let Some(out) = node(&html, &test) else {
+        return;
+    };
+    let js: Vec<String> = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(js, ids);
+}
+
+#[test]
+fn the_script_keeps_the_view_in_the_url_query() {
+    let html = render();
+    let test = r#"
+const s = api.emptyState();
+s.cat = "containers"; s.producer = "cpython-3.13-py"; s.protocol = "4"; s.kind = "load";
+s.nonpass = true; s.view = "full"; s.codec = "alpha"; s.status = ["fail", "crash"];
+s.q = "a b&c=d/é"; s.cases = ["containers/list", "containers/dict"];
+const q = api.formatState(s);
+const back = api.parseState(q);
+console.log(JSON.stringify({
+  q: q,
+  same: JSON.stringify(back) === JSON.stringify(s),
+  empty: api.formatState(api.emptyState()),
+  defaults: JSON.stringify(api.parseState("")) === JSON.stringify(api.emptyState()),
+  none: api.parseState("?status=").status,
+  junk: api.parseState("?view=sideways&nonpass=0&zzz=1&q=%E0%A4%A").view,
+}));
+"#;
+    let Some(out) = node(&html, test) else {
+        return;
+    };
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert_eq!(
+        v["q"],
+        "?cat=containers&producer=cpython-3.13-py&protocol=4&kind=load&nonpass=1&view=full\
+         &codec=alpha&status=fail,crash&q=a%20b%26c%3Dd/%C3%A9&case=containers/list\
+         &case=containers/dict"
+    );
+    assert_eq!(v["same"], true, "{v}");
+    assert_eq!(v["empty"], "", "the default view has a bare URL");
+    assert_eq!(v["defaults"], true);
+    assert_eq!(v["none"], json!([]), "no status box ticked");
+    assert_eq!(
+        v["junk"], "pruned",
+        "unknown values fall back to the default"
+    );
 }
