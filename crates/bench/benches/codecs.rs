@@ -1,9 +1,10 @@
 //! Load and dump throughput of every codec in `picklejar_bench::codecs` on every workload
-//! file (`reports/bench/workloads/`, written by CPython or the Rust fallback).
+//! file (`reports/bench/workloads/`, written by picklejar_codec::dump, the bytes CPython 3.13
+//! writes).
 //!
 //! Groups `pjbench-load` and `pjbench-dump`; the function is the codec, the parameter the
 //! workload id (`ints_1m-p4`); throughput is the workload file's size for every codec and
-//! both directions. `picklejar-bench run` runs this and reads criterion's estimates.
+//! both directions. `picklejar bench run` runs this and reads criterion's estimates.
 //!
 //! ```sh
 //! cargo bench -p picklejar-bench --bench codecs [-- FILTER]

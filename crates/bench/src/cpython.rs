@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use picklejar_report::bench::Measurement;
 use serde::Deserialize;
 
+use crate::history::Measurement;
 use crate::workloads::workspace_root;
 
 /// Schema of the script's output.
@@ -35,28 +35,64 @@ impl std::str::FromStr for Python {
     }
 }
 
-/// The interpreter for `version`: a `--python` flag, else `$PICKLEJAR_PYTHON_3_13`-style
-/// variable, else `python3.13` on `PATH`.
+/// The interpreter for `version`: a `--python` flag, else a `$PICKLEJAR_PYTHON_3_13`-style
+/// variable, else `python3.13` on `PATH` (when it runs: a pyenv shim of a version that is not
+/// selected does not), else the newest `3.13.*` in pyenv (`$PYENV_ROOT/versions`, else
+/// `~/.pyenv/versions`).
 pub fn find(version: &str, given: &[Python]) -> Option<Python> {
     if let Some(p) = given.iter().find(|p| p.version == version) {
         return Some(p.clone());
     }
+    let found = |path: PathBuf| Python {
+        version: version.to_owned(),
+        path,
+    };
     let var = format!("PICKLEJAR_PYTHON_{}", version.replace('.', "_"));
     if let Some(p) = std::env::var_os(&var) {
-        return Some(Python {
-            version: version.to_owned(),
-            path: PathBuf::from(p),
-        });
+        return Some(found(PathBuf::from(p)));
     }
-    let exe = format!("python{version}");
-    let ok = Command::new(&exe)
+    let exe = PathBuf::from(format!("python{version}"));
+    if runs(&exe) {
+        return Some(found(exe));
+    }
+    pyenv(version).map(found)
+}
+
+/// Whether `exe` starts and has the C pickler.
+fn runs(exe: &Path) -> bool {
+    Command::new(exe)
         .arg("-c")
         .arg("import _pickle")
         .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then(|| Python {
-        version: version.to_owned(),
-        path: PathBuf::from(exe),
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The newest pyenv-installed `version.*` that runs.
+fn pyenv(version: &str) -> Option<PathBuf> {
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")))?;
+    let mut dirs: Vec<(Vec<u32>, PathBuf)> = std::fs::read_dir(root.join("versions"))
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let patch = name.strip_prefix(version)?.strip_prefix('.')?;
+            let key = name
+                .split('.')
+                .map(str::parse)
+                .collect::<Result<Vec<u32>, _>>()
+                .ok()?;
+            patch.parse::<u32>().ok()?;
+            Some((key, e.path()))
+        })
+        .collect();
+    dirs.sort();
+    dirs.into_iter().rev().find_map(|(_, d)| {
+        [format!("bin/python{version}"), "bin/python3".into()]
+            .into_iter()
+            .map(|b| d.join(b))
+            .find(|p| runs(p))
     })
 }
 
@@ -91,7 +127,7 @@ struct Timing {
 pub struct CpythonTimes {
     /// Full version (`3.13.0`).
     pub python: String,
-    /// The measurements, codecs `cpython-c-X.Y` and `cpython-py-X.Y`.
+    /// The measurements, codecs `cpython-X.Y` and `cpython-X.Y-py`.
     pub measurements: Vec<Measurement>,
     /// What each process asserted it measured.
     pub verified: Vec<String>,
@@ -142,8 +178,8 @@ pub fn parse(text: &str) -> Result<CpythonTimes> {
     let mut verified = Vec::new();
     for run in doc.runs {
         let codec = match run.implementation.as_str() {
-            "c" => format!("cpython-c-{short}"),
-            "py" => format!("cpython-py-{short}"),
+            "c" => format!("cpython-{short}"),
+            "py" => format!("cpython-{short}-py"),
             other => bail!("unknown implementation {other:?}"),
         };
         verified.push(format!("{codec}: {}", run.verified));

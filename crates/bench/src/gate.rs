@@ -1,5 +1,5 @@
 //! The regression gate: the latest record against the saved baseline, by confidence
-//! intervals ([`picklejar_report::bench::compare`]), never by a bare ratio of means.
+//! intervals ([`crate::stats::compare`]), never by a bare ratio of means.
 //!
 //! Advisory by default (prints, succeeds); strict on request (fails on any regression, on
 //! a baseline measurement the run no longer made, on a missing baseline or one from
@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use picklejar_report::bench::{Change, Measurement, Record, Verdict, compare};
+use crate::history::{Measurement, Record};
+use crate::stats::{Change, Trend, compare};
 
 /// Gate settings.
 #[derive(Clone, Debug)]
@@ -65,19 +66,92 @@ pub const EXIT_REGRESSION: i32 = 1;
 /// Exit status: the run measured nothing (refused in every mode).
 pub const EXIT_EMPTY: i32 = 2;
 
-fn label(m: &Measurement) -> String {
-    format!("{} p{} {} {}", m.workload, m.protocol, m.op, m.codec)
+/// One judged measurement of a run set against the baseline's.
+#[derive(Clone, Copy, Debug)]
+pub struct Compared<'r> {
+    /// The run's measurement.
+    pub current: &'r Measurement,
+    /// The baseline's measurement of the same workload file, op and codec.
+    pub baseline: &'r Measurement,
+    /// The change, judged at the threshold.
+    pub change: Change,
+}
+
+/// A run against the baseline, for the judged codecs: what [`check`] gates on and what the
+/// bench page shows in its change column, so the two cannot disagree.
+#[derive(Clone, Debug, Default)]
+pub struct Comparison<'r> {
+    /// Measurements made in both, in the baseline's order.
+    pub compared: Vec<Compared<'r>>,
+    /// Valid judged baseline measurements the run did not make.
+    pub missing: Vec<&'r Measurement>,
+    /// Workload files (`name pP`) whose SHA-256 differs between the run and the baseline:
+    /// their measurements are not compared (the baseline timed other bytes).
+    pub changed_files: Vec<String>,
+}
+
+impl Comparison<'_> {
+    /// The change of the run's measurement `(workload, protocol, op, codec)`, if compared.
+    pub fn change_of(&self, workload: &str, protocol: u8, op: &str, codec: &str) -> Option<Change> {
+        self.compared
+            .iter()
+            .find(|c| {
+                let m = c.current;
+                m.workload == workload && m.protocol == protocol && m.op == op && m.codec == codec
+            })
+            .map(|c| c.change)
+    }
+}
+
+/// Compares the valid measurements of `codecs` in `current` with the baseline's, at
+/// `threshold` ([`compare`]), skipping workload files that changed since the baseline.
+pub fn compare_runs<'r>(
+    current: &'r Record,
+    baseline: &'r Record,
+    threshold: f64,
+    codecs: &[String],
+) -> Comparison<'r> {
+    let judged = |m: &&Measurement| m.is_valid() && codecs.iter().any(|c| c == &m.codec);
+    let cur: BTreeMap<_, &Measurement> = current
+        .measurements
+        .iter()
+        .filter(judged)
+        .map(|m| (m.key(), m))
+        .collect();
+    let mut out = Comparison::default();
+    for b in baseline.measurements.iter().filter(judged) {
+        let file_changed = match (
+            current.workload(&b.workload, b.protocol),
+            baseline.workload(&b.workload, b.protocol),
+        ) {
+            (Some(c), Some(bw)) => {
+                !c.sha256.is_empty() && !bw.sha256.is_empty() && c.sha256 != bw.sha256
+            }
+            _ => false,
+        };
+        match cur.get(&b.key()) {
+            None => out.missing.push(b),
+            Some(_) if file_changed => {
+                let f = format!("{} p{}", b.workload, b.protocol);
+                if !out.changed_files.contains(&f) {
+                    out.changed_files.push(f);
+                }
+            }
+            Some(c) => out.compared.push(Compared {
+                current: c,
+                baseline: b,
+                change: compare(b, c, threshold),
+            }),
+        }
+    }
+    out
 }
 
 /// Compares `current` with `baseline`.
 pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> GateReport {
     let mut r = GateReport::default();
-    let valid: Vec<&Measurement> = current
-        .measurements
-        .iter()
-        .filter(|m| m.is_valid())
-        .collect();
-    if valid.is_empty() {
+    let valid = current.measurements.iter().filter(|m| m.is_valid()).count();
+    if valid == 0 {
         r.refused = Some(format!(
             "run {} measured nothing ({} measurements, none valid): refusing it",
             current.id,
@@ -85,12 +159,11 @@ pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> Ga
         ));
         return r;
     }
-    let judged: Vec<&Measurement> = valid
+    let judged = current
+        .measurements
         .iter()
-        .copied()
-        .filter(|m| o.codecs.iter().any(|c| c == &m.codec))
-        .collect();
-    if judged.is_empty() {
+        .any(|m| m.is_valid() && o.codecs.iter().any(|c| c == &m.codec));
+    if !judged {
         r.refused = Some(format!(
             "run {} has no measurement of {}: refusing it",
             current.id,
@@ -100,7 +173,7 @@ pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> Ga
     }
     let Some(base) = baseline else {
         r.warnings
-            .push("no baseline saved: nothing to compare with (`picklejar-bench baseline`)".into());
+            .push("no baseline saved: nothing to compare with (`picklejar bench baseline`)".into());
         return r;
     };
     if base.machine.id != current.machine.id {
@@ -109,28 +182,26 @@ pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> Ga
             base.machine.id, current.machine.id
         ));
     }
-    let cur: BTreeMap<_, &Measurement> = judged.iter().map(|m| (m.key(), *m)).collect();
-    for b in base
-        .measurements
-        .iter()
-        .filter(|m| m.is_valid() && o.codecs.iter().any(|c| c == &m.codec))
-    {
-        match cur.get(&b.key()) {
-            None => r.missing.push(label(b)),
-            Some(c) => {
-                r.compared += 1;
-                let change = compare(b, c, o.threshold);
-                let f = Finding {
-                    label: label(c),
-                    change,
-                };
-                match change.verdict {
-                    Verdict::Regressed => r.regressions.push(f),
-                    Verdict::Improved => r.improvements.push(f),
-                    Verdict::Unchanged => {}
-                }
-            }
+    let cmp = compare_runs(current, base, o.threshold, &o.codecs);
+    r.compared = cmp.compared.len();
+    for c in &cmp.compared {
+        let f = Finding {
+            label: c.current.label(),
+            change: c.change,
+        };
+        match c.change.trend {
+            Trend::Regressed => r.regressions.push(f),
+            Trend::Improved => r.improvements.push(f),
+            Trend::Unchanged => {}
         }
+    }
+    r.missing = cmp.missing.iter().map(|m| m.label()).collect();
+    if !cmp.changed_files.is_empty() {
+        r.warnings.push(format!(
+            "workload files changed since the baseline ({}): not compared \
+             (`picklejar bench baseline` saves a run of the current files)",
+            cmp.changed_files.join(", ")
+        ));
     }
     if r.compared == 0 {
         r.warnings

@@ -1,15 +1,11 @@
 //! Building a history record: the machine, the commit, the date, and the measurements
-//! from criterion and CPython.
+//! from criterion (CPython's come from [`crate::cpython`]).
 
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
-use picklejar_report::bench::{
-    BASELINE_SCHEMA, Baseline, HISTORY_SCHEMA, History, Machine, Measurement, Record,
-};
-
 use crate::criterion_read::Estimate;
+use crate::history::{Machine, Measurement};
 
 /// The criterion group of load benches.
 pub const LOAD_GROUP: &str = "pjbench-load";
@@ -123,66 +119,6 @@ pub fn rfc3339(secs: u64) -> String {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
-    )
-}
-
-/// Reads the history (an empty one when the file does not exist).
-pub fn read_history(path: &Path) -> Result<History> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => {
-            let h: History =
-                serde_json::from_str(&t).with_context(|| format!("{}", path.display()))?;
-            if h.schema != HISTORY_SCHEMA {
-                bail!(
-                    "{}: schema {:?}, expected {HISTORY_SCHEMA:?}",
-                    path.display(),
-                    h.schema
-                );
-            }
-            Ok(h)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(History::default()),
-        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
-    }
-}
-
-/// Writes a JSON document (pretty, newline-terminated), creating the directory.
-pub fn write_json<T: serde::Serialize>(path: &Path, v: &T) -> Result<()> {
-    if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(d)?;
-    }
-    std::fs::write(path, serde_json::to_string_pretty(v)? + "\n")
-        .with_context(|| format!("writing {}", path.display()))
-}
-
-/// Reads the baseline (`None` when the file does not exist).
-pub fn read_baseline(path: &Path) -> Result<Option<Record>> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => {
-            let b: Baseline =
-                serde_json::from_str(&t).with_context(|| format!("{}", path.display()))?;
-            if b.schema != BASELINE_SCHEMA {
-                bail!(
-                    "{}: schema {:?}, expected {BASELINE_SCHEMA:?}",
-                    path.display(),
-                    b.schema
-                );
-            }
-            Ok(Some(b.record))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
-    }
-}
-
-/// Saves `record` as the baseline.
-pub fn write_baseline(path: &Path, record: &Record) -> Result<()> {
-    write_json(
-        path,
-        &Baseline {
-            schema: BASELINE_SCHEMA.to_owned(),
-            record: record.clone(),
-        },
     )
 }
 

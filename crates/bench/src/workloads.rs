@@ -1,23 +1,24 @@
 //! The workload files: `reports/bench/workloads/<name>-p<protocol>.pkl` and `manifest.json`,
-//! written by `generators/bench_cpython.py generate` (CPython) or, without CPython, by the
-//! Rust fallback ([`crate::fallback`]), which writes the same bytes.
+//! the values of [`crate::values`] written by [`picklejar_codec::dump`] with the CPython
+//! 3.13 profile (the bytes CPython 3.13's C pickler writes for them; `tests/cpython.rs`
+//! checks that against CPython itself).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+use picklejar_codec::{DumpOptions, Graph, Profile};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::fallback::SPECS;
-use crate::pywriter::dumps;
+use crate::values::{SPECS, Spec};
 
-/// Schema of `manifest.json`.
+/// Schema of `manifest.json` (`generators/bench_cpython.py time` reads it).
 pub const MANIFEST_SCHEMA: &str = "picklejar-bench-workloads/1";
-/// Version of the workload definitions (bench_cpython.py's `WORKLOADS_VERSION`).
-pub const WORKLOADS_VERSION: u32 = 1;
-/// The `generator` of files the Rust fallback wrote.
-pub const FALLBACK: &str = "rust-fallback";
+/// Version of the workload definitions: files of another version are rewritten. 2: DICT_GROUP
+/// mutated with a Weyl sequence instead of `random.Random(5)`; files written by the codec.
+pub const WORKLOADS_VERSION: u32 = 2;
+/// The `generator` of the files: picklejar-codec's dump with the CPython 3.13 profile.
+pub const GENERATOR: &str = "picklejar-codec/3.13";
 
 /// `manifest.json`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -27,7 +28,7 @@ pub struct Manifest {
     /// [`WORKLOADS_VERSION`] of the writer.
     #[serde(default)]
     pub version: u32,
-    /// `cpython-3.13.0` or [`FALLBACK`].
+    /// [`GENERATOR`].
     pub generator: String,
     /// Size scale (1.0 = full size).
     pub scale: f64,
@@ -102,58 +103,42 @@ pub fn current(dir: &Path) -> Option<Manifest> {
 pub enum Origin {
     /// They were already there.
     Existing,
-    /// CPython wrote them now.
-    Cpython,
-    /// The Rust fallback wrote them now (no CPython given).
-    Fallback,
+    /// They were written now.
+    Written,
 }
 
-/// Makes sure `dir` holds current full-size workloads: keeps them if they are, else has
-/// `python` write them with `generators/bench_cpython.py`, else writes them with the Rust
-/// fallback.
-pub fn ensure(dir: &Path, python: Option<&Path>) -> Result<(Manifest, Origin)> {
-    if let Some(m) = current(dir) {
-        return Ok((m, Origin::Existing));
-    }
-    match python {
-        Some(py) => {
-            generate_cpython(py, dir, 1.0)?;
-            let m = current(dir).context("bench_cpython.py wrote no usable manifest")?;
-            Ok((m, Origin::Cpython))
-        }
-        None => Ok((generate_fallback(dir, 1.0)?, Origin::Fallback)),
+/// Makes sure `dir` holds current full-size workloads: keeps them if they are, else writes
+/// them.
+pub fn ensure(dir: &Path) -> Result<(Manifest, Origin)> {
+    match current(dir) {
+        Some(m) => Ok((m, Origin::Existing)),
+        None => Ok((generate(dir, 1.0)?, Origin::Written)),
     }
 }
 
-/// Runs `python generators/bench_cpython.py generate --out dir --scale scale`.
-pub fn generate_cpython(python: &Path, dir: &Path, scale: f64) -> Result<()> {
-    let script = workspace_root().join("generators/bench_cpython.py");
-    let status = Command::new(python)
-        .arg(&script)
-        .args(["generate", "--out"])
-        .arg(dir)
-        .args(["--scale", &scale.to_string()])
-        .env("PYTHONHASHSEED", "0")
-        .status()
-        .with_context(|| format!("running {}", python.display()))?;
-    if !status.success() {
-        bail!(
-            "{} {} generate failed: {status}",
-            python.display(),
-            script.display()
-        );
-    }
-    Ok(())
+/// `picklejar_codec::dump(graph, protocol)` with the CPython 3.13 profile.
+pub fn dump(graph: &Graph, protocol: u8) -> Result<Vec<u8>> {
+    let opts = DumpOptions::new(Profile::Py313);
+    Ok(picklejar_codec::dump(graph, protocol, &opts)
+        .with_context(|| format!("dumping at protocol {protocol}"))?
+        .bytes)
 }
 
-/// Writes every workload with the Rust fallback.
-pub fn generate_fallback(dir: &Path, scale: f64) -> Result<Manifest> {
+/// A workload's files at a scale: `(protocol, bytes)` for each of its protocols.
+pub fn files(spec: &Spec, scale: f64) -> Result<Vec<(u8, Vec<u8>)>> {
+    let graph = (spec.build)(scale);
+    spec.protocols
+        .iter()
+        .map(|&p| Ok((p, dump(&graph, p).with_context(|| spec.name)?)))
+        .collect()
+}
+
+/// Writes every workload at a scale into `dir`, and its manifest.
+pub fn generate(dir: &Path, scale: f64) -> Result<Manifest> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut entries = Vec::new();
     for spec in SPECS {
-        let obj = (spec.build)(scale);
-        for &p in spec.protocols {
-            let data = dumps(&obj, p);
+        for (p, data) in files(spec, scale)? {
             let file = format!("{}-p{p}.pkl", spec.name);
             std::fs::write(dir.join(&file), &data)
                 .with_context(|| format!("writing {}", dir.join(&file).display()))?;
@@ -170,7 +155,7 @@ pub fn generate_fallback(dir: &Path, scale: f64) -> Result<Manifest> {
     let m = Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
         version: WORKLOADS_VERSION,
-        generator: FALLBACK.to_owned(),
+        generator: GENERATOR.to_owned(),
         scale,
         workloads: entries,
     };
@@ -198,21 +183,17 @@ pub fn read_all(dir: &Path, m: &Manifest) -> Result<Vec<Workload>> {
         .collect()
 }
 
-/// The workloads for a criterion bench: current files in [`default_dir`], or, when there
-/// are none, freshly written by the Rust fallback (saying so on stderr).
+/// The workloads for a criterion bench: current files in [`default_dir`], written first
+/// when there are none (saying so on stderr).
 pub fn for_bench() -> Result<(Manifest, Vec<Workload>)> {
     let dir = default_dir();
-    let m = match current(&dir) {
-        Some(m) => m,
-        None => {
-            eprintln!(
-                "picklejar-bench: no workloads in {}; writing them with the Rust fallback \
-                 (`picklejar-bench run` has CPython write them when it is available)",
-                dir.display()
-            );
-            generate_fallback(&dir, 1.0)?
-        }
-    };
+    let (m, origin) = ensure(&dir)?;
+    if origin == Origin::Written {
+        eprintln!(
+            "picklejar-bench: wrote the workloads into {}",
+            dir.display()
+        );
+    }
     let w = read_all(&dir, &m)?;
     Ok((m, w))
 }

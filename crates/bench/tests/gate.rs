@@ -1,13 +1,10 @@
 //! The regression gate can fail: on a planted regression (strict), and on a run that
-//! measured nothing (always). Checked on the library and on the `picklejar-bench gate`
-//! command, with its exit codes.
-
-use std::path::Path;
-use std::process::Command;
+//! measured nothing (always). Checked on the library; `crates/cli/tests/bench.rs` checks the
+//! `picklejar bench gate` command and its exit codes.
 
 use picklejar_bench::gate::{self, EXIT_EMPTY, EXIT_OK, EXIT_REGRESSION, GateOptions};
-use picklejar_bench::record;
-use picklejar_report::bench::{History, Machine, Measurement, Record, WorkloadInfo};
+use picklejar_bench::history::{Machine, Measurement, Record, WorkloadInfo};
+use picklejar_bench::stats::Trend;
 
 fn m(workload: &str, codec: &str, mean: f64, half: f64) -> Measurement {
     Measurement {
@@ -60,7 +57,7 @@ fn baseline() -> Record {
         vec![
             m("ints_1m", "picklejar", 10_000_000.0, 100_000.0),
             m("unicode_100k", "picklejar", 4_000_000.0, 50_000.0),
-            m("ints_1m", "cpython-c-3.13", 40_000_000.0, 2_000_000.0),
+            m("ints_1m", "cpython-3.13", 40_000_000.0, 2_000_000.0),
         ],
     )
 }
@@ -73,7 +70,7 @@ fn regressed() -> Record {
         vec![
             m("ints_1m", "picklejar", 13_000_000.0, 100_000.0),
             m("unicode_100k", "picklejar", 4_010_000.0, 50_000.0),
-            m("ints_1m", "cpython-c-3.13", 60_000_000.0, 2_000_000.0),
+            m("ints_1m", "cpython-3.13", 60_000_000.0, 2_000_000.0),
         ],
     )
 }
@@ -160,58 +157,62 @@ fn strict_fails_on_a_missing_measurement_or_baseline() {
     assert_eq!(report.exit_code(&GateOptions::default()), EXIT_OK);
 }
 
-fn gate_cmd(dir: &Path, history: &History, base: &Record, strict: bool) -> (i32, String) {
-    let hp = dir.join("history.json");
-    let bp = dir.join("baseline.json");
-    record::write_json(&hp, history).expect("history");
-    record::write_baseline(&bp, base).expect("baseline");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_picklejar-bench"));
-    cmd.arg("gate")
-        .arg("--history")
-        .arg(&hp)
-        .arg("--baseline")
-        .arg(&bp);
-    if strict {
-        cmd.arg("--strict");
+#[test]
+fn the_threshold_decides_what_regressed() {
+    // ints_1m +8% with tight intervals: a regression at 5%, not at 10%
+    let b = rec("b", vec![m("ints_1m", "picklejar", 10.0e6, 1e3)]);
+    let c = rec("c", vec![m("ints_1m", "picklejar", 10.8e6, 1e3)]);
+    for (threshold, regressed) in [(0.05, 1), (0.10, 0)] {
+        let o = GateOptions {
+            threshold,
+            strict: true,
+            ..GateOptions::default()
+        };
+        let report = gate::check(&c, Some(&b), &o);
+        assert_eq!(report.regressions.len(), regressed, "threshold {threshold}");
+        let cmp = gate::compare_runs(&c, &b, threshold, &o.codecs);
+        let trend = cmp
+            .change_of("ints_1m", 4, "load", "picklejar")
+            .map(|c| c.trend);
+        let expected = if regressed == 1 {
+            Trend::Regressed
+        } else {
+            Trend::Unchanged
+        };
+        assert_eq!(trend, Some(expected));
     }
-    let out = cmd.output().expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
 }
 
 #[test]
-fn the_gate_command_exits_non_zero_on_a_planted_regression_and_an_empty_run() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut h = History::default();
-    h.records.push(baseline());
-    h.records.push(regressed());
-    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), true);
-    assert_eq!(code, EXIT_REGRESSION, "{out}");
-    assert!(out.contains("REGRESSED ints_1m p4 load picklejar"), "{out}");
-    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), false);
-    assert_eq!(code, EXIT_OK, "{out}");
-
-    // the same history with the regression removed passes strictly
-    h.records.push(rec("fixed", baseline().measurements));
-    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), true);
-    assert_eq!(code, EXIT_OK, "{out}");
-
-    h.records.push(rec("empty", vec![]));
-    let (code, out) = gate_cmd(dir.path(), &h, &baseline(), false);
-    assert_eq!(code, EXIT_EMPTY, "{out}");
-    assert!(out.contains("measured nothing"), "{out}");
-
-    // and an empty record cannot become the baseline
-    let out = Command::new(env!("CARGO_BIN_EXE_picklejar-bench"))
-        .arg("baseline")
-        .arg("--history")
-        .arg(dir.path().join("history.json"))
-        .arg("--baseline")
-        .arg(dir.path().join("new-baseline.json"))
-        .output()
-        .expect("runs");
-    assert!(!out.status.success());
-    assert!(!dir.path().join("new-baseline.json").exists());
+fn a_workload_file_that_changed_since_the_baseline_is_not_compared() {
+    let with_sha = |id: &str, sha: &str, mean: f64| {
+        let mut r = rec(id, vec![m("ints_1m", "picklejar", mean, 1e3)]);
+        r.workloads[0].sha256 = sha.into();
+        r
+    };
+    let strict = GateOptions {
+        strict: true,
+        ..GateOptions::default()
+    };
+    // 30% slower, but on other bytes: not a regression, and the strict gate asks for a
+    // new baseline
+    let report = gate::check(
+        &with_sha("c", "bbbb", 13e6),
+        Some(&with_sha("b", "aaaa", 10e6)),
+        &strict,
+    );
+    assert_eq!((report.compared, report.regressions.len()), (0, 0));
+    assert!(
+        report.warnings.iter().any(|w| w.contains("ints_1m p4")),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(report.exit_code(&strict), EXIT_REGRESSION);
+    // the same bytes compare
+    let report = gate::check(
+        &with_sha("c", "aaaa", 13e6),
+        Some(&with_sha("b", "aaaa", 10e6)),
+        &strict,
+    );
+    assert_eq!(report.regressions.len(), 1);
 }

@@ -1,14 +1,14 @@
-//! The workload files: the Rust fallback writes exactly the bytes CPython 3.13's C pickler
-//! writes (pinned here, and compared live when CPython 3.13 is installed), and every codec
-//! bench loads them.
+//! The workload files: written by picklejar_codec::dump, they are the bytes CPython 3.13's C
+//! pickler writes (pinned here; `tests/cpython.rs` compares live when CPython 3.13 is
+//! installed), and every codec bench loads them.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use picklejar_bench::codecs::{DUMPERS, LOADERS};
-use picklejar_bench::workloads::{self, FALLBACK, Manifest};
+use picklejar_bench::workloads::{self, GENERATOR, Manifest, Origin};
 
-/// `python3.13 generators/bench_cpython.py generate --scale 0.01` (CPython 3.13.0).
+/// SHA-256 of what `python3.13 tests/cpython_workloads.py --scale 0.01` writes (CPython
+/// 3.13.0).
 const CPYTHON_3_13_AT_0_01: &[(&str, &str)] = &[
     (
         "pyperf_dict-p2.pkl",
@@ -36,15 +36,15 @@ const CPYTHON_3_13_AT_0_01: &[(&str, &str)] = &[
     ),
     (
         "pyperf_dict_group-p2.pkl",
-        "eb27dd9e4f214e718329b54347bcc3fdf4790d70b2bdfd3c33783b787b28c937",
+        "417141c082734a1bcfbe23ae70c416ce5022c66ff40e72241b5150334e36db7e",
     ),
     (
         "pyperf_dict_group-p4.pkl",
-        "c9a7f700dcd968b3274c11f7756ef3ec09bd5a296df96fff28a8bc236e27d57d",
+        "1503a508ed485733c98ecf80d252aab1ee8c1d0727d6170a7480c0163cac38d0",
     ),
     (
         "pyperf_dict_group-p5.pkl",
-        "bf7f38aae88143f35bb4f17ac69f516d3953cc05e67e9191af621314fcf64c64",
+        "561324ed1f13e9fc8355101bb33d7d4ea4774375a1a2d619930152652d60840c",
     ),
     (
         "pyperf_list-p2.pkl",
@@ -160,16 +160,16 @@ const CPYTHON_3_13_AT_0_01: &[(&str, &str)] = &[
     ),
 ];
 
-fn fallback_small() -> (tempfile::TempDir, Manifest) {
+fn small() -> (tempfile::TempDir, Manifest) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let m = workloads::generate_fallback(dir.path(), 0.01).expect("fallback writes");
+    let m = workloads::generate(dir.path(), 0.01).expect("writes");
     (dir, m)
 }
 
 #[test]
-fn the_fallback_writes_the_bytes_cpython_writes() {
-    let (dir, m) = fallback_small();
-    assert_eq!(m.generator, FALLBACK);
+fn the_workloads_are_the_bytes_cpython_writes() {
+    let (dir, m) = small();
+    assert_eq!(m.generator, GENERATOR);
     let files: Vec<(&str, &str)> = m
         .workloads
         .iter()
@@ -180,49 +180,6 @@ fn the_fallback_writes_the_bytes_cpython_writes() {
         let data = std::fs::read(dir.path().join(&e.file)).expect("file");
         assert_eq!(data.len() as u64, e.bytes, "{}", e.file);
     }
-}
-
-/// CPython 3.13: `$PICKLEJAR_PYTHON_3_13`, `python3.13`, or what `generators/make.py
-/// pythons` finds.
-fn python313() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PICKLEJAR_PYTHON_3_13") {
-        return Some(PathBuf::from(p));
-    }
-    if Command::new("python3.13")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return Some(PathBuf::from("python3.13"));
-    }
-    let root = workloads::workspace_root();
-    let out = Command::new("python3")
-        .arg(root.join("generators/make.py"))
-        .arg("pythons")
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    text.split_whitespace()
-        .find_map(|w| w.strip_prefix("3.13=").map(PathBuf::from))
-}
-
-#[test]
-fn the_fallback_matches_cpython_live_when_it_is_installed() {
-    let Some(py) = python313() else {
-        eprintln!("skipped: no CPython 3.13 here (the pinned hashes still checked the bytes)");
-        return;
-    };
-    let cp = tempfile::tempdir().expect("tempdir");
-    workloads::generate_cpython(&py, cp.path(), 0.01).expect("bench_cpython.py generate");
-    let text = std::fs::read_to_string(cp.path().join("manifest.json")).expect("manifest");
-    let cm: Manifest = serde_json::from_str(&text).expect("manifest parses");
-    assert!(cm.generator.starts_with("cpython-3.13"), "{}", cm.generator);
-    let (_dir, fm) = fallback_small();
-    assert_eq!(cm.version, fm.version, "WORKLOADS_VERSION in both writers");
-    assert_eq!(
-        cm.workloads, fm.workloads,
-        "same files, bytes and descriptions"
-    );
 }
 
 fn loads_everything(dir: &Path, m: &Manifest) {
@@ -260,14 +217,14 @@ fn loads_everything(dir: &Path, m: &Manifest) {
 
 #[test]
 fn every_bench_codec_handles_the_workloads_it_can() {
-    let (dir, m) = fallback_small();
+    let (dir, m) = small();
     assert_eq!(m.workloads.len(), 37);
     loads_everything(dir.path(), &m);
 }
 
 #[test]
 fn current_rejects_missing_truncated_or_stale_workloads() {
-    let (dir, m) = fallback_small();
+    let (dir, m) = small();
     // small scale is never "current" (benches want full size)
     assert!(workloads::current(dir.path()).is_none());
     let mut full = m.clone();
@@ -298,7 +255,7 @@ fn current_rejects_missing_truncated_or_stale_workloads() {
 #[test]
 fn picklejar_dumps_the_workloads_back_to_cpythons_bytes() {
     use picklejar_codec::{DumpOptions, Loader, Profile, dump};
-    let (dir, m) = fallback_small();
+    let (dir, m) = small();
     let mut differ = Vec::new();
     for e in &m.workloads {
         let data = std::fs::read(dir.path().join(&e.file)).expect("file");
@@ -309,4 +266,15 @@ fn picklejar_dumps_the_workloads_back_to_cpythons_bytes() {
         }
     }
     assert!(differ.is_empty(), "dump(load(x)) != x for {differ:?}");
+}
+
+#[test]
+fn ensure_keeps_current_files() {
+    let (dir, mut m) = small();
+    // pretend the small files are full size and current
+    m.scale = 1.0;
+    let text = serde_json::to_string(&m).expect("json");
+    std::fs::write(dir.path().join("manifest.json"), &text).expect("write");
+    let (kept, origin) = workloads::ensure(dir.path()).expect("ensure");
+    assert_eq!((kept, origin), (m, Origin::Existing));
 }

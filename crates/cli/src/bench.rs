@@ -1,45 +1,34 @@
-//! `picklejar-bench`: runs picklejar's benchmarks, records them, renders the page, gates.
+//! `picklejar bench`: runs picklejar's benchmarks, records them, renders the page, gates.
 //!
 //! ```text
-//! picklejar-bench run [--python 3.13=PATH]... [--quick] [--strict]   # everything
-//! picklejar-bench gate [--strict]                                    # latest vs baseline
-//! picklejar-bench baseline                                           # save latest as baseline
-//! picklejar-bench report                                             # re-render the page
-//! picklejar-bench workloads [--fallback] [--force]                   # just the files
+//! picklejar bench run [--python 3.13=PATH]... [--quick] [--strict]   # everything
+//! picklejar bench gate [--strict]                                    # latest vs baseline
+//! picklejar bench baseline                                           # save latest as baseline
+//! picklejar bench report                                             # re-render the page
+//! picklejar bench workloads [--force]                                # just the files
 //! ```
+//!
+//! The gate's threshold (`--threshold`) is the page's too: both flag the same changes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Subcommand};
 use picklejar_bench::codecs::{DUMPERS, LOADERS};
 use picklejar_bench::cpython::{self, Python, TimeOptions};
 use picklejar_bench::criterion_read::{self, criterion_home};
 use picklejar_bench::gate::{self, EXIT_EMPTY, GateOptions};
+use picklejar_bench::history::{self, History, Record, WorkloadInfo};
 use picklejar_bench::record::{self, DUMP_GROUP, LOAD_GROUP};
+use picklejar_bench::stats::speedup;
 use picklejar_bench::workloads::{self, Origin, workspace_root};
-use picklejar_report::bench::{BenchPageOptions, Record, WorkloadInfo, bench_html};
+use picklejar_report::bench::{BenchPageOptions, bench_html, fmt_time};
 
-// The value graph is one heap block per str, bytes, tuple, container and instance, as
-// CPython's objects are; CPython serves those from its own small-object allocator
-// (pymalloc), and so does this binary, with mimalloc instead of the system malloc.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[derive(Parser)]
-#[command(
-    name = "picklejar-bench",
-    about = "picklejar's benchmarks: run, record, report, gate"
-)]
-struct Cli {
-    #[command(subcommand)]
-    cmd: Cmd,
-}
-
-#[derive(Subcommand)]
-enum Cmd {
+/// `picklejar bench …`
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
     /// Make the workloads, run the criterion benches and CPython's timings, append a
     /// record to the history, render the page, and gate against the baseline.
     Run(RunArgs),
@@ -58,26 +47,24 @@ enum Cmd {
         #[arg(long)]
         record: Option<String>,
     },
-    /// Render reports/bench/index.html from the history and baseline.
+    /// Render reports/bench/index.html from the history and baseline (its change column
+    /// judged as the gate judges, at --threshold).
     Report {
         #[command(flatten)]
         files: Files,
-    },
-    /// Write the workload files (CPython if given, else the Rust fallback).
-    Workloads {
         #[command(flatten)]
-        py: PyArgs,
-        /// Use the Rust fallback even when CPython is available.
-        #[arg(long)]
-        fallback: bool,
+        judge: Judge,
+    },
+    /// Write the workload files (picklejar_codec::dump, the bytes CPython 3.13 writes).
+    Workloads {
         /// Rewrite even when current files exist.
         #[arg(long)]
         force: bool,
     },
 }
 
-#[derive(Args, Clone)]
-struct Files {
+#[derive(Args, Clone, Debug)]
+pub struct Files {
     /// The history (JSON).
     #[arg(long, default_value_os_t = workspace_root().join("reports/bench/history.json"))]
     history: PathBuf,
@@ -89,32 +76,39 @@ struct Files {
     html: PathBuf,
 }
 
-#[derive(Args, Clone)]
-struct GateArgs {
-    /// Fail (exit 1) on a regression, a missing measurement, or a missing or foreign
-    /// baseline. Without it the gate only prints.
-    #[arg(long)]
-    strict: bool,
+/// What counts as a change: the gate's and the page's.
+#[derive(Args, Clone, Debug)]
+pub struct Judge {
     /// The relative change a whole confidence interval must exceed.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = GateOptions::default().threshold)]
     threshold: f64,
-    /// Codecs the gate judges.
-    #[arg(long = "gate-codec", default_values_t = vec!["picklejar".to_string()])]
+    /// Codecs the gate judges (the first is the page's subject).
+    #[arg(long = "gate-codec", default_values_t = GateOptions::default().codecs)]
     gate_codecs: Vec<String>,
 }
 
-#[derive(Args, Clone)]
-struct PyArgs {
+#[derive(Args, Clone, Debug)]
+pub struct GateArgs {
+    /// Fail (exit 1) on a regression, a missing measurement, a changed workload file, or a
+    /// missing or foreign baseline. Without it the gate only prints.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    judge: Judge,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct PyArgs {
     /// An interpreter, `VERSION=PATH` (what `python3 generators/make.py pythons` prints).
     #[arg(long = "python", value_name = "VERSION=PATH")]
     pythons: Vec<Python>,
-    /// The CPython version timed and used to write the workloads.
+    /// The CPython version timed.
     #[arg(long, default_value = "3.13")]
     cpython: String,
 }
 
-#[derive(Args)]
-struct RunArgs {
+#[derive(Args, Debug)]
+pub struct RunArgs {
     #[command(flatten)]
     files: Files,
     #[command(flatten)]
@@ -147,21 +141,16 @@ struct RunArgs {
     no_record: bool,
 }
 
-fn main() -> ExitCode {
-    match real_main() {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(e) => {
-            eprintln!("picklejar-bench: {e:#}");
-            ExitCode::from(3)
-        }
-    }
+/// Runs a `picklejar bench` subcommand; the exit code is the gate's.
+pub fn run(cmd: BenchCommand) -> Result<ExitCode> {
+    real_main(cmd).map(|code| ExitCode::from(code as u8))
 }
 
-fn real_main() -> Result<i32> {
-    match Cli::parse().cmd {
-        Cmd::Run(a) => run(a),
-        Cmd::Gate { files, gate } => {
-            let h = record::read_history(&files.history)?;
+fn real_main(cmd: BenchCommand) -> Result<i32> {
+    match cmd {
+        BenchCommand::Run(a) => run_all(a),
+        BenchCommand::Gate { files, gate } => {
+            let h = history::read_history(&files.history)?;
             let Some(latest) = h.records.last() else {
                 eprintln!(
                     "gate: the history {} has no record",
@@ -169,11 +158,11 @@ fn real_main() -> Result<i32> {
                 );
                 return Ok(EXIT_EMPTY);
             };
-            let base = record::read_baseline(&files.baseline)?;
+            let base = history::read_baseline(&files.baseline)?;
             Ok(gate_and_print(latest, base.as_ref(), &gate))
         }
-        Cmd::Baseline { files, record: id } => {
-            let h = record::read_history(&files.history)?;
+        BenchCommand::Baseline { files, record: id } => {
+            let h = history::read_history(&files.history)?;
             let r = match &id {
                 Some(id) => h.records.iter().find(|r| &r.id == id),
                 None => h.records.last(),
@@ -185,29 +174,22 @@ fn real_main() -> Result<i32> {
                     r.id
                 );
             }
-            record::write_baseline(&files.baseline, r)?;
+            history::write_baseline(&files.baseline, r)?;
             println!("baseline: {} saved to {}", r.id, files.baseline.display());
             Ok(0)
         }
-        Cmd::Report { files } => {
-            render(&files)?;
+        BenchCommand::Report { files, judge } => {
+            let h = history::read_history(&files.history)?;
+            let base = history::read_baseline(&files.baseline)?;
+            render(&h, base.as_ref(), &judge, &files.html)?;
             Ok(0)
         }
-        Cmd::Workloads {
-            py,
-            fallback,
-            force,
-        } => {
+        BenchCommand::Workloads { force } => {
             let dir = workloads::default_dir();
             if force {
                 let _ = std::fs::remove_file(dir.join("manifest.json"));
             }
-            let python = if fallback {
-                None
-            } else {
-                cpython::find(&py.cpython, &py.pythons)
-            };
-            let (m, origin) = workloads::ensure(&dir, python.as_ref().map(|p| p.path.as_path()))?;
+            let (m, origin) = workloads::ensure(&dir)?;
             println!(
                 "{} workload files in {} ({}, {origin:?})",
                 m.workloads.len(),
@@ -221,9 +203,18 @@ fn real_main() -> Result<i32> {
 
 fn gate_options(g: &GateArgs) -> GateOptions {
     GateOptions {
-        threshold: g.threshold,
-        codecs: g.gate_codecs.clone(),
         strict: g.strict,
+        ..g.judge.options()
+    }
+}
+
+impl Judge {
+    fn options(&self) -> GateOptions {
+        GateOptions {
+            threshold: self.threshold,
+            codecs: self.gate_codecs.clone(),
+            strict: false,
+        }
     }
 }
 
@@ -234,44 +225,39 @@ fn gate_and_print(latest: &Record, base: Option<&Record>, g: &GateArgs) -> i32 {
     report.exit_code(&o)
 }
 
-fn render(files: &Files) -> Result<()> {
-    let h = record::read_history(&files.history)?;
-    let base = record::read_baseline(&files.baseline)?;
-    let html = bench_html(&h, base.as_ref(), &BenchPageOptions::default())?;
-    if let Some(d) = files.html.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    std::fs::write(&files.html, html)?;
-    println!("report: {}", files.html.display());
+/// Renders the page with the gate's threshold and subject, and writes it.
+fn render(h: &History, base: Option<&Record>, judge: &Judge, out: &Path) -> Result<()> {
+    let html = bench_html(h, base, &BenchPageOptions::for_gate(&judge.options()))?;
+    write(out, &html)?;
+    println!("report: {}", out.display());
     Ok(())
 }
 
-fn run(a: RunArgs) -> Result<i32> {
+fn run_all(a: RunArgs) -> Result<i32> {
     let root = workspace_root();
     let dir = workloads::default_dir();
     let mut notes = Vec::new();
 
     // 1. interpreters and workloads
-    let python = if a.no_cpython && workloads::current(&dir).is_some() {
+    let python = if a.no_cpython {
         None
     } else {
         cpython::find(&a.py.cpython, &a.py.pythons)
     };
     if python.is_none() && !a.no_cpython {
         notes.push(format!(
-            "no CPython {} found (--python {}=PATH, $PICKLEJAR_PYTHON_{}, python{} on PATH): \
-             no CPython timings, so no ratios to CPython",
+            "no CPython {} found (--python {}=PATH, $PICKLEJAR_PYTHON_{}, python{} on PATH, \
+             pyenv): no CPython timings, so no ratios to CPython",
             a.py.cpython,
             a.py.cpython,
             a.py.cpython.replace('.', "_"),
             a.py.cpython
         ));
     }
-    let (manifest, origin) = workloads::ensure(&dir, python.as_ref().map(|p| p.path.as_path()))?;
+    let (manifest, origin) = workloads::ensure(&dir)?;
     let origin_text = match origin {
         Origin::Existing => "existing files",
-        Origin::Cpython => "written now by CPython",
-        Origin::Fallback => "written now by the Rust fallback (no CPython)",
+        Origin::Written => "written now",
     };
     eprintln!(
         "workloads: {} files in {} by {} ({origin_text})",
@@ -279,12 +265,11 @@ fn run(a: RunArgs) -> Result<i32> {
         dir.display(),
         manifest.generator
     );
-    if manifest.generator == workloads::FALLBACK {
-        notes.push(
-            "workloads written by the Rust fallback (the same bytes CPython's C pickler writes)"
-                .into(),
-        );
-    }
+    notes.push(format!(
+        "workloads written by {} (picklejar_codec::dump, CPython 3.13 profile: the bytes \
+         CPython 3.13's C pickler writes, as crates/bench/tests/cpython.rs checks)",
+        manifest.generator
+    ));
     let selected: Vec<&workloads::Entry> = manifest
         .workloads
         .iter()
@@ -434,10 +419,10 @@ fn run(a: RunArgs) -> Result<i32> {
         print!("{}", report.summary(&o));
         return Ok(EXIT_EMPTY);
     }
-    let mut history = record::read_history(&a.files.history)?;
+    let mut history = history::read_history(&a.files.history)?;
     history.records.push(rec.clone());
     if !a.no_record {
-        record::write_json(&a.files.history, &history)?;
+        history::write_json(&a.files.history, &history)?;
         println!(
             "history: {} ({} records)",
             a.files.history.display(),
@@ -445,14 +430,12 @@ fn run(a: RunArgs) -> Result<i32> {
         );
     }
     if a.save_baseline {
-        record::write_baseline(&a.files.baseline, &rec)?;
+        history::write_baseline(&a.files.baseline, &rec)?;
         println!("baseline: saved {}", a.files.baseline.display());
     }
-    let base = record::read_baseline(&a.files.baseline)?;
-    let html = bench_html(&history, base.as_ref(), &BenchPageOptions::default())?;
-    write(&a.files.html, &html)?;
-    println!("report: {}", a.files.html.display());
-    print_targets(&rec);
+    let base = history::read_baseline(&a.files.baseline)?;
+    render(&history, base.as_ref(), &a.gate.judge, &a.files.html)?;
+    print_targets(&rec, &a.gate.judge);
     Ok(gate_and_print(&rec, base.as_ref(), &a.gate))
 }
 
@@ -473,10 +456,9 @@ fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The issue-6 targets in the terminal: picklejar load vs CPython C and vs serde-pickle.
-fn print_targets(r: &Record) {
-    use picklejar_report::bench::{fmt_time, speedup};
-    let o = BenchPageOptions::default();
+/// The issue-6 targets in the terminal: the subject's load vs CPython C and vs serde-pickle.
+fn print_targets(r: &Record, judge: &Judge) {
+    let o = BenchPageOptions::for_gate(&judge.options());
     let find = |w: &str, p: u8, codec: &str| {
         r.measurements
             .iter()

@@ -1,261 +1,25 @@
-//! Benchmark data (the history and baseline documents `picklejar-bench` writes), the
-//! statistics the regression gate and the page share, and the bench page
-//! (`reports/bench/index.html`).
-//!
-//! Times are per operation (one `load` or `dump` of a whole workload file), in nanoseconds,
-//! with a confidence interval for the mean. Throughput is the workload file's size divided
-//! by that time, for every codec and both directions, so numbers compare across codecs.
+//! The bench page (`reports/bench/index.html`), rendered from the history and baseline
+//! documents of `picklejar-bench` ([`picklejar_bench::history`]). The statistics are that
+//! crate's ([`picklejar_bench::stats`]), and the change column is the gate's own comparison
+//! ([`picklejar_bench::gate::compare_runs`]) at the gate's threshold, so the page and
+//! `picklejar bench gate` agree.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
+use picklejar_bench::gate::{GateOptions, compare_runs};
+use picklejar_bench::history::{History, Machine, Measurement, Record, WorkloadInfo, mib_per_s};
+use picklejar_bench::stats::{Trend, speedup};
+use serde::Serialize;
 
 use crate::svg::{Point, Series, line_chart, sparkline};
 use crate::{ReportError, render};
-
-/// Schema of `reports/bench/history.json`.
-pub const HISTORY_SCHEMA: &str = "picklejar-bench-history/1";
-/// Schema of `reports/bench/baseline.json`.
-pub const BASELINE_SCHEMA: &str = "picklejar-bench-baseline/1";
-
-/// Every recorded run, oldest first.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct History {
-    /// [`HISTORY_SCHEMA`].
-    pub schema: String,
-    /// The runs.
-    pub records: Vec<Record>,
-}
-
-impl Default for History {
-    fn default() -> Self {
-        History {
-            schema: HISTORY_SCHEMA.to_owned(),
-            records: Vec::new(),
-        }
-    }
-}
-
-/// The saved baseline: one record the gate compares against.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Baseline {
-    /// [`BASELINE_SCHEMA`].
-    pub schema: String,
-    /// The run saved as the baseline.
-    pub record: Record,
-}
-
-/// One benchmark run.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Record {
-    /// `<date>-<short commit>`: unique enough to name a run.
-    pub id: String,
-    /// When it ran (UTC, RFC 3339).
-    pub date: String,
-    /// The git commit measured (`unknown` outside a checkout).
-    pub commit: String,
-    /// Whether the working tree had uncommitted changes.
-    #[serde(default)]
-    pub dirty: bool,
-    /// Where it ran.
-    pub machine: Machine,
-    /// Who wrote the workload files: `cpython-3.13.0`, or `rust-fallback`.
-    pub workloads_generator: String,
-    /// The workload files.
-    pub workloads: Vec<WorkloadInfo>,
-    /// Every measurement.
-    pub measurements: Vec<Measurement>,
-    /// Anything worth knowing about the run (fallbacks, codecs that could not load a
-    /// workload, …).
-    #[serde(default)]
-    pub notes: Vec<String>,
-}
-
-/// The machine a run was on. Runs compare only on the same `id`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Machine {
-    /// A stable key: hostname, CPU model and core count.
-    pub id: String,
-    /// Hostname.
-    pub hostname: String,
-    /// CPU model name.
-    pub cpu: String,
-    /// Logical cores.
-    pub cores: usize,
-    /// OS and architecture.
-    pub os: String,
-    /// `rustc --version`.
-    #[serde(default)]
-    pub rustc: String,
-    /// The CPython used for the CPython codecs (`3.13.0 /path/to/python`), if any.
-    #[serde(default)]
-    pub python: String,
-}
-
-/// A workload file.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct WorkloadInfo {
-    /// Workload name (`ints_1m`).
-    pub name: String,
-    /// Pickle protocol.
-    pub protocol: u8,
-    /// File size in bytes.
-    pub bytes: u64,
-    /// SHA-256 of the file.
-    #[serde(default)]
-    pub sha256: String,
-    /// One line.
-    #[serde(default)]
-    pub description: String,
-}
-
-/// One codec's time for one operation on one workload file.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct Measurement {
-    /// Workload name.
-    pub workload: String,
-    /// Protocol of the workload file (for dumps: the protocol written).
-    pub protocol: u8,
-    /// `load` or `dump`.
-    pub op: String,
-    /// `picklejar`, `serde-pickle`, `cpython-c-3.13`, `cpython-py-3.13`, …
-    pub codec: String,
-    /// Mean time per operation, ns.
-    pub mean_ns: f64,
-    /// Lower bound of the confidence interval of the mean, ns.
-    pub ci_low_ns: f64,
-    /// Upper bound, ns.
-    pub ci_high_ns: f64,
-    /// Confidence level of the interval (0.95).
-    pub confidence: f64,
-    /// Workload file size: the throughput basis.
-    pub bytes: u64,
-    /// `bytes` ÷ mean time, MiB/s (recorded for convenience; [`Measurement::mib_per_s`]
-    /// recomputes it).
-    #[serde(default)]
-    pub throughput_mib_s: f64,
-    /// Samples behind the estimate.
-    #[serde(default)]
-    pub samples: u64,
-    /// `criterion` or `bench_cpython.py`.
-    #[serde(default)]
-    pub source: String,
-}
-
-impl Measurement {
-    /// Fills [`Measurement::throughput_mib_s`] from the size and the mean.
-    pub fn with_throughput(mut self) -> Measurement {
-        self.throughput_mib_s = self.mib_per_s();
-        self
-    }
-
-    /// Throughput in MiB/s at the mean.
-    pub fn mib_per_s(&self) -> f64 {
-        mib_per_s(self.bytes, self.mean_ns)
-    }
-
-    /// `(workload, protocol, op, codec)`: what identifies a measurement across runs.
-    pub fn key(&self) -> (String, u8, String, String) {
-        (
-            self.workload.clone(),
-            self.protocol,
-            self.op.clone(),
-            self.codec.clone(),
-        )
-    }
-
-    /// Whether the numbers are usable (finite, positive, ordered interval).
-    pub fn is_valid(&self) -> bool {
-        self.mean_ns.is_finite()
-            && self.mean_ns > 0.0
-            && self.ci_low_ns.is_finite()
-            && self.ci_high_ns.is_finite()
-            && self.ci_low_ns > 0.0
-            && self.ci_low_ns <= self.mean_ns
-            && self.mean_ns <= self.ci_high_ns
-    }
-}
-
-fn mib_per_s(bytes: u64, ns: f64) -> f64 {
-    if ns <= 0.0 {
-        return 0.0;
-    }
-    (bytes as f64) / (1024.0 * 1024.0) / (ns * 1e-9)
-}
-
-/// A ratio with an interval.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
-pub struct Ratio {
-    /// Point estimate.
-    pub value: f64,
-    /// Lower bound.
-    pub low: f64,
-    /// Upper bound.
-    pub high: f64,
-}
-
-/// How many times faster `subject` is than `reference` (reference time ÷ subject time),
-/// with the interval obtained by dividing the interval bounds crosswise. With two
-/// independent 95% intervals the true ratio lies in it with probability ≥ 0.95² ≈ 0.90.
-pub fn speedup(reference: &Measurement, subject: &Measurement) -> Ratio {
-    Ratio {
-        value: reference.mean_ns / subject.mean_ns,
-        low: reference.ci_low_ns / subject.ci_high_ns,
-        high: reference.ci_high_ns / subject.ci_low_ns,
-    }
-}
-
-/// What the gate concludes for one measurement.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// Slower than the baseline beyond the threshold, with the whole interval.
-    Regressed,
-    /// Faster beyond the threshold, with the whole interval.
-    Improved,
-    /// The interval includes changes within the threshold (or straddles it).
-    Unchanged,
-}
-
-/// The change of `current` against `baseline`.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
-pub struct Change {
-    /// current time ÷ baseline time, with its interval (> 1: slower).
-    pub time_ratio: Ratio,
-    /// The verdict at the threshold used.
-    pub verdict: Verdict,
-}
-
-/// Compares two measurements of the same thing using their confidence intervals, not the
-/// bare ratio of means: the time ratio's interval is
-/// `[current.low / baseline.high, current.high / baseline.low]`; the change is a regression
-/// only when the whole interval lies above `1 + threshold`, an improvement only when it
-/// lies below `1 - threshold`.
-pub fn compare(baseline: &Measurement, current: &Measurement, threshold: f64) -> Change {
-    let r = Ratio {
-        value: current.mean_ns / baseline.mean_ns,
-        low: current.ci_low_ns / baseline.ci_high_ns,
-        high: current.ci_high_ns / baseline.ci_low_ns,
-    };
-    let verdict = if r.low > 1.0 + threshold {
-        Verdict::Regressed
-    } else if r.high < 1.0 - threshold {
-        Verdict::Improved
-    } else {
-        Verdict::Unchanged
-    };
-    Change {
-        time_ratio: r,
-        verdict,
-    }
-}
 
 /// Options for [`bench_html`].
 #[derive(Clone, Debug)]
 pub struct BenchPageOptions {
     /// The codec the page is about (ratios and changes are computed for it).
     pub subject: String,
-    /// The CPython codec ratios are taken against (`cpython-c-3.13`).
+    /// The CPython codec ratios are taken against (`cpython-3.13`).
     pub cpython: String,
     /// The other Rust codec (`serde-pickle`).
     pub peer: String,
@@ -263,19 +27,35 @@ pub struct BenchPageOptions {
     pub cpython_target: f64,
     /// Target speed-up over `peer`.
     pub peer_target: f64,
-    /// Gate threshold (relative), for the change column.
+    /// The gate's threshold (relative): the change column flags what the gate flags.
     pub threshold: f64,
+}
+
+impl BenchPageOptions {
+    /// The page for what the gate judges: its threshold, and its first codec as the
+    /// subject.
+    pub fn for_gate(gate: &GateOptions) -> BenchPageOptions {
+        BenchPageOptions {
+            threshold: gate.threshold,
+            subject: gate
+                .codecs
+                .first()
+                .cloned()
+                .unwrap_or_else(|| BenchPageOptions::default().subject),
+            ..BenchPageOptions::default()
+        }
+    }
 }
 
 impl Default for BenchPageOptions {
     fn default() -> Self {
         BenchPageOptions {
             subject: "picklejar".into(),
-            cpython: "cpython-c-3.13".into(),
+            cpython: "cpython-3.13".into(),
             peer: "serde-pickle".into(),
             cpython_target: 3.0,
             peer_target: 5.0,
-            threshold: 0.05,
+            threshold: GateOptions::default().threshold,
         }
     }
 }
@@ -352,6 +132,7 @@ struct BenchPage {
     chart: String,
     history_len: usize,
     threshold_pct: String,
+    changed_files: Vec<String>,
 }
 
 /// Human time: `812 ns`, `3.41 µs`, `12.0 ms`, `1.23 s`.
@@ -375,6 +156,16 @@ fn fmt_bytes(b: u64) -> String {
         format!("{:.1} KiB", b / 1024.0)
     } else {
         format!("{:.1} MiB", b / 1024.0 / 1024.0)
+    }
+}
+
+/// `5%`, `7.5%`.
+fn threshold_pct(t: f64) -> String {
+    let v = (t * 1000.0).round() / 10.0;
+    if v.fract() == 0.0 {
+        format!("{v:.0}%")
+    } else {
+        format!("{v:.1}%")
     }
 }
 
@@ -409,9 +200,9 @@ fn codec_order(o: &BenchPageOptions, c: &str) -> (u8, String) {
         1
     } else if c == o.cpython {
         2
-    } else if c.starts_with("cpython-c") {
+    } else if c.starts_with("cpython-") && !c.ends_with("-py") {
         3
-    } else if c.starts_with("cpython-py") {
+    } else if c.starts_with("cpython-") {
         4
     } else {
         5
@@ -438,7 +229,13 @@ pub fn bench_html(
         .filter(|r| r.machine.id == latest.machine.id)
         .collect();
     let cur = index(latest);
-    let base = baseline.map(index);
+    // the gate's comparison of the subject, at the gate's threshold
+    let cmp =
+        baseline.map(|b| compare_runs(latest, b, o.threshold, std::slice::from_ref(&o.subject)));
+    let changed_files = cmp
+        .as_ref()
+        .map(|c| c.changed_files.clone())
+        .unwrap_or_default();
     let descriptions: BTreeMap<(String, u8), &WorkloadInfo> = latest
         .workloads
         .iter()
@@ -540,29 +337,21 @@ pub fn bench_html(
                 }
             }
         }
-        let change = match (
-            subject,
-            base.as_ref()
-                .and_then(|b| b.get(key))
-                .and_then(|m| m.get(&o.subject)),
-        ) {
-            (Some(s), Some(b)) => {
-                let ch = compare(b, s, o.threshold);
-                let v = match ch.verdict {
-                    Verdict::Regressed => "regressed",
-                    Verdict::Improved => "improved",
-                    Verdict::Unchanged => "unchanged",
-                };
+        let change = match cmp
+            .as_ref()
+            .and_then(|c| c.change_of(&key.0, key.1, &key.2, &o.subject))
+        {
+            Some(ch) => {
                 let line = format!(
                     "{label}: time {} [{}, {}]",
                     fmt_pct(ch.time_ratio.value),
                     fmt_pct(ch.time_ratio.low),
                     fmt_pct(ch.time_ratio.high)
                 );
-                match ch.verdict {
-                    Verdict::Regressed => regressions.push(line),
-                    Verdict::Improved => improvements.push(line),
-                    Verdict::Unchanged => {}
+                match ch.trend {
+                    Trend::Regressed => regressions.push(line),
+                    Trend::Improved => improvements.push(line),
+                    Trend::Unchanged => {}
                 }
                 ChangeView {
                     present: true,
@@ -572,14 +361,18 @@ pub fn bench_html(
                         fmt_pct(ch.time_ratio.low),
                         fmt_pct(ch.time_ratio.high)
                     ),
-                    verdict: v.into(),
+                    verdict: ch.trend.as_str().into(),
                 }
             }
-            _ => ChangeView {
+            None => ChangeView {
                 present: false,
                 text: String::new(),
                 interval: String::new(),
-                verdict: String::new(),
+                verdict: if changed_files.contains(&format!("{} p{}", key.0, key.1)) {
+                    "file changed since the baseline".into()
+                } else {
+                    String::new()
+                },
             },
         };
         // history of the subject's throughput on this machine
@@ -723,7 +516,8 @@ pub fn bench_html(
         improvements,
         chart,
         history_len: same_machine.len(),
-        threshold_pct: format!("{:.0}%", o.threshold * 100.0),
+        threshold_pct: threshold_pct(o.threshold),
+        changed_files,
     };
     render("bench.html", &page)
 }
@@ -754,59 +548,7 @@ fn empty_page(o: &BenchPageOptions) -> BenchPage {
         improvements: Vec::new(),
         chart: String::new(),
         history_len: 0,
-        threshold_pct: format!("{:.0}%", o.threshold * 100.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn m(mean: f64, half: f64) -> Measurement {
-        Measurement {
-            workload: "w".into(),
-            protocol: 4,
-            op: "load".into(),
-            codec: "picklejar".into(),
-            mean_ns: mean,
-            ci_low_ns: mean - half,
-            ci_high_ns: mean + half,
-            confidence: 0.95,
-            bytes: 1 << 20,
-            samples: 20,
-            source: "criterion".into(),
-            throughput_mib_s: 0.0,
-        }
-    }
-
-    #[test]
-    fn a_clear_slowdown_is_a_regression() {
-        let c = compare(&m(100.0, 1.0), &m(130.0, 1.0), 0.05);
-        assert_eq!(c.verdict, Verdict::Regressed);
-        assert!((c.time_ratio.value - 1.3).abs() < 1e-12);
-        assert!((c.time_ratio.low - 129.0 / 101.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn overlapping_noise_is_not_a_regression_even_with_a_large_mean_ratio() {
-        // means differ by 30%, but the intervals are wide: not significant
-        let c = compare(&m(100.0, 30.0), &m(130.0, 30.0), 0.05);
-        assert_eq!(c.verdict, Verdict::Unchanged);
-        // a significant but tiny change stays under the threshold
-        let c = compare(&m(100.0, 0.1), &m(102.0, 0.1), 0.05);
-        assert_eq!(c.verdict, Verdict::Unchanged);
-        assert_eq!(
-            compare(&m(100.0, 1.0), &m(70.0, 1.0), 0.05).verdict,
-            Verdict::Improved
-        );
-    }
-
-    #[test]
-    fn speedup_divides_crosswise() {
-        let r = speedup(&m(300.0, 30.0), &m(100.0, 10.0));
-        assert!((r.value - 3.0).abs() < 1e-12);
-        assert!((r.low - 270.0 / 110.0).abs() < 1e-12);
-        assert!((r.high - 330.0 / 90.0).abs() < 1e-12);
-        assert!((m(1.0, 0.0).mib_per_s() - 1e9).abs() < 1e-3);
+        threshold_pct: threshold_pct(o.threshold),
+        changed_files: Vec::new(),
     }
 }

@@ -1,8 +1,8 @@
 //! The bench page rendered from a small history and baseline.
 
-use picklejar_report::bench::{
-    BenchPageOptions, History, Machine, Measurement, Record, WorkloadInfo, bench_html,
-};
+use picklejar_bench::gate::{self, GateOptions};
+use picklejar_bench::history::{History, Machine, Measurement, Record, WorkloadInfo};
+use picklejar_report::bench::{BenchPageOptions, bench_html};
 
 fn m(workload: &str, op: &str, codec: &str, mean_ns: f64) -> Measurement {
     Measurement {
@@ -56,11 +56,11 @@ fn rec(id: &str, pj_ints: f64) -> Record {
         measurements: vec![
             // 1 MiB in pj_ints ns; CPython C 4x slower, serde-pickle 2x slower
             m("ints_1m", "load", "picklejar", pj_ints),
-            m("ints_1m", "load", "cpython-c-3.13", 4.0e6),
+            m("ints_1m", "load", "cpython-3.13", 4.0e6),
             m("ints_1m", "load", "serde-pickle", 2.0e6),
             m("unicode_100k", "load", "picklejar", 1.0e6),
-            m("unicode_100k", "load", "cpython-c-3.13", 2.0e6),
-            m("ints_1m", "dump", "cpython-c-3.13", 3.0e6),
+            m("unicode_100k", "load", "cpython-3.13", 2.0e6),
+            m("ints_1m", "dump", "cpython-3.13", 3.0e6),
         ],
         notes: vec!["a note about the run".into()],
     }
@@ -100,7 +100,7 @@ fn targets_count_the_workloads_meeting_them() {
     let t = &html[html.find("id=\"targets\"").expect("targets")..];
     let t = &t[..t.find("</table>").expect("end")];
     // vs CPython (target 3x): ints 3.08x meets it, unicode 2.00x misses
-    assert!(t.contains("picklejar load vs cpython-c-3.13"));
+    assert!(t.contains("picklejar load vs cpython-3.13"));
     assert!(t.contains(">1/2</td>"), "{t}");
     assert!(t.contains("unicode_100k p4 (2.00×)"), "{t}");
     // vs serde-pickle (target 5x): ints 1.54x misses
@@ -121,4 +121,84 @@ fn an_empty_history_renders_a_hint() {
     let html =
         bench_html(&History::default(), None, &BenchPageOptions::default()).expect("renders");
     assert!(html.contains("No benchmark run recorded yet"));
+}
+
+/// The `ints_1m p4 load` row's change cell.
+fn change_cell(html: &str) -> &str {
+    let row = &html[html
+        .find("<td title=\"list(range(1_000_000))\">ints_1m</td><td>4</td><td>load</td>")
+        .expect("ints row")..];
+    let row = &row[..row.find("</tr>").expect("end")];
+    // the last numeric cell (the sparkline's cell follows it)
+    let cell = &row[row.rfind("<td class=\"num").expect("change cell")..];
+    &cell[..cell.find("</td>").expect("cell end")]
+}
+
+#[test]
+fn the_page_flags_what_the_gate_flags_at_the_gates_threshold() {
+    // ints_1m +8% with ±1% intervals: the interval of the ratio is about [1.058, 1.102]
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records.push(rec("bb", 1.08e6));
+    let base = h.records[0].clone();
+    for (threshold, regressed) in [(0.05, true), (0.075, false), (0.10, false)] {
+        let gate_options = GateOptions {
+            threshold,
+            ..GateOptions::default()
+        };
+        let report = gate::check(&h.records[1], Some(&base), &gate_options);
+        assert_eq!(
+            report.regressions.len(),
+            usize::from(regressed),
+            "{threshold}"
+        );
+        let page = BenchPageOptions::for_gate(&gate_options);
+        assert_eq!(page.threshold, threshold);
+        let html = bench_html(&h, Some(&base), &page).expect("renders");
+        let cell = change_cell(&html);
+        assert!(cell.contains("+8.0%"), "{cell}");
+        if regressed {
+            assert!(cell.contains("title=\"regressed;"), "{threshold}: {cell}");
+            assert!(html.contains("1 regressed"));
+            assert!(html.contains(&report.regressions[0].label.replace(" picklejar", ":")));
+        } else {
+            assert!(cell.contains("title=\"unchanged;"), "{threshold}: {cell}");
+            assert!(!html.contains("regressed</span>"));
+        }
+        let shown = if threshold == 0.075 {
+            "±7.5%"
+        } else if regressed {
+            "±5%"
+        } else {
+            "±10%"
+        };
+        assert!(
+            html.contains(shown),
+            "the page states the threshold {shown}"
+        );
+    }
+}
+
+#[test]
+fn a_workload_file_changed_since_the_baseline_shows_no_change() {
+    let mut h = History::default();
+    let mut a = rec("a", 1.0e6);
+    a.workloads[0].sha256 = "old".into();
+    let mut b = rec("bb", 1.3e6);
+    b.workloads[0].sha256 = "new".into();
+    h.records.push(a);
+    h.records.push(b);
+    let base = h.records[0].clone();
+    let html = bench_html(&h, Some(&base), &BenchPageOptions::default()).expect("renders");
+    let cell = change_cell(&html);
+    assert!(
+        cell.contains("title=\"file changed since the baseline\""),
+        "{cell}"
+    );
+    assert!(!html.contains("1 regressed"));
+    assert!(
+        html.contains("Not compared: workload files that changed since the baseline (ints_1m p4)")
+    );
+    let report = gate::check(&h.records[1], Some(&base), &GateOptions::default());
+    assert!(report.regressions.is_empty());
 }
