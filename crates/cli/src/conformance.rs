@@ -1,5 +1,6 @@
 //! `picklejar conformance`: replay the corpus through codecs, print a summary, write JSON
-//! results, and gate on the expectations files.
+//! results (and JUnit XML, GitHub annotations on request), and gate on the expectations
+//! files; `picklejar compare`: what changed between two results documents.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -11,49 +12,63 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use picklejar_runner::adapters::{self, AdapterConfig, Python, Resolved};
+use picklejar_runner::corpus::CorpusSource;
 use picklejar_runner::engine::{self, Filter, RunOptions};
-use picklejar_runner::results::{CorpusInfo, Results, SCHEMA, SkippedCodec};
-use picklejar_runner::{Codec, Corpus, Expectations, Status, bless, trial};
+use picklejar_runner::results::{
+    CodecRun, CorpusInfo, ELIDE_OVER, Results, SCHEMA, SkippedCodec, compare,
+};
+use picklejar_runner::{
+    Corpus, Expectations, ExpectationsFile, RanTrial, Status, bless_merge, failure_class, trial,
+};
+
+use crate::out::Out;
 
 /// `picklejar conformance`
 #[derive(Args, Debug)]
 pub struct ConformanceArgs {
-    /// Codec to test (repeatable): picklejar, serde-pickle, cpython-c[-X.Y],
-    /// cpython-py[-X.Y], cmd:NAME=COMMAND. Default: picklejar, serde-pickle,
-    /// cpython-c-3.13, cpython-py-3.13.
+    /// Codec to test (repeatable): picklejar, serde-pickle, cpython-X.Y (C unpickler),
+    /// cpython-X.Y-py (pure Python), cmd:NAME=COMMAND. Default: picklejar, serde-pickle,
+    /// cpython-3.13, cpython-3.13-py.
     #[arg(long = "codec", value_name = "SPEC")]
     pub codecs: Vec<String>,
-    /// Only trials whose names match (glob, or substring; repeatable).
+    /// Only these trials (repeatable): a glob or substring over trial names
+    /// (`load/containers/list/p4-…`), case ids (`containers/*`) or variant paths.
     #[arg(long = "filter", value_name = "GLOB")]
     pub filters: Vec<String>,
-    /// Expectations file (only with a single --codec); default
-    /// `<expectations-dir>/<codec>.yaml`.
+    /// Expectations file (only with a single --codec; it must exist); default
+    /// `<expectations-dir>/<codec>.yaml` (a missing default file means no expectations).
     #[arg(long = "expect", value_name = "FILE")]
     pub expect: Option<PathBuf>,
     /// Where the per-codec expectations files live.
     #[arg(long, value_name = "DIR", default_value = "expectations")]
     pub expectations_dir: PathBuf,
-    /// Write the current failures as the expectations (then the gate passes).
+    /// Update the expectations files from this run: entries for the trials that ran are
+    /// rewritten, everything else (and every reason that still holds) is kept.
     #[arg(long)]
     pub bless: bool,
-    /// Write the results document here.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "reports/conformance/results.json"
-    )]
-    pub json: PathBuf,
-    /// Write the HTML report here (one self-contained file).
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "reports/conformance/index.html"
-    )]
-    pub html: PathBuf,
+    /// Write the results document here (default reports/conformance/results.json; a
+    /// filtered run writes reports/conformance/filtered/ unless told otherwise).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the HTML report here (default reports/conformance/index.html; a filtered run:
+    /// reports/conformance/filtered/index.html).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write the results as JUnit XML (one testcase per trial).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print GitHub Actions annotations (::error lines) for the gate problems.
+    #[arg(long)]
+    pub github: bool,
+    /// Keep every text of every trial in the results (by default texts over 2 KiB are cut,
+    /// with their length and hash).
+    #[arg(long)]
+    pub full: bool,
     /// Worker threads (default: number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// The corpus directory.
+    /// The corpus directory (default: the checkout you are in, else the corpus embedded in
+    /// this binary).
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
     /// An interpreter for the CPython codecs (repeatable): VERSION=PATH, e.g.
@@ -71,6 +86,18 @@ pub struct ConformanceArgs {
     pub no_progress: bool,
 }
 
+/// `picklejar compare`
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// The results document of the earlier run (e.g. the last release).
+    pub old: PathBuf,
+    /// The results document of the new run.
+    pub new: PathBuf,
+    /// How many trial names to list per change kind.
+    #[arg(long, default_value_t = 20)]
+    pub show: usize,
+}
+
 fn parse_python(s: &str) -> Result<Python> {
     let Some((v, p)) = s.split_once('=') else {
         bail!("--python {s:?}: want VERSION=PATH")
@@ -81,11 +108,67 @@ fn parse_python(s: &str) -> Result<Python> {
     })
 }
 
+/// A path as results and reports show it: relative to the working directory when below
+/// it, else as given when relative, else only its file name (no absolute path of the
+/// machine that ran it goes into a document meant to be shared).
+fn shown(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match std::env::current_dir()
+        .ok()
+        .and_then(|cwd| abs.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.display().to_string(),
+        _ if path.is_relative() => path.display().to_string(),
+        _ => path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
 /// Runs the command.
 pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
-    let corpus_root = a.corpus.clone().unwrap_or_else(Corpus::default_root);
+    let mut out = Out::stdout();
+    let source = match &a.corpus {
+        Some(dir) => {
+            if !dir.join("manifest.yaml").is_file() {
+                bail!(
+                    "--corpus {}: no manifest.yaml there; give the corpus directory (the one holding manifest.yaml and <category>/<case>/case.yaml), or leave --corpus out to use the corpus embedded in picklejar",
+                    dir.display()
+                );
+            }
+            CorpusSource::Given(dir.clone())
+        }
+        None => Corpus::locate().context("unpacking the embedded corpus")?,
+    };
+    let corpus_root = source.path().to_path_buf();
     let corpus = Corpus::open(&corpus_root)
-        .with_context(|| format!("reading corpus {}", corpus_root.display()))?;
+        .with_context(|| format!("reading the corpus at {}", corpus_root.display()))?;
+    let corpus_id = corpus.id().context("hashing the corpus")?;
+    let variants: usize = corpus.cases.iter().map(|c| c.variants.len()).sum();
+    eprintln!(
+        "corpus: {corpus_id} ({}: {}; {} cases, {variants} variants)",
+        source.how(),
+        shown(&corpus_root),
+        corpus.cases.len()
+    );
+    let damage = corpus.verify();
+    if !damage.is_empty() {
+        for d in damage.iter().take(20) {
+            eprintln!("{d}");
+        }
+        if let CorpusSource::Embedded(p) = &source {
+            eprintln!(
+                "(the embedded corpus was unpacked into {}; delete that directory and it is unpacked again)",
+                p.parent().unwrap_or(p).display()
+            );
+        }
+        bail!(
+            "the corpus is damaged ({} file(s)); no codec was run, since its results would blame the codec",
+            damage.len()
+        );
+    }
+
     let filter = Filter::new(&a.filters).map_err(anyhow::Error::msg)?;
     if let Some(j) = a.jobs {
         rayon::ThreadPoolBuilder::new()
@@ -113,19 +196,41 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
     } else {
         a.codecs.clone()
     };
-    if a.expect.is_some() && specs.len() != 1 {
-        bail!("--expect needs exactly one --codec (use --expectations-dir for several)");
+    if let Some(p) = &a.expect {
+        if specs.len() != 1 {
+            bail!("--expect needs exactly one --codec (use --expectations-dir for several)");
+        }
+        if !p.is_file() && !a.bless {
+            bail!(
+                "--expect {}: no such file; check the path, or add --bless to write it from this run",
+                p.display()
+            );
+        }
     }
+    let filtered = !filter.is_all();
+    if filtered {
+        eprintln!(
+            "filtered run: only trials matching {:?}; the full report is left as it is",
+            filter.globs()
+        );
+    }
+    let default_dir = if filtered {
+        PathBuf::from("reports/conformance/filtered")
+    } else {
+        PathBuf::from("reports/conformance")
+    };
+    let json_path = a
+        .json
+        .clone()
+        .unwrap_or_else(|| default_dir.join("results.json"));
+    let html_path = a
+        .html
+        .clone()
+        .unwrap_or_else(|| default_dir.join("index.html"));
     let progress = !a.no_progress && std::io::stderr().is_terminal();
-    let variants = corpus.cases.iter().map(|c| c.variants.len()).sum();
-    eprintln!(
-        "corpus: {} ({} cases, {variants} variants)",
-        corpus_root.display(),
-        corpus.cases.len()
-    );
 
     // Dumps are judged by reloading them with the reference reader when it is here.
-    let reference = match adapters::resolve("cpython-c-3.13", &cfg) {
+    let reference = match adapters::resolve("cpython-3.13", &cfg) {
         Ok(Resolved::Codec(c)) => Some(c),
         _ => None,
     };
@@ -145,17 +250,27 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
             .expect
             .clone()
             .unwrap_or_else(|| a.expectations_dir.join(format!("{name}.yaml")));
-        let exp = if a.bless {
-            Expectations::default()
-        } else {
-            Expectations::load(&exp_path).map_err(anyhow::Error::msg)?
-        };
-        let shown_path = exp_path.exists().then(|| exp_path.display().to_string());
-        let bar = progress_bar(
-            progress,
-            &name,
-            filter_count(&corpus, codec.as_ref(), &filter),
-        );
+        let exp = Expectations::load(&exp_path).map_err(anyhow::Error::msg)?;
+        if exp_path.exists() && exp.file.codec != name {
+            eprintln!(
+                "warning: {} says `codec: {}`, but it is applied to codec {name}",
+                exp_path.display(),
+                exp.file.codec
+            );
+        }
+        let planned = trial::plan(&corpus, &codec.info());
+        let selected = planned.iter().filter(|t| filter.matches(&t.name)).count();
+        if selected == 0 {
+            let example = planned.first().map(|t| t.name.as_str()).unwrap_or("");
+            let case = corpus.cases.first().map(|c| c.id.as_str()).unwrap_or("");
+            bail!(
+                "--filter {:?} selects none of codec {name}'s {} trials. Trial names look like {example:?}; a filter may also be a case id ({case:?}), a glob over either (\"{}/*\"), or a substring",
+                filter.globs(),
+                planned.len(),
+                case.split('/').next().unwrap_or("containers")
+            );
+        }
+        let bar = progress_bar(progress, &name, selected as u64);
         let tick = || bar.inc(1);
         let opts = RunOptions {
             filter: &filter,
@@ -163,69 +278,117 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
             keep_passes: false,
             reloader: reference.as_deref(),
         };
-        let run = engine::run_codec(&corpus, codec.as_ref(), &exp, shown_path, &opts);
+        let shown_path = exp_path.exists().then(|| shown(&exp_path));
+        let mut run = engine::run_codec(&corpus, codec.as_ref(), &exp, shown_path, &opts);
         bar.finish_and_clear();
         if a.bless {
-            let all: Vec<String> = run.trials.iter().map(|t| t.name.clone()).collect();
-            let fails: Vec<(String, String)> = run
-                .trials
-                .iter()
-                .filter(|t| t.status.fails_gate())
-                .map(|t| (t.name.clone(), bless_reason(&t.message)))
-                .collect();
-            let file = bless(&name, &all, &fails);
-            if let Some(dir) = exp_path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let header = format!(
-                "Expected failures of codec {name} on the picklejar corpus.\nWritten by `picklejar conformance --bless`; edit the reasons, keep the globs tight."
-            );
-            let text = file.to_yaml(&header).map_err(anyhow::Error::msg)?;
-            std::fs::write(&exp_path, text)
-                .with_context(|| format!("writing {}", exp_path.display()))?;
-            eprintln!(
-                "blessed {} entries into {}",
-                file.entries.len(),
-                exp_path.display()
-            );
+            let planned_names: Vec<String> = planned.iter().map(|t| t.name.clone()).collect();
+            run = bless_codec(&name, &exp_path, &exp.file, &planned_names, run)?;
         }
         runs.push(run);
     }
     if runs.is_empty() {
         bail!("no codec could run");
     }
-    let gate_ok = a.bless || runs.iter().all(|r| r.gate_problems.is_empty());
-    let results = Results {
+    let gate_ok = runs.iter().all(|r| r.gate_problems.is_empty());
+    let mut results = Results {
         schema: SCHEMA.into(),
         picklejar_version: env!("CARGO_PKG_VERSION").into(),
         corpus: CorpusInfo {
-            path: corpus_root.display().to_string(),
+            id: corpus_id,
+            path: match &source {
+                CorpusSource::Embedded(_) => "(embedded)".into(),
+                _ => shown(&corpus_root),
+            },
             cases: corpus.cases.len(),
             variants,
         },
         codecs: runs,
         skipped_codecs: skipped,
         gate_ok,
+        filters: filter.globs().to_vec(),
     };
-    print_summary(&results, a.show);
-    if let Some(dir) = a.json.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    if !a.full {
+        results.elide(ELIDE_OVER);
     }
-    std::fs::write(&a.json, serde_json::to_vec_pretty(&results)?)
-        .with_context(|| format!("writing {}", a.json.display()))?;
-    eprintln!("results: {}", a.json.display());
+    print_summary(&mut out, &results, a.show);
+    if a.github {
+        out.text(&picklejar_report::github_annotations(&results, 50));
+    }
+    write(&json_path, &serde_json::to_vec(&results)?)?;
+    eprintln!("results: {}", json_path.display());
     let html = picklejar_report::conformance_html(&results, Some(&corpus))
         .context("rendering the HTML report")?;
-    if let Some(dir) = a.html.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    write(&html_path, html.as_bytes())?;
+    eprintln!("report: {}", html_path.display());
+    if let Some(p) = &a.junit {
+        write(p, picklejar_report::junit_xml(&results).as_bytes())?;
+        eprintln!("junit: {}", p.display());
     }
-    std::fs::write(&a.html, html).with_context(|| format!("writing {}", a.html.display()))?;
-    eprintln!("report: {}", a.html.display());
     Ok(if gate_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Merges this run into the codec's expectations file, writes it, and returns the run as
+/// judged by the new file (so the summary shows the gate as it stands after blessing).
+fn bless_codec(
+    name: &str,
+    path: &Path,
+    old: &ExpectationsFile,
+    planned: &[String],
+    run: CodecRun,
+) -> Result<CodecRun> {
+    let ran: Vec<RanTrial> = run
+        .trials
+        .iter()
+        .filter(|t| t.verdict != trial::Verdict::Skip)
+        .map(|t| RanTrial {
+            name: t.name.clone(),
+            verdict: t.verdict,
+            reason: failure_class(&t.message),
+        })
+        .collect();
+    let mut base = old.clone();
+    base.codec = name.to_owned();
+    let merged = bless_merge(&base, planned, &ran);
+    let header = format!(
+        "Expected failures of codec {name} on the picklejar corpus.\nWritten by `picklejar conformance --bless`, which keeps entries that still hold (and their\nreasons): edit the reasons, keep the globs tight."
+    );
+    let text = merged.file.to_yaml(&header).map_err(anyhow::Error::msg)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!(
+        "blessed {}: {} entries ({} kept, {} removed, {} added)",
+        path.display(),
+        merged.file.entries.len(),
+        merged.kept,
+        merged.removed,
+        merged.added
+    );
+    // the gate as it stands with the new file
+    let exp = Expectations::new(merged.file).map_err(anyhow::Error::msg)?;
+    let mut run = run;
+    for t in &mut run.trials {
+        if t.verdict == trial::Verdict::Skip && t.status == Status::Skip {
+            continue;
+        }
+        let entry = exp.lookup(&t.name).map(|i| exp.entry(i));
+        t.status = Status::judge(t.verdict, entry.map(|e| e.status));
+    }
+    engine::recount(&mut run, &exp, planned);
+    Ok(run)
+}
+
+fn write(path: &Path, data: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, data).with_context(|| format!("writing {}", path.display()))
 }
 
 /// A progress bar on stderr for one codec's trials (hidden when `show` is false).
@@ -241,40 +404,6 @@ fn progress_bar(show: bool, codec: &str, len: u64) -> ProgressBar {
     );
     b.set_prefix(codec.to_owned());
     b
-}
-
-/// How many of `codec`'s trials the filter selects.
-fn filter_count(corpus: &Corpus, codec: &dyn Codec, filter: &Filter) -> u64 {
-    trial::plan(corpus, &codec.info())
-        .iter()
-        .filter(|t| filter.matches(&t.name))
-        .count() as u64
-}
-
-/// A reason for a blessed entry: the failure's first line, with numbers (offsets,
-/// lengths) folded so that trials failing the same way share one reason.
-fn bless_reason(message: &str) -> String {
-    let first = message.lines().next().unwrap_or("fails");
-    let mut out = String::new();
-    let mut in_num = false;
-    for c in first.chars() {
-        if c.is_ascii_digit() {
-            if !in_num {
-                out.push('N');
-            }
-            in_num = true;
-        } else {
-            in_num = false;
-            out.push(c);
-        }
-    }
-    let out: String = out
-        .replace("utfN", "utf8")
-        .replace("UTF-N", "UTF-8")
-        .chars()
-        .take(160)
-        .collect();
-    if out.is_empty() { "fails".into() } else { out }
 }
 
 const COLUMNS: &[(Status, &str)] = &[
@@ -294,58 +423,64 @@ fn row(counts: &BTreeMap<Status, usize>) -> String {
         .collect()
 }
 
-fn print_summary(r: &Results, show: usize) {
+fn print_summary(out: &mut Out, r: &Results, show: usize) {
     let head: String = COLUMNS.iter().map(|(_, n)| format!("{n:>8}")).collect();
+    if !r.filters.is_empty() {
+        out.line(&format!("(filtered run: {:?})", r.filters));
+    }
     for run in &r.codecs {
-        println!();
-        println!(
+        out.line("");
+        out.line(&format!(
             "== {} ({}) — {} trials in {:.2}s",
             run.codec.name,
             run.codec.description,
             run.trials.len(),
             run.duration_ms as f64 / 1000.0
-        );
-        println!("{:<24}{head}", "category");
+        ));
+        out.line(&format!("{:<24}{head}", "category"));
         for (cat, counts) in &run.by_category {
-            println!("{cat:<24}{}", row(counts));
+            out.line(&format!("{cat:<24}{}", row(counts)));
         }
-        println!("{:<24}{}", "total", row(&run.counts));
+        out.line(&format!("{:<24}{}", "total", row(&run.counts)));
         for t in run
             .trials
             .iter()
             .filter(|t| t.status.fails_gate())
             .take(show)
         {
-            println!("\n--- {} [{:?}]: {}", t.name, t.status, t.message);
+            out.line(&format!("\n--- {} [{:?}]: {}", t.name, t.status, t.message));
             if let Some(d) = &t.diff {
                 let lines: Vec<&str> = d.lines().collect();
                 for l in lines.iter().take(40) {
-                    println!("    {l}");
+                    out.line(&format!("    {l}"));
                 }
                 if lines.len() > 40 {
-                    println!(
+                    out.line(&format!(
                         "    … {} more lines (see the JSON results)",
                         lines.len() - 40
-                    );
+                    ));
                 }
             }
         }
         if run.gate_problems.is_empty() {
-            println!("gate: ok");
+            out.line("gate: ok");
         } else {
-            println!("gate: FAILED ({} problems)", run.gate_problems.len());
+            out.line(&format!(
+                "gate: FAILED ({} problems)",
+                run.gate_problems.len()
+            ));
             for p in run.gate_problems.iter().take(20) {
-                println!("  {p}");
+                out.line(&format!("  {p}"));
             }
             if run.gate_problems.len() > 20 {
-                println!("  … and {} more", run.gate_problems.len() - 20);
+                out.line(&format!("  … and {} more", run.gate_problems.len() - 20));
             }
         }
     }
     for s in &r.skipped_codecs {
-        println!("\nskipped codec {}: {}", s.name, s.reason);
+        out.line(&format!("\nskipped codec {}: {}", s.name, s.reason));
     }
-    println!();
+    out.line("");
     let count = |s: Status| -> usize {
         r.codecs
             .iter()
@@ -354,16 +489,94 @@ fn print_summary(r: &Results, show: usize) {
     };
     let xfail = count(Status::ExpectedFail);
     if xfail > 0 {
-        println!("expected failures (listed in the expectations files): {xfail}");
+        out.line(&format!(
+            "expected failures (listed in the expectations files): {xfail}"
+        ));
     }
     let failed: usize = r
         .codecs
         .iter()
         .map(|c| c.trials.iter().filter(|t| t.status.fails_gate()).count())
         .sum();
-    println!(
+    out.line(&format!(
         "conformance: {} passed, {failed} failed, {} skipped",
         count(Status::Pass),
         count(Status::Skip)
-    );
+    ));
+}
+
+/// `picklejar compare OLD NEW`: newly failing, newly passing and new crashes per codec and
+/// category; exits 1 when the new run regressed.
+pub fn compare_cmd(a: CompareArgs) -> Result<ExitCode> {
+    let read = |p: &Path| -> Result<Results> {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        picklejar_report::read_results(&text).with_context(|| format!("{}", p.display()))
+    };
+    let (old, new) = (read(&a.old)?, read(&a.new)?);
+    let mut out = Out::stdout();
+    if old.corpus.id != new.corpus.id {
+        out.line(&format!(
+            "note: different corpora ({} → {}); trials only in one run are counted as added/removed",
+            if old.corpus.id.is_empty() { "unknown" } else { &old.corpus.id },
+            if new.corpus.id.is_empty() { "unknown" } else { &new.corpus.id }
+        ));
+    }
+    let c = compare(&old, &new);
+    let mut regressed = false;
+    for ch in &c.codecs {
+        regressed |= ch.regressed();
+        out.line(&format!(
+            "== {} {} → {}: {} newly failing, {} newly passing, {} new crashes, {} changed, {} added, {} removed",
+            ch.codec,
+            if ch.versions.0.is_empty() { "?" } else { &ch.versions.0 },
+            if ch.versions.1.is_empty() { "?" } else { &ch.versions.1 },
+            ch.newly_failing.len(),
+            ch.newly_passing.len(),
+            ch.new_crashes.len(),
+            ch.changed.len(),
+            ch.added,
+            ch.removed
+        ));
+        for (cat, (f, p)) in &ch.by_category {
+            out.line(&format!("  {cat:<24} -{f} +{p}"));
+        }
+        for (n, was, now) in ch.newly_failing.iter().take(a.show) {
+            out.line(&format!("  newly failing: {n} ({was:?} → {now:?})"));
+        }
+        for n in ch.new_crashes.iter().take(a.show) {
+            out.line(&format!("  new crash: {n}"));
+        }
+        for n in ch.newly_passing.iter().take(a.show) {
+            out.line(&format!("  newly passing: {n}"));
+        }
+    }
+    for u in &c.unmatched {
+        out.line(&format!("codec {u}"));
+    }
+    out.line(if regressed {
+        "compare: REGRESSED"
+    } else {
+        "compare: no regression"
+    });
+    Ok(if regressed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn paths_below_the_working_directory_are_shown_relative() {
+        let cwd = std::env::current_dir().expect("cwd");
+        assert_eq!(shown(&cwd.join("Cargo.toml")), "Cargo.toml");
+        assert_eq!(shown(Path::new("/definitely/not/here.yaml")), "here.yaml");
+        assert_eq!(shown(Path::new("../rel/x.yaml")), "../rel/x.yaml");
+    }
+
+    use std::path::Path;
 }

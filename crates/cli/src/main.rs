@@ -6,8 +6,10 @@
 
 mod bench;
 mod conformance;
+mod corpus;
 mod dumping;
 mod inspect;
+mod out;
 
 use std::process::ExitCode;
 
@@ -42,6 +44,12 @@ enum Command {
     Roundtrip(dumping::RoundtripArgs),
     /// Replay the corpus through codecs, diff against CPython, and gate on expectations.
     Conformance(conformance::ConformanceArgs),
+    /// Compare two results documents (e.g. the last release's and this one's): newly
+    /// failing, newly passing, new crashes; exits 1 on a regression.
+    Compare(conformance::CompareArgs),
+    /// The corpus this binary carries: list it, copy it out, verify a corpus directory.
+    #[command(subcommand)]
+    Corpus(corpus::CorpusCommand),
     /// Benchmarks: run them, record them, render the page, gate on the baseline.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -55,6 +63,8 @@ fn main() -> ExitCode {
         Command::Dump(a) => dumping::dump_cmd(a),
         Command::Roundtrip(a) => dumping::roundtrip_cmd(a),
         Command::Conformance(a) => conformance::run(a),
+        Command::Compare(a) => conformance::compare_cmd(a),
+        Command::Corpus(c) => corpus::run(c),
         Command::Bench(c) => bench::run(c),
     };
     match result {

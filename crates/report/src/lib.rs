@@ -3,27 +3,32 @@
 //! Self-contained HTML reports (one file each, inline CSS and script, no network, opens
 //! from `file://`) rendered with minijinja from picklejar's JSON documents:
 //!
-//! * [`conformance_html`]: the runner's results document (`docs/RESULTS.md`) plus the
-//!   corpus's cross-version data → `reports/conformance/index.html`;
+//! * [`conformance_html`]: the runner's [`Results`](picklejar_runner::Results) document
+//!   (`docs/RESULTS.md`) plus the corpus's cross-version tables →
+//!   `reports/conformance/index.html`;
+//! * [`junit_xml`] and [`github_annotations`]: the same results as JUnit XML and GitHub
+//!   Actions workflow commands, for CI;
 //! * [`bench_html`]: the benchmark history (`reports/bench/history.json`) and baseline →
 //!   `reports/bench/index.html`.
 //!
-//! The crate depends on the documents, not on the runner: the runner (and the bench
-//! driver) call into it.
+//! It renders the types of the crates that own the documents — `picklejar-runner` (results,
+//! corpus) and `picklejar-bench` (history) — and defines none of its own.
 //!
 //! ```no_run
-//! let results: serde_json::Value =
-//!     serde_json::from_str(&std::fs::read_to_string("reports/conformance/results.json")?)?;
-//! let html = picklejar_report::conformance_html(&results, std::path::Path::new("corpus"))?;
+//! let results = picklejar_report::read_results(
+//!     &std::fs::read_to_string("reports/conformance/results.json")?,
+//! )?;
+//! let corpus = picklejar_runner::Corpus::open("corpus")?;
+//! let html = picklejar_report::conformance_html(&results, Some(&corpus))?;
 //! std::fs::write("reports/conformance/index.html", html)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod bench;
+mod ci;
 mod conformance;
 pub mod crossver;
 pub mod diffhl;
-pub mod results;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +36,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use bench::bench_html;
-pub use conformance::conformance_html;
+pub use ci::{github_annotations, junit_xml};
+pub use conformance::{conformance_html, read_results};
 
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -48,13 +54,8 @@ pub enum ReportError {
     #[error("results document: {0}")]
     Json(#[from] serde_json::Error),
     /// The corpus could not be read.
-    #[error("corpus {path}: {message}")]
-    Corpus {
-        /// The file or directory.
-        path: PathBuf,
-        /// What went wrong.
-        message: String,
-    },
+    #[error(transparent)]
+    Corpus(#[from] picklejar_runner::CorpusError),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -71,6 +72,16 @@ pub enum ReportError {
 /// Reads `results_json`, renders the conformance page with the corpus at `corpus_root`, and
 /// writes it to `out` (creating its directory). The convenience form of
 /// [`conformance_html`].
+///
+/// ```no_run
+/// use std::path::Path;
+/// picklejar_report::write_conformance_html(
+///     Path::new("reports/conformance/results.json"),
+///     Path::new("corpus"),
+///     Path::new("reports/conformance/index.html"),
+/// )?;
+/// # Ok::<(), picklejar_report::ReportError>(())
+/// ```
 pub fn write_conformance_html(
     results_json: &Path,
     corpus_root: &Path,
@@ -80,8 +91,9 @@ pub fn write_conformance_html(
         path: results_json.to_owned(),
         source,
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text)?;
-    let html = conformance_html(&value, corpus_root)?;
+    let results = read_results(&text)?;
+    let corpus = picklejar_runner::Corpus::open(corpus_root)?;
+    let html = conformance_html(&results, Some(&corpus))?;
     write_file(out, &html)
 }
 

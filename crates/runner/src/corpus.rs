@@ -504,16 +504,166 @@ impl Corpus {
         Ok(Corpus { root, cases })
     }
 
-    /// The default corpus location: `$PICKLEJAR_CORPUS`, else `corpus/` in the current
-    /// directory or the workspace this binary was built from.
-    pub fn default_root() -> PathBuf {
-        if let Ok(p) = std::env::var("PICKLEJAR_CORPUS") {
-            return PathBuf::from(p);
+    /// Where the corpus comes from when none is named: `$PICKLEJAR_CORPUS`, else the
+    /// `corpus/` of the picklejar checkout the current directory is in (an ancestor holding
+    /// `corpus/manifest.yaml` and `generators/make.py`), else the corpus embedded in this
+    /// build ([`picklejar_corpus`], unpacked once into a cache directory). Never a path baked
+    /// in at build time.
+    ///
+    /// ```
+    /// use picklejar_runner::corpus::{Corpus, CorpusSource};
+    /// let source = Corpus::locate()?;
+    /// assert!(source.path().join("manifest.yaml").is_file());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn locate() -> std::io::Result<CorpusSource> {
+        if let Some(p) = std::env::var_os("PICKLEJAR_CORPUS") {
+            return Ok(CorpusSource::Given(PathBuf::from(p)));
         }
-        let here = PathBuf::from("corpus");
-        if here.join("features.yaml").exists() {
-            return here;
+        let cwd = std::env::current_dir()?;
+        for dir in cwd.ancestors() {
+            if dir.join("corpus/manifest.yaml").is_file()
+                && dir.join("generators/make.py").is_file()
+            {
+                return Ok(CorpusSource::Checkout(dir.join("corpus")));
+            }
         }
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
+        Ok(CorpusSource::Embedded(picklejar_corpus::cached()?))
+    }
+
+    /// This corpus's id: `picklejar-corpus VERSION sha256:HEX`, where HEX is the listing
+    /// digest of its directory ([`picklejar_corpus::digest_dir`]; equal to the embedded
+    /// corpus's [`picklejar_corpus::SHA256`] when the files are the same).
+    ///
+    /// ```
+    /// use picklejar_runner::Corpus;
+    /// let corpus = Corpus::open(picklejar_corpus::cached()?)?;
+    /// assert_eq!(corpus.id()?, picklejar_corpus::id());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn id(&self) -> std::io::Result<String> {
+        Ok(format!(
+            "picklejar-corpus {} sha256:{}",
+            picklejar_corpus::VERSION,
+            picklejar_corpus::digest_dir(&self.root)?
+        ))
+    }
+
+    /// Checks every variant file (and buffer file) against `case.yaml`: present, of the
+    /// recorded size, with the recorded SHA-256. Returns what is damaged, empty when nothing
+    /// is. A damaged corpus says nothing about a codec: callers stop before any trial.
+    ///
+    /// ```
+    /// use picklejar_runner::Corpus;
+    /// let corpus = Corpus::open(picklejar_corpus::cached()?)?;
+    /// assert!(corpus.verify().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify(&self) -> Vec<Damage> {
+        use sha2::{Digest, Sha256};
+        let mut out = Vec::new();
+        for case in &self.cases {
+            for v in &case.variants {
+                let path = case.dir.join(&v.file);
+                let problem = match std::fs::read(&path) {
+                    Err(e) => Some(format!("cannot be read ({e})")),
+                    Ok(data) if data.len() as u64 != v.size => Some(format!(
+                        "is {} bytes, case.yaml says {}",
+                        data.len(),
+                        v.size
+                    )),
+                    Ok(data) => {
+                        let hex: String = Sha256::digest(&data)
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect();
+                        (hex != v.sha256)
+                            .then(|| format!("has sha256 {hex}, case.yaml says {}", v.sha256))
+                    }
+                };
+                if let Some(problem) = problem {
+                    out.push(Damage {
+                        case: case.id.clone(),
+                        path: path.clone(),
+                        problem,
+                    });
+                }
+                for b in &v.buffers {
+                    let path = case.dir.join(b);
+                    if !path.is_file() {
+                        out.push(Damage {
+                            case: case.id.clone(),
+                            path,
+                            problem: "is missing (an out-of-band buffer)".into(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Where a corpus was found ([`Corpus::locate`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CorpusSource {
+    /// Named by `--corpus` or `$PICKLEJAR_CORPUS`.
+    Given(PathBuf),
+    /// The `corpus/` of the picklejar checkout the current directory is in.
+    Checkout(PathBuf),
+    /// The corpus embedded in this build, unpacked in the cache.
+    Embedded(PathBuf),
+}
+
+impl CorpusSource {
+    /// The corpus directory.
+    ///
+    /// ```
+    /// use picklejar_runner::corpus::CorpusSource;
+    /// let s = CorpusSource::Given("my/corpus".into());
+    /// assert_eq!(s.path(), std::path::Path::new("my/corpus"));
+    /// ```
+    pub fn path(&self) -> &Path {
+        match self {
+            CorpusSource::Given(p) | CorpusSource::Checkout(p) | CorpusSource::Embedded(p) => p,
+        }
+    }
+
+    /// How it was found, for the terminal: `given`, `checkout` or `embedded`.
+    ///
+    /// ```
+    /// use picklejar_runner::corpus::CorpusSource;
+    /// assert_eq!(CorpusSource::Embedded("x".into()).how(), "embedded");
+    /// ```
+    pub fn how(&self) -> &'static str {
+        match self {
+            CorpusSource::Given(_) => "given",
+            CorpusSource::Checkout(_) => "checkout",
+            CorpusSource::Embedded(_) => "embedded",
+        }
+    }
+}
+
+/// A corpus file that is missing or differs from what `case.yaml` records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    /// The case it belongs to.
+    pub case: String,
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "corpus damaged: {} {}; restore it (git checkout -- corpus/{}) or regenerate the case (python3 generators/make.py --only '{}')",
+            self.path.display(),
+            self.problem,
+            self.case,
+            self.case
+        )
     }
 }

@@ -16,17 +16,33 @@ use crate::results::{CodecRun, TrialRecord};
 use crate::trial::{self, TrialSpec, Verdict};
 
 /// Which trials to run.
+///
+/// A filter is a list of globs (or substrings, without wildcards, as `cargo test`
+/// filters are). Each glob is tried against the trial name
+/// (`load/containers/list/p4-…@encoding=bytes`), its case id (`containers/list`) and its
+/// variant path (`containers/list/p4-…`), so `containers/*`, `containers/list` and
+/// `load/containers/**` all select the trials of that case.
+///
+/// ```
+/// use picklejar_runner::engine::Filter;
+///
+/// let f = Filter::new(&["containers/*".into()])?;
+/// assert!(f.matches("load/containers/list/p4-0a1b"));
+/// assert!(!f.matches("load/scalars/int/p4-0a1b"));
+/// assert!(Filter::new(&[])?.matches("anything"));
+/// # Ok::<(), String>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     set: Option<GlobSet>,
+    globs: Vec<String>,
 }
 
 impl Filter {
-    /// Trials whose names match any of `globs` (all trials when empty). A glob without
-    /// wildcards also matches as a substring, like `cargo test` filters.
+    /// Trials selected by any of `globs` (all trials when empty).
     pub fn new(globs: &[String]) -> Result<Filter, String> {
         if globs.is_empty() {
-            return Ok(Filter { set: None });
+            return Ok(Filter::default());
         }
         let mut b = GlobSetBuilder::new();
         for g in globs {
@@ -37,18 +53,42 @@ impl Filter {
             };
             b.add(
                 GlobBuilder::new(&pattern)
+                    .literal_separator(false)
                     .build()
                     .map_err(|e| format!("bad filter {g:?}: {e}"))?,
             );
         }
         Ok(Filter {
             set: Some(b.build().map_err(|e| e.to_string())?),
+            globs: globs.to_vec(),
         })
     }
 
-    /// Whether a trial name is selected.
+    /// Whether a trial name is selected: by its name, its case id or its variant path.
     pub fn matches(&self, name: &str) -> bool {
-        self.set.as_ref().is_none_or(|s| s.is_match(name))
+        let Some(set) = &self.set else {
+            return true;
+        };
+        if set.is_match(name) {
+            return true;
+        }
+        // load/<category>/<case>/<variant>[@options]
+        let Some((_, rest)) = name.split_once('/') else {
+            return false;
+        };
+        let variant = rest.split('@').next().unwrap_or(rest);
+        let case = variant.rsplit_once('/').map_or(variant, |(c, _)| c);
+        set.is_match(case) || set.is_match(variant)
+    }
+
+    /// The globs given (empty: every trial).
+    pub fn globs(&self) -> &[String] {
+        &self.globs
+    }
+
+    /// Whether this filter selects every trial.
+    pub fn is_all(&self) -> bool {
+        self.set.is_none()
     }
 }
 
@@ -105,9 +145,28 @@ pub fn run_codec(
     trials.sort_by(|a, b| a.name.cmp(&b.name));
     let duration_ms = started.elapsed().as_millis() as u64;
 
+    let mut run = CodecRun {
+        codec: (&info).into(),
+        expectations: expectations_path,
+        duration_ms,
+        counts: BTreeMap::new(),
+        by_category: BTreeMap::new(),
+        gate_problems: Vec::new(),
+        trials,
+    };
+    let planned: Vec<String> = all.into_iter().map(|t| t.name).collect();
+    recount(&mut run, expectations, &planned);
+    run
+}
+
+/// Recomputes a run's counts and gate problems from its trials' statuses: after
+/// [`run_codec`], or after the statuses were judged again against another expectations
+/// file (what `--bless` does to show the gate as it stands after blessing). `planned` is
+/// every trial name of the codec, for stale entries.
+pub fn recount(run: &mut CodecRun, expectations: &Expectations, planned: &[String]) {
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     let mut by_category: BTreeMap<String, BTreeMap<Status, usize>> = BTreeMap::new();
-    for t in &trials {
+    for t in &run.trials {
         *counts.entry(t.status).or_default() += 1;
         *by_category
             .entry(t.category.clone())
@@ -116,31 +175,29 @@ pub fn run_codec(
             .or_default() += 1;
     }
     let mut gate_problems = Vec::new();
-    for t in trials.iter().filter(|t| t.status.fails_gate()) {
+    for t in run.trials.iter().filter(|t| t.status.fails_gate()) {
         let what = match t.status {
             Status::UnexpectedPass => "passes but is listed as failing (remove the entry)",
-            Status::Crash => "crashed",
-            Status::Timeout => "timed out",
-            _ => "fails and is not listed",
+            Status::Crash => "crashed (not listed as a crash)",
+            Status::Timeout => "timed out (not listed as a timeout)",
+            _ => "fails and is not listed as failing",
         };
         gate_problems.push(format!("{}: {what}", t.name));
     }
-    for e in expectations.unused(all.iter().map(|t| t.name.as_str())) {
+    for e in expectations.unused(planned.iter().map(String::as_str)) {
         gate_problems.push(format!("expectation {:?} matches no trial (stale)", e.glob));
     }
-    let ran = trials.iter().filter(|t| t.status != Status::Skip).count();
+    let ran = run
+        .trials
+        .iter()
+        .filter(|t| t.status != Status::Skip)
+        .count();
     if ran == 0 {
         gate_problems.push("no trial ran".into());
     }
-    CodecRun {
-        codec: (&info).into(),
-        expectations: expectations_path,
-        duration_ms,
-        counts,
-        by_category,
-        gate_problems,
-        trials,
-    }
+    run.counts = counts;
+    run.by_category = by_category;
+    run.gate_problems = gate_problems;
 }
 
 fn run_one(
@@ -167,6 +224,7 @@ fn run_one(
         producers: v.producers.clone(),
         reference: spec.reference,
         status: Status::Skip,
+        verdict: Verdict::Skip,
         message: String::new(),
         expected: None,
         actual: None,
@@ -183,19 +241,22 @@ fn run_one(
     let t0 = Instant::now();
     let (verdict, ev) = trial::run(corpus, codec, info, spec, reloader);
     rec.micros = t0.elapsed().as_micros() as u64;
-    let listed_fail = entry.is_some_and(|e| e.status == EntryStatus::Fail);
-    rec.status = match (verdict, listed_fail) {
-        (Verdict::Pass, false) => Status::Pass,
-        (Verdict::Pass, true) => Status::UnexpectedPass,
-        (Verdict::Skip, _) => Status::Skip,
-        (Verdict::Fail | Verdict::Crash | Verdict::Timeout, true) => Status::ExpectedFail,
-        (Verdict::Fail, false) => Status::Fail,
-        (Verdict::Crash, false) => Status::Crash,
-        (Verdict::Timeout, false) => Status::Timeout,
-    };
+    rec.verdict = verdict;
+    rec.status = Status::judge(verdict, entry.map(|e| e.status));
     rec.message = match (rec.status, entry) {
         (Status::ExpectedFail, Some(e)) => format!("{} (expected: {})", ev.message, e.reason),
         (Status::UnexpectedPass, Some(e)) => format!("passes, but listed: {}", e.reason),
+        (s, Some(e)) if s.fails_gate() => format!(
+            "{} (listed as {}: {})",
+            ev.message,
+            match e.status {
+                EntryStatus::Fail => "fail",
+                EntryStatus::Crash => "crash",
+                EntryStatus::Timeout => "timeout",
+                EntryStatus::Skip => "skip",
+            },
+            e.reason
+        ),
         _ => ev.message.clone(),
     };
     if rec.status != Status::Pass || keep_passes {

@@ -33,30 +33,31 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use crate::adapters::Picklejar;
 use crate::codec::Codec;
 use crate::corpus::Corpus;
-use crate::expect::{EntryStatus, Expectations};
-use crate::trial::{self, Verdict};
+use crate::expect::{EntryStatus, Expectations, Status};
+use crate::trial;
 
 /// Runs the corpus against one codec as libtest trials.
 pub struct Harness {
     codec: Arc<dyn Codec>,
-    corpus: PathBuf,
+    corpus: Option<PathBuf>,
     expectations: Option<PathBuf>,
 }
 
 impl Harness {
-    /// A harness for `codec`, using the default corpus location
-    /// ([`Corpus::default_root`]) and no expectations file.
+    /// A harness for `codec`, with the corpus [`Corpus::locate`] finds (the corpus
+    /// embedded in `picklejar-corpus` unless `$PICKLEJAR_CORPUS` names one or the tests run
+    /// inside a picklejar checkout) and no expectations file.
     pub fn new(codec: impl Codec + 'static) -> Harness {
         Harness {
             codec: Arc::new(codec),
-            corpus: Corpus::default_root(),
+            corpus: None,
             expectations: None,
         }
     }
 
     /// Uses the corpus at `path`.
     pub fn corpus(mut self, path: impl Into<PathBuf>) -> Harness {
-        self.corpus = path.into();
+        self.corpus = Some(path.into());
         self
     }
 
@@ -69,7 +70,23 @@ impl Harness {
     /// Builds one libtest trial per corpus trial, plus the gate's own checks (stale
     /// expectations, zero trials).
     pub fn trials(&self) -> Result<Vec<Trial>, String> {
-        let corpus = Arc::new(Corpus::open(&self.corpus).map_err(|e| e.to_string())?);
+        let root = match &self.corpus {
+            Some(p) => p.clone(),
+            None => Corpus::locate()
+                .map_err(|e| format!("unpacking the embedded corpus: {e}"))?
+                .path()
+                .to_path_buf(),
+        };
+        let corpus = Arc::new(Corpus::open(&root).map_err(|e| e.to_string())?);
+        let damage = corpus.verify();
+        if !damage.is_empty() {
+            let lines: Vec<String> = damage.iter().take(10).map(ToString::to_string).collect();
+            return Err(format!(
+                "{} corpus file(s) damaged; no trial ran:\n{}",
+                damage.len(),
+                lines.join("\n")
+            ));
+        }
         let exp = match &self.expectations {
             Some(p) => Expectations::load(p)?,
             None => Expectations::default(),
@@ -108,28 +125,23 @@ impl Harness {
                 Arc::clone(&self.codec),
                 Arc::clone(&info),
             );
-            let kind = match spec.kind {
-                trial::TrialKind::Load => "load",
-                trial::TrialKind::Dump => "dump",
-                trial::TrialKind::Redump => "redump",
-            };
+            let kind = spec.kind.as_str();
             let name = spec.name.clone();
             out.push(
                 Trial::test(name, move || {
                     let (v, ev) = trial::run(&corpus, codec.as_ref(), &info, &spec, &Picklejar);
-                    let listed = entry
-                        .as_ref()
-                        .is_some_and(|e| e.status == EntryStatus::Fail);
-                    match (v, listed) {
-                        (Verdict::Pass | Verdict::Skip, false) => Ok(()),
-                        (Verdict::Pass, true) => Err(Failed::from(format!(
+                    match Status::judge(v, entry.as_ref().map(|e| e.status)) {
+                        Status::Pass | Status::Skip | Status::ExpectedFail => Ok(()),
+                        Status::UnexpectedPass => Err(Failed::from(format!(
                             "XPASS: passes but the expectations list it ({}); remove the entry",
                             entry.map(|e| e.reason).unwrap_or_default()
                         ))),
-                        (_, true) => Ok(()),
-                        (_, false) => Err(Failed::from(format!(
-                            "{}\n{}{}",
+                        _ => Err(Failed::from(format!(
+                            "{}{}\n{}{}",
                             ev.message,
+                            entry
+                                .map(|e| format!(" (listed as {:?}: {})", e.status, e.reason))
+                                .unwrap_or_default(),
                             ev.diff.unwrap_or_default(),
                             ev.dis
                                 .map(|d| format!("\ndisassembly:\n{d}"))

@@ -7,7 +7,9 @@
 //! |---|---|
 //! | `cpython-3.13` | CPython 3.13's C pickler / unpickler (`_pickle`) |
 //! | `cpython-3.13-py` | CPython 3.13's pure-Python `pickle._Pickler` / `_Unpickler` |
-//! | `cpython-2.7-cPickle` | Python 2.7's `cPickle` |
+//! | `cpython-2.7` | as a producer, Python 2.7's `pickle.py` pickler; as a reader, its `cPickle` unpickler (`pickle.loads` semantics of a 2.7 program that uses the fast one) |
+//! | `cpython-2.7-py` | Python 2.7's pure-Python `pickle.Unpickler` (reader) |
+//! | `cpython-2.7-cPickle` | Python 2.7's `cPickle` pickler (producer) |
 //! | `cpython-3.13-dataonly` | CPython 3.13's pure-Python unpickler with inert stand-ins for third-party classes (the reading data-only codecs are held to) |
 //! | `dill-3.12`, `cloudpickle-3.12` | that third-party pickler on CPython 3.12 |
 //! | `handwritten` | bytes written by hand in a case file (`DATA`) |

@@ -25,7 +25,10 @@ pub mod trial;
 pub use codec::{Codec, CodecInfo, LoadRequest, Outcome};
 pub use corpus::{Case, Corpus, CorpusError, Variant};
 pub use diff::unified;
-pub use expect::{Entry, EntryStatus, Expectations, ExpectationsFile, Status, bless};
+pub use expect::{
+    BlessOutcome, Entry, EntryStatus, Expectations, ExpectationsFile, RanTrial, Status, bless,
+    bless_merge, failure_class,
+};
 pub use harness::Harness;
 pub use ids::{ImplId, ProducerId, ReaderId};
 pub use results::Results;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::codec::CodecInfo;
 use crate::expect::Status;
 use crate::ids::ImplId;
-use crate::trial::TrialKind;
+use crate::trial::{TrialKind, Verdict};
 
 /// The schema identifier written into every document.
 pub const SCHEMA: &str = "picklejar-results/1";
@@ -28,12 +28,19 @@ pub struct Results {
     pub skipped_codecs: Vec<SkippedCodec>,
     /// Whether every codec passed its gate.
     pub gate_ok: bool,
+    /// The `--filter` globs of a partial run; empty for a run of every trial.
+    #[serde(default)]
+    pub filters: Vec<String>,
 }
 
 /// The corpus a run used.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CorpusInfo {
-    /// Where it is.
+    /// Which corpus: its name, version and content hash
+    /// (`picklejar-corpus 0.1.0 sha256:ab12…`; see [`Corpus::id`](crate::Corpus::id)).
+    #[serde(default)]
+    pub id: String,
+    /// Where it is (relative to the working directory when it is below it).
     pub path: String,
     /// How many cases.
     pub cases: usize,
@@ -116,8 +123,12 @@ pub struct TrialRecord {
     pub producers: Vec<ImplId>,
     /// The reader the expectation comes from.
     pub reference: ImplId,
-    /// Final status.
+    /// Final status (the verdict judged against the expectations file).
     pub status: Status,
+    /// What the trial did before expectations were applied: `pass`, `fail`, `crash`,
+    /// `timeout`, `skip` (not run or not applicable).
+    #[serde(default = "not_run")]
+    pub verdict: Verdict,
     /// Why (failures, skips, expected failures: the reason from the expectations file).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
@@ -135,4 +146,198 @@ pub struct TrialRecord {
     pub dis: Option<String>,
     /// Time the codec took, in microseconds.
     pub micros: u64,
+}
+
+fn not_run() -> Verdict {
+    Verdict::Skip
+}
+
+/// How long a text field of a trial may be in a results document before
+/// [`Results::elide`] cuts it (the default of `picklejar conformance` without `--full`).
+pub const ELIDE_OVER: usize = 2048;
+
+impl Results {
+    /// Makes the document small enough to keep and diff: drops `expected` and `actual`
+    /// where a `diff` holds them (a unified diff of the two canon texts), and cuts every
+    /// other trial text field (`expected`, `actual`, `diff`, `dis`, `message`) longer than
+    /// `max` bytes to its first `max / 2` bytes (on a character boundary) and a note with
+    /// its full length and SHA-256, so one huge value repeated in many failing trials
+    /// cannot make a document of gigabytes. Returns how many fields were cut.
+    ///
+    /// ```
+    /// use picklejar_runner::Results;
+    /// let mut r: Results = serde_json::from_str(r#"{"schema": "picklejar-results/1",
+    ///   "picklejar_version": "0", "corpus": {"path": "corpus", "cases": 1, "variants": 1},
+    ///   "codecs": [{"codec": {"name": "x", "version": "", "data_only": true, "dumps": false,
+    ///     "description": ""}, "expectations": null, "duration_ms": 0, "counts": {},
+    ///     "gate_problems": [], "trials": [{"name": "load/a/b/p0", "kind": "load",
+    ///     "case": "a/b", "category": "a", "variant": "p0.pkl", "protocol": 0,
+    ///     "producers": [], "reference": "cpython-3.13", "status": "fail", "micros": 1}]}],
+    ///   "skipped_codecs": [], "gate_ok": false}"#)?;
+    /// r.codecs[0].trials[0].actual = Some("x".repeat(10_000));
+    /// assert_eq!(r.elide(100), 1);
+    /// let cut = r.codecs[0].trials[0].actual.as_deref().unwrap_or("");
+    /// assert!(cut.len() < 300 && cut.contains("10000 bytes"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn elide(&mut self, max: usize) -> usize {
+        let mut cut = 0;
+        for c in &mut self.codecs {
+            for t in &mut c.trials {
+                if t.diff.is_some() {
+                    t.expected = None;
+                    t.actual = None;
+                }
+                for field in [&mut t.expected, &mut t.actual, &mut t.diff, &mut t.dis] {
+                    if let Some(text) = field
+                        && text.len() > max
+                    {
+                        *text = elided(text, max / 2);
+                        cut += 1;
+                    }
+                }
+                if t.message.len() > max {
+                    t.message = elided(&t.message, max / 2);
+                    cut += 1;
+                }
+            }
+        }
+        cut
+    }
+}
+
+fn elided(text: &str, keep: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut end = keep.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hex: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{}\n… [elided: {} bytes in all, sha256 {hex}…; run with --full for the whole text]\n",
+        &text[..end],
+        text.len()
+    )
+}
+
+/// What changed between two runs of the same codecs ([`compare`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Comparison {
+    /// Per codec present in both runs.
+    pub codecs: Vec<CodecChanges>,
+    /// Codecs in only one of the runs.
+    pub unmatched: Vec<String>,
+}
+
+/// One codec's changes between two runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodecChanges {
+    /// The codec's name.
+    pub codec: String,
+    /// Versions (old, new).
+    pub versions: (String, String),
+    /// Passed before, do not now (trial name, old verdict, new verdict).
+    pub newly_failing: Vec<(String, Verdict, Verdict)>,
+    /// Did not pass before, pass now.
+    pub newly_passing: Vec<String>,
+    /// Crash or timeout now, not before.
+    pub new_crashes: Vec<String>,
+    /// Failed before and now, but differently (fail ↔ crash ↔ timeout).
+    pub changed: Vec<(String, Verdict, Verdict)>,
+    /// Trials only in the new run / only in the old one.
+    pub added: usize,
+    /// Trials only in the old run.
+    pub removed: usize,
+    /// Per category: (newly failing, newly passing).
+    pub by_category: BTreeMap<String, (usize, usize)>,
+}
+
+impl CodecChanges {
+    /// Whether the new run is worse: a trial that passed no longer does, or a new crash.
+    pub fn regressed(&self) -> bool {
+        !self.newly_failing.is_empty() || !self.new_crashes.is_empty()
+    }
+}
+
+/// Compares two results documents trial by trial, on the raw verdicts (what each codec
+/// did, before expectations), so a release-to-release diff does not depend on how the
+/// expectations files changed in between.
+///
+/// ```
+/// use picklejar_runner::results::{Results, compare};
+/// let doc = |verdict: &str| -> Results {
+///     serde_json::from_str(&format!(r#"{{"schema": "picklejar-results/1",
+///       "picklejar_version": "0", "corpus": {{"path": "c", "cases": 1, "variants": 1}},
+///       "codecs": [{{"codec": {{"name": "x", "version": "1", "data_only": true,
+///         "dumps": false, "description": ""}}, "expectations": null, "duration_ms": 0,
+///         "counts": {{}}, "gate_problems": [], "trials": [{{"name": "load/a/b/p0",
+///         "kind": "load", "case": "a/b", "category": "a", "variant": "p0.pkl",
+///         "protocol": 0, "producers": [], "reference": "cpython-3.13", "status": "pass",
+///         "verdict": "{verdict}", "micros": 1}}]}}],
+///       "skipped_codecs": [], "gate_ok": true}}"#)).unwrap()
+/// };
+/// let c = compare(&doc("pass"), &doc("crash"));
+/// assert!(c.codecs[0].regressed());
+/// assert_eq!(c.codecs[0].new_crashes, ["load/a/b/p0"]);
+/// ```
+pub fn compare(old: &Results, new: &Results) -> Comparison {
+    use std::collections::HashMap;
+    let mut out = Comparison::default();
+    for n in &new.codecs {
+        let Some(o) = old.codecs.iter().find(|o| o.codec.name == n.codec.name) else {
+            out.unmatched
+                .push(format!("{} (only in the new run)", n.codec.name));
+            continue;
+        };
+        let before: HashMap<&str, &TrialRecord> =
+            o.trials.iter().map(|t| (t.name.as_str(), t)).collect();
+        let mut ch = CodecChanges {
+            codec: n.codec.name.clone(),
+            versions: (o.codec.version.clone(), n.codec.version.clone()),
+            ..CodecChanges::default()
+        };
+        let mut seen = 0;
+        for t in &n.trials {
+            let Some(b) = before.get(t.name.as_str()) else {
+                ch.added += 1;
+                continue;
+            };
+            seen += 1;
+            let (was, now) = (b.verdict, t.verdict);
+            if was == now || now == Verdict::Skip || was == Verdict::Skip {
+                continue;
+            }
+            let cat = ch.by_category.entry(t.category.clone()).or_default();
+            if now == Verdict::Pass {
+                ch.newly_passing.push(t.name.clone());
+                cat.1 += 1;
+            } else if was == Verdict::Pass {
+                ch.newly_failing.push((t.name.clone(), was, now));
+                cat.0 += 1;
+                if matches!(now, Verdict::Crash | Verdict::Timeout) {
+                    ch.new_crashes.push(t.name.clone());
+                }
+            } else {
+                if matches!(now, Verdict::Crash | Verdict::Timeout)
+                    && !matches!(was, Verdict::Crash | Verdict::Timeout)
+                {
+                    ch.new_crashes.push(t.name.clone());
+                }
+                ch.changed.push((t.name.clone(), was, now));
+            }
+        }
+        ch.removed = o.trials.len() - seen;
+        out.codecs.push(ch);
+    }
+    for o in &old.codecs {
+        if !new.codecs.iter().any(|n| n.codec.name == o.codec.name) {
+            out.unmatched
+                .push(format!("{} (only in the old run)", o.codec.name));
+        }
+    }
+    out
 }

@@ -56,8 +56,11 @@ pub fn probe(path: &Path) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
-/// Finds an interpreter for `version` (`3.13`, `2.7`, or `3` for any `python3`):
-/// explicit paths first, then `$PICKLEJAR_PYTHON_3_13`, then `python3.13` on `PATH`.
+/// Finds an interpreter for `version` (`3.13`, `2.7`, or `3` for any `python3`), the way
+/// `generators/make.py` does: explicit `--python` paths first, then
+/// `$PICKLEJAR_PYTHON_3_13`, then pyenv (`$PYENV_ROOT/versions/3.13.*/bin/python`, newest
+/// patch release first; `~/.pyenv` without `PYENV_ROOT`), then `python3.13` on `PATH`. The
+/// first candidate that runs and reports that version wins.
 pub fn find_python(version: &str, explicit: &[Python]) -> Option<Python> {
     if let Some(p) = explicit.iter().find(|p| p.version == version) {
         return Some(p.clone());
@@ -67,6 +70,7 @@ pub fn find_python(version: &str, explicit: &[Python]) -> Option<Python> {
         .map(PathBuf::from)
         .into_iter()
         .collect();
+    candidates.extend(pyenv_candidates(version));
     candidates.push(PathBuf::from(format!("python{version}")));
     for c in candidates {
         if let Some(v) = probe(&c)
@@ -79,6 +83,35 @@ pub fn find_python(version: &str, explicit: &[Python]) -> Option<Python> {
         }
     }
     None
+}
+
+/// `$PYENV_ROOT/versions/<version>.<patch>/bin/python`, newest patch first.
+fn pyenv_candidates(version: &str) -> Vec<PathBuf> {
+    let root = std::env::var_os("PYENV_ROOT")
+        .filter(|r| !r.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    let Some(root) = root else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(root.join("versions")) else {
+        return Vec::new();
+    };
+    let prefix = format!("{version}.");
+    let mut found: Vec<(Vec<u32>, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rest = name.strip_prefix(&prefix)?;
+            let key: Vec<u32> = std::iter::once(0)
+                .chain(rest.split('.').map(|p| p.parse().unwrap_or(0)))
+                .collect();
+            let exe = e.path().join("bin/python");
+            exe.is_file().then_some((key, exe))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().rev().map(|(_, p)| p).collect()
 }
 
 struct Worker {
@@ -188,15 +221,15 @@ impl Codec for CPython {
             data_only: false,
             dumps: false,
             redumps: false,
+            // no interpreter path: results and reports name no path of the machine
             description: format!(
-                "CPython {} {} unpickler ({})",
+                "CPython {} {} unpickler",
                 self.python.version,
                 if self.implementation == Impl::C {
                     "C"
                 } else {
                     "pure-Python"
-                },
-                self.python.path.display()
+                }
             ),
         }
     }
