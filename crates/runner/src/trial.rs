@@ -471,7 +471,7 @@ fn judge_load(
         (Expected::Reject(k), Outcome::Rejected { kind, message }) => {
             if k.is_resolve_phase() && info.data_only {
                 ev.message = format!(
-                    "rejected ({kind}: {message}); CPython only failed to import a global or run class code, which a data-only codec never does, so it should load"
+                    "rejected ({kind}) what a data-only codec must load: {message} (CPython only failed to import a global or run class code, which a data-only codec never does)"
                 );
                 Verdict::Fail
             } else if k.as_str() == kind {
