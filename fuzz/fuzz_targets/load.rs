@@ -1,12 +1,16 @@
 //! Fuzz target: load arbitrary bytes, then convert to canon, render text and JSON, parse
 //! the JSON back, and dump the graph at every protocol. Nothing may panic, the JSON must
-//! round-trip, and a dump that succeeds must load again.
+//! round-trip, the streaming renderings must write what the tree renders (and measure it
+//! exactly), and a dump that succeeds must load again. Failures are also named
+//! (`sniff::identify`), what follows STOP is walked (`sniff::following`), and the input is
+//! read the way the command reads compressed input (`compress::decompress_pickle`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use picklejar_codec::canon::{Format, render};
 use picklejar_codec::{
-    Canon, DumpOptions, Encoding, Limits, LoadOptions, Loader, Profile, dis, dump,
-    to_canon_with_depth,
+    Canon, DumpOptions, Encoding, Limits, LoadOptions, Loader, Profile, compress, dis, dis_brief,
+    dump, sniff, to_canon_with_limits,
 };
 
 const LIMITS: Limits = Limits {
@@ -33,13 +37,27 @@ fuzz_target!(|data: &[u8]| {
         .encoding(enc)
         .limits(LIMITS)
         .buffers(vec![b"oob".to_vec()]);
-    if let Ok(loaded) = loader.load(body) {
+    let loaded = loader.load(body);
+    if let Err(e) = &loaded {
+        let _ = sniff::identify(body, e.offset());
+    }
+    if let Ok(loaded) = loaded {
         assert!(loaded.end <= body.len());
-        if let Ok(canon) = to_canon_with_depth(&loaded.graph, LIMITS.max_depth) {
-            let _ = canon.to_text();
+        let _ = sniff::following(body, loaded.end);
+        let tree = to_canon_with_limits(&loaded.graph, &LIMITS);
+        if let Ok(canon) = &tree {
+            let text = canon.to_text();
             let json = canon.to_json_string();
             let back = Canon::from_json(&json).expect("canon JSON parses back");
-            assert_eq!(back, canon, "canon JSON round-trips");
+            assert_eq!(&back, canon, "canon JSON round-trips");
+            for (format, want) in [(Format::Text, text), (Format::Json, json + "\n")] {
+                if let Ok(mut r) = render(&loaded.graph, format, &LIMITS) {
+                    let mut out = Vec::new();
+                    r.write_to(&mut out).expect("writes to a Vec");
+                    assert_eq!(r.len(), out.len() as u64, "measured exactly");
+                    assert_eq!(out, want.as_bytes(), "render writes what the tree renders");
+                }
+            }
         }
         let mut dopts = DumpOptions::new(Profile::Py38);
         dopts.max_depth = LIMITS.max_depth;
@@ -59,4 +77,8 @@ fuzz_target!(|data: &[u8]| {
         ..LoadOptions::default()
     };
     let _ = dis(body, &opts).to_string();
+    let _ = dis_brief(body, 16, 1000).to_string();
+    if let Ok(d) = compress::decompress_pickle(body, &opts) {
+        assert!(d.len() <= LIMITS.max_alloc);
+    }
 });

@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use picklejar_codec::compress::{self, Compression};
-use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dis, dump};
+use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dis_brief, dump};
 use picklejar_runner::unified;
 
-use super::inspect::{LoadFlags, read_input, report_error, uncompressed};
+use super::inspect::{LoadFlags, read_input, report_error, trailing_note, uncompressed};
 
 /// `picklejar dump`
 #[derive(Args, Debug)]
@@ -86,33 +86,46 @@ pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Arguments longer than this are shown cut in roundtrip's listings.
+const LISTING_ARG: usize = 200;
+/// Opcodes listed at most, per side, in roundtrip's diff.
+const LISTING_LINES: usize = 100_000;
+
 pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
-    let opts = a.flags.to_options()?;
+    let mut opts = a.flags.to_options()?;
     // A compressed pickle is compared decompressed: the pickler writes pickles.
-    let (data, note) = match uncompressed(&raw, opts.limits.max_alloc) {
+    let (data, note) = match uncompressed(&raw, &mut opts) {
         Ok(d) => d,
-        Err(e) => return Ok(report_error(&e)),
+        Err(e) => return Ok(report_error(&e, None)),
     };
     if let Some(note) = note {
         println!("{note}");
     }
     let loaded = match Loader::with_options(opts.clone()).load(&data) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!(
-                "error: {}\nmessage: {}\noffset: {}",
-                e.kind(),
-                e.message(),
-                e.offset().unwrap_or(0)
-            );
-            return Ok(ExitCode::from(1));
-        }
+        Err(e) => return Ok(report_error(&e, Some(&data))),
     };
+    if let Some(note) = trailing_note(&data, loaded.end) {
+        eprintln!("note: {note} (roundtrip compares the first)");
+    }
     let protocol = a.protocol.unwrap_or(loaded.protocol);
     let mut dopts = DumpOptions::new(profile(&a.profile)?);
+    dopts.max_depth = opts.limits.max_depth;
     for (code, (m, n)) in &opts.extensions {
         dopts.extensions.insert((m.clone(), n.clone()), *code);
+    }
+    // The re-dump is about the size of the original: it counts against what is left.
+    let left = opts.limits.max_alloc.saturating_sub(loaded.allocated);
+    if loaded.end > left {
+        let e = picklejar_codec::Error::new(
+            picklejar_codec::ErrorKind::LimitExceeded,
+            format!(
+                "the re-dump (about {} bytes) would pass the allocation limit of {} bytes",
+                loaded.end, a.flags.max_alloc
+            ),
+        );
+        return Ok(report_error(&e, None));
     }
     let out = match dump(&loaded.graph, protocol, &dopts) {
         Ok(d) => d,
@@ -135,8 +148,10 @@ pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
         .zip(&out.bytes)
         .position(|(a, b)| a != b)
         .unwrap_or(original.len().min(out.bytes.len()));
-    let d0 = dis(original, &opts);
-    let d1 = dis(&out.bytes, &opts);
+    drop(loaded);
+    // Bounded listings: long arguments cut, at most LISTING_LINES opcodes a side.
+    let d0 = dis_brief(original, LISTING_ARG, LISTING_LINES);
+    let d1 = dis_brief(&out.bytes, LISTING_ARG, LISTING_LINES);
     let op_at = |d: &picklejar_codec::Disassembly| {
         d.lines
             .iter()
@@ -149,6 +164,9 @@ pub fn roundtrip_cmd(a: RoundtripArgs) -> Result<ExitCode> {
         op_at(&d0).unwrap_or_else(|| "-".into()),
         op_at(&d1).unwrap_or_else(|| "-".into())
     );
+    if d0.lines.len() >= LISTING_LINES || d1.lines.len() >= LISTING_LINES {
+        println!("(listings cut at {LISTING_LINES} opcodes)");
+    }
     print!(
         "{}",
         unified(&d0.to_string(), &d1.to_string())

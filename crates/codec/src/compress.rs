@@ -249,6 +249,8 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
     let mut count = Sink {
         format,
         limit,
+        stop_at: usize::MAX,
+        stopped: false,
         decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
         len: 0,
         buf: None,
@@ -263,6 +265,8 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
     let mut write = Sink {
         format,
         limit: total,
+        stop_at: usize::MAX,
+        stopped: false,
         decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
         len: 0,
         buf: Some(&mut out),
@@ -276,6 +280,131 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
         ));
     }
     Ok(out)
+}
+
+/// The first `n` bytes `data` decompresses to as `format` (fewer when the stream is
+/// shorter), without decompressing the rest: what a caller looks at before committing to a
+/// whole stream (a bomb of zeros costs `n` bytes and one chunk here).
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, compress, peek};
+///
+/// let gz = compress(&vec![0u8; 1 << 20], Compression::Gzip)?;
+/// assert_eq!(peek(&gz, Compression::Gzip, 16)?, [0u8; 16]);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn peek(data: &[u8], format: Compression, n: usize) -> Result<Vec<u8>> {
+    let mut chunk = vec![0u8; CHUNK];
+    let mut out = Vec::new();
+    let mut sink = Sink {
+        format,
+        limit: usize::MAX,
+        stop_at: n.max(1),
+        stopped: false,
+        decoder_limit: DECODER_MEMORY_FLOOR,
+        len: 0,
+        buf: Some(&mut out),
+    };
+    match run(format, data, &mut sink, &mut chunk) {
+        Ok(_) => {}
+        Err(_) if sink.stopped => {}
+        Err(e) => return Err(e),
+    }
+    out.truncate(n);
+    Ok(out)
+}
+
+/// Decompresses `data` as `format` in one pass, to at most `limit` bytes: half the work of
+/// [`decompress_as`], which counts first and so never holds a refused bomb's output; here a
+/// stream past the limit is refused having held `limit` bytes. For callers that count the
+/// output against their own budget anyway.
+///
+/// ```
+/// use picklejar_codec::ErrorKind;
+/// use picklejar_codec::compress::{Compression, compress, decompress_one_pass};
+///
+/// let xz = compress(b"\x80\x04N.", Compression::Xz)?;
+/// assert_eq!(decompress_one_pass(&xz, Compression::Xz, 100)?, b"\x80\x04N.");
+/// assert_eq!(decompress_one_pass(&xz, Compression::Xz, 3).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn decompress_one_pass(data: &[u8], format: Compression, limit: usize) -> Result<Vec<u8>> {
+    let mut chunk = vec![0u8; CHUNK];
+    let mut out = Vec::new();
+    let mut sink = Sink {
+        format,
+        limit,
+        stop_at: usize::MAX,
+        stopped: false,
+        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
+        len: 0,
+        buf: Some(&mut out),
+    };
+    run(format, data, &mut sink, &mut chunk)?;
+    Ok(out)
+}
+
+/// How much of a compressed stream [`decompress_pickle`] decompresses before it decides
+/// whether the stream holds a pickle.
+pub const PEEK: usize = 64 * 1024;
+
+/// A pickle that may be compressed, as a command reads it: plain input comes back
+/// borrowed; compressed input is first peeked at ([`PEEK`] bytes), and refused at once when
+/// what it holds is compressed again, or fails to load within those bytes (a bomb of zeros,
+/// a text file: the same error loading all of it would give, without inflating all of
+/// it); only then is it decompressed, in one pass, within `options.limits.max_alloc`.
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, compress, decompress_pickle};
+/// use picklejar_codec::{ErrorKind, LoadOptions};
+///
+/// let opts = LoadOptions::default();
+/// let gz = compress(b"\x80\x04N.", Compression::Gzip)?;
+/// assert_eq!(&*decompress_pickle(&gz, &opts)?, b"\x80\x04N.");
+///
+/// // 64 MiB of zeros: refused after the first chunk, not after 64 MiB.
+/// let bomb = compress(&vec![0u8; 64 << 20], Compression::Zstd)?;
+/// let e = decompress_pickle(&bomb, &opts).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::UnknownOpcode, Some(0)));
+///
+/// // gzip of gzip
+/// let twice = compress(&gz, Compression::Gzip)?;
+/// assert_eq!(decompress_pickle(&twice, &opts).unwrap_err().kind(), ErrorKind::BadCompression);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn decompress_pickle<'d>(
+    data: &'d [u8],
+    options: &crate::LoadOptions,
+) -> Result<Cow<'d, [u8]>> {
+    let Some(format) = detect(data) else {
+        return Ok(Cow::Borrowed(data));
+    };
+    let head = peek(data, format, PEEK)?;
+    if let Some(inner) = detect(&head) {
+        return Err(Error::new(
+            ErrorKind::BadCompression,
+            format!(
+                "{format}-compressed data that holds {inner}-compressed data: the file was compressed twice; decompress the outer {format} layer (for example with the {format} tool) and load the result"
+            ),
+        ));
+    }
+    // An error within the first bytes is the error the whole stream gives (loading is one
+    // pass): report it now. Running out of them only means the pickle is longer.
+    if let Err(e) = crate::Loader::with_options(options.clone()).load(&head)
+        && e.kind() != ErrorKind::Truncated
+    {
+        let at = e.offset().unwrap_or(0);
+        let what = crate::sniff::identify(&head, Some(at))
+            .map(|w| format!("; {w}"))
+            .unwrap_or_default();
+        return Err(Error::at(
+            e.kind(),
+            at,
+            e.opcode(),
+            format!("{} (in the {format}-decompressed data){what}", e.message()),
+        ));
+    }
+    decompress_one_pass(data, format, options.limits.max_alloc).map(Cow::Owned)
 }
 
 /// Compresses `data` as `format`, deterministically: gzip at level 9 with mtime 0, no file
@@ -329,6 +458,9 @@ struct Sink<'a> {
     format: Compression,
     /// The most output this pass may produce.
     limit: usize,
+    /// Stop (successfully) once this much output is kept: [`peek`].
+    stop_at: usize,
+    stopped: bool,
     /// What the decoders' own memory (xz, zstd) may reach.
     decoder_limit: usize,
     len: usize,
@@ -350,6 +482,10 @@ impl Sink<'_> {
         self.len += bytes.len();
         if let Some(b) = self.buf.as_deref_mut() {
             b.extend_from_slice(bytes);
+        }
+        if self.len >= self.stop_at {
+            self.stopped = true;
+            return Err(self.format.limit(consumed, "stopped"));
         }
         Ok(())
     }

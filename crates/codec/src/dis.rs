@@ -84,17 +84,45 @@ pub struct Disassembly {
 /// assert_eq!(d.error.map(|e| e.kind()), Some(ErrorKind::StackUnderflow));
 /// ```
 pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
+    dis_impl(data, Some(options), usize::MAX, usize::MAX)
+}
+
+/// A bounded listing, for showing where two pickles differ: string and bytes arguments
+/// longer than `max_arg` bytes are shown cut (`b'\x00\x00'… (500000000 bytes)`), at most
+/// `max_lines` opcodes are listed, and the bytes are not loaded (only structural faults are
+/// reported), so its size does not grow with the pickle's payloads.
+///
+/// ```
+/// use picklejar_codec::dis_brief;
+///
+/// let mut data = b"\x80\x04\x8e\x00\x00\x10\x00\x00\x00\x00\x00".to_vec();
+/// data.resize(data.len() + (1 << 20), 0);
+/// data.push(b'.');
+/// let d = dis_brief(&data, 4, 10);
+/// assert_eq!(d.lines[1].arg.as_deref(), Some("b'\\x00\\x00\\x00\\x00'… (1048576 bytes)"));
+/// ```
+pub fn dis_brief(data: &[u8], max_arg: usize, max_lines: usize) -> Disassembly {
+    dis_impl(data, None, max_arg, max_lines)
+}
+
+fn dis_impl(
+    data: &[u8],
+    options: Option<&LoadOptions>,
+    max_arg: usize,
+    max_lines: usize,
+) -> Disassembly {
     let mut d = Walker {
         data,
         pos: 0,
         marks: Vec::new(),
         depth: 0,
         memo_len: 0,
+        max_arg,
     };
     let mut lines = Vec::new();
     let mut error = None;
     let mut highest = 0u8;
-    loop {
+    while lines.len() < max_lines {
         match d.next() {
             Ok(Some(line)) => {
                 highest = highest.max(line.opcode.protocol());
@@ -112,6 +140,7 @@ pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
         }
     }
     if error.is_none()
+        && let Some(options) = options
         && let Err(e) = crate::Loader::with_options(options.clone()).load(data)
     {
         let at = e.offset().unwrap_or(u64::MAX);
@@ -175,6 +204,21 @@ struct Walker<'a> {
     marks: Vec<(usize, isize)>,
     depth: isize,
     memo_len: usize,
+    /// Longer string and bytes arguments are shown cut.
+    max_arg: usize,
+}
+
+/// `repr` of the first `max` bytes and the full length, for a cut argument.
+fn cut(b: &[u8], max: usize, repr: impl Fn(&[u8]) -> String) -> String {
+    if b.len() <= max {
+        return repr(b);
+    }
+    let mut end = max;
+    // Whole UTF-8 characters only, for str arguments.
+    while end > 0 && end < b.len() && (b[end] & 0xc0) == 0x80 {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", repr(&b[..end]), b.len())
 }
 
 impl Walker<'_> {
@@ -262,7 +306,12 @@ impl Walker<'_> {
             A::Uint8 => u64::from_le_bytes(self.int(at, op)?).to_string(),
             A::Float8 => py_float_repr(f64::from_be_bytes(self.int(at, op)?)),
             A::DecimalNlShort | A::DecimalNlLong | A::FloatNl => {
+                let max = self.max_arg;
                 let l = self.line(at, op)?;
+                if l.len() > max {
+                    let head = String::from_utf8_lossy(&l[..max]).into_owned();
+                    return Ok(Some(format!("{head}… ({} characters)", l.len())));
+                }
                 let s = String::from_utf8_lossy(l).into_owned();
                 match (op, s.as_str()) {
                     (Opcode::Int, "00") => "False".into(),
@@ -307,10 +356,15 @@ impl Walker<'_> {
                     }
                     _ => u64::from_le_bytes(self.int(at, op)?),
                 };
+                let max = self.max_arg;
                 let b = self.take(at, op, n)?;
                 match kind {
                     A::UnicodeString1 | A::UnicodeString4 | A::UnicodeString8 => {
                         match Text::from_surrogatepass(b) {
+                            Some(_) if b.len() > max => cut(b, max, |p| {
+                                Text::from_surrogatepass(p)
+                                    .map_or_else(|| "?".into(), |t| py_repr_str(&t))
+                            }),
                             Some(t) => py_repr_str(&t),
                             None => {
                                 return Err(self.fail(
@@ -322,8 +376,8 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    A::ByteArray8 => format!("bytearray({})", py_repr_bytes(b)),
-                    _ => py_repr_bytes(b),
+                    A::ByteArray8 => format!("bytearray({})", cut(b, max, py_repr_bytes)),
+                    _ => cut(b, max, py_repr_bytes),
                 }
             }
             A::Long1 | A::Long4 => {
@@ -341,7 +395,13 @@ impl Walker<'_> {
                     ));
                 }
                 let b = self.take(at, op, n as u64)?;
-                crate::load::decode_long_le(b).to_string()
+                // Past CPython's 4300-digit str() limit, the size instead of the digits
+                // (converting would take time quadratic in the length).
+                if b.len() > 1_786 {
+                    format!("<int of {} bytes>", b.len())
+                } else {
+                    crate::load::decode_long_le(b).to_string()
+                }
             }
         }))
     }

@@ -48,11 +48,14 @@ mod dump;
 mod error;
 mod load;
 mod opcode;
+pub mod sniff;
 mod text;
 mod value;
 
-pub use canon::{Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth};
-pub use dis::{DisLine, Disassembly, dis};
+pub use canon::{
+    Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth, to_canon_with_limits,
+};
+pub use dis::{DisLine, Disassembly, dis, dis_brief};
 pub use dump::{DumpOptions, Dumped, Profile, dump};
 pub use error::{Error, ErrorKind, Result};
 pub use load::{

@@ -575,6 +575,11 @@ impl Graph {
         self.nodes.reserve(additional);
     }
 
+    /// How many nodes the arena holds before it grows.
+    pub(crate) fn node_capacity(&self) -> usize {
+        self.nodes.capacity()
+    }
+
     #[inline]
     pub(crate) fn push_node(&mut self, node: Node) -> NodeId {
         // The loader bounds the node count through its allocation limit, far below u32::MAX.

@@ -527,9 +527,11 @@ fn protocol_4_and_5_opcodes() {
             Loads(r#"{"t":"str","v":"a"}"#),
         ),
         (
+            // A length no str can have: CPython's OverflowError ("BINUNICODE exceeds
+            // system's maximum size"), as for BINBYTES8.
             "BINUNICODE8 huge",
             b"\x8d\xff\xff\xff\xff\xff\xff\xff\xffa.",
-            Fails(ErrorKind::Truncated, 0),
+            Fails(ErrorKind::LimitExceeded, 0),
         ),
         (
             "BINBYTES8",

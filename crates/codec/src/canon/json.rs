@@ -88,7 +88,7 @@ impl Canon {
 /// let deep = "[".repeat(MAX_JSON_DEPTH + 1);
 /// assert_eq!(Canon::from_json(&deep).unwrap_err().kind(), ErrorKind::LimitExceeded);
 /// ```
-pub const MAX_JSON_DEPTH: usize = 4_096;
+pub const MAX_JSON_DEPTH: usize = 300_100;
 
 /// The maximum bracket nesting of JSON text (brackets inside strings do not count).
 fn json_depth(s: &str) -> usize {

@@ -20,15 +20,20 @@
 //! # Ok::<(), picklejar_codec::Error>(())
 //! ```
 
+mod bigint;
 mod float;
 mod graph;
 mod json;
+mod render;
 mod text;
 
 use std::collections::HashMap;
 
 pub use float::py_float_repr;
 pub use json::MAX_JSON_DEPTH;
+pub use render::{Format, Rendered, render};
+
+use render::{Plan, member_items, member_pairs};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{Graph, Node, NodeId, Text, Value};
@@ -53,7 +58,7 @@ pub type Pair = (Canon, Canon);
 /// assert_eq!(c.to_json_string(), r#"{"t":"tuple","v":[{"t":"str","v":"a"},{"t":"bool","v":false}]}"#);
 /// assert_eq!(c.to_text(), "tuple\n  str \"a\"\n  bool False\n");
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Eq)]
 pub enum Canon {
     /// `none`
     #[default]
@@ -198,7 +203,7 @@ impl Canon {
     }
 }
 
-/// Converts a graph's root to canon, with the default depth limit
+/// Converts a graph's root to canon, with the default limits
 /// ([`Limits::DEFAULT`](crate::Limits::DEFAULT)): set elements sorted, nodes reached twice
 /// anchored (`"id"`) and referenced (`ref`).
 ///
@@ -211,7 +216,7 @@ impl Canon {
 /// # Ok::<(), picklejar_codec::Error>(())
 /// ```
 pub fn to_canon(g: &Graph) -> Result<Canon> {
-    to_canon_with_depth(g, crate::Limits::DEFAULT.max_depth)
+    to_canon_with_limits(g, &crate::Limits::DEFAULT)
 }
 
 /// Converts a graph's root to canon; containers nested deeper than `max_depth` are a
@@ -227,22 +232,38 @@ pub fn to_canon(g: &Graph) -> Result<Canon> {
 /// # Ok::<(), picklejar_codec::Error>(())
 /// ```
 pub fn to_canon_with_depth(g: &Graph, max_depth: usize) -> Result<Canon> {
+    to_canon_with_limits(g, &crate::Limits::DEFAULT.with_max_depth(max_depth))
+}
+
+/// Converts a graph's root to canon within `limits`: nesting deeper than `max_depth`, and a
+/// tree (with the planning behind it) of more than `max_alloc` bytes, are
+/// [`ErrorKind::LimitExceeded`]. The tree holds a copy of every str and bytes per
+/// reference; [`render`] writes the same canon without building it.
+///
+/// ```
+/// use picklejar_codec::{ErrorKind, Limits, load, to_canon_with_limits};
+///
+/// // s = 'abc'; pickle.dumps([s, s], 2)
+/// let g = load(b"\x80\x02]q\x00(X\x03\x00\x00\x00abcq\x01h\x01e.")?;
+/// assert!(to_canon_with_limits(&g, &Limits::DEFAULT).is_ok());
+/// let tight = Limits::DEFAULT.with_max_alloc(100);
+/// assert_eq!(to_canon_with_limits(&g, &tight).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn to_canon_with_limits(g: &Graph, limits: &crate::Limits) -> Result<Canon> {
+    let mut plan = Plan::new(g, limits.max_depth, limits.max_alloc)?;
+    plan.count_root()?;
     let mut b = Builder {
-        g,
-        max_depth,
-        counts: vec![0; g.nodes().len()],
+        plan,
         anchors: HashMap::new(),
         next_anchor: 1,
-        set_order: HashMap::new(),
-        key_budget: SORT_KEY_BUDGET.saturating_add(g.nodes().len().saturating_mul(8)),
     };
     let root = g.root();
-    b.count(root, 0)?;
     b.emit(root, 0)
 }
 
 /// Whether a node takes part in identity (section 8).
-fn has_identity(n: &Node) -> bool {
+pub(crate) fn has_identity(n: &Node) -> bool {
     match n {
         Node::List(_)
         | Node::Dict(_)
@@ -256,130 +277,36 @@ fn has_identity(n: &Node) -> bool {
     }
 }
 
+/// Builds the [`Canon`] tree on a [`Plan`], charging what the tree holds.
 struct Builder<'g> {
-    g: &'g Graph,
-    max_depth: usize,
-    counts: Vec<u32>,
+    plan: Plan<'g>,
     anchors: HashMap<NodeId, u32>,
     next_anchor: u32,
-    set_order: HashMap<NodeId, Vec<Value>>,
-    key_budget: usize,
 }
 
-/// Nodes all set sort keys of one conversion may expand, on top of eight per graph node.
-/// Sort keys expand shared nodes, so a hostile DAG inside a set could otherwise take
-/// exponential time; a set of distinct values expands each node once.
-const SORT_KEY_BUDGET: usize = 1 << 16;
+/// What one canon tree node holds besides its payload.
+const CANON_NODE: usize = std::mem::size_of::<Canon>() + 16;
 
-fn too_deep(max: usize) -> Error {
+pub(crate) fn too_deep(max: usize) -> Error {
     Error::new(
         ErrorKind::LimitExceeded,
         format!("value nested deeper than {max} levels"),
     )
 }
 
-fn dangling(id: NodeId) -> Error {
-    Error::new(
-        ErrorKind::BadArgument,
-        format!("node {} is not in the graph", id.index()),
-    )
-}
-
-impl<'g> Builder<'g> {
-    fn node(&self, id: NodeId) -> Result<&'g Node> {
-        let g: &'g Graph = self.g;
-        g.get(id).ok_or_else(|| dangling(id))
+impl Builder<'_> {
+    fn charge(&mut self, n: usize) -> Result<()> {
+        self.plan
+            .budget
+            .charge(n.saturating_add(CANON_NODE), "the canon tree")
     }
 
-    /// The children of a node in canon order, with sets sorted.
-    fn children(&mut self, id: NodeId, depth: usize) -> Result<Vec<Value>> {
-        let g = self.g;
-        let node = self.node(id)?;
-        Ok(match node {
-            Node::List(v) | Node::Tuple(v) => v.clone(),
-            Node::Set(_) | Node::FrozenSet(_) => self.sorted(id, depth)?,
-            Node::Dict(p) => p.iter().flat_map(|(k, v)| [*k, *v]).collect(),
-            Node::Object(o) => {
-                let mut c = vec![o.class];
-                c.extend(member_items(g, o.args)?);
-                c.extend(
-                    member_pairs(g, o.kwargs)?
-                        .iter()
-                        .flat_map(|(k, v)| [*k, *v]),
-                );
-                if let Some(s) = state_value(g, o.state) {
-                    c.push(s);
-                }
-                c.extend(o.items.iter().copied());
-                c.extend(o.dictitems.iter().flat_map(|(k, v)| [*k, *v]));
-                c.extend(o.setter);
-                c
-            }
-            Node::Reduce(r) => {
-                let mut c = vec![r.callable];
-                c.extend(member_items(g, Some(r.args))?);
-                if let Some(s) = state_value(g, r.state) {
-                    c.push(s);
-                }
-                c.extend(r.items.iter().copied());
-                c.extend(r.dictitems.iter().flat_map(|(k, v)| [*k, *v]));
-                c.extend(r.setter);
-                c
-            }
-            Node::PersId(v) => vec![*v],
-            _ => Vec::new(),
-        })
-    }
-
-    fn sorted(&mut self, id: NodeId, depth: usize) -> Result<Vec<Value>> {
-        if let Some(v) = self.set_order.get(&id) {
-            return Ok(v.clone());
-        }
-        let items = match self.node(id)? {
-            Node::Set(v) | Node::FrozenSet(v) => v.clone(),
-            _ => Vec::new(),
-        };
-        let mut keyed = Vec::with_capacity(items.len());
-        for v in items {
-            let mut path = vec![id];
-            let key = self.plain(v, &mut path, depth + 1)?.to_json_string();
-            keyed.push((key, v));
-        }
-        keyed.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let order: Vec<Value> = keyed.into_iter().map(|(_, v)| v).collect();
-        self.set_order.insert(id, order.clone());
-        Ok(order)
-    }
-
-    /// Pass 1: count how often each identity node is reached.
-    fn count(&mut self, v: Value, depth: usize) -> Result<()> {
-        grow(|| self.count_inner(v, depth))
-    }
-
-    fn count_inner(&mut self, v: Value, depth: usize) -> Result<()> {
-        let Value::Node(id) = v else { return Ok(()) };
-        if depth > self.max_depth {
-            return Err(too_deep(self.max_depth));
-        }
-        if has_identity(self.node(id)?) {
-            let c = &mut self.counts[id.index()];
-            *c += 1;
-            if *c > 1 {
-                return Ok(());
-            }
-        }
-        for child in self.children(id, depth)? {
-            self.count(child, depth + 1)?;
-        }
-        Ok(())
-    }
-
-    /// Pass 2: build the tree, anchoring nodes reached more than once.
     fn emit(&mut self, v: Value, depth: usize) -> Result<Canon> {
         grow(|| self.emit_inner(v, depth))
     }
 
     fn emit_inner(&mut self, v: Value, depth: usize) -> Result<Canon> {
+        self.charge(0)?;
         let id = match v {
             Value::None => return Ok(Canon::None),
             Value::Bool(b) => return Ok(Canon::Bool(b)),
@@ -387,88 +314,64 @@ impl<'g> Builder<'g> {
             Value::Float(f) => return Ok(Canon::Float(py_float_repr(f))),
             Value::Node(id) => id,
         };
-        if depth > self.max_depth {
-            return Err(too_deep(self.max_depth));
+        if depth > self.plan.max_depth {
+            return Err(too_deep(self.plan.max_depth));
         }
-        let shared = has_identity(self.node(id)?) && self.counts[id.index()] > 1;
-        if shared {
+        let node = self.plan.node(id)?;
+        if self.plan.shared(id, node) {
             if let Some(&a) = self.anchors.get(&id) {
                 return Ok(Canon::Ref(a));
             }
             let a = self.next_anchor;
             self.next_anchor += 1;
             self.anchors.insert(id, a);
-            let inner = self.emit_node(id, depth, &mut Mode::Emit)?;
+            let inner = self.emit_node(id, depth)?;
             return Ok(Canon::Anchor(a, Box::new(inner)));
         }
-        self.emit_node(id, depth, &mut Mode::Emit)
+        self.emit_node(id, depth)
     }
 
-    /// A node's canon without identity, for set sort keys: an ancestor on `path` becomes
-    /// the cycle marker `Ref(0)`.
-    fn plain(&mut self, v: Value, path: &mut Vec<NodeId>, depth: usize) -> Result<Canon> {
-        grow(|| self.plain_inner(v, path, depth))
+    fn list(&mut self, vs: &[Value], depth: usize) -> Result<Vec<Canon>> {
+        vs.iter().map(|v| self.emit(*v, depth + 1)).collect()
     }
 
-    fn plain_inner(&mut self, v: Value, path: &mut Vec<NodeId>, depth: usize) -> Result<Canon> {
-        let id = match v {
-            Value::Node(id) => id,
-            other => return self.emit(other, depth),
-        };
-        if depth > self.max_depth {
-            return Err(too_deep(self.max_depth));
-        }
-        if path.contains(&id) {
-            return Ok(Canon::Ref(0));
-        }
-        self.key_budget = self.key_budget.checked_sub(1).ok_or_else(|| {
-            Error::new(
-                ErrorKind::LimitExceeded,
-                "set sort keys expand too many shared nodes",
-            )
-        })?;
-        path.push(id);
-        let r = self.emit_node(id, depth, &mut Mode::Plain(path));
-        path.pop();
-        r
-    }
-
-    fn child(&mut self, v: Value, depth: usize, mode: &mut Mode<'_>) -> Result<Canon> {
-        match mode {
-            Mode::Emit => self.emit(v, depth + 1),
-            Mode::Plain(path) => self.plain(v, path, depth + 1),
-        }
-    }
-
-    fn list(&mut self, vs: &[Value], depth: usize, mode: &mut Mode<'_>) -> Result<Vec<Canon>> {
-        vs.iter().map(|v| self.child(*v, depth, mode)).collect()
-    }
-
-    fn pairs(
-        &mut self,
-        ps: &[(Value, Value)],
-        depth: usize,
-        mode: &mut Mode<'_>,
-    ) -> Result<Vec<Pair>> {
+    fn pairs(&mut self, ps: &[(Value, Value)], depth: usize) -> Result<Vec<Pair>> {
         ps.iter()
-            .map(|(k, v)| Ok((self.child(*k, depth, mode)?, self.child(*v, depth, mode)?)))
+            .map(|(k, v)| Ok((self.emit(*k, depth + 1)?, self.emit(*v, depth + 1)?)))
             .collect()
     }
 
-    fn emit_node(&mut self, id: NodeId, depth: usize, mode: &mut Mode<'_>) -> Result<Canon> {
-        let g = self.g;
-        let node = self.node(id)?;
+    fn opt(&mut self, v: Option<Value>, depth: usize) -> Result<Option<Canon>> {
+        v.map(|v| self.emit(v, depth + 1)).transpose()
+    }
+
+    fn emit_node(&mut self, id: NodeId, depth: usize) -> Result<Canon> {
+        let g = self.plan.g;
+        let node = self.plan.node(id)?;
         Ok(match node {
-            Node::Int(b) => Canon::Int(b.to_string()),
-            Node::Str { text, .. } => Canon::Str(text.clone()),
-            Node::Bytes { data, .. } => Canon::Bytes(data.to_vec()),
-            Node::ByteArray(b) => Canon::ByteArray(b.clone()),
-            Node::List(v) => Canon::List(self.list(v, depth, mode)?),
-            Node::Tuple(v) => Canon::Tuple(self.list(v, depth, mode)?),
-            Node::Dict(p) => Canon::Dict(self.pairs(p, depth, mode)?),
+            Node::Int(b) => {
+                let s = self.plan.int_text(id, b)?;
+                self.charge(s.len())?;
+                Canon::Int(s.to_string())
+            }
+            Node::Str { text, .. } => {
+                self.charge(text.as_bytes().len())?;
+                Canon::Str(text.clone())
+            }
+            Node::Bytes { data, .. } => {
+                self.charge(data.len())?;
+                Canon::Bytes(data.to_vec())
+            }
+            Node::ByteArray(b) => {
+                self.charge(b.len())?;
+                Canon::ByteArray(b.clone())
+            }
+            Node::List(v) => Canon::List(self.list(v, depth)?),
+            Node::Tuple(v) => Canon::Tuple(self.list(v, depth)?),
+            Node::Dict(p) => Canon::Dict(self.pairs(p, depth)?),
             Node::Set(_) | Node::FrozenSet(_) => {
-                let order = self.sorted(id, depth)?;
-                let items = self.list(&order, depth, mode)?;
+                let order = self.plan.sorted(id, depth)?;
+                let items = self.list(&order, depth)?;
                 if matches!(node, Node::Set(_)) {
                     Canon::Set(items)
                 } else {
@@ -480,19 +383,13 @@ impl<'g> Builder<'g> {
                 name: gl.name.clone(),
             },
             Node::Object(o) => {
-                let class = self.child(o.class, depth, mode)?;
-                let args = self.list(&member_items(g, o.args)?, depth, mode)?;
-                let kwargs = self.pairs(&member_pairs(g, o.kwargs)?, depth, mode)?;
-                let state = match state_value(g, o.state) {
-                    Some(s) => Some(self.child(s, depth, mode)?),
-                    None => None,
-                };
-                let items = self.list(&o.items, depth, mode)?;
-                let dictitems = self.pairs(&o.dictitems, depth, mode)?;
-                let setter = match o.setter {
-                    Some(s) => Some(self.child(s, depth, mode)?),
-                    None => None,
-                };
+                let class = self.emit(o.class, depth + 1)?;
+                let args = self.list(member_items(g, o.args)?, depth)?;
+                let kwargs = self.pairs(member_pairs(g, o.kwargs)?, depth)?;
+                let state = self.opt(state_value(g, o.state), depth)?;
+                let items = self.list(&o.items, depth)?;
+                let dictitems = self.pairs(&o.dictitems, depth)?;
+                let setter = self.opt(o.setter, depth)?;
                 Canon::Object(Box::new(CanonObject {
                     class,
                     args,
@@ -504,18 +401,12 @@ impl<'g> Builder<'g> {
                 }))
             }
             Node::Reduce(r) => {
-                let callable = self.child(r.callable, depth, mode)?;
-                let args = self.list(&member_items(g, Some(r.args))?, depth, mode)?;
-                let state = match state_value(g, r.state) {
-                    Some(s) => Some(self.child(s, depth, mode)?),
-                    None => None,
-                };
-                let items = self.list(&r.items, depth, mode)?;
-                let dictitems = self.pairs(&r.dictitems, depth, mode)?;
-                let setter = match r.setter {
-                    Some(s) => Some(self.child(s, depth, mode)?),
-                    None => None,
-                };
+                let callable = self.emit(r.callable, depth + 1)?;
+                let args = self.list(member_items(g, Some(r.args))?, depth)?;
+                let state = self.opt(state_value(g, r.state), depth)?;
+                let items = self.list(&r.items, depth)?;
+                let dictitems = self.pairs(&r.dictitems, depth)?;
+                let setter = self.opt(r.setter, depth)?;
                 Canon::Reduce(Box::new(CanonReduce {
                     callable,
                     args,
@@ -525,16 +416,107 @@ impl<'g> Builder<'g> {
                     setter,
                 }))
             }
-            Node::PersId(v) => Canon::PersId(Box::new(self.child(*v, depth, mode)?)),
+            Node::PersId(v) => Canon::PersId(Box::new(self.emit(*v, depth + 1)?)),
             Node::Buffer {
                 index,
                 readonly,
                 data,
-            } => Canon::Buffer {
-                index: *index as u64,
-                readonly: *readonly,
-                data: data.as_ref().map(|d| d.to_vec()),
+            } => {
+                self.charge(data.as_ref().map_or(0, |d| d.len()))?;
+                Canon::Buffer {
+                    index: *index as u64,
+                    readonly: *readonly,
+                    data: data.as_ref().map(|d| d.to_vec()),
+                }
+            }
+        })
+    }
+}
+
+// Clone and PartialEq by hand: the derived ones recurse once per nesting level on the
+// thread's own stack, and a canon tree is as deep as what CPython wrote (thousands of
+// levels), compared and cloned on small worker-thread stacks. These grow the stack on the
+// heap as the canon walks do.
+impl Clone for Canon {
+    fn clone(&self) -> Canon {
+        grow(|| match self {
+            Canon::None => Canon::None,
+            Canon::Bool(b) => Canon::Bool(*b),
+            Canon::Int(s) => Canon::Int(s.clone()),
+            Canon::Float(s) => Canon::Float(s.clone()),
+            Canon::Str(t) => Canon::Str(t.clone()),
+            Canon::Bytes(b) => Canon::Bytes(b.clone()),
+            Canon::ByteArray(b) => Canon::ByteArray(b.clone()),
+            Canon::List(v) => Canon::List(v.clone()),
+            Canon::Tuple(v) => Canon::Tuple(v.clone()),
+            Canon::Dict(v) => Canon::Dict(v.clone()),
+            Canon::Set(v) => Canon::Set(v.clone()),
+            Canon::FrozenSet(v) => Canon::FrozenSet(v.clone()),
+            Canon::Global { module, name } => Canon::Global {
+                module: module.clone(),
+                name: name.clone(),
             },
+            Canon::Object(o) => Canon::Object(o.clone()),
+            Canon::Reduce(r) => Canon::Reduce(r.clone()),
+            Canon::PersId(p) => Canon::PersId(p.clone()),
+            Canon::Buffer {
+                index,
+                readonly,
+                data,
+            } => Canon::Buffer {
+                index: *index,
+                readonly: *readonly,
+                data: data.clone(),
+            },
+            Canon::Anchor(a, inner) => Canon::Anchor(*a, inner.clone()),
+            Canon::Ref(r) => Canon::Ref(*r),
+        })
+    }
+}
+
+impl PartialEq for Canon {
+    fn eq(&self, other: &Canon) -> bool {
+        grow(|| match (self, other) {
+            (Canon::None, Canon::None) => true,
+            (Canon::Bool(a), Canon::Bool(b)) => a == b,
+            (Canon::Int(a), Canon::Int(b)) | (Canon::Float(a), Canon::Float(b)) => a == b,
+            (Canon::Str(a), Canon::Str(b)) => a == b,
+            (Canon::Bytes(a), Canon::Bytes(b)) | (Canon::ByteArray(a), Canon::ByteArray(b)) => {
+                a == b
+            }
+            (Canon::List(a), Canon::List(b))
+            | (Canon::Tuple(a), Canon::Tuple(b))
+            | (Canon::Set(a), Canon::Set(b))
+            | (Canon::FrozenSet(a), Canon::FrozenSet(b)) => a == b,
+            (Canon::Dict(a), Canon::Dict(b)) => a == b,
+            (
+                Canon::Global {
+                    module: m1,
+                    name: n1,
+                },
+                Canon::Global {
+                    module: m2,
+                    name: n2,
+                },
+            ) => m1 == m2 && n1 == n2,
+            (Canon::Object(a), Canon::Object(b)) => a == b,
+            (Canon::Reduce(a), Canon::Reduce(b)) => a == b,
+            (Canon::PersId(a), Canon::PersId(b)) => a == b,
+            (
+                Canon::Buffer {
+                    index: i1,
+                    readonly: r1,
+                    data: d1,
+                },
+                Canon::Buffer {
+                    index: i2,
+                    readonly: r2,
+                    data: d2,
+                },
+            ) => i1 == i2 && r1 == r2 && d1 == d2,
+            (Canon::Anchor(a1, x1), Canon::Anchor(a2, x2)) => a1 == a2 && x1 == x2,
+            (Canon::Ref(a), Canon::Ref(b)) => a == b,
+            _ => false,
         })
     }
 }
@@ -545,40 +527,8 @@ pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, f)
 }
 
-enum Mode<'p> {
-    Emit,
-    Plain(&'p mut Vec<NodeId>),
-}
-
-/// The elements of an `args` member (a tuple node, or nothing).
-fn member_items(g: &Graph, v: Option<Value>) -> Result<Vec<Value>> {
-    match v {
-        None | Some(Value::None) => Ok(Vec::new()),
-        Some(v) => g.as_tuple(v).map(<[Value]>::to_vec).ok_or_else(|| {
-            Error::new(
-                ErrorKind::BadArgument,
-                "object/reduce args must be a tuple node",
-            )
-        }),
-    }
-}
-
-/// The pairs of a `kwargs` member (a dict node, or nothing).
-fn member_pairs(g: &Graph, v: Option<Value>) -> Result<Vec<(Value, Value)>> {
-    match v {
-        None | Some(Value::None) => Ok(Vec::new()),
-        Some(v) => match g.deref(v) {
-            Some(Node::Dict(p)) => Ok(p.clone()),
-            _ => Err(Error::new(
-                ErrorKind::BadArgument,
-                "object kwargs must be a dict node",
-            )),
-        },
-    }
-}
-
 /// An object's state, unless it is None or an empty dict.
-fn state_value(g: &Graph, s: Option<Value>) -> Option<Value> {
+pub(crate) fn state_value(g: &Graph, s: Option<Value>) -> Option<Value> {
     match s? {
         Value::None => None,
         v => match g.deref(v) {

@@ -83,6 +83,32 @@ fn strtol0(s: &[u8]) -> Option<i64> {
     i64::try_from(v).ok()
 }
 
+/// CPython's default `sys.get_int_max_str_digits()`.
+pub(crate) const MAX_STR_DIGITS: usize = 4300;
+
+/// When `line` is a decimal int literal with more digits than CPython converts, the
+/// message of the ValueError it raises.
+pub(crate) fn digit_limit_message(line: &[u8]) -> Option<String> {
+    let line = line.strip_suffix(b"L").unwrap_or(line);
+    let s = std::str::from_utf8(line)
+        .ok()?
+        .trim_matches(|c: char| c.is_ascii_whitespace());
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let lower = body.as_bytes().get(..2).map(<[u8]>::to_ascii_lowercase);
+    if matches!(lower.as_deref(), Some(b"0x" | b"0o" | b"0b")) {
+        return None;
+    }
+    if !body.bytes().all(|c| c.is_ascii_digit() || c == b'_') {
+        return None;
+    }
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    (digits > MAX_STR_DIGITS).then(|| {
+        format!(
+            "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: value has {digits} digits"
+        )
+    })
+}
+
 /// Python's `int(s, 0)`: surrounding whitespace, a sign, `0x`/`0o`/`0b` prefixes,
 /// underscores between digits, no leading zeros in decimal (except all zeros).
 pub(crate) fn parse_py_int(s: &[u8]) -> Option<BigInt> {
@@ -113,6 +139,11 @@ pub(crate) fn parse_py_int(s: &[u8]) -> Option<BigInt> {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
+    // CPython 3.11+ (and the 3.10 and 3.9 security releases) refuse to convert more than
+    // 4300 decimal digits (ValueError); power-of-two bases are exempt.
+    if radix == 10 && clean.len() > MAX_STR_DIGITS {
+        return None;
+    }
     if radix == 10 && clean.len() > 1 && clean.starts_with('0') && clean.chars().any(|c| c != '0') {
         return None;
     }

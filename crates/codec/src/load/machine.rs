@@ -16,9 +16,15 @@ use crate::opcode::Opcode;
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
 
-/// Bytes charged per node on top of its payload, and per stack/memo/item slot.
+/// Bytes charged per node on top of its payload and its arena slot (the arena's growth is
+/// charged as it happens), and per stack/memo/item slot.
 const NODE_COST: usize = 64;
+/// One arena slot.
+const ARENA_SLOT: usize = std::mem::size_of::<Node>();
 const SLOT_COST: usize = 16;
+/// An APPENDS/ADDITEMS batch this large into an empty container takes over the stack's
+/// buffer.
+const BIG_BATCH: usize = 1 << 16;
 /// How far past the dense memo table an index may land and still grow it.
 const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
@@ -77,6 +83,8 @@ pub(crate) struct Machine<'a> {
     opts: &'a LoadOptions,
     hook: Option<&'a mut PersistentLoad<'a>>,
     budget: usize,
+    /// The arena size at which its next growth is charged.
+    arena_cap: usize,
     next_buffer: usize,
 }
 
@@ -92,6 +100,9 @@ impl<'a> Machine<'a> {
         let guess = (data.len() / 8).clamp(8, 8192);
         let mut graph = Graph::new();
         graph.reserve_nodes(guess);
+        let arena_cap = graph.node_capacity();
+        // The first arena and memo table; both are small next to any limit in use.
+        let first = arena_cap * ARENA_SLOT + guess * SLOT_COST;
         Machine {
             data,
             pos: 0,
@@ -109,7 +120,8 @@ impl<'a> Machine<'a> {
             max_proto: 0,
             opts,
             hook,
-            budget: opts.limits.max_alloc,
+            budget: opts.limits.max_alloc.saturating_sub(first),
+            arena_cap,
             next_buffer: 0,
         }
     }
@@ -229,6 +241,9 @@ impl<'a> Machine<'a> {
     /// limit is reported as such before truncation is checked, as CPython's C unpickler
     /// does for BINBYTES8 and BYTEARRAY8 (it allocates the object, then reads into it).
     fn len_prefixed_from(&mut self, len: u64, alloc_first: bool) -> Result<&'a [u8]> {
+        if alloc_first && len > i64::MAX as u64 {
+            return Err(self.oversize(len));
+        }
         if alloc_first && len > self.opts.limits.max_alloc as u64 {
             return Err(self.err(
                 ErrorKind::LimitExceeded,
@@ -246,6 +261,19 @@ impl<'a> Machine<'a> {
             ));
         }
         self.take(len as usize)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn oversize(&self, len: u64) -> Error {
+        let name = self.cur_op().map_or("length", Opcode::name);
+        self.err(
+            ErrorKind::LimitExceeded,
+            format!(
+                "{name} exceeds system's maximum size of {} bytes (length {len})",
+                i64::MAX
+            ),
+        )
     }
 
     /// A protocol-0 line, without its newline. Lines shorter than the C unpickler allows
@@ -348,7 +376,21 @@ impl<'a> Machine<'a> {
     #[inline(always)]
     fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
+        if self.graph.nodes().len() == self.arena_cap {
+            self.grow_arena()?;
+        }
         Ok(Value::Node(self.graph.push_node(node)))
+    }
+
+    /// Charges for the arena's next growth and grows it (the doubling a push would make).
+    #[cold]
+    #[inline(never)]
+    fn grow_arena(&mut self) -> Result<()> {
+        let len = self.graph.nodes().len();
+        self.charge(len.max(8) * ARENA_SLOT)?;
+        self.graph.reserve_nodes(len.max(8));
+        self.arena_cap = self.graph.node_capacity();
+        Ok(())
     }
 
     #[inline(always)]
@@ -705,6 +747,7 @@ impl<'a> Machine<'a> {
             graph: self.graph,
             end: self.pos,
             protocol: self.max_proto,
+            allocated: self.opts.limits.max_alloc.saturating_sub(self.budget),
         })
     }
 
@@ -928,9 +971,11 @@ impl<'a> Machine<'a> {
                         self.add(Node::Int(b), n)?
                     }
                     None => {
-                        return Err(
-                            self.err(ErrorKind::BadLiteral, "could not convert string to int")
-                        );
+                        return Err(self.err(
+                            ErrorKind::BadLiteral,
+                            literal::digit_limit_message(line)
+                                .unwrap_or_else(|| "could not convert string to int".into()),
+                        ));
                     }
                 };
                 self.push(v)?;
@@ -938,7 +983,11 @@ impl<'a> Machine<'a> {
             O::Long => {
                 let line = self.line(2)?;
                 let Some(b) = literal::parse_long(line) else {
-                    return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
+                    return Err(self.err(
+                        ErrorKind::BadLiteral,
+                        literal::digit_limit_message(line)
+                            .unwrap_or_else(|| "invalid literal for int()".into()),
+                    ));
                 };
                 let v = self.long_value(b)?;
                 self.push(v)?;
@@ -1009,6 +1058,11 @@ impl<'a> Machine<'a> {
             }
             O::BinUnicode8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
+                // A length no str can have is the OverflowError CPython raises for all three
+                // 8-byte lengths (BINBYTES8 and BYTEARRAY8 check the limit below as well).
+                if n > i64::MAX as u64 {
+                    return Err(self.oversize(n));
+                }
                 let b = self.len_prefixed(n)?;
                 let v = self.add_str(b, false)?;
                 self.push(v)?;
@@ -1350,7 +1404,7 @@ impl<'a> Machine<'a> {
     ) -> Result<Value> {
         self.add(
             Node::Object(Box::new(Object::new(class, args, kwargs, form))),
-            0,
+            std::mem::size_of::<Object>(),
         )
     }
 
@@ -1366,7 +1420,7 @@ impl<'a> Machine<'a> {
         } else {
             ReduceForm::Obj
         };
-        self.add(Node::Reduce(Box::new(r)), 0)
+        self.add(Node::Reduce(Box::new(r)), std::mem::size_of::<Reduce>())
     }
 
     fn reduce(&mut self, callable: Value, args: Value) -> Result<Value> {
@@ -1401,7 +1455,10 @@ impl<'a> Machine<'a> {
             }
             return Ok(v);
         }
-        self.add(Node::Reduce(Box::new(Reduce::new(callable, args))), 0)
+        self.add(
+            Node::Reduce(Box::new(Reduce::new(callable, args))),
+            std::mem::size_of::<Reduce>(),
+        )
     }
 
     /// The `str` node that is the first item of an argument tuple (the text a
@@ -1459,6 +1516,18 @@ impl<'a> Machine<'a> {
             Node::Reduce(r) => &mut r.items,
             _ => return Err(self.wrong_seq_target(set)),
         };
+        if target.is_empty() && items.len() >= BIG_BATCH && start <= items.len() / 8 {
+            // A batch that is most of the stack (hand-made: CPython batches by 1000): the
+            // stack's buffer becomes the container's, instead of a copy of it.
+            let n = items.len();
+            let mut head = Vec::with_capacity(start.max(16));
+            head.extend_from_slice(&self.stack[..start]);
+            let mut moved = std::mem::replace(&mut self.stack, head);
+            moved.drain(..start);
+            *target = moved;
+            self.budget = self.budget.saturating_add(n * SLOT_COST);
+            return Ok(());
+        }
         target.extend_from_slice(items);
         self.stack.truncate(start);
         Ok(())

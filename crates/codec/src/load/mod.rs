@@ -50,6 +50,9 @@ pub struct Loaded {
     pub end: usize,
     /// The highest protocol a PROTO opcode declared (0 when there was none).
     pub protocol: u8,
+    /// The bytes charged against [`Limits::max_alloc`](crate::Limits::max_alloc) for the
+    /// graph, stack and memo: what the load holds, as the limit counts it.
+    pub allocated: usize,
 }
 
 /// A configured unpickler: CPython's `pickle.Unpickler` arguments as builder methods, plus

@@ -227,26 +227,29 @@ impl DecodeErrors {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest nesting: open MARKs while loading, and container depth for every recursive
-    /// walk of the graph (canon, dump). Default 1000 (CPython's recursion limit).
+    /// walk of the graph (canon, dump). Default 100 000: ten times what CPython 3.13's
+    /// `pickle.dumps` can write (4 999 nested lists or dicts, 9 999 tuples); the walks
+    /// grow their stack on the heap, so only memory bounds it.
     pub max_depth: usize,
     /// Most memo entries (PUT/BINPUT/LONG_BINPUT/MEMOIZE) one pickle may set. Default
     /// 2<sup>28</sup>.
     pub max_memo: usize,
-    /// Total bytes the loader may allocate for nodes, payloads, stack and memo (an
-    /// estimate that errs high). Default 4 GiB.
+    /// Total bytes a load may hold: the loader's nodes, arena, payloads, stack and memo (an
+    /// estimate that errs high), and, where a caller counts them against the same budget,
+    /// decompressed input and the canon rendering (`picklejar load` does). Default 4 GiB.
     pub max_alloc: usize,
 }
 
 impl Limits {
-    /// The default limits: depth 1000, 2<sup>28</sup> memo entries, 4 GiB.
+    /// The default limits: depth 100 000, 2<sup>28</sup> memo entries, 4 GiB.
     ///
     /// ```
     /// use picklejar_codec::Limits;
     ///
-    /// assert_eq!(Limits::DEFAULT.max_depth, 1_000);
+    /// assert_eq!(Limits::DEFAULT.max_depth, 100_000);
     /// ```
     pub const DEFAULT: Limits = Limits {
-        max_depth: 1_000,
+        max_depth: 100_000,
         max_memo: 1 << 28,
         max_alloc: 4 << 30,
     };
