@@ -354,9 +354,23 @@ fn bless_codec(
     let mut base = old.clone();
     base.codec = name.to_owned();
     let merged = bless_merge(&base, planned, &ran);
-    let header = format!(
-        "Expected failures of codec {name} on the picklejar corpus.\nWritten by `picklejar conformance --bless`, which keeps entries that still hold (and their\nreasons): edit the reasons, keep the globs tight."
-    );
+    // the file's own comment block survives a bless, as its reasons do
+    let existing: String = std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| {
+            let t = l.trim_start_matches('#');
+            format!("{}\n", t.strip_prefix(' ').unwrap_or(t))
+        })
+        .collect();
+    let header = if existing.trim().is_empty() {
+        format!(
+            "Expected failures of codec {name} on the picklejar corpus.\nWritten by `picklejar conformance --bless`, which keeps entries that still hold (and their\nreasons): edit the reasons, keep the globs tight."
+        )
+    } else {
+        existing
+    };
     let text = merged.file.to_yaml(&header).map_err(anyhow::Error::msg)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

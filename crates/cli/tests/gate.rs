@@ -234,7 +234,7 @@ fn bless_with_a_filter_keeps_the_rest_of_the_file_and_reports_the_gate_after() {
     std::fs::write(
         &exp,
         format!(
-            "codec: picklejar\nentries:\n{kept}- glob: \"load/scalars/int_small/**\"\n  status: fail\n  reason: planted, wrong\n"
+            "# Our notes on picklejar's known failures.\ncodec: picklejar\nentries:\n{kept}- glob: \"load/scalars/int_small/**\"\n  status: fail\n  reason: planted, wrong\n"
         ),
     )
     .expect("write");

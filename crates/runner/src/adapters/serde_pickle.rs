@@ -25,6 +25,33 @@ impl Codec for SerdePickle {
     }
 
     fn load(&self, req: &LoadRequest<'_>) -> Outcome {
+        on_big_stack(|| self.load_here(req))
+            .unwrap_or_else(|e| Outcome::Crashed(format!("cannot start a load thread: {e}")))
+    }
+
+    fn dump(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
+        on_big_stack(|| self.dump_here(canon, protocol))
+            .unwrap_or_else(|e| Some(Err(format!("cannot start a dump thread: {e}"))))
+    }
+}
+
+/// serde-pickle (and the conversions here) recurse once per nesting level on the native
+/// stack, and a stack overflow aborts the whole process, not just the trial: an in-process
+/// codec runs on a thread with a stack as deep as anything the corpus nests (256 MiB of
+/// address space; only the pages used are touched).
+fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::io::Result<R> {
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .name("serde-pickle".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(s, f)?;
+        h.join()
+            .map_err(|_| std::io::Error::other("the serde-pickle thread panicked"))
+    })
+}
+
+impl SerdePickle {
+    fn load_here(&self, req: &LoadRequest<'_>) -> Outcome {
         let mut opts = DeOptions::new();
         if req.spec.encoding.as_deref().is_some_and(|e| e != "bytes") || req.spec.encoding.is_none()
         {
@@ -42,7 +69,7 @@ impl Codec for SerdePickle {
         }
     }
 
-    fn dump(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
+    fn dump_here(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
         if !(2..=3).contains(&protocol) {
             return None;
         }
