@@ -37,6 +37,10 @@ regen *ARGS:
 bench *ARGS:
     cargo run --release -p picklejar -- bench run {{pythons}} {{ARGS}}
 
+# Instruction counts of one load and one dump per workload (callgrind; skipped without valgrind).
+bench-instructions *ARGS:
+    cargo run --release -p picklejar -- bench instructions {{pythons}} {{ARGS}}
+
 # Save the latest benchmark record as the baseline the gate compares against.
 bench-baseline:
     cargo run --release -p picklejar -- bench baseline

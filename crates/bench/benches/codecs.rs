@@ -4,7 +4,10 @@
 //!
 //! Groups `pjbench-load` and `pjbench-dump`; the function is the codec, the parameter the
 //! workload id (`ints_1m-p4`); throughput is the workload file's size for every codec and
-//! both directions. `picklejar bench run` runs this and reads criterion's estimates.
+//! both directions. A dump is timed only after its output passed the codec's check
+//! (`codecs::prepare_verified`: picklejar's must be the workload file byte for byte).
+//! `picklejar bench run` runs this once per workload (`$PICKLEJAR_BENCH_ONLY` and a
+//! filter), alternating with CPython's timings, and reads criterion's estimates.
 //!
 //! ```sh
 //! cargo bench -p picklejar-bench --bench codecs [-- FILTER]
@@ -19,7 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use picklejar_bench::codecs::{DUMPERS, LOADERS};
+use picklejar_bench::codecs::{DUMPERS, LOADERS, NotTimed, prepare_verified};
 use picklejar_bench::record::{DUMP_GROUP, LOAD_GROUP};
 use picklejar_bench::workloads;
 
@@ -54,18 +57,18 @@ fn benches(c: &mut Criterion) {
             .iter()
             .filter(|d| d.protocols.contains(&w.entry.protocol))
         {
-            let dump = match (codec.prepare)(&w.data, w.entry.protocol) {
-                Ok(f) if f().is_ok() => f,
-                Ok(f) => {
+            // never time wrong output: picklejar's dump must be the workload file
+            let dump = match prepare_verified(codec, &w.data, w.entry.protocol) {
+                Ok(f) => f,
+                Err(NotTimed::Wrong(e)) => {
                     eprintln!(
-                        "skipping {} dump {}: {:?}",
+                        "error: {} dump {}: {e}: not timed",
                         codec.name,
-                        w.entry.id(),
-                        f().err()
+                        w.entry.id()
                     );
                     continue;
                 }
-                Err(e) => {
+                Err(NotTimed::Unsupported(e)) => {
                     eprintln!("skipping {} dump {}: {e}", codec.name, w.entry.id());
                     continue;
                 }

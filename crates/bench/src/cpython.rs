@@ -1,5 +1,8 @@
-//! CPython's own pickle timed on the workload files by `generators/bench_cpython.py time`
-//! (C accelerator and pure Python, each asserted), as [`Measurement`]s.
+//! CPython's own pickle timed on the workload files by `generators/bench_cpython.py time`,
+//! as [`Measurement`]s: the C accelerator and the pure-Python implementation (each
+//! asserted) in one process, their samples interleaved, the garbage collector disabled
+//! while sampling (as timeit does), and every dump checked against the workload file
+//! before it is timed (a wrong one is an error, not a time).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +14,7 @@ use crate::history::Measurement;
 use crate::workloads::workspace_root;
 
 /// Schema of the script's output.
-pub const TIMES_SCHEMA: &str = "picklejar-bench-cpython/1";
+pub const TIMES_SCHEMA: &str = "picklejar-bench-cpython/2";
 
 /// An interpreter: `VERSION=PATH` as `--python` takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,18 +104,21 @@ struct TimesDoc {
     schema: String,
     python: String,
     confidence: f64,
-    runs: Vec<Run>,
-}
-
-#[derive(Deserialize)]
-struct Run {
-    implementation: String,
-    verified: String,
+    #[serde(default)]
+    gc: String,
+    #[serde(default)]
+    interleaved: String,
+    #[serde(default)]
+    verified: std::collections::BTreeMap<String, String>,
     results: Vec<Timing>,
+    #[serde(default)]
+    errors: Vec<TimingError>,
 }
 
 #[derive(Deserialize)]
 struct Timing {
+    #[serde(rename = "impl")]
+    implementation: String,
     workload: String,
     protocol: u8,
     op: String,
@@ -123,19 +129,32 @@ struct Timing {
     samples: u64,
 }
 
+#[derive(Deserialize)]
+struct TimingError {
+    #[serde(rename = "impl")]
+    implementation: String,
+    workload: String,
+    protocol: u8,
+    op: String,
+    error: String,
+}
+
 /// What a CPython timing run produced.
+#[derive(Debug)]
 pub struct CpythonTimes {
     /// Full version (`3.13.0`).
     pub python: String,
     /// The measurements, codecs `cpython-X.Y` and `cpython-X.Y-py`.
     pub measurements: Vec<Measurement>,
-    /// What each process asserted it measured.
+    /// What the process asserted it measured, per codec, and how it sampled.
     pub verified: Vec<String>,
+    /// Dumps not timed because their output was wrong (`cpython-3.13 dump ints_1m p4: …`).
+    pub errors: Vec<String>,
 }
 
 /// Options for the timing run.
 pub struct TimeOptions {
-    /// Seconds of sampling per workload and operation.
+    /// Seconds of sampling per workload, operation and implementation.
     pub budget: f64,
     /// Only these workloads (empty: all).
     pub only: Vec<String>,
@@ -167,45 +186,114 @@ pub fn time(py: &Python, dir: &Path, o: &TimeOptions) -> Result<CpythonTimes> {
     parse(&String::from_utf8_lossy(&out.stdout))
 }
 
+/// `cpython-3.13` for `c`, `cpython-3.13-py` for `py`.
+fn codec_name(python: &str, implementation: &str) -> Result<String> {
+    let short: String = python.split('.').take(2).collect::<Vec<_>>().join(".");
+    Ok(match implementation {
+        "c" => format!("cpython-{short}"),
+        "py" => format!("cpython-{short}-py"),
+        other => bail!("unknown implementation {other:?}"),
+    })
+}
+
 /// Converts the script's JSON document.
 pub fn parse(text: &str) -> Result<CpythonTimes> {
     let doc: TimesDoc = serde_json::from_str(text).context("bench_cpython.py output")?;
     if doc.schema != TIMES_SCHEMA {
         bail!("bench_cpython.py wrote schema {:?}", doc.schema);
     }
-    let short: String = doc.python.split('.').take(2).collect::<Vec<_>>().join(".");
-    let mut measurements = Vec::new();
     let mut verified = Vec::new();
-    for run in doc.runs {
-        let codec = match run.implementation.as_str() {
-            "c" => format!("cpython-{short}"),
-            "py" => format!("cpython-{short}-py"),
-            other => bail!("unknown implementation {other:?}"),
-        };
-        verified.push(format!("{codec}: {}", run.verified));
-        for t in run.results {
-            measurements.push(
-                Measurement {
-                    workload: t.workload,
-                    protocol: t.protocol,
-                    op: t.op,
-                    codec: codec.clone(),
-                    mean_ns: t.mean_s * 1e9,
-                    ci_low_ns: t.ci_low_s * 1e9,
-                    ci_high_ns: t.ci_high_s * 1e9,
-                    confidence: doc.confidence,
-                    bytes: t.bytes,
-                    samples: t.samples,
-                    source: "bench_cpython.py".into(),
-                    throughput_mib_s: 0.0,
-                }
-                .with_throughput(),
-            );
-        }
+    for (implementation, what) in &doc.verified {
+        verified.push(format!(
+            "{}: {what}",
+            codec_name(&doc.python, implementation)?
+        ));
     }
+    if !doc.gc.is_empty() || !doc.interleaved.is_empty() {
+        verified.push(format!(
+            "CPython sampling: GC {}; {}",
+            doc.gc, doc.interleaved
+        ));
+    }
+    let mut measurements = Vec::new();
+    for t in doc.results {
+        measurements.push(
+            Measurement {
+                workload: t.workload,
+                protocol: t.protocol,
+                op: t.op,
+                codec: codec_name(&doc.python, &t.implementation)?,
+                mean_ns: t.mean_s * 1e9,
+                ci_low_ns: t.ci_low_s * 1e9,
+                ci_high_ns: t.ci_high_s * 1e9,
+                confidence: doc.confidence,
+                bytes: t.bytes,
+                samples: t.samples,
+                source: "bench_cpython.py".into(),
+                throughput_mib_s: 0.0,
+            }
+            .with_throughput(),
+        );
+    }
+    let errors = doc
+        .errors
+        .into_iter()
+        .map(|e| {
+            Ok(format!(
+                "{} {} {} p{}: {} (not timed)",
+                codec_name(&doc.python, &e.implementation)?,
+                e.op,
+                e.workload,
+                e.protocol,
+                e.error
+            ))
+        })
+        .collect::<Result<_>>()?;
     Ok(CpythonTimes {
         python: doc.python,
         measurements,
         verified,
+        errors,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scripts_document_becomes_measurements_and_errors() {
+        let doc = serde_json::json!({
+            "schema": TIMES_SCHEMA, "python": "3.13.0", "executable": "/py", "confidence": 0.95,
+            "gc": "disabled while sampling, as timeit", "interleaved": "one process",
+            "verified": {"c": "pickle.loads is _pickle.loads", "py": "pickle.py"},
+            "results": [
+                {"impl": "c", "workload": "ints_1m", "protocol": 4, "op": "load",
+                 "bytes": 1048576, "mean_s": 0.01, "ci_low_s": 0.009, "ci_high_s": 0.011,
+                 "samples": 20, "loops": 5, "stdev_s": 0.001},
+                {"impl": "py", "workload": "ints_1m", "protocol": 4, "op": "load",
+                 "bytes": 1048576, "mean_s": 0.1, "ci_low_s": 0.09, "ci_high_s": 0.11,
+                 "samples": 5, "loops": 1, "stdev_s": 0.01},
+            ],
+            "errors": [{"impl": "py", "workload": "ints_1m", "protocol": 4, "op": "dump",
+                        "error": "output differs from the workload file"}],
+        });
+        let t = parse(&doc.to_string()).expect("parses");
+        assert_eq!(t.measurements.len(), 2);
+        assert_eq!(t.measurements[0].codec, "cpython-3.13");
+        assert_eq!(t.measurements[1].codec, "cpython-3.13-py");
+        assert!((t.measurements[0].mib_per_s() - 100.0).abs() < 1e-9);
+        assert_eq!(
+            t.errors,
+            vec![
+                "cpython-3.13-py dump ints_1m p4: output differs from the workload file \
+                 (not timed)"
+            ]
+        );
+        assert!(
+            t.verified
+                .iter()
+                .any(|v| v.contains("GC disabled while sampling"))
+        );
+    }
 }

@@ -184,15 +184,22 @@ pub fn read_all(dir: &Path, m: &Manifest) -> Result<Vec<Workload>> {
 }
 
 /// The workloads for a criterion bench: current files in [`default_dir`], written first
-/// when there are none (saying so on stderr).
+/// when there are none (saying so on stderr); only those named in
+/// `$PICKLEJAR_BENCH_ONLY` (comma-separated workload names) when it is set, so a run of
+/// one workload does not read the others.
 pub fn for_bench() -> Result<(Manifest, Vec<Workload>)> {
     let dir = default_dir();
-    let (m, origin) = ensure(&dir)?;
+    let (mut m, origin) = ensure(&dir)?;
     if origin == Origin::Written {
         eprintln!(
             "picklejar-bench: wrote the workloads into {}",
             dir.display()
         );
+    }
+    if let Some(only) = std::env::var_os("PICKLEJAR_BENCH_ONLY") {
+        let only = only.to_string_lossy().into_owned();
+        let names: Vec<&str> = only.split(',').filter(|s| !s.is_empty()).collect();
+        m.workloads.retain(|e| names.contains(&e.name.as_str()));
     }
     let w = read_all(&dir, &m)?;
     Ok((m, w))

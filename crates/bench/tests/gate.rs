@@ -1,9 +1,13 @@
 //! The regression gate can fail: on a planted regression (strict), and on a run that
-//! measured nothing (always). Checked on the library; `crates/cli/tests/bench.rs` checks the
-//! `picklejar bench gate` command and its exit codes.
+//! measured nothing (always); it never judges runs that are not comparable (another mode, a
+//! loaded machine), and judges instruction counts at their own threshold. Checked on the
+//! library; `crates/cli/tests/bench.rs` checks the `picklejar bench gate` command and its
+//! exit codes.
 
 use picklejar_bench::gate::{self, EXIT_EMPTY, EXIT_OK, EXIT_REGRESSION, GateOptions};
-use picklejar_bench::history::{Machine, Measurement, Record, WorkloadInfo};
+use picklejar_bench::history::{
+    Count, LoadAverage, Machine, Measurement, Mode, Record, WorkloadInfo,
+};
 use picklejar_bench::stats::Trend;
 
 fn m(workload: &str, codec: &str, mean: f64, half: f64) -> Measurement {
@@ -47,7 +51,7 @@ fn rec(id: &str, measurements: Vec<Measurement>) -> Record {
             description: String::new(),
         }],
         measurements,
-        notes: vec![],
+        ..Record::default()
     }
 }
 
@@ -215,4 +219,217 @@ fn a_workload_file_that_changed_since_the_baseline_is_not_compared() {
         &strict,
     );
     assert_eq!(report.regressions.len(), 1);
+}
+
+fn strict() -> GateOptions {
+    GateOptions {
+        strict: true,
+        ..GateOptions::default()
+    }
+}
+
+#[test]
+fn a_quick_run_is_not_comparable_with_a_full_baseline() {
+    let mut quick = regressed();
+    quick.mode = Mode::Quick;
+    let report = gate::check(&quick, Some(&baseline()), &strict());
+    let why = report.not_comparable.as_deref().expect("not comparable");
+    assert!(
+        why.contains("quick run") && why.contains("full run"),
+        "{why}"
+    );
+    assert!(
+        report.regressions.is_empty(),
+        "a quick run is never 'regressed'"
+    );
+    assert_eq!(report.compared, 0);
+    let text = report.summary(&GateOptions::default());
+    assert!(text.contains("not comparable"), "{text}");
+    assert!(
+        !text.contains("REGRESSED") && !text.contains("regressed,"),
+        "{text}"
+    );
+    // strict: nothing could be judged, so it fails (but says why, not "regressed")
+    assert_eq!(report.exit_code(&strict()), EXIT_REGRESSION);
+    assert_eq!(report.exit_code(&GateOptions::default()), EXIT_OK);
+    // against a quick baseline it is judged
+    let mut quick_base = baseline();
+    quick_base.mode = Mode::Quick;
+    let report = gate::check(&quick, Some(&quick_base), &strict());
+    assert!(report.not_comparable.is_none());
+    assert_eq!(report.regressions.len(), 1);
+}
+
+#[test]
+fn a_run_on_a_loaded_machine_is_not_judged() {
+    let mut busy = regressed();
+    busy.machine.cores = 2;
+    busy.set_load(Some(LoadAverage {
+        start: 0.7,
+        end: 3.34,
+        peak: 3.34,
+    }));
+    assert!(!busy.comparable);
+    let report = gate::check(&busy, Some(&baseline()), &strict());
+    let why = report.not_comparable.as_deref().expect("not comparable");
+    assert!(why.contains("loaded") && why.contains("3.34"), "{why}");
+    assert!(report.regressions.is_empty());
+    // nor is a calm run against a baseline from a loaded machine
+    let mut busy_base = baseline();
+    busy_base.machine.cores = 2;
+    busy_base.set_load(Some(LoadAverage {
+        start: 2.5,
+        end: 1.0,
+        peak: 2.5,
+    }));
+    let report = gate::check(&regressed(), Some(&busy_base), &strict());
+    assert!(
+        report
+            .not_comparable
+            .as_deref()
+            .is_some_and(|w| w.starts_with("the baseline"))
+    );
+    // up to 1.0 per core is fine
+    let mut calm = regressed();
+    calm.machine.cores = 2;
+    calm.set_load(Some(LoadAverage {
+        start: 0.4,
+        end: 1.9,
+        peak: 1.9,
+    }));
+    assert_eq!(
+        gate::check(&calm, Some(&baseline()), &strict())
+            .regressions
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn regressions_are_listed_largest_first() {
+    let head = rec(
+        "head",
+        vec![
+            m("ints_1m", "picklejar", 11_000_000.0, 10_000.0),
+            m("unicode_100k", "picklejar", 8_000_000.0, 10_000.0),
+        ],
+    );
+    let report = gate::check(&head, Some(&baseline()), &strict());
+    let labels: Vec<&str> = report
+        .regressions
+        .iter()
+        .map(|f| f.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "unicode_100k p4 load picklejar",
+            "ints_1m p4 load picklejar"
+        ],
+        "+100% before +10%"
+    );
+}
+
+#[test]
+fn a_record_with_a_wrong_dump_fails_the_strict_gate() {
+    let mut r = baseline();
+    r.id = "wrong".into();
+    r.errors
+        .push("picklejar dump ints_1m p4: output differs from the workload file".into());
+    let report = gate::check(&r, Some(&baseline()), &strict());
+    assert!(report.regressions.is_empty());
+    assert_eq!(report.exit_code(&strict()), EXIT_REGRESSION);
+    assert!(
+        report
+            .summary(&strict())
+            .contains("ERROR picklejar dump ints_1m p4")
+    );
+}
+
+fn counts(id: &str, pj_load: u64) -> Record {
+    let c = |op: &str, codec: &str, n: u64| Count {
+        workload: "ints_1m".into(),
+        protocol: 4,
+        op: op.into(),
+        codec: codec.into(),
+        instructions: n,
+        bytes: 4_871_352,
+        function: String::new(),
+        vs_cpython: None,
+    };
+    Record {
+        mode: Mode::Instructions,
+        instructions: vec![
+            c("load", "picklejar", pj_load),
+            c("dump", "picklejar", 20_000_000),
+            c("load", "cpython-3.13", 200_000_000),
+        ],
+        ..rec(id, vec![])
+    }
+}
+
+#[test]
+fn instruction_counts_are_judged_at_their_own_threshold_whatever_the_load() {
+    let base = counts("base", 50_000_000);
+    // +1.5%: beyond the 1% instructions threshold (far inside the 5% time threshold)
+    let mut head = counts("head", 50_750_000);
+    head.machine.cores = 2;
+    head.set_load(Some(LoadAverage {
+        start: 6.0,
+        end: 6.0,
+        peak: 6.0,
+    }));
+    assert!(head.comparable, "counts do not depend on the load");
+    let report = gate::check(&head, Some(&base), &strict());
+    assert_eq!(report.compared, 2, "picklejar's load and dump");
+    assert_eq!(report.regressions.len(), 1);
+    assert_eq!(
+        report.regressions[0].detail,
+        "instructions +1.5% (50,000,000 → 50,750,000)"
+    );
+    assert_eq!(report.exit_code(&strict()), EXIT_REGRESSION);
+    // +0.5% is within it
+    let report = gate::check(&counts("head", 50_250_000), Some(&base), &strict());
+    assert_eq!((report.compared, report.regressions.len()), (2, 0));
+    assert_eq!(report.exit_code(&strict()), EXIT_OK);
+    // a count record is never held against a wall-time baseline
+    let report = gate::check(&counts("head", 50_250_000), Some(&baseline()), &strict());
+    assert!(report.not_comparable.is_some());
+    // a count record without counts is refused
+    let mut empty = counts("empty", 1);
+    empty.instructions.clear();
+    assert_eq!(
+        gate::check(&empty, Some(&base), &strict()).exit_code(&strict()),
+        EXIT_EMPTY
+    );
+}
+
+#[test]
+fn the_combined_gate_passes_on_counts_when_wall_times_are_not_comparable() {
+    let mut quick = baseline();
+    quick.mode = Mode::Quick;
+    let time = gate::check(&quick, Some(&baseline()), &strict());
+    let instr = gate::check(
+        &counts("head", 50_000_000),
+        Some(&counts("base", 50_000_000)),
+        &strict(),
+    );
+    assert!(time.not_comparable.is_some() && instr.judged());
+    assert_eq!(gate::exit_code(&[time.clone(), instr], &strict()), EXIT_OK);
+    // with a regressed count it fails
+    let instr = gate::check(
+        &counts("head", 60_000_000),
+        Some(&counts("base", 50_000_000)),
+        &strict(),
+    );
+    assert_eq!(
+        gate::exit_code(&[time.clone(), instr], &strict()),
+        EXIT_REGRESSION
+    );
+    // and with nothing comparable at all it fails strictly, not advisory
+    assert_eq!(
+        gate::exit_code(std::slice::from_ref(&time), &strict()),
+        EXIT_REGRESSION
+    );
+    assert_eq!(gate::exit_code(&[time], &GateOptions::default()), EXIT_OK);
 }

@@ -1,14 +1,18 @@
 //! The bench page (`reports/bench/index.html`), rendered from the history and baseline
 //! documents of `picklejar-bench` ([`picklejar_bench::history`]). The statistics are that
-//! crate's ([`picklejar_bench::stats`]), and the change column is the gate's own comparison
-//! ([`picklejar_bench::gate::compare_runs`]) at the gate's threshold, so the page and
+//! crate's ([`picklejar_bench::stats`]), and the change columns are the gate's own
+//! comparisons ([`picklejar_bench::gate::compare_runs`], [`compare_counts`]) at the gate's
+//! thresholds, after the gate's comparability check ([`comparable_with`]: a quick run or a
+//! run from a loaded machine is "not comparable", never "regressed"), so the page and
 //! `picklejar bench gate` agree.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use picklejar_bench::gate::{GateOptions, compare_runs};
-use picklejar_bench::history::{History, Machine, Measurement, Record, WorkloadInfo, mib_per_s};
-use picklejar_bench::stats::{Trend, speedup};
+use picklejar_bench::gate::{GateOptions, compare_counts, compare_runs, thousands};
+use picklejar_bench::history::{
+    Baseline, History, Machine, Measurement, Record, WorkloadInfo, comparable_with, mib_per_s,
+};
+use picklejar_bench::stats::{Change, Trend, speedup};
 use serde::Serialize;
 
 use crate::svg::{Point, Series, line_chart, sparkline};
@@ -27,16 +31,20 @@ pub struct BenchPageOptions {
     pub cpython_target: f64,
     /// Target speed-up over `peer`.
     pub peer_target: f64,
-    /// The gate's threshold (relative): the change column flags what the gate flags.
+    /// The gate's wall-time threshold (relative): the change column flags what the gate
+    /// flags.
     pub threshold: f64,
+    /// The gate's instruction-count threshold.
+    pub instructions_threshold: f64,
 }
 
 impl BenchPageOptions {
-    /// The page for what the gate judges: its threshold, and its first codec as the
+    /// The page for what the gate judges: its thresholds, and its first codec as the
     /// subject.
     pub fn for_gate(gate: &GateOptions) -> BenchPageOptions {
         BenchPageOptions {
             threshold: gate.threshold,
+            instructions_threshold: gate.instructions_threshold,
             subject: gate
                 .codecs
                 .first()
@@ -49,13 +57,15 @@ impl BenchPageOptions {
 
 impl Default for BenchPageOptions {
     fn default() -> Self {
+        let g = GateOptions::default();
         BenchPageOptions {
             subject: "picklejar".into(),
             cpython: "cpython-3.13".into(),
             peer: "serde-pickle".into(),
             cpython_target: 3.0,
             peer_target: 5.0,
-            threshold: GateOptions::default().threshold,
+            threshold: g.threshold,
+            instructions_threshold: g.instructions_threshold,
         }
     }
 }
@@ -110,17 +120,70 @@ struct TargetSummary {
 }
 
 #[derive(Serialize)]
+struct Badge {
+    class: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct WorkloadChart {
+    workload: String,
+    protocol: u8,
+    svg: String,
+}
+
+#[derive(Serialize)]
+struct CountRow {
+    workload: String,
+    protocol: u8,
+    op: String,
+    bytes: String,
+    subject: String,
+    cpython: String,
+    ratio: String,
+    per_byte: String,
+    change: ChangeView,
+    spark: String,
+}
+
+#[derive(Serialize)]
+struct InstructionsSection {
+    record_id: String,
+    date: String,
+    commit: String,
+    dirty: bool,
+    notes: Vec<String>,
+    errors: Vec<String>,
+    baseline: Option<String>,
+    not_comparable: Option<String>,
+    other_machine: bool,
+    threshold_pct: String,
+    rows: Vec<CountRow>,
+    regressions: Vec<String>,
+    improvements: Vec<String>,
+    changed_files: Vec<String>,
+    history_len: usize,
+}
+
+#[derive(Serialize)]
 struct BenchPage {
     has_record: bool,
     record_id: String,
+    mode: String,
     date: String,
     commit: String,
     dirty: bool,
     machine: Machine,
     generator: String,
     notes: Vec<String>,
+    errors: Vec<String>,
+    load: String,
+    comparable: bool,
+    comparable_note: String,
     baseline: Option<String>,
     baseline_other_machine: bool,
+    not_comparable: Option<String>,
+    badge: Option<Badge>,
     codecs: Vec<String>,
     subject: String,
     cpython: String,
@@ -130,9 +193,11 @@ struct BenchPage {
     regressions: Vec<String>,
     improvements: Vec<String>,
     chart: String,
+    workload_charts: Vec<WorkloadChart>,
     history_len: usize,
     threshold_pct: String,
     changed_files: Vec<String>,
+    instructions: Option<InstructionsSection>,
 }
 
 /// Human time: `812 ns`, `3.41 µs`, `12.0 ms`, `1.23 s`.
@@ -210,28 +275,111 @@ fn codec_order(o: &BenchPageOptions, c: &str) -> (u8, String) {
     (rank, c.to_owned())
 }
 
-/// Renders the bench page: the latest record of `history` (per workload: each codec's
-/// throughput, the subject's speed-up over CPython and over the peer measured in the same
-/// run, the change against `baseline` with its interval, and a history sparkline), plus a
-/// chart of the subject's geometric-mean throughput over the history.
+/// Findings as lines, largest change first.
+fn by_size(mut v: Vec<(f64, String)>) -> Vec<String> {
+    v.sort_by(|a, b| b.0.ln().abs().total_cmp(&a.0.ln().abs()));
+    v.into_iter().map(|(_, l)| l).collect()
+}
+
+fn change_view(ch: Change, point: bool) -> ChangeView {
+    ChangeView {
+        present: true,
+        text: fmt_pct(ch.time_ratio.value),
+        interval: if point {
+            String::new()
+        } else {
+            format!(
+                "{} … {}",
+                fmt_pct(ch.time_ratio.low),
+                fmt_pct(ch.time_ratio.high)
+            )
+        },
+        verdict: ch.trend.as_str().into(),
+    }
+}
+
+fn no_change(verdict: &str) -> ChangeView {
+    ChangeView {
+        present: false,
+        text: String::new(),
+        interval: String::new(),
+        verdict: verdict.into(),
+    }
+}
+
+/// `2026-01-02 abcdef0123`.
+fn run_label(r: &Record) -> String {
+    format!(
+        "{} {}",
+        r.date.get(..10).unwrap_or(&r.date),
+        short(&r.commit)
+    )
+}
+
+/// The measurement `(workload, protocol, op, codec)` of `r` as a chart point at `x`.
+fn throughput_point(r: &Record, x: usize, key: (&str, u8, &str, &str)) -> Option<Point> {
+    r.measurements
+        .iter()
+        .find(|m| {
+            m.workload == key.0
+                && m.protocol == key.1
+                && m.op == key.2
+                && m.codec == key.3
+                && m.is_valid()
+        })
+        .map(|m| Point {
+            x: x as f64,
+            y: m.mib_per_s(),
+            low: mib_per_s(m.bytes, m.ci_high_ns),
+            high: mib_per_s(m.bytes, m.ci_low_ns),
+            faded: !r.comparable,
+        })
+}
+
+/// Renders the bench page: the latest wall-time record of `history` (per workload: each
+/// codec's throughput, the subject's speed-up over CPython and over the peer measured in
+/// the same run, the change against the baseline of the same mode — or "not comparable" —
+/// and a history sparkline), a chart of the geometric-mean throughput over the history,
+/// per-workload history charts (load and dump, the subject against CPython), and the
+/// latest instruction counts against their baseline.
 pub fn bench_html(
     history: &History,
-    baseline: Option<&Record>,
+    baselines: &Baseline,
     o: &BenchPageOptions,
 ) -> Result<String, ReportError> {
-    let Some(latest) = history.records.last() else {
-        let page = empty_page(o);
+    let instructions = instructions_section(history, baselines, o);
+    let Some(latest) = history.latest_time() else {
+        let mut page = empty_page(o);
+        page.badge = instructions.as_ref().and_then(|i| {
+            if !i.regressions.is_empty() {
+                Some(Badge {
+                    class: "bad".into(),
+                    text: format!("{} regressed", i.regressions.len()),
+                })
+            } else if i.baseline.is_some() && i.not_comparable.is_none() {
+                Some(Badge {
+                    class: "ok".into(),
+                    text: "no regression".into(),
+                })
+            } else {
+                None
+            }
+        });
+        page.instructions = instructions;
         return render("bench.html", &page);
     };
     let same_machine: Vec<&Record> = history
         .records
         .iter()
-        .filter(|r| r.machine.id == latest.machine.id)
+        .filter(|r| r.mode.is_time() && r.machine.id == latest.machine.id)
         .collect();
     let cur = index(latest);
-    // the gate's comparison of the subject, at the gate's threshold
-    let cmp =
-        baseline.map(|b| compare_runs(latest, b, o.threshold, std::slice::from_ref(&o.subject)));
+    let baseline = baselines.for_record(latest.mode);
+    let not_comparable = baseline.and_then(|b| comparable_with(latest, b).err());
+    // the gate's comparison of the subject, at the gate's threshold, when comparable
+    let cmp = baseline
+        .filter(|_| not_comparable.is_none())
+        .map(|b| compare_runs(latest, b, o.threshold, std::slice::from_ref(&o.subject)));
     let changed_files = cmp
         .as_ref()
         .map(|c| c.changed_files.clone())
@@ -349,53 +497,23 @@ pub fn bench_html(
                     fmt_pct(ch.time_ratio.high)
                 );
                 match ch.trend {
-                    Trend::Regressed => regressions.push(line),
-                    Trend::Improved => improvements.push(line),
+                    Trend::Regressed => regressions.push((ch.time_ratio.value, line)),
+                    Trend::Improved => improvements.push((ch.time_ratio.value, line)),
                     Trend::Unchanged => {}
                 }
-                ChangeView {
-                    present: true,
-                    text: fmt_pct(ch.time_ratio.value),
-                    interval: format!(
-                        "{} … {}",
-                        fmt_pct(ch.time_ratio.low),
-                        fmt_pct(ch.time_ratio.high)
-                    ),
-                    verdict: ch.trend.as_str().into(),
-                }
+                change_view(ch, false)
             }
-            None => ChangeView {
-                present: false,
-                text: String::new(),
-                interval: String::new(),
-                verdict: if changed_files.contains(&format!("{} p{}", key.0, key.1)) {
-                    "file changed since the baseline".into()
-                } else {
-                    String::new()
-                },
-            },
+            None if not_comparable.is_some() => no_change("not comparable"),
+            None if changed_files.contains(&format!("{} p{}", key.0, key.1)) => {
+                no_change("file changed since the baseline")
+            }
+            None => no_change(""),
         };
         // history of the subject's throughput on this machine
         let points: Vec<Point> = same_machine
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| {
-                r.measurements
-                    .iter()
-                    .find(|m| {
-                        m.codec == o.subject
-                            && m.workload == key.0
-                            && m.protocol == key.1
-                            && m.op == key.2
-                            && m.is_valid()
-                    })
-                    .map(|m| Point {
-                        x: i as f64,
-                        y: m.mib_per_s(),
-                        low: mib_per_s(m.bytes, m.ci_high_ns),
-                        high: mib_per_s(m.bytes, m.ci_low_ns),
-                    })
-            })
+            .filter_map(|(i, r)| throughput_point(r, i, (&key.0, key.1, &key.2, &o.subject)))
             .collect();
         rows.push(Row {
             workload: key.0.clone(),
@@ -410,7 +528,7 @@ pub fn bench_html(
             vs_cpython,
             vs_peer,
             change,
-            spark: sparkline(&points, same_machine.len().max(2), 120, 26),
+            spark: sparkline(&points, same_machine.len().max(2), 120, 26, "MiB/s"),
         });
     }
 
@@ -441,6 +559,7 @@ pub fn bench_html(
 
     // chart: geometric-mean load throughput per codec, per run on this machine, over the
     // workloads every run of that codec measured
+    let labels: Vec<String> = same_machine.iter().map(|r| run_label(r)).collect();
     let mut series = Vec::new();
     for c in &codecs {
         let points: Vec<Point> = same_machine
@@ -467,6 +586,7 @@ pub fn bench_html(
                     y: geomean(&v.iter().map(|t| t.0).collect::<Vec<_>>())?,
                     low: geomean(&v.iter().map(|t| t.1).collect::<Vec<_>>())?,
                     high: geomean(&v.iter().map(|t| t.2).collect::<Vec<_>>())?,
+                    faded: !r.comparable,
                 })
             })
             .collect();
@@ -477,35 +597,71 @@ pub fn bench_html(
             });
         }
     }
-    let labels: Vec<String> = same_machine
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r.date.get(..10).unwrap_or(&r.date),
-                short(&r.commit)
-            )
-        })
-        .collect();
     let chart = line_chart(
         &series,
         &labels,
         900,
         280,
         "geometric-mean load throughput, MiB/s (log scale)",
+        "MiB/s",
     );
+    let short_labels: Vec<String> = same_machine.iter().map(|r| short7(&r.commit)).collect();
+    let workload_charts = workload_charts(latest, &same_machine, &short_labels, o);
 
+    let regressions = by_size(regressions);
+    let improvements = by_size(improvements);
+    let instr_regressions = instructions.as_ref().map_or(0, |i| i.regressions.len());
+    let instr_judged = instructions
+        .as_ref()
+        .is_some_and(|i| i.baseline.is_some() && i.not_comparable.is_none());
+    let badge = if !regressions.is_empty() || instr_regressions > 0 {
+        Some(Badge {
+            class: "bad".into(),
+            text: format!("{} regressed", regressions.len() + instr_regressions),
+        })
+    } else if (baseline.is_some() && not_comparable.is_none()) || instr_judged {
+        Some(Badge {
+            class: "ok".into(),
+            text: "no regression".into(),
+        })
+    } else if not_comparable.is_some() {
+        Some(Badge {
+            class: "muted".into(),
+            text: "not comparable".into(),
+        })
+    } else {
+        None
+    };
     let page = BenchPage {
         has_record: true,
         record_id: latest.id.clone(),
+        mode: latest.mode.to_string(),
         date: latest.date.clone(),
         commit: latest.commit.clone(),
         dirty: latest.dirty,
         machine: latest.machine.clone(),
         generator: latest.workloads_generator.clone(),
         notes: latest.notes.clone(),
-        baseline: baseline.map(|b| format!("{} ({} {})", b.id, b.date, short(&b.commit))),
+        errors: latest.errors.clone(),
+        load: latest
+            .load_average
+            .map(|l| {
+                format!(
+                    "load average {:.2} → {:.2} (at most {:.2}) on {} cores",
+                    l.start,
+                    l.end,
+                    l.max(),
+                    latest.machine.cores
+                )
+            })
+            .unwrap_or_default(),
+        comparable: latest.comparable,
+        comparable_note: latest.comparable_note.clone(),
+        baseline: baseline
+            .map(|b| format!("{} ({} run, {} {})", b.id, b.mode, b.date, short(&b.commit))),
         baseline_other_machine: baseline.is_some_and(|b| b.machine.id != latest.machine.id),
+        not_comparable,
+        badge,
         codecs,
         subject: o.subject.clone(),
         cpython: o.cpython.clone(),
@@ -515,29 +671,213 @@ pub fn bench_html(
         regressions,
         improvements,
         chart,
+        workload_charts,
         history_len: same_machine.len(),
         threshold_pct: threshold_pct(o.threshold),
         changed_files,
+        instructions,
     };
     render("bench.html", &page)
+}
+
+/// Per workload: its history on this machine, load and dump, the subject against CPython, at
+/// protocol 4 (else the workload's first protocol in the latest record).
+fn workload_charts(
+    latest: &Record,
+    runs: &[&Record],
+    labels: &[String],
+    o: &BenchPageOptions,
+) -> Vec<WorkloadChart> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for w in &latest.workloads {
+        if seen.contains(&w.name) {
+            continue;
+        }
+        seen.push(w.name.clone());
+        let protocol = if latest.workload(&w.name, 4).is_some() {
+            4
+        } else {
+            w.protocol
+        };
+        let mut series = Vec::new();
+        for op in ["load", "dump"] {
+            for codec in [&o.subject, &o.cpython] {
+                let points: Vec<Point> = runs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, r)| throughput_point(r, i, (&w.name, protocol, op, codec)))
+                    .collect();
+                if !points.is_empty() {
+                    series.push(Series {
+                        name: format!("{codec} {op}"),
+                        points,
+                    });
+                }
+            }
+        }
+        if series.is_empty() {
+            continue;
+        }
+        out.push(WorkloadChart {
+            workload: w.name.clone(),
+            protocol,
+            svg: line_chart(
+                &series,
+                labels,
+                560,
+                230,
+                &format!("{} p{protocol}: MiB/s (log scale)", w.name),
+                "MiB/s",
+            ),
+        });
+    }
+    out
+}
+
+/// The latest instruction-count record against the instructions baseline.
+fn instructions_section(
+    history: &History,
+    baselines: &Baseline,
+    o: &BenchPageOptions,
+) -> Option<InstructionsSection> {
+    let latest = history.latest_instructions()?;
+    let runs: Vec<&Record> = history
+        .records
+        .iter()
+        .filter(|r| r.mode == latest.mode && r.machine.id == latest.machine.id)
+        .collect();
+    let baseline = baselines.for_record(latest.mode);
+    let not_comparable = baseline.and_then(|b| comparable_with(latest, b).err());
+    let cmp = baseline.filter(|_| not_comparable.is_none()).map(|b| {
+        compare_counts(
+            latest,
+            b,
+            o.instructions_threshold,
+            std::slice::from_ref(&o.subject),
+        )
+    });
+    let find = |r: &Record, w: &str, p: u8, op: &str, codec: &str| {
+        r.instructions
+            .iter()
+            .find(|c| c.workload == w && c.protocol == p && c.op == op && c.codec == codec)
+            .map(|c| c.instructions)
+    };
+    let mut rows = Vec::new();
+    let mut regressions = Vec::new();
+    let mut improvements = Vec::new();
+    for op in ["load", "dump"] {
+        for w in &latest.workloads {
+            let subject = find(latest, &w.name, w.protocol, op, &o.subject);
+            let cpython = find(latest, &w.name, w.protocol, op, &o.cpython);
+            if subject.is_none() && cpython.is_none() {
+                continue;
+            }
+            let change = match cmp
+                .as_ref()
+                .and_then(|c| c.change_of(&w.name, w.protocol, op, &o.subject))
+            {
+                Some(ch) => {
+                    let line = format!(
+                        "{} p{} {op}: instructions {} ({} → {})",
+                        w.name,
+                        w.protocol,
+                        fmt_pct(ch.time_ratio.value),
+                        baseline
+                            .and_then(|b| find(b, &w.name, w.protocol, op, &o.subject))
+                            .map_or_else(String::new, thousands),
+                        subject.map_or_else(String::new, thousands)
+                    );
+                    match ch.trend {
+                        Trend::Regressed => regressions.push((ch.time_ratio.value, line)),
+                        Trend::Improved => improvements.push((ch.time_ratio.value, line)),
+                        Trend::Unchanged => {}
+                    }
+                    change_view(ch, true)
+                }
+                None if not_comparable.is_some() => no_change("not comparable"),
+                None => no_change(""),
+            };
+            let points: Vec<Point> = runs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let v = find(r, &w.name, w.protocol, op, &o.subject)? as f64;
+                    Some(Point {
+                        x: i as f64,
+                        y: v,
+                        low: v,
+                        high: v,
+                        faded: false,
+                    })
+                })
+                .collect();
+            rows.push(CountRow {
+                workload: w.name.clone(),
+                protocol: w.protocol,
+                op: op.into(),
+                bytes: fmt_bytes(w.bytes),
+                subject: subject.map_or_else(String::new, thousands),
+                cpython: cpython.map_or_else(String::new, thousands),
+                ratio: match (subject, cpython) {
+                    (Some(s), Some(c)) if s > 0 => format!("{:.2}×", c as f64 / s as f64),
+                    _ => String::new(),
+                },
+                per_byte: match subject {
+                    Some(s) if w.bytes > 0 => format!("{:.1}", s as f64 / w.bytes as f64),
+                    _ => String::new(),
+                },
+                change,
+                spark: sparkline(&points, runs.len().max(2), 120, 26, "instructions"),
+            });
+        }
+    }
+    Some(InstructionsSection {
+        record_id: latest.id.clone(),
+        date: latest.date.clone(),
+        commit: latest.commit.clone(),
+        dirty: latest.dirty,
+        notes: latest.notes.clone(),
+        errors: latest.errors.clone(),
+        baseline: baseline.map(|b| format!("{} ({} {})", b.id, b.date, short(&b.commit))),
+        not_comparable,
+        other_machine: baseline.is_some_and(|b| b.machine.id != latest.machine.id),
+        threshold_pct: threshold_pct(o.instructions_threshold),
+        rows,
+        regressions: by_size(regressions),
+        improvements: by_size(improvements),
+        changed_files: cmp.map(|c| c.changed_files).unwrap_or_default(),
+        history_len: runs.len(),
+    })
 }
 
 fn short(commit: &str) -> &str {
     commit.get(..10).unwrap_or(commit)
 }
 
+fn short7(commit: &str) -> String {
+    commit.get(..7).unwrap_or(commit).to_owned()
+}
+
 fn empty_page(o: &BenchPageOptions) -> BenchPage {
     BenchPage {
         has_record: false,
         record_id: String::new(),
+        mode: String::new(),
         date: String::new(),
         commit: String::new(),
         dirty: false,
         machine: Machine::default(),
         generator: String::new(),
         notes: Vec::new(),
+        errors: Vec::new(),
+        load: String::new(),
+        comparable: true,
+        comparable_note: String::new(),
         baseline: None,
         baseline_other_machine: false,
+        not_comparable: None,
+        badge: None,
         codecs: Vec::new(),
         subject: o.subject.clone(),
         cpython: o.cpython.clone(),
@@ -547,8 +887,10 @@ fn empty_page(o: &BenchPageOptions) -> BenchPage {
         regressions: Vec::new(),
         improvements: Vec::new(),
         chart: String::new(),
+        workload_charts: Vec::new(),
         history_len: 0,
         threshold_pct: threshold_pct(o.threshold),
         changed_files: Vec::new(),
+        instructions: None,
     }
 }

@@ -15,6 +15,8 @@ pub struct Point {
     pub low: f64,
     /// Interval high.
     pub high: f64,
+    /// Drawn hollow: a run the gate does not judge (quick, or from a loaded machine).
+    pub faded: bool,
 }
 
 /// A named line.
@@ -30,22 +32,32 @@ const PALETTE: [&str; 8] = [
     "#2457c5", "#e0342c", "#3fa34d", "#8e44ad", "#f29d12", "#17a2b8", "#7b4f2c", "#555555",
 ];
 
-/// A log-scale line chart with interval bars, x labels and a legend.
-pub fn line_chart(series: &[Series], labels: &[String], w: u32, h: u32, title: &str) -> String {
+/// A log-scale line chart with interval bars, x labels and a legend; `unit` follows the
+/// values in the tooltips (`MiB/s`). Faded points are hollow.
+pub fn line_chart(
+    series: &[Series],
+    labels: &[String],
+    w: u32,
+    h: u32,
+    title: &str,
+    unit: &str,
+) -> String {
     let pts: Vec<&Point> = series.iter().flat_map(|s| s.points.iter()).collect();
     if pts.is_empty() {
         return String::new();
     }
     let (l, r, t, b) = (70.0, 170.0, 28.0, 46.0);
     let (wf, hf) = (f64::from(w), f64::from(h));
+    // the axis spans the values and their intervals, each interval clipped to a factor
+    // of 4 around its value (an interval from 3 noisy samples can reach 0)
     let lo = pts
         .iter()
-        .map(|p| p.low.min(p.y))
+        .map(|p| whisker(p).0)
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let hi = pts
         .iter()
-        .map(|p| p.high.max(p.y))
+        .map(|p| whisker(p).1)
         .fold(f64::NEG_INFINITY, f64::max);
     if !lo.is_finite() || !hi.is_finite() {
         return String::new();
@@ -98,7 +110,8 @@ pub fn line_chart(series: &[Series], labels: &[String], w: u32, h: u32, title: &
     }
     for (i, lab) in labels.iter().enumerate() {
         let x = xs(i as f64);
-        let every = labels.len().div_ceil(8).max(1);
+        let fit = (((wf - l - r) / 95.0) as usize).max(2);
+        let every = labels.len().div_ceil(fit).max(1);
         if i % every == 0 || i + 1 == labels.len() {
             let _ = write!(
                 s,
@@ -124,16 +137,22 @@ pub fn line_chart(series: &[Series], labels: &[String], w: u32, h: u32, title: &
         }
         for p in &ser.points {
             let x = xs(p.x);
+            let label = labels.get(p.x as usize).map_or("", String::as_str);
+            let (wl, wh) = whisker(p);
             let _ = write!(
                 s,
-                r#"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.5" /><circle cx="{x:.1}" cy="{:.1}" r="3.2" fill="{color}"><title>{}: {:.1} MiB/s ({:.1}–{:.1})</title></circle>"#,
-                ys(p.low),
-                ys(p.high),
+                r#"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.5" /><circle cx="{x:.1}" cy="{:.1}" r="3.2" fill="{}" stroke="{color}" stroke-width="1.5"><title>{}: {} {} ({}–{}) {}{}</title></circle>"#,
+                ys(wl),
+                ys(wh),
                 ys(p.y),
+                if p.faded { "#fff" } else { color },
                 escape_html(&ser.name),
-                p.y,
-                p.low,
-                p.high
+                fmt_value(p.y),
+                escape_html(unit),
+                fmt_value(p.low),
+                fmt_value(p.high),
+                escape_html(label),
+                if p.faded { " (not comparable)" } else { "" }
             );
         }
         let ly = t + 14.0 + 16.0 * si as f64;
@@ -151,7 +170,36 @@ pub fn line_chart(series: &[Series], labels: &[String], w: u32, h: u32, title: &
     s
 }
 
+/// A point's interval for drawing: clipped to a factor of 4 around the value.
+fn whisker(p: &Point) -> (f64, f64) {
+    let low = if p.low > 0.0 {
+        p.low.max(p.y / 4.0)
+    } else {
+        p.y / 4.0
+    };
+    (low.min(p.y), p.high.min(p.y * 4.0).max(p.y))
+}
+
+/// A value for a tooltip: three significant digits or so.
+fn fmt_value(v: f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{:.2}G", v / 1e9)
+    } else if v.abs() >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 fn fmt_axis(v: f64) -> String {
+    if v >= 1e9 {
+        return format!("{:.0}G", v / 1e9);
+    }
+    if v >= 1e6 {
+        return format!("{:.0}M", v / 1e6);
+    }
     if v >= 1000.0 {
         format!("{:.0}k", v / 1000.0)
     } else if v >= 1.0 {
@@ -161,16 +209,20 @@ fn fmt_axis(v: f64) -> String {
     }
 }
 
-/// A small line of `points` over `n` slots (x = slot index), with interval whiskers.
-pub fn sparkline(points: &[Point], n: usize, w: u32, h: u32) -> String {
+/// A small line of `points` over `n` slots (x = slot index), with interval whiskers; `unit`
+/// follows the values in the tooltips. Faded points are hollow.
+pub fn sparkline(points: &[Point], n: usize, w: u32, h: u32, unit: &str) -> String {
     if points.is_empty() {
         return String::new();
     }
     let (wf, hf) = (f64::from(w), f64::from(h));
-    let lo = points.iter().map(|p| p.low).fold(f64::INFINITY, f64::min);
+    let lo = points
+        .iter()
+        .map(|p| whisker(p).0)
+        .fold(f64::INFINITY, f64::min);
     let hi = points
         .iter()
-        .map(|p| p.high)
+        .map(|p| whisker(p).1)
         .fold(f64::NEG_INFINITY, f64::max);
     let span = if hi > lo { hi - lo } else { hi.abs().max(1.0) };
     let xs = |x: f64| 3.0 + x * (wf - 6.0) / ((n.max(2) - 1) as f64);
@@ -193,11 +245,14 @@ pub fn sparkline(points: &[Point], n: usize, w: u32, h: u32) -> String {
         let x = xs(p.x);
         let _ = write!(
             s,
-            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#9bb3e6" /><circle cx="{x:.1}" cy="{:.1}" r="2" fill="#2457c5"><title>{:.1} MiB/s</title></circle>"##,
-            ys(p.low),
-            ys(p.high),
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}" stroke="#9bb3e6" /><circle cx="{x:.1}" cy="{:.1}" r="2" fill="{}" stroke="#2457c5"><title>{} {}{}</title></circle>"##,
+            ys(whisker(p).0),
+            ys(whisker(p).1),
             ys(p.y),
-            p.y
+            if p.faded { "#fff" } else { "#2457c5" },
+            fmt_value(p.y),
+            escape_html(unit),
+            if p.faded { " (not comparable)" } else { "" }
         );
     }
     s.push_str("</svg>");

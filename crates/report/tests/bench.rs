@@ -1,7 +1,9 @@
 //! The bench page rendered from a small history and baseline.
 
 use picklejar_bench::gate::{self, GateOptions};
-use picklejar_bench::history::{History, Machine, Measurement, Record, WorkloadInfo};
+use picklejar_bench::history::{
+    Baseline, Count, History, LoadAverage, Machine, Measurement, Mode, Record, WorkloadInfo,
+};
 use picklejar_report::bench::{BenchPageOptions, bench_html};
 
 fn m(workload: &str, op: &str, codec: &str, mean_ns: f64) -> Measurement {
@@ -63,7 +65,15 @@ fn rec(id: &str, pj_ints: f64) -> Record {
             m("ints_1m", "dump", "cpython-3.13", 3.0e6),
         ],
         notes: vec!["a note about the run".into()],
+        ..Record::default()
     }
+}
+
+/// The baselines file holding `r`.
+fn bl(r: &Record) -> Baseline {
+    let mut b = Baseline::default();
+    b.set(r.clone());
+    b
 }
 
 fn page() -> String {
@@ -71,7 +81,7 @@ fn page() -> String {
     h.records.push(rec("a", 1.0e6));
     h.records.push(rec("bb", 1.3e6)); // ints_1m 30% slower than the baseline "a"
     let base = h.records[0].clone();
-    bench_html(&h, Some(&base), &BenchPageOptions::default()).expect("renders")
+    bench_html(&h, &bl(&base), &BenchPageOptions::default()).expect("renders")
 }
 
 #[test]
@@ -118,9 +128,13 @@ fn the_history_chart_and_notes_are_inline() {
 
 #[test]
 fn an_empty_history_renders_a_hint() {
-    let html =
-        bench_html(&History::default(), None, &BenchPageOptions::default()).expect("renders");
-    assert!(html.contains("No benchmark run recorded yet"));
+    let html = bench_html(
+        &History::default(),
+        &Baseline::default(),
+        &BenchPageOptions::default(),
+    )
+    .expect("renders");
+    assert!(html.contains("No wall-time benchmark run recorded yet"));
 }
 
 /// The `ints_1m p4 load` row's change cell.
@@ -154,7 +168,7 @@ fn the_page_flags_what_the_gate_flags_at_the_gates_threshold() {
         );
         let page = BenchPageOptions::for_gate(&gate_options);
         assert_eq!(page.threshold, threshold);
-        let html = bench_html(&h, Some(&base), &page).expect("renders");
+        let html = bench_html(&h, &bl(&base), &page).expect("renders");
         let cell = change_cell(&html);
         assert!(cell.contains("+8.0%"), "{cell}");
         if regressed {
@@ -189,7 +203,7 @@ fn a_workload_file_changed_since_the_baseline_shows_no_change() {
     h.records.push(a);
     h.records.push(b);
     let base = h.records[0].clone();
-    let html = bench_html(&h, Some(&base), &BenchPageOptions::default()).expect("renders");
+    let html = bench_html(&h, &bl(&base), &BenchPageOptions::default()).expect("renders");
     let cell = change_cell(&html);
     assert!(
         cell.contains("title=\"file changed since the baseline\""),
@@ -201,4 +215,134 @@ fn a_workload_file_changed_since_the_baseline_shows_no_change() {
     );
     let report = gate::check(&h.records[1], Some(&base), &GateOptions::default());
     assert!(report.regressions.is_empty());
+}
+
+#[test]
+fn a_quick_run_against_a_full_baseline_says_not_comparable_in_grey() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    let mut quick = rec("bb", 1.3e6); // 30% slower, but a quick run
+    quick.mode = Mode::Quick;
+    h.records.push(quick);
+    let base = h.records[0].clone();
+    let html = bench_html(&h, &bl(&base), &BenchPageOptions::default()).expect("renders");
+    assert!(html.contains("<span class=\"badge muted\">not comparable</span>"));
+    assert!(!html.contains("regressed"), "nothing is judged");
+    assert!(html.contains("<b>Not comparable</b> with the baseline a"));
+    assert!(html.contains("is a quick run and the baseline a a full run"));
+    let cell = change_cell(&html);
+    assert!(cell.contains("title=\"not comparable\""), "{cell}");
+}
+
+#[test]
+fn a_run_from_a_loaded_machine_is_not_judged_and_drawn_hollow() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    let mut busy = rec("bb", 1.3e6);
+    busy.set_load(Some(LoadAverage {
+        start: 0.7,
+        end: 3.34,
+        peak: 3.34,
+    }));
+    h.records.push(busy);
+    let base = h.records[0].clone();
+    let html = bench_html(&h, &bl(&base), &BenchPageOptions::default()).expect("renders");
+    assert!(html.contains(">not comparable</span>"));
+    assert!(!html.contains("regressed"));
+    assert!(html.contains("the machine was loaded"));
+    assert!(
+        html.contains("(not comparable)</title>"),
+        "the loaded run's points are hollow"
+    );
+}
+
+#[test]
+fn regressions_are_listed_by_size() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    let mut b = rec("bb", 1.3e6); // ints +30%
+    for m in &mut b.measurements {
+        if m.workload == "unicode_100k" && m.codec == "picklejar" {
+            *m = super_m(m, 2.0e6); // unicode +100%
+        }
+    }
+    h.records.push(b);
+    let base = h.records[0].clone();
+    let html = bench_html(&h, &bl(&base), &BenchPageOptions::default()).expect("renders");
+    assert!(html.contains("2 regressed</span>"));
+    let uni = html
+        .find("<li>unicode_100k p4 load: time +100.0%")
+        .expect("listed");
+    let ints = html
+        .find("<li>ints_1m p4 load: time +30.0%")
+        .expect("listed");
+    assert!(uni < ints, "the larger regression first");
+}
+
+fn super_m(old: &Measurement, mean_ns: f64) -> Measurement {
+    m(&old.workload, &old.op, &old.codec, mean_ns)
+}
+
+#[test]
+fn every_workload_has_a_history_chart_of_load_and_dump_against_cpython() {
+    let html = page();
+    let at = html
+        .find("<div id=\"chart-ints_1m\">")
+        .expect("ints_1m chart");
+    let chart = &html[at..];
+    let chart = &chart[..chart.find("</svg>").expect("svg end")];
+    assert!(chart.contains("ints_1m p4: MiB/s"), "{chart}");
+    for series in ["picklejar load", "cpython-3.13 load", "cpython-3.13 dump"] {
+        assert!(
+            chart.contains(&format!(">{series}</text>")),
+            "{series}: {chart}"
+        );
+    }
+    assert!(html.contains("<div id=\"chart-unicode_100k\">"));
+}
+
+fn counts(id: &str, pj_load: u64) -> Record {
+    let c = |op: &str, codec: &str, n: u64| Count {
+        workload: "ints_1m".into(),
+        protocol: 4,
+        op: op.into(),
+        codec: codec.into(),
+        instructions: n,
+        bytes: 1 << 20,
+        function: String::new(),
+        vs_cpython: None,
+    };
+    Record {
+        mode: Mode::Instructions,
+        date: format!("2026-02-0{}T00:00:00Z", id.len()),
+        measurements: vec![],
+        instructions: vec![
+            c("load", "picklejar", pj_load),
+            c("load", "cpython-3.13", 200_000_000),
+            c("dump", "picklejar", 20_000_000),
+        ],
+        ..rec(id, 1.0)
+    }
+}
+
+#[test]
+fn instruction_counts_are_shown_against_cpython_and_their_baseline() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records.push(counts("i", 50_000_000));
+    h.records.push(counts("ii", 52_000_000)); // +4%
+    let mut base = bl(&h.records[0]);
+    base.set(h.records[1].clone());
+    let html = bench_html(&h, &base, &BenchPageOptions::default()).expect("renders");
+    let sec = &html[html.find("id=\"instructions\"").expect("section")..];
+    assert!(sec.contains("<td class=\"num\">52,000,000</td><td class=\"num\">200,000,000</td><td class=\"num\">3.85×</td>"), "{sec}");
+    assert!(sec.contains("ints_1m p4 load: instructions +4.0% (50,000,000 → 52,000,000)"));
+    assert!(html.contains("1 regressed</span>"), "the badge counts it");
+    // at a 5% instructions threshold it is no regression
+    let o = BenchPageOptions {
+        instructions_threshold: 0.05,
+        ..BenchPageOptions::default()
+    };
+    let html = bench_html(&h, &base, &o).expect("renders");
+    assert!(html.contains("no regression</span>"));
 }
