@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::history::{Count, Measurement, Mode, Record, comparable_with};
+use crate::history::{Count, Measurement, Mode, Record, Subject, comparable_with};
 use crate::stats::{Change, Ratio, Trend, compare};
 
 /// Gate settings.
@@ -104,39 +104,56 @@ pub const EXIT_REGRESSION: i32 = 1;
 /// Exit status: the run measured nothing (refused in every mode).
 pub const EXIT_EMPTY: i32 = 2;
 
-/// One judged measurement of a run set against the baseline's.
+/// One judged measurement (a [`Measurement`] or a [`Count`]) of a run set against the
+/// baseline's.
 #[derive(Clone, Copy, Debug)]
-pub struct Compared<'r> {
+pub struct Compared<'r, M = Measurement> {
     /// The run's measurement.
-    pub current: &'r Measurement,
+    pub current: &'r M,
     /// The baseline's measurement of the same workload file, op and codec.
-    pub baseline: &'r Measurement,
-    /// The change, judged at the threshold.
+    pub baseline: &'r M,
+    /// The change, judged at the threshold (for counts: `current ÷ baseline`, a point
+    /// interval).
     pub change: Change,
 }
 
+/// One instruction count set against the baseline's.
+pub type ComparedCount<'r> = Compared<'r, Count>;
+
 /// A run against the baseline, for the judged codecs: what [`check`] gates on and what the
-/// bench page shows in its change column, so the two cannot disagree.
-#[derive(Clone, Debug, Default)]
-pub struct Comparison<'r> {
+/// bench page shows in its change column, so the two cannot disagree. `M` is
+/// [`Measurement`] (timings, [`compare_runs`]) or [`Count`] (instruction counts,
+/// [`compare_counts`]).
+#[derive(Clone, Debug)]
+pub struct Comparison<'r, M = Measurement> {
     /// Measurements made in both, in the baseline's order.
-    pub compared: Vec<Compared<'r>>,
+    pub compared: Vec<Compared<'r, M>>,
     /// Valid judged baseline measurements the run did not make.
-    pub missing: Vec<&'r Measurement>,
+    pub missing: Vec<&'r M>,
     /// Workload files (`name pP`) whose SHA-256 differs between the run and the baseline:
     /// their measurements are not compared (the baseline timed other bytes).
     pub changed_files: Vec<String>,
 }
 
-impl Comparison<'_> {
+/// Instruction counts of a run against the baseline's, for the judged codecs.
+pub type CountComparison<'r> = Comparison<'r, Count>;
+
+impl<M> Default for Comparison<'_, M> {
+    fn default() -> Self {
+        Comparison {
+            compared: Vec::new(),
+            missing: Vec::new(),
+            changed_files: Vec::new(),
+        }
+    }
+}
+
+impl<M: Subject> Comparison<'_, M> {
     /// The change of the run's measurement `(workload, protocol, op, codec)`, if compared.
     pub fn change_of(&self, workload: &str, protocol: u8, op: &str, codec: &str) -> Option<Change> {
         self.compared
             .iter()
-            .find(|c| {
-                let m = c.current;
-                m.workload == workload && m.protocol == protocol && m.op == op && m.codec == codec
-            })
+            .find(|c| c.current.subject() == (workload, protocol, op, codec))
             .map(|c| c.change)
     }
 }
@@ -152,6 +169,41 @@ fn file_changed(current: &Record, baseline: &Record, name: &str, protocol: u8) -
     }
 }
 
+/// Pairs the `judged` measurements of `current` with the baseline's by [`Subject::key`],
+/// skipping workload files that changed since the baseline; `change` judges each pair
+/// `(baseline, current)`.
+fn pair<'r, M: Subject>(
+    (current, cur): (&'r Record, &'r [M]),
+    (baseline, base): (&'r Record, &'r [M]),
+    judged: impl Fn(&M) -> bool,
+    change: impl Fn(&M, &M) -> Change,
+) -> Comparison<'r, M> {
+    let cur: BTreeMap<_, &M> = cur
+        .iter()
+        .filter(|m| judged(m))
+        .map(|m| (m.key(), m))
+        .collect();
+    let mut out = Comparison::default();
+    for b in base.iter().filter(|m| judged(m)) {
+        let (workload, protocol, _, _) = b.subject();
+        match cur.get(&b.key()) {
+            None => out.missing.push(b),
+            Some(_) if file_changed(current, baseline, workload, protocol) => {
+                let f = format!("{workload} p{protocol}");
+                if !out.changed_files.contains(&f) {
+                    out.changed_files.push(f);
+                }
+            }
+            Some(c) => out.compared.push(Compared {
+                current: c,
+                baseline: b,
+                change: change(b, c),
+            }),
+        }
+    }
+    out
+}
+
 /// Compares the valid measurements of `codecs` in `current` with the baseline's, at
 /// `threshold` ([`compare`]), skipping workload files that changed since the baseline.
 /// It does not check that the two records are comparable ([`comparable_with`]): [`check`]
@@ -162,66 +214,12 @@ pub fn compare_runs<'r>(
     threshold: f64,
     codecs: &[String],
 ) -> Comparison<'r> {
-    let judged = |m: &&Measurement| m.is_valid() && codecs.iter().any(|c| c == &m.codec);
-    let cur: BTreeMap<_, &Measurement> = current
-        .measurements
-        .iter()
-        .filter(judged)
-        .map(|m| (m.key(), m))
-        .collect();
-    let mut out = Comparison::default();
-    for b in baseline.measurements.iter().filter(judged) {
-        match cur.get(&b.key()) {
-            None => out.missing.push(b),
-            Some(_) if file_changed(current, baseline, &b.workload, b.protocol) => {
-                let f = format!("{} p{}", b.workload, b.protocol);
-                if !out.changed_files.contains(&f) {
-                    out.changed_files.push(f);
-                }
-            }
-            Some(c) => out.compared.push(Compared {
-                current: c,
-                baseline: b,
-                change: compare(b, c, threshold),
-            }),
-        }
-    }
-    out
-}
-
-/// One instruction count set against the baseline's.
-#[derive(Clone, Copy, Debug)]
-pub struct ComparedCount<'r> {
-    /// The run's count.
-    pub current: &'r Count,
-    /// The baseline's count of the same workload file, op and codec.
-    pub baseline: &'r Count,
-    /// current ÷ baseline (a point interval) and its trend at the threshold.
-    pub change: Change,
-}
-
-/// Instruction counts of a run against the baseline's, for the judged codecs.
-#[derive(Clone, Debug, Default)]
-pub struct CountComparison<'r> {
-    /// Counts made in both, in the baseline's order.
-    pub compared: Vec<ComparedCount<'r>>,
-    /// Judged baseline counts the run did not make.
-    pub missing: Vec<&'r Count>,
-    /// Workload files whose SHA-256 changed since the baseline (not compared).
-    pub changed_files: Vec<String>,
-}
-
-impl CountComparison<'_> {
-    /// The change of the run's count `(workload, protocol, op, codec)`, if compared.
-    pub fn change_of(&self, workload: &str, protocol: u8, op: &str, codec: &str) -> Option<Change> {
-        self.compared
-            .iter()
-            .find(|c| {
-                let m = c.current;
-                m.workload == workload && m.protocol == protocol && m.op == op && m.codec == codec
-            })
-            .map(|c| c.change)
-    }
+    pair(
+        (current, &current.measurements),
+        (baseline, &baseline.measurements),
+        |m| m.is_valid() && codecs.iter().any(|c| c == &m.codec),
+        |b, c| compare(b, c, threshold),
+    )
 }
 
 /// The change of an instruction count: a regression when `current ÷ baseline` exceeds
@@ -253,31 +251,12 @@ pub fn compare_counts<'r>(
     threshold: f64,
     codecs: &[String],
 ) -> CountComparison<'r> {
-    let judged = |c: &&Count| c.instructions > 0 && codecs.iter().any(|x| x == &c.codec);
-    let cur: BTreeMap<_, &Count> = current
-        .instructions
-        .iter()
-        .filter(judged)
-        .map(|c| (c.key(), c))
-        .collect();
-    let mut out = CountComparison::default();
-    for b in baseline.instructions.iter().filter(judged) {
-        match cur.get(&b.key()) {
-            None => out.missing.push(b),
-            Some(_) if file_changed(current, baseline, &b.workload, b.protocol) => {
-                let f = format!("{} p{}", b.workload, b.protocol);
-                if !out.changed_files.contains(&f) {
-                    out.changed_files.push(f);
-                }
-            }
-            Some(c) => out.compared.push(ComparedCount {
-                current: c,
-                baseline: b,
-                change: compare_count(b.instructions, c.instructions, threshold),
-            }),
-        }
-    }
-    out
+    pair(
+        (current, &current.instructions),
+        (baseline, &baseline.instructions),
+        |c| c.instructions > 0 && codecs.iter().any(|x| x == &c.codec),
+        |b, c| compare_count(b.instructions, c.instructions, threshold),
+    )
 }
 
 /// `+8.0%`.

@@ -383,23 +383,37 @@ pub fn set_cpython_ratios(counts: &mut [Count], cpython: &str) {
     }
 }
 
-impl Count {
-    /// `(workload, protocol, op, codec)`.
-    pub fn key(&self) -> (String, u8, String, String) {
-        (
-            self.workload.clone(),
-            self.protocol,
-            self.op.clone(),
-            self.codec.clone(),
-        )
+impl Subject for Count {
+    fn subject(&self) -> (&str, u8, &str, &str) {
+        (&self.workload, self.protocol, &self.op, &self.codec)
+    }
+}
+
+/// What identifies a [`Measurement`] or a [`Count`] across runs: one codec's one operation
+/// on one workload file. The gate compares runs by it ([`crate::gate::compare_runs`],
+/// [`crate::gate::compare_counts`]).
+///
+/// ```
+/// use picklejar_bench::history::{Count, Subject};
+/// let c = Count { workload: "ints_1m".into(), protocol: 4, op: "load".into(),
+///                 codec: "picklejar".into(), ..Count::default() };
+/// assert_eq!(c.label(), "ints_1m p4 load picklejar");
+/// assert_eq!(c.key(), ("ints_1m".to_string(), 4, "load".to_string(), "picklejar".to_string()));
+/// ```
+pub trait Subject {
+    /// `(workload, protocol, op, codec)`, borrowed.
+    fn subject(&self) -> (&str, u8, &str, &str);
+
+    /// `(workload, protocol, op, codec)`, owned: a map key.
+    fn key(&self) -> (String, u8, String, String) {
+        let (w, p, o, c) = self.subject();
+        (w.to_string(), p, o.to_string(), c.to_string())
     }
 
-    /// `workload pP op codec`.
-    pub fn label(&self) -> String {
-        format!(
-            "{} p{} {} {}",
-            self.workload, self.protocol, self.op, self.codec
-        )
+    /// `workload pP op codec`, as the gate prints it.
+    fn label(&self) -> String {
+        let (w, p, o, c) = self.subject();
+        format!("{w} p{p} {o} {c}")
     }
 }
 
@@ -486,24 +500,6 @@ impl Measurement {
         mib_per_s(self.bytes, self.mean_ns)
     }
 
-    /// `(workload, protocol, op, codec)`: what identifies a measurement across runs.
-    pub fn key(&self) -> (String, u8, String, String) {
-        (
-            self.workload.clone(),
-            self.protocol,
-            self.op.clone(),
-            self.codec.clone(),
-        )
-    }
-
-    /// `workload pP op codec`, as the gate prints it.
-    pub fn label(&self) -> String {
-        format!(
-            "{} p{} {} {}",
-            self.workload, self.protocol, self.op, self.codec
-        )
-    }
-
     /// Whether the numbers are usable (finite, positive, ordered interval).
     pub fn is_valid(&self) -> bool {
         self.mean_ns.is_finite()
@@ -513,6 +509,12 @@ impl Measurement {
             && self.ci_low_ns > 0.0
             && self.ci_low_ns <= self.mean_ns
             && self.mean_ns <= self.ci_high_ns
+    }
+}
+
+impl Subject for Measurement {
+    fn subject(&self) -> (&str, u8, &str, &str) {
+        (&self.workload, self.protocol, &self.op, &self.codec)
     }
 }
 
