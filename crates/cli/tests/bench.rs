@@ -10,76 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use picklejar_bench::gate::{EXIT_EMPTY, EXIT_OK, EXIT_REGRESSION};
-use picklejar_bench::history::{self, History, Machine, Measurement, Mode, Record, WorkloadInfo};
+use picklejar_bench::history::{self, History, Mode, Record};
 
-fn m(workload: &str, codec: &str, mean: f64, half: f64) -> Measurement {
-    Measurement {
-        workload: workload.into(),
-        protocol: 4,
-        op: "load".into(),
-        codec: codec.into(),
-        mean_ns: mean,
-        ci_low_ns: mean - half,
-        ci_high_ns: mean + half,
-        confidence: 0.95,
-        bytes: 4_871_352,
-        samples: 20,
-        source: "criterion".into(),
-        throughput_mib_s: 0.0,
-    }
-}
-
-fn rec(id: &str, measurements: Vec<Measurement>) -> Record {
-    Record {
-        id: id.into(),
-        date: "2026-01-01T00:00:00Z".into(),
-        commit: "0123456789abcdef".into(),
-        dirty: false,
-        machine: Machine {
-            id: "host/cpu/2".into(),
-            hostname: "host".into(),
-            cpu: "cpu".into(),
-            cores: 2,
-            os: "linux-x86_64".into(),
-            rustc: String::new(),
-            python: String::new(),
-        },
-        workloads_generator: "picklejar-codec/3.13".into(),
-        workloads: vec![WorkloadInfo {
-            name: "ints_1m".into(),
-            protocol: 4,
-            bytes: 4_871_352,
-            sha256: String::new(),
-            description: "list(range(1_000_000))".into(),
-        }],
-        measurements,
-        ..Record::default()
-    }
-}
-
-fn baseline() -> Record {
-    rec(
-        "base",
-        vec![
-            m("ints_1m", "picklejar", 10_000_000.0, 100_000.0),
-            m("unicode_100k", "picklejar", 4_000_000.0, 50_000.0),
-            m("ints_1m", "cpython-3.13", 40_000_000.0, 2_000_000.0),
-        ],
-    )
-}
-
-/// ints_1m got 30% slower with tight intervals; unicode unchanged; CPython (not judged)
-/// got slower too.
-fn regressed() -> Record {
-    rec(
-        "head",
-        vec![
-            m("ints_1m", "picklejar", 13_000_000.0, 100_000.0),
-            m("unicode_100k", "picklejar", 4_010_000.0, 50_000.0),
-            m("ints_1m", "cpython-3.13", 60_000_000.0, 2_000_000.0),
-        ],
-    )
-}
+#[path = "../../bench/tests/support/records.rs"]
+mod records;
+use records::{baseline, m, rec, regressed};
 
 struct Files {
     history: PathBuf,
