@@ -24,6 +24,10 @@ use picklejar_codec::compress::{Compression, compress, decompress_pickle};
 use picklejar_codec::{Limits, LoadOptions, Loader};
 use std::hint::black_box;
 
+#[path = "../tests/support/edge_inputs.rs"]
+mod edge_inputs;
+use edge_inputs::{dups, fan_out, nested_lists_313, nones, shared_tuple_set, zeros_pickle};
+
 const MIB: usize = 1 << 20;
 
 /// Loads and renders to a sink: the bytes written, or 0 when refused.
@@ -41,66 +45,22 @@ fn load_render(data: &[u8], format: Format) -> u64 {
     }
 }
 
-fn fan_out(len: usize, refs: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04]\x94(X".to_vec();
-    d.extend_from_slice(&(len as u32).to_le_bytes());
-    d.resize(d.len() + len, b'a');
-    d.push(0x94);
-    for _ in 1..refs {
-        d.extend_from_slice(b"h\x01");
-    }
-    d.extend_from_slice(b"e.");
-    d
-}
-
-fn zeros_pickle(n: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04\x8e".to_vec();
-    d.extend_from_slice(&(n as u64).to_le_bytes());
-    d.resize(d.len() + n, 0);
-    d.push(b'.');
-    d
-}
-
-fn shared_tuple_set(n: usize, k: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04\x8f\x94((".to_vec();
-    for i in 0..k {
-        let s = format!("string number {i}");
-        d.push(0x8c);
-        d.push(s.len() as u8);
-        d.extend_from_slice(s.as_bytes());
-    }
-    d.extend_from_slice(b"t\x94");
-    for i in 0..n {
-        if i > 0 {
-            d.extend_from_slice(b"h\x01");
-        }
-        d.push(b'J');
-        d.extend_from_slice(&(i as i32).to_le_bytes());
-        d.push(0x86);
-    }
-    d.extend_from_slice(b"\x90.");
-    d
-}
-
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("edges");
     g.sample_size(10);
 
-    let fan = fan_out(MIB, 2000);
+    let fan = fan_out(MIB, 2000, false);
     g.throughput(Throughput::Bytes(2000 * MIB as u64));
     g.bench_function("fan_out_2000", |b| {
         b.iter(|| load_render(black_box(&fan), Format::Json))
     });
-    let fan = fan_out(MIB, 200_000);
+    let fan = fan_out(MIB, 200_000, false);
     g.throughput(Throughput::Bytes(fan.len() as u64));
     g.bench_function("fan_out_200k_refused", |b| {
         b.iter(|| assert_eq!(load_render(black_box(&fan), Format::Json), 0))
     });
 
-    let mut dup = b"\x80\x04(\x8c\xff".to_vec();
-    dup.resize(dup.len() + 255, b'x');
-    dup.resize(dup.len() + 10_000_000, b'2');
-    dup.extend_from_slice(b"l.");
+    let dup = dups(10_000_000);
     g.throughput(Throughput::Bytes(dup.len() as u64));
     g.bench_function("dup_10m", |b| {
         b.iter(|| load_render(black_box(&dup), Format::Json))
@@ -119,9 +79,7 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    let mut nones = b"\x80\x04](".to_vec();
-    nones.resize(nones.len() + 10_000_000, b'N');
-    nones.extend_from_slice(b"e.");
+    let nones = nones(10_000_000);
     g.throughput(Throughput::Bytes(nones.len() as u64));
     g.bench_function("nones_10m", |b| {
         b.iter(|| load_render(black_box(&nones), Format::Json))
@@ -139,16 +97,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| load_render(black_box(&set), Format::Json))
     });
 
-    let mut body = Vec::new();
-    for _ in 0..4999 {
-        body.extend_from_slice(b"]\x94");
-    }
-    body.push(b'N');
-    body.resize(body.len() + 4999, b'a');
-    body.push(b'.');
-    let mut deep = b"\x80\x04\x95".to_vec();
-    deep.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    deep.extend(body);
+    let deep = nested_lists_313(4999);
     g.throughput(Throughput::Bytes(deep.len() as u64));
     g.bench_function("deep_4999", |b| {
         b.iter(|| load_render(black_box(&deep), Format::Text))

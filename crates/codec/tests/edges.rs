@@ -19,6 +19,10 @@ static ALLOC: PeakAlloc = PeakAlloc;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+#[path = "support/edge_inputs.rs"]
+mod edge_inputs;
+use edge_inputs::{dups, fan_out, nested_lists_313, nones, shared_tuple_set, zeros_pickle};
+
 const KIB: usize = 1 << 10;
 const MIB: usize = 1 << 20;
 
@@ -63,22 +67,6 @@ fn linear(what: &str, n: usize, run: impl Fn(usize)) -> (usize, usize) {
         "{what}: time {t1:?} -> {t4:?} for 4x the input"
     );
     (p1, p4)
-}
-
-/// Protocol 4: a list of `refs` references to one `len`-byte str (or bytes), memoized once
-/// and then fetched with BINGET: `s = 'a' * len; pickle.dumps([s] * refs, 4)` without the
-/// frames and batching.
-fn fan_out(len: usize, refs: usize, bytes: bool) -> Vec<u8> {
-    let mut d = b"\x80\x04]\x94(".to_vec();
-    d.push(if bytes { b'B' } else { b'X' });
-    d.extend_from_slice(&(len as u32).to_le_bytes());
-    d.resize(d.len() + len, b'a');
-    d.push(0x94);
-    for _ in 1..refs {
-        d.extend_from_slice(b"h\x01");
-    }
-    d.extend_from_slice(b"e.");
-    d
 }
 
 #[test]
@@ -127,26 +115,10 @@ fn a_fan_out_past_the_budget_is_refused_at_once() {
 fn dups_grow_linearly() {
     let _one = ONE_AT_A_TIME.lock();
     // Row 3: a 255-byte str, then n DUPs, in one list.
-    let dups = |n: usize| {
-        let mut d = b"\x80\x04(\x8c\xff".to_vec();
-        d.resize(d.len() + 255, b'x');
-        d.resize(d.len() + n, b'2');
-        d.extend_from_slice(b"l.");
-        d
-    };
     linear("dups", 100_000, |n| {
         let printed = load_and_render(&dups(n), Format::Json, Limits::DEFAULT).expect("renders");
         assert!(printed > 270 * n as u64);
     });
-}
-
-/// `BINBYTES8` of `n` zero bytes, as `pickle.dumps(bytes(n), 4)` writes it for large n.
-fn zeros_pickle(n: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04\x8e".to_vec();
-    d.extend_from_slice(&(n as u64).to_le_bytes());
-    d.resize(d.len() + n, 0);
-    d.push(b'.');
-    d
 }
 
 #[test]
@@ -187,12 +159,6 @@ fn a_list_of_nones_is_bounded_by_the_budget() {
     let _one = ONE_AT_A_TIME.lock();
     // Row 5: n NONEs in one list: 16 bytes a slot on the stack and in the list, charged as
     // they grow, so a budget is a bound on memory.
-    let nones = |n: usize| {
-        let mut d = b"\x80\x04](".to_vec();
-        d.resize(d.len() + n, b'N');
-        d.extend_from_slice(b"e.");
-        d
-    };
     let data = nones(4_000_000);
     let budget = 32 * MIB;
     let limits = Limits::DEFAULT.with_max_alloc(budget);
@@ -315,31 +281,6 @@ fn text_ints_follow_cpythons_digit_limit() {
     });
 }
 
-/// Protocol 4: `{(common, i) for i in range(n)}` where `common` is a tuple of `k` strs,
-/// memoized once and fetched for every element.
-fn shared_tuple_set(n: usize, k: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04\x8f\x94(".to_vec();
-    // common: MARK, k strs, TUPLE, MEMOIZE (memo 1).
-    d.push(b'(');
-    for i in 0..k {
-        let s = format!("string number {i}");
-        d.push(0x8c);
-        d.push(s.len() as u8);
-        d.extend_from_slice(s.as_bytes());
-    }
-    d.extend_from_slice(b"t\x94");
-    for i in 0..n {
-        if i > 0 {
-            d.extend_from_slice(b"h\x01");
-        }
-        d.push(b'J');
-        d.extend_from_slice(&(i as i32).to_le_bytes());
-        d.push(0x86);
-    }
-    d.extend_from_slice(b"\x90.");
-    d
-}
-
 #[test]
 fn a_set_of_tuples_sharing_a_tuple_loads() {
     let _one = ONE_AT_A_TIME.lock();
@@ -352,21 +293,6 @@ fn a_set_of_tuples_sharing_a_tuple_loads() {
     linear("shared tuple set", 1000, |n| {
         load_and_render(&shared_tuple_set(n, 100), Format::Json, Limits::DEFAULT).expect("renders");
     });
-}
-
-/// What CPython 3.13's `pickle.dumps` writes for `n` nested lists (protocol 4, one frame).
-fn nested_lists_313(n: usize) -> Vec<u8> {
-    let mut body = Vec::new();
-    for _ in 0..n {
-        body.extend_from_slice(b"]\x94");
-    }
-    body.push(b'N');
-    body.resize(body.len() + n, b'a');
-    body.push(b'.');
-    let mut d = b"\x80\x04\x95".to_vec();
-    d.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    d.extend(body);
-    d
 }
 
 #[test]
