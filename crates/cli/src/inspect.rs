@@ -4,6 +4,10 @@
 //! One budget bounds a whole command: `--max-alloc` (the loader's `Limits::max_alloc`)
 //! counts the decompressed input, what the loader holds, and the canon rendering, which is
 //! measured before it is written and then written straight from the graph.
+//!
+//! `load` prints str, bytes, bytearray and buffer payloads over 4 KiB elided (their first
+//! 64 characters or bytes, length and SHA-256; `--full` prints them whole), and an error
+//! that a flag fixes says which flag (`hint:`).
 
 use std::borrow::Cow;
 use std::io::{BufWriter, Read, Write};
@@ -12,8 +16,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use picklejar_codec::canon::{self, render};
-use picklejar_codec::{DecodeErrors, Encoding, Limits, LoadOptions, Loader, compress, sniff};
+use picklejar_codec::canon::{self, Elision, RenderOptions, render_with};
+use picklejar_codec::{
+    ArgKind, DecodeErrors, Encoding, ErrorKind, Limits, LoadOptions, Loader, Opcode, compress,
+    sniff,
+};
 
 /// Options shared by every command that loads a pickle, named as in `pickle.Unpickler`.
 #[derive(Args, Debug, Clone)]
@@ -112,6 +119,11 @@ pub struct LoadArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Print every payload whole. By default a str, bytes, bytearray or buffer longer than
+    /// 4 KiB prints its first 64 characters or bytes, its length and its SHA-256 (in JSON,
+    /// an object with "elided": true; such JSON is not canon and `dump` refuses it).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// `picklejar dis`
@@ -193,7 +205,7 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     let mut opts = a.flags.to_options()?;
     let (data, note) = match uncompressed(&raw, &mut opts) {
         Ok(d) => d,
-        Err(e) => return Ok(report_error(&e, None)),
+        Err(e) => return Ok(report_error(&e, None, &a.flags)),
     };
     if let Some(note) = note {
         eprintln!("note: {note}");
@@ -201,7 +213,7 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     let limits = opts.limits;
     let loaded = match Loader::with_options(opts).load(&data) {
         Ok(l) => l,
-        Err(e) => return Ok(report_error(&e, Some(&data))),
+        Err(e) => return Ok(report_error(&e, Some(&data), &a.flags)),
     };
     if let Some(note) = trailing_note(&data, loaded.end) {
         eprintln!("note: {note}");
@@ -212,18 +224,50 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     };
     // What is left of the budget is the rendering's.
     let left = limits.max_alloc.saturating_sub(loaded.allocated);
-    let mut rendered = match render(&loaded.graph, format, &limits.with_max_alloc(left)) {
-        Ok(r) => r,
-        Err(e) => return Ok(report_error(&e, None)),
+    let options = RenderOptions {
+        elide: (!a.full).then(|| Elision {
+            note: Some("--full prints it".into()),
+            ..Elision::default()
+        }),
     };
-    match rendered.write_to(&mut stdout_writer()) {
+    let mut rendered = match render_with(
+        &loaded.graph,
+        format,
+        &limits.with_max_alloc(left),
+        &options,
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut hint = hint(&e, None, &a.flags);
+            if a.full && e.kind() == ErrorKind::LimitExceeded {
+                hint = Some(format!(
+                    "{}; without --full, payloads over {} bytes print their first {} characters or bytes, length and SHA-256",
+                    hint.unwrap_or_else(|| "the rendering is too large".into()),
+                    Elision::THRESHOLD,
+                    Elision::HEAD
+                ));
+            }
+            return Ok(report(&e, None, hint));
+        }
+    };
+    let elided = rendered.elided();
+    let code = match rendered.write_to(&mut stdout_writer()) {
         // The reader went away (`| head`): what it wanted was written.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         r => {
             r?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
+    };
+    if elided > 0 {
+        let (n, them) = if elided == 1 {
+            ("payload", "it")
+        } else {
+            ("payloads", "them")
+        };
+        eprintln!("{elided} {n} elided; --full prints {them}");
     }
+    Ok(code)
 }
 
 /// Standard output for a large rendering (which buffers its own writes): a duplicate of
@@ -259,6 +303,9 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
                 writeln!(out, "# {c}-compressed input: {} bytes", raw.len())?;
             }
             writeln!(out, "error: {e}")?;
+            if let Some(h) = hint(&e, None, &a.flags) {
+                writeln!(out, "# hint: {h}")?;
+            }
             return Ok(ExitCode::from(1));
         }
     };
@@ -266,11 +313,20 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
     write!(out, "{d}")?;
     // The listing stops at the first structural fault; whether the input is a pickle at
     // all is judged by where loading it fails.
-    if d.error.is_some()
-        && let Err(e) = Loader::with_options(opts.clone()).load(&data)
-        && let Some(what) = sniff::identify(&data, e.offset())
-    {
+    let what = match &d.error {
+        Some(_) => match Loader::with_options(opts.clone()).load(&data) {
+            Err(e) => sniff::identify(&data, e.offset()),
+            Ok(_) => None,
+        },
+        None => None,
+    };
+    if let Some(what) = &what {
         writeln!(out, "# {what}")?;
+    } else if let Some(e) = &d.error
+        && let Some(h) = hint(e, Some(&data), &a.flags)
+    {
+        // A flag helps only a pickle.
+        writeln!(out, "# hint: {h}")?;
     }
     if d.error.is_none()
         && let Some(end) = d.lines.last().map(|l| l.offset + 1)
@@ -286,13 +342,23 @@ pub fn dis(a: DisArgs) -> Result<ExitCode> {
     })
 }
 
-/// Prints a load (or decompression) error as `kind`, message and offset on stderr; exit
-/// status 1. Given the input, an error in input that is evidently not a pickle says what
-/// it is instead (`this is a text file, not a pickle: …`), the loader's words after it.
-pub fn report_error(e: &picklejar_codec::Error, data: Option<&[u8]>) -> ExitCode {
+/// Prints a load (or decompression) error as `kind`, message and offset on stderr, and
+/// the flag that fixes it when one does (`hint: …`, see [`hint`]); exit status 1. Given the
+/// input, an error in input that is evidently not a pickle says what it is instead (`this
+/// is a text file, not a pickle: …`), the loader's words after it.
+pub fn report_error(
+    e: &picklejar_codec::Error,
+    data: Option<&[u8]>,
+    flags: &LoadFlags,
+) -> ExitCode {
+    report(e, data, hint(e, data, flags))
+}
+
+/// [`report_error`] with the hint given.
+pub fn report(e: &picklejar_codec::Error, data: Option<&[u8]>, hint: Option<String>) -> ExitCode {
     let offset = e.offset().map_or_else(|| "-".to_owned(), |o| o.to_string());
     let what = data.and_then(|d| sniff::identify(d, e.offset()));
-    let message = match what {
+    let message = match &what {
         Some(w) => format!("{w} (the loader: {})", e.message()),
         None => e.message().to_owned(),
     };
@@ -300,5 +366,169 @@ pub fn report_error(e: &picklejar_codec::Error, data: Option<&[u8]>) -> ExitCode
     if let Some(op) = e.opcode() {
         eprintln!("opcode: {op}");
     }
+    // A flag helps only a pickle: input that is evidently something else gets no hint.
+    if let Some(h) = hint.filter(|_| what.is_none()) {
+        eprintln!("hint: {h}");
+    }
     ExitCode::from(1)
+}
+
+/// The flag that fixes a load error, in words, when one does: `--encoding latin1|bytes`
+/// for a Python 2 `str` the encoding cannot decode, `--buffer FILE` for out-of-band
+/// buffers, `--extension CODE=MODULE:NAME` for an unregistered EXT code, `--max-alloc` or
+/// `--max-depth` for a limit. `data` (the decompressed pickle, when there is one) lets it
+/// count what the pickle needs.
+pub fn hint(e: &picklejar_codec::Error, data: Option<&[u8]>, flags: &LoadFlags) -> Option<String> {
+    match e.kind() {
+        ErrorKind::BadEncoding => {
+            let op = e.opcode().unwrap_or("STRING");
+            Some(format!(
+                "this is a Python 2 str ({op}) that is not {} text: --encoding latin1 loads it as text (one character per byte), --encoding bytes as bytes (for binary data, e.g. numpy arrays pickled by Python 2)",
+                flags.encoding
+            ))
+        }
+        ErrorKind::MissingBuffer => {
+            let needed = data.map(|d| {
+                opcodes(d)
+                    .filter(|&(_, op)| op == Opcode::NextBuffer)
+                    .count()
+            });
+            let count = match needed {
+                Some(n) => format!(
+                    " (this pickle refers to {n} buffer{}; {} given)",
+                    if n == 1 { "" } else { "s" },
+                    flags.buffers.len()
+                ),
+                None => String::new(),
+            };
+            Some(format!(
+                "the pickle's data is out of band (protocol 5, pickled with buffer_callback): give each buffer's contents with --buffer FILE, one per buffer, in the order buffer_callback received them{count}"
+            ))
+        }
+        ErrorKind::UnknownExtension => {
+            let code = ext_code(e, data)?;
+            (code > 0).then(|| {
+                format!(
+                    "extension code {code} was registered with copyreg.add_extension(MODULE, NAME, {code}) where the pickle was written: give the same with --extension {code}=MODULE:NAME"
+                )
+            })
+        }
+        ErrorKind::LimitExceeded => {
+            let m = e.message();
+            if m.contains("nested") || m.contains("deeper") {
+                Some(format!(
+                    "--max-depth LEVELS raises the depth limit (now {})",
+                    flags.max_depth
+                ))
+            } else if m.contains("allocation limit") || m.contains("exceeds the limit") {
+                Some(format!(
+                    "--max-alloc BYTES raises the budget (now {}; K, M, G suffixes, e.g. --max-alloc {})",
+                    size_text(flags.max_alloc),
+                    size_text(flags.max_alloc.saturating_mul(4))
+                ))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The code of the EXT opcode an `unknown-extension` error is about: read from the pickle
+/// at the error's offset, or from the message (`unregistered extension code 7`).
+fn ext_code(e: &picklejar_codec::Error, data: Option<&[u8]>) -> Option<i64> {
+    let at = e.offset().and_then(|o| usize::try_from(o).ok());
+    if let (Some(d), Some(at)) = (data, at) {
+        let arg = |n: usize| d.get(at + 1..at + 1 + n);
+        let code = match Opcode::from_byte(*d.get(at)?) {
+            Some(Opcode::Ext1) => arg(1).map(|b| i64::from(b[0])),
+            Some(Opcode::Ext2) => arg(2).map(|b| i64::from(u16::from_le_bytes([b[0], b[1]]))),
+            Some(Opcode::Ext4) => {
+                arg(4).map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            }
+            _ => None,
+        };
+        if code.is_some() {
+            return code;
+        }
+    }
+    e.message().rsplit(' ').next()?.parse().ok()
+}
+
+/// `4294967296` as `4G`, `1536` as `1536`: how `--max-alloc` takes it.
+fn size_text(n: usize) -> String {
+    for (unit, shift) in [("G", 30), ("M", 20), ("K", 10)] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{}{unit}", n >> shift);
+        }
+    }
+    n.to_string()
+}
+
+/// The opcodes of the pickle at the start of `data`, with their offsets, up to and
+/// including STOP; it ends early at a byte that is not an opcode or an argument that does
+/// not fit. A cheap scan (no values built) for what a command wants to know about the
+/// stream: the protocol its opcodes need, how many buffers it refers to.
+pub fn opcodes(data: &[u8]) -> impl Iterator<Item = (usize, Opcode)> + '_ {
+    let mut pos = 0usize;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let at = pos;
+        let Some(op) = data.get(at).copied().and_then(Opcode::from_byte) else {
+            done = true;
+            return None;
+        };
+        match data.get(at + 1..).and_then(|rest| arg_len(op.arg(), rest)) {
+            Some(n) => pos = at + 1 + n,
+            None => done = true,
+        }
+        if op == Opcode::Stop {
+            done = true;
+        }
+        Some((at, op))
+    })
+}
+
+/// The length of an opcode's argument at the start of `rest`; `None` when it does not fit.
+fn arg_len(kind: ArgKind, rest: &[u8]) -> Option<usize> {
+    let le = |n: usize| -> Option<u64> {
+        let b = rest.get(..n)?;
+        Some(b.iter().rev().fold(0u64, |a, &c| (a << 8) | u64::from(c)))
+    };
+    let line = |from: usize| -> Option<usize> {
+        let at = rest.get(from..)?.iter().position(|&c| c == b'\n')?;
+        Some(from + at + 1)
+    };
+    let counted = |width: usize| -> Option<usize> {
+        let n = usize::try_from(le(width)?).ok()?;
+        width.checked_add(n)
+    };
+    let n = match kind {
+        ArgKind::None => 0,
+        ArgKind::Uint1 => 1,
+        ArgKind::Uint2 => 2,
+        ArgKind::Uint4 | ArgKind::Int4 => 4,
+        ArgKind::Uint8 | ArgKind::Float8 => 8,
+        ArgKind::Long1 | ArgKind::String1 | ArgKind::Bytes1 | ArgKind::UnicodeString1 => {
+            counted(1)?
+        }
+        ArgKind::Long4 | ArgKind::String4 => {
+            // Signed lengths: a negative one is an error of the stream.
+            let n = i32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
+            4 + usize::try_from(n).ok()?
+        }
+        ArgKind::Bytes4 | ArgKind::UnicodeString4 => counted(4)?,
+        ArgKind::Bytes8 | ArgKind::ByteArray8 | ArgKind::UnicodeString8 => counted(8)?,
+        ArgKind::FloatNl
+        | ArgKind::DecimalNlShort
+        | ArgKind::DecimalNlLong
+        | ArgKind::StringNl
+        | ArgKind::StringNlNoEscape
+        | ArgKind::UnicodeStringNl => line(0)?,
+        ArgKind::StringNlNoEscapePair => line(line(0)?)?,
+    };
+    (n <= rest.len()).then_some(n)
 }

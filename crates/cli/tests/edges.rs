@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 
 use picklejar_codec::compress::{Compression, compress};
 
+#[path = "../../codec/tests/support/edge_inputs.rs"]
+mod edge_inputs;
+use edge_inputs::fan_out;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_picklejar"))
 }
@@ -29,28 +33,21 @@ fn write(dir: &Path, name: &str, data: &[u8]) -> std::path::PathBuf {
     p
 }
 
-/// `s = 'a' * len; pickle.dumps([s] * refs, 4)` without frames and batching.
-fn fan_out(len: usize, refs: usize) -> Vec<u8> {
-    let mut d = b"\x80\x04]\x94(X".to_vec();
-    d.extend_from_slice(&(len as u32).to_le_bytes());
-    d.resize(d.len() + len, b'a');
-    d.push(0x94);
-    for _ in 1..refs {
-        d.extend_from_slice(b"h\x01");
-    }
-    d.extend_from_slice(b"e.");
-    d
-}
-
 #[test]
 fn the_budget_bounds_the_printed_canon() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // 1000 references to a 64 KiB str print 64 MB: within 256M, past 32M.
-    let f = write(dir.path(), "fan.pkl", &fan_out(64 << 10, 1000));
-    let (ok, _) = run(&["load", "--format", "json", "--max-alloc", "256M"], &f);
+    // 1000 references to a 64 KiB str print 64 MB in full: within 256M, past 32M.
+    let f = write(dir.path(), "fan.pkl", &fan_out(64 << 10, 1000, false));
+    let (ok, _) = run(
+        &["load", "--full", "--format", "json", "--max-alloc", "256M"],
+        &f,
+    );
     assert!(ok.status.success(), "{}", stderr(&ok));
     assert!(ok.stdout.len() > 1000 * (64 << 10));
-    let (over, t) = run(&["load", "--format", "json", "--max-alloc", "32M"], &f);
+    let (over, t) = run(
+        &["load", "--full", "--format", "json", "--max-alloc", "32M"],
+        &f,
+    );
     assert_eq!(over.status.code(), Some(1));
     let err = stderr(&over);
     assert!(err.contains("error: limit-exceeded\n"), "{err}");

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 pub use float::py_float_repr;
 pub use json::MAX_JSON_DEPTH;
-pub use render::{Format, Rendered, render};
+pub use render::{Elision, Format, RenderOptions, Rendered, render, render_with};
 
 use render::{Plan, member_items, member_pairs};
 

@@ -8,6 +8,12 @@
 //! writes exactly [`Rendered::len`] bytes. A str or bytes reached through many references
 //! is printed once per reference (canon has no identity for them) but held once, in the
 //! graph.
+//!
+//! # Elided payloads
+//!
+//! [`render_with`] can print long payloads cut, with their length and SHA-256
+//! ([`RenderOptions::elide`], off by default; [`render`] prints everything). The printed
+//! forms, text and JSON, are specified on [`Elision`], the public home of this option.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -37,6 +43,135 @@ pub enum Format {
     ///
     /// [`Canon::to_json_string`]: crate::Canon::to_json_string
     Json,
+}
+
+/// How [`render_with`] prints long payloads cut ([`RenderOptions::elide`]; off by default,
+/// and [`render`] prints everything).
+///
+/// A str, bytes, bytearray or buffer whose payload is longer than [`Elision::threshold`]
+/// bytes (a str counted in UTF-8) is printed as its first [`Elision::head`] characters or
+/// bytes and a marker with its length and SHA-256, so the output costs what it prints; the
+/// budget counts the printed form. Elision is a way of printing, not canon:
+/// [`Canon::from_json`](crate::Canon::from_json) refuses elided JSON, and the runner never
+/// renders with it.
+///
+/// The text rendering writes the head as it would write the whole payload, then
+/// `…<elided: …>`:
+///
+/// ```text
+/// str "aaaa…a"…<elided: 100,000 chars, 100,000 bytes UTF-8, sha256 6a3c…; --full prints it>
+/// bytes b"\x00\x00…"…<elided: 28,311,552 bytes, sha256 ab12…>
+/// bytearray b"xyz…"…<elided: 5,000 bytes, sha256 …> #2
+/// buffer 0 readonly b"…"…<elided: 8,192 bytes, sha256 …>
+/// ```
+///
+/// (the text after `;` is [`Elision::note`], when set). The JSON rendering stays valid JSON
+/// and marks each elided value with `"elided":true`; `len` is the length in Python's terms
+/// (characters for a str, bytes otherwise), `sha256` the lowercase hex digest of the
+/// payload (a str's UTF-8, surrogates as `surrogatepass` encodes them), `head` the first
+/// characters or bytes in the canon escape of the unelided form (a str with surrogates has
+/// `head_hex` instead, as canon writes such strs in `hex`):
+///
+/// ```text
+/// {"t":"str","elided":true,"len":100000,"utf8_len":100000,"sha256":"6a3c…","head":"aaaa…"}
+/// {"t":"bytes","elided":true,"len":28311552,"sha256":"ab12…","head":"\\x00…"}
+/// {"t":"bytearray","id":2,"elided":true,"len":5000,"sha256":"…","head":"xyz…"}
+/// {"t":"buffer","elided":true,"len":8192,"sha256":"…","head":"…","index":0,"readonly":true}
+/// ```
+///
+/// ```
+/// use picklejar_codec::canon::{Elision, Format, RenderOptions, render_with};
+/// use picklejar_codec::{Limits, load};
+///
+/// // pickle.dumps(b'x' * 5000, 4)
+/// let mut data = b"\x80\x04B\x88\x13\x00\x00".to_vec();
+/// data.extend_from_slice(&[b'x'; 5000]);
+/// data.push(b'.');
+/// let g = load(&data)?;
+/// let opts = RenderOptions { elide: Some(Elision::default()) };
+/// let mut r = render_with(&g, Format::Json, &Limits::DEFAULT, &opts)?;
+/// let mut out = Vec::new();
+/// r.write_to(&mut out)?;
+/// let v: serde_json::Value = serde_json::from_slice(&out)?;
+/// assert_eq!(v["elided"], true);
+/// assert_eq!(v["len"], 5000);
+/// assert_eq!(v["head"].as_str().map(str::len), Some(64));
+/// assert_eq!(r.elided(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The fields:
+///
+/// ```
+/// use picklejar_codec::canon::Elision;
+///
+/// let e = Elision::default();
+/// assert_eq!((e.threshold, e.head), (4096, 64));
+/// let e = Elision { note: Some("--full prints it".into()), ..Elision::default() };
+/// assert!(e.note.is_some());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Elision {
+    /// Payloads longer than this many bytes (a str's UTF-8) are elided.
+    pub threshold: usize,
+    /// How much of an elided payload is printed: characters of a str, bytes otherwise.
+    pub head: usize,
+    /// Words appended to the text marker after `; ` (`--full prints it`); not in JSON.
+    pub note: Option<String>,
+}
+
+impl Elision {
+    /// The default [`Elision::threshold`]: 4 KiB.
+    ///
+    /// ```
+    /// assert_eq!(picklejar_codec::canon::Elision::THRESHOLD, 4096);
+    /// ```
+    pub const THRESHOLD: usize = 4096;
+    /// The default [`Elision::head`]: 64 characters or bytes.
+    ///
+    /// ```
+    /// assert_eq!(picklejar_codec::canon::Elision::HEAD, 64);
+    /// ```
+    pub const HEAD: usize = 64;
+}
+
+impl Default for Elision {
+    /// Payloads over [`Elision::THRESHOLD`] bytes cut to [`Elision::HEAD`], no note.
+    ///
+    /// ```
+    /// use picklejar_codec::canon::Elision;
+    ///
+    /// assert_eq!(Elision::default().note, None);
+    /// ```
+    fn default() -> Elision {
+        Elision {
+            threshold: Elision::THRESHOLD,
+            head: Elision::HEAD,
+            note: None,
+        }
+    }
+}
+
+/// Options of [`render_with`]; the default prints everything, as [`render`] does.
+///
+/// ```
+/// use picklejar_codec::canon::{Elision, RenderOptions};
+///
+/// assert_eq!(RenderOptions::default().elide, None);
+/// let cut = RenderOptions { elide: Some(Elision::default()) };
+/// assert!(cut.elide.is_some());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Print payloads longer than the threshold cut, with their length and SHA-256.
+    pub elide: Option<Elision>,
+}
+
+/// What an elided payload's marker says: its SHA-256, and for a str its length in
+/// characters.
+struct Digest {
+    sha256: [u8; 32],
+    chars: u64,
 }
 
 /// Bytes a conversion may still allocate; past them, `limit-exceeded`.
@@ -99,6 +234,9 @@ pub(crate) struct Plan<'g> {
     ints: HashMap<NodeId, Rc<str>>,
     /// Whether a long str holds no surrogate (it is printed per reference; checked once).
     utf8: FxHashMap<NodeId, bool>,
+    /// Digests of elided payloads, made once (the measuring walk and the writing walk, and
+    /// every reference, share them).
+    digests: FxHashMap<NodeId, Rc<Digest>>,
     counted: bool,
 }
 
@@ -118,6 +256,7 @@ impl<'g> Plan<'g> {
             key_bytes: 0,
             ints: HashMap::new(),
             utf8: FxHashMap::default(),
+            digests: FxHashMap::default(),
             counted: false,
         })
     }
@@ -305,6 +444,19 @@ impl<'g> Plan<'g> {
             .utf8
             .entry(id)
             .or_insert_with(|| simdutf8::basic::from_utf8(b).is_ok())
+    }
+
+    /// The SHA-256 (and character count, for a str) of an elided payload, made once.
+    fn digest(&mut self, id: NodeId, b: &[u8], str: bool) -> Rc<Digest> {
+        self.digests
+            .entry(id)
+            .or_insert_with(|| {
+                use sha2::Digest as _;
+                let sha256: [u8; 32] = sha2::Sha256::digest(b).into();
+                let chars = if str { utf8_chars(b) } else { b.len() as u64 };
+                Rc::new(Digest { sha256, chars })
+            })
+            .clone()
     }
 
     /// The decimal text of a big int node, converted once.
@@ -822,6 +974,48 @@ fn escape_canon_bytes(b: &[u8], json: bool, put: impl FnMut(&[u8]) -> Result<()>
     escape_canon_bytes_with(b, json, &mut scratch, put)
 }
 
+/// Characters in UTF-8 (or surrogatepass UTF-8): the bytes that start one.
+fn utf8_chars(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c & 0xc0 != 0x80).count() as u64
+}
+
+/// The byte length of the first `chars` characters of UTF-8 text.
+fn char_boundary(b: &[u8], chars: usize) -> usize {
+    let mut seen = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        if c & 0xc0 != 0x80 {
+            if seen == chars {
+                return i;
+            }
+            seen += 1;
+        }
+    }
+    b.len()
+}
+
+/// `28311552` as `28,311,552`.
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A SHA-256 in lowercase hex.
+fn hex32(d: &[u8; 32]) -> String {
+    let mut s = String::with_capacity(64);
+    for &c in d {
+        s.push(char::from(HEX[usize::from(c >> 4)]));
+        s.push(char::from(HEX[usize::from(c & 15)]));
+    }
+    s
+}
+
 // ----- the walk -------------------------------------------------------------------------
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -843,6 +1037,10 @@ struct Walk<'p, 'g, S: Sink> {
     path: Vec<NodeId>,
     path_pos: HashMap<NodeId, usize>,
     lows: Vec<usize>,
+    /// How long payloads are cut (never in sort keys).
+    elide: Option<&'p Elision>,
+    /// Payloads printed elided so far.
+    elided: u64,
 }
 
 /// The sort key of `v`, an element of set `set`, appended to `out`.
@@ -862,11 +1060,13 @@ pub(crate) fn plain_key(
         path: vec![set],
         path_pos: HashMap::from([(set, 0)]),
         lows: vec![usize::MAX],
+        elide: None,
+        elided: 0,
     };
     w.value(v, depth, 0)
 }
 
-impl<S: Sink> Walk<'_, '_, S> {
+impl<'p, S: Sink> Walk<'p, '_, S> {
     fn put(&mut self, b: &[u8]) -> Result<()> {
         self.sink.put(b)
     }
@@ -1172,6 +1372,10 @@ impl<S: Sink> Walk<'_, '_, S> {
                 let s = self.plan.int_text(id, b)?;
                 self.int(&s, indent)
             }
+            Node::Str { text: t, .. } if self.elision(t.as_bytes().len()).is_some() => {
+                let utf8 = self.plan.is_utf8(id, t);
+                self.elided_str(id, t.as_bytes(), utf8, indent)
+            }
             Node::Str { text: t, .. } => match self.plan.is_utf8(id, t) {
                 true => {
                     if text {
@@ -1279,6 +1483,20 @@ impl<S: Sink> Walk<'_, '_, S> {
                 readonly,
                 data,
             } => {
+                if let Some(d) = data
+                    && self.elision(d.len()).is_some()
+                {
+                    let rw = if *readonly { "readonly" } else { "writable" };
+                    return if text {
+                        self.head(indent, format!("buffer {index} {rw} b\"").as_bytes())?;
+                        self.elided_bytes(id, d, None)?;
+                        self.put(b"\n")
+                    } else {
+                        self.put(b"{\"t\":\"buffer\"")?;
+                        self.elided_bytes(id, d, None)?;
+                        self.put(format!(",\"index\":{index},\"readonly\":{readonly}}}").as_bytes())
+                    };
+                }
                 if text {
                     let rw = if *readonly { "readonly" } else { "writable" };
                     self.head(indent, format!("buffer {index} {rw}").as_bytes())?;
@@ -1301,6 +1519,93 @@ impl<S: Sink> Walk<'_, '_, S> {
         }
     }
 
+    /// The elision that applies to a payload of `len` bytes: none in sort keys, none when
+    /// not asked for, none for payloads up to the threshold.
+    fn elision(&self, len: usize) -> Option<&'p Elision> {
+        self.elide
+            .filter(|e| self.fmt != Fmt::Plain && len > e.threshold)
+    }
+
+    /// The marker's words after the head: `…<elided: N bytes, sha256 H; note>`.
+    fn marker(&mut self, what: &str, d: &Digest) -> Result<()> {
+        let note = self
+            .elide
+            .and_then(|e| e.note.as_deref())
+            .map(|n| format!("; {n}"))
+            .unwrap_or_default();
+        self.put(format!("…<elided: {what}, sha256 {}{note}>", hex32(&d.sha256)).as_bytes())
+    }
+
+    /// An elided bytes-like payload after its head's opening (`b"` in text, `{"t":"bytes"`
+    /// and the id in JSON): the head, the closing quote and the marker (text), or the
+    /// `elided`, `len`, `sha256` and `head` members (JSON; the caller closes the object).
+    fn elided_bytes(&mut self, id: NodeId, data: &[u8], anchor: Option<u32>) -> Result<()> {
+        let head = self.elide.map_or(0, |e| e.head).min(data.len());
+        let d = self.plan.digest(id, data, false);
+        self.elided += 1;
+        if self.fmt == Fmt::Text {
+            self.sink.bytes_escaped(&data[..head], false, None)?;
+            self.put(b"\"")?;
+            self.marker(&format!("{} bytes", group_digits(data.len() as u64)), &d)?;
+            self.anchor_text(anchor)
+        } else {
+            self.put(
+                format!(
+                    ",\"elided\":true,\"len\":{},\"sha256\":\"{}\",\"head\":\"",
+                    data.len(),
+                    hex32(&d.sha256)
+                )
+                .as_bytes(),
+            )?;
+            self.sink.bytes_escaped(&data[..head], true, None)?;
+            self.put(b"\"")
+        }
+    }
+
+    /// An elided str: `str "head"…<elided: …>` (text), `{"t":"str","elided":true,…}`
+    /// (JSON); a str with surrogates has its head in hex, as canon writes it.
+    fn elided_str(&mut self, id: NodeId, b: &[u8], utf8: bool, indent: usize) -> Result<()> {
+        let chars = self.elide.map_or(0, |e| e.head);
+        let head = &b[..char_boundary(b, chars)];
+        let d = self.plan.digest(id, b, true);
+        self.elided += 1;
+        if self.fmt == Fmt::Text {
+            if utf8 {
+                self.head(indent, b"str ")?;
+                self.sink.json_str(head, None)?;
+            } else {
+                self.head(indent, b"str hex:")?;
+                self.sink.hex(head, None)?;
+            }
+            let what = format!(
+                "{} chars, {} bytes UTF-8",
+                group_digits(d.chars),
+                group_digits(b.len() as u64)
+            );
+            self.marker(&what, &d)?;
+            self.put(b"\n")
+        } else {
+            self.put(
+                format!(
+                    "{{\"t\":\"str\",\"elided\":true,\"len\":{},\"utf8_len\":{},\"sha256\":\"{}\",",
+                    d.chars,
+                    b.len(),
+                    hex32(&d.sha256)
+                )
+                .as_bytes(),
+            )?;
+            if utf8 {
+                self.put(b"\"head\":")?;
+                self.sink.json_str(head, None)?;
+            } else {
+                self.put(b"\"head_hex\":\"")?;
+                self.sink.hex(head, None)?;
+                self.put(b"\"")?;
+            }
+            self.put(b"}")
+        }
+    }
+
     fn bytes_node(
         &mut self,
         tag: &str,
@@ -1309,6 +1614,18 @@ impl<S: Sink> Walk<'_, '_, S> {
         id: NodeId,
         indent: usize,
     ) -> Result<()> {
+        if self.elision(data.len()).is_some() {
+            return if self.fmt == Fmt::Text {
+                self.head(indent, tag.as_bytes())?;
+                self.put(b" b\"")?;
+                self.elided_bytes(id, data, anchor)?;
+                self.put(b"\n")
+            } else {
+                self.json_open(tag, anchor)?;
+                self.elided_bytes(id, data, None)?;
+                self.put(b"}")
+            };
+        }
         if self.fmt == Fmt::Text {
             self.head(indent, tag.as_bytes())?;
             self.put(b" b\"")?;
@@ -1333,6 +1650,8 @@ pub struct Rendered<'g> {
     plan: Plan<'g>,
     format: Format,
     len: u64,
+    elide: Option<Elision>,
+    elided: u64,
 }
 
 /// Plans and measures the canon rendering of a graph's root, within `limits`: nesting
@@ -1358,6 +1677,43 @@ pub struct Rendered<'g> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render<'g>(g: &'g Graph, format: Format, limits: &crate::Limits) -> Result<Rendered<'g>> {
+    render_with(g, format, limits, &RenderOptions::default())
+}
+
+/// [`render`] with options: with [`RenderOptions::elide`], payloads longer than the
+/// threshold are printed cut, with their length and SHA-256 (the printed forms are
+/// specified on [`Elision`]); the length measured and the budget count what is printed.
+///
+/// ```
+/// use picklejar_codec::canon::{Elision, Format, RenderOptions, render_with};
+/// use picklejar_codec::{Limits, load};
+///
+/// // pickle.dumps('é' * 3000, 4): 6000 bytes of UTF-8.
+/// let mut data = b"\x80\x04X\x70\x17\x00\x00".to_vec();
+/// for _ in 0..3000 {
+///     data.extend_from_slice("é".as_bytes());
+/// }
+/// data.push(b'.');
+/// let g = load(&data)?;
+/// let opts = RenderOptions {
+///     elide: Some(Elision { head: 3, note: Some("--full prints it".into()), ..Elision::default() }),
+/// };
+/// let mut r = render_with(&g, Format::Text, &Limits::DEFAULT, &opts)?;
+/// let mut out = Vec::new();
+/// r.write_to(&mut out)?;
+/// let text = String::from_utf8(out)?;
+/// assert!(text.starts_with("str \"ééé\"…<elided: 3,000 chars, 6,000 bytes UTF-8, sha256 "), "{text}");
+/// assert!(text.ends_with("; --full prints it>\n"));
+/// assert_eq!(r.len(), text.len() as u64);
+/// assert_eq!(r.elided(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render_with<'g>(
+    g: &'g Graph,
+    format: Format,
+    limits: &crate::Limits,
+    options: &RenderOptions,
+) -> Result<Rendered<'g>> {
     let mut plan = Plan::new(g, limits.max_depth, limits.max_alloc)?;
     plan.count_root()?;
     let mut m = Measure {
@@ -1367,12 +1723,25 @@ pub fn render<'g>(g: &'g Graph, format: Format, limits: &crate::Limits) -> Resul
     };
     // Planning holds what it charged; the rest of the budget is the output's.
     m.cap = plan.budget.left() as u64;
-    walk(&mut plan, &mut m, format)?;
+    let elide = options.elide.clone();
+    let elided = walk(&mut plan, &mut m, format, elide.as_ref())?;
     let len = m.n;
-    Ok(Rendered { plan, format, len })
+    Ok(Rendered {
+        plan,
+        format,
+        len,
+        elide,
+        elided,
+    })
 }
 
-fn walk<S: Sink>(plan: &mut Plan<'_>, sink: &mut S, format: Format) -> Result<()> {
+/// Walks the root into `sink`; the number of payloads printed elided.
+fn walk<S: Sink>(
+    plan: &mut Plan<'_>,
+    sink: &mut S,
+    format: Format,
+    elide: Option<&Elision>,
+) -> Result<u64> {
     let mut w = Walk {
         plan,
         sink,
@@ -1385,19 +1754,36 @@ fn walk<S: Sink>(plan: &mut Plan<'_>, sink: &mut S, format: Format) -> Result<()
         path: Vec::new(),
         path_pos: HashMap::new(),
         lows: Vec::new(),
+        elide,
+        elided: 0,
     };
     let root = w.plan.g.root();
     w.value(root, 0, 0)?;
     if format == Format::Json {
         w.put(b"\n")?;
     }
-    Ok(())
+    Ok(w.elided)
 }
 
 impl Rendered<'_> {
     /// The exact number of bytes [`Rendered::write_to`] writes.
     pub fn len(&self) -> u64 {
         self.len
+    }
+
+    /// How many payloads the rendering prints elided (each reference to a payload counts),
+    /// with [`RenderOptions::elide`]; 0 without.
+    ///
+    /// ```
+    /// use picklejar_codec::canon::{Format, render};
+    /// use picklejar_codec::{Limits, load};
+    ///
+    /// let g = load(b"\x80\x04K\x07.")?;
+    /// assert_eq!(render(&g, Format::Text, &Limits::DEFAULT)?.elided(), 0);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn elided(&self) -> u64 {
+        self.elided
     }
 
     /// Whether the rendering is empty (it never is: every value prints something).
@@ -1416,7 +1802,8 @@ impl Rendered<'_> {
             scratch: Vec::new(),
             buf: Vec::with_capacity(IoSink::BUF),
         };
-        match walk(&mut self.plan, &mut sink, self.format).and_then(|()| sink.flush_buf()) {
+        let elide = self.elide.as_ref();
+        match walk(&mut self.plan, &mut sink, self.format, elide).and_then(|_| sink.flush_buf()) {
             Ok(()) => sink.w.flush(),
             Err(e) => Err(sink
                 .err
