@@ -240,6 +240,19 @@ fn long4_loads_linearly_and_prints() {
         load_and_render(&data, Format::Text, Limits::DEFAULT),
         Ok(text.len() as u64)
     );
+    // Past HEX_BITS canon spells an int in hex, so printing is linear too: 10 MiB of LONG4
+    // used to take minutes (quadratic decimal conversion); now load and print grow linearly.
+    linear("long4 load and print", 512 * KIB, |n| {
+        let printed = load_and_render(&long4(n), Format::Json, Limits::DEFAULT).expect("prints");
+        assert!(printed > 2 * n as u64, "{printed} for {n} bytes");
+    });
+    let g = load(&long4(256 * KIB)).expect("loads");
+    let text = to_canon(&g).expect("canon").to_text();
+    assert!(
+        text.starts_with("int -0x") || text.starts_with("int 0x"),
+        "{}",
+        &text[..12]
+    );
 }
 
 #[test]

@@ -67,7 +67,8 @@ impl Build {
             Canon::None => Value::None,
             Canon::Bool(b) => Value::Bool(*b),
             Canon::Int(s) => {
-                let i: BigInt = s.parse().map_err(|_| bad(format!("bad int {s:?}")))?;
+                let i: BigInt = super::bigint::from_canon_text(s)
+                    .ok_or_else(|| bad(format!("bad int {s:?}")))?;
                 match i64::try_from(&i) {
                     Ok(v) => Value::Int(v),
                     Err(_) => self.node(Node::Int(i)),

@@ -200,17 +200,14 @@ fn parse_inner(v: &Json, path: &str) -> Result<Canon> {
         "bool" => Canon::Bool(m.req("v")?.as_bool().ok_or_else(|| bad(path, "bool v"))?),
         "int" => {
             let s = m.str("v")?;
-            let canonical = s == "0"
-                || (!s.starts_with('0')
-                    && !s.starts_with("-0")
-                    && s != "-"
-                    && s.strip_prefix('-')
-                        .unwrap_or(s)
-                        .bytes()
-                        .all(|c| c.is_ascii_digit())
-                    && !s.is_empty());
-            if !canonical {
-                return Err(bad(path, format!("int {s:?} is not a canonical decimal")));
+            if !super::bigint::is_canonical(s) {
+                return Err(bad(
+                    path,
+                    format!(
+                        "int {s:?} is not canonical: decimal, or 0x-hex past {} bits",
+                        super::bigint::HEX_BITS
+                    ),
+                ));
             }
             Canon::Int(s.to_owned())
         }

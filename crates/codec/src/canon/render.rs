@@ -459,25 +459,17 @@ impl<'g> Plan<'g> {
             .clone()
     }
 
-    /// The decimal text of a big int node, converted once.
+    /// The canon text of a big int node (decimal, or hex past `bigint::HEX_BITS`),
+    /// converted once; its length is charged before the conversion.
     pub(crate) fn int_text(&mut self, id: NodeId, b: &num_bigint::BigInt) -> Result<Rc<str>> {
         if let Some(s) = self.ints.get(&id) {
             return Ok(s.clone());
         }
-        let digits = (b.bits() as f64 * std::f64::consts::LOG10_2) as usize + 2;
-        if digits > super::bigint::MAX_DIGITS {
-            return Err(Error::new(
-                ErrorKind::LimitExceeded,
-                format!(
-                    "an int of about {digits} decimal digits ({} bytes): converting it to decimal would take minutes (the conversion is quadratic; canon prints ints of up to {} digits, and CPython's own str() refuses more than 4300)",
-                    b.bits().div_ceil(8),
-                    super::bigint::MAX_DIGITS
-                ),
-            ));
-        }
-        self.budget
-            .charge(digits.saturating_mul(2), "int to decimal")?;
-        let s: Rc<str> = super::bigint::to_decimal(b).into();
+        self.budget.charge(
+            super::bigint::canon_text_len(b).saturating_mul(2),
+            "int to text",
+        )?;
+        let s: Rc<str> = super::bigint::to_canon_text(b).into();
         self.ints.insert(id, s.clone());
         Ok(s)
     }
