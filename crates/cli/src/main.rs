@@ -55,8 +55,29 @@ enum Command {
     Bench(bench::BenchCommand),
 }
 
+/// The stack the commands run on: reserved, not committed, so it costs only what a deep
+/// value uses. Values are built and walked on the heap, but dropping a canon tree as deep
+/// as the loader's limit recurses once per level, past the main thread's 8 MiB.
+const STACK: usize = 1 << 30;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match std::thread::Builder::new()
+        .name("picklejar".into())
+        .stack_size(STACK)
+        .spawn(move || run(cli))
+        .map(|t| t.join())
+    {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => ExitCode::from(101), // a panic; its message is already printed
+        Err(e) => {
+            eprintln!("picklejar: cannot start: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Load(a) => inspect::load(a),
         Command::Dis(a) => inspect::dis(a),

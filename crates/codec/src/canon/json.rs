@@ -62,7 +62,9 @@ impl Canon {
         de.disable_recursion_limit();
         let v = Json::deserialize(serde_stacker::Deserializer::new(&mut de))
             .map_err(|e| Error::new(ErrorKind::BadCanon, format!("not JSON: {e}")))?;
-        Canon::from_json_value(&v)
+        let c = Canon::from_json_value(&v);
+        dismantle(v);
+        c
     }
 
     /// Converts a parsed JSON value, checking it against the canon rules.
@@ -76,6 +78,19 @@ impl Canon {
     /// ```
     pub fn from_json_value(v: &Json) -> Result<Canon> {
         parse(v, "$")
+    }
+}
+
+/// Drops a JSON value level by level on the heap: serde_json's own drop recurses once per
+/// nesting level, which overflows the stack on the deep values `from_json` accepts.
+fn dismantle(v: Json) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Json::Array(a) => stack.extend(a),
+            Json::Object(m) => stack.extend(m.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
     }
 }
 
