@@ -219,3 +219,19 @@ fn roundtrip_of_large_bytes_is_bounded() {
     let (out, _) = run(&["roundtrip", "--profile", "3.13"], &f);
     assert!(String::from_utf8_lossy(&out.stdout).contains("byte-exact"));
 }
+
+#[test]
+fn a_canon_as_deep_as_the_depth_limit_dumps_and_loads_back() {
+    // 100000 nested lists as canon JSON: parsed, dumped and dropped without recursing on
+    // the thread's stack (it used to abort with a stack overflow).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = 100_000;
+    let json = format!("{}{}", r#"{"t":"list","v":["#.repeat(n), "]}".repeat(n));
+    let f = write(dir.path(), "deep.json", json.as_bytes());
+    let (out, _) = run(&["dump"], &f);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = write(dir.path(), "deep.pkl", &out.stdout);
+    let (back, _) = run(&["load", "--format", "json"], &p);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(String::from_utf8_lossy(&back.stdout).trim_end(), json);
+}
