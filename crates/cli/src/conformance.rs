@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use picklejar_runner::adapters::{self, AdapterConfig, Python, Resolved};
 use picklejar_runner::corpus::CorpusSource;
 use picklejar_runner::engine::{self, Filter, RunOptions};
+use picklejar_runner::ids::REFERENCE;
 use picklejar_runner::results::{
     CodecRun, CorpusInfo, ELIDE_OVER, Results, SCHEMA, SkippedCodec, compare,
 };
@@ -27,8 +28,9 @@ use crate::out::Out;
 #[derive(Args, Debug)]
 pub struct ConformanceArgs {
     /// Codec to test (repeatable): picklejar, serde-pickle, cpython-X.Y (C unpickler),
-    /// cpython-X.Y-py (pure Python), cmd:NAME=COMMAND. Default: picklejar, serde-pickle,
-    /// cpython-3.13, cpython-3.13-py.
+    /// cpython-X.Y-py (pure Python), cmd:NAME=COMMAND (adapter protocol 1),
+    /// manifest:PATH or cmd:NAME[KEY=VALUE,…]=COMMAND (protocol 2: docs/ADAPTERS.md).
+    /// Default: picklejar, serde-pickle, cpython-3.13, cpython-3.13-py.
     #[arg(long = "codec", value_name = "SPEC")]
     pub codecs: Vec<String>,
     /// Only these trials (repeatable): a glob or substring over trial names
@@ -444,13 +446,33 @@ fn print_summary(out: &mut Out, r: &Results, show: usize) {
     }
     for run in &r.codecs {
         out.line("");
+        let version = if run.codec.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", run.codec.version)
+        };
         out.line(&format!(
-            "== {} ({}) — {} trials in {:.2}s",
+            "== {}{version} ({}) — {} trials in {:.2}s",
             run.codec.name,
             run.codec.description,
             run.trials.len(),
             run.duration_ms as f64 / 1000.0
         ));
+        if !run.codec.model.is_empty() {
+            out.line(&format!(
+                "value model: {} (canon compared modulo it)",
+                run.codec.model.join(", ")
+            ));
+        }
+        if let Some(r) = run.codec.reference.filter(|r| *r != REFERENCE) {
+            out.line(&format!("compared with: {r}"));
+        }
+        let adapter_errors = run.trials.iter().filter(|t| t.adapter_error).count();
+        if adapter_errors > 0 {
+            out.line(&format!(
+                "adapter errors: {adapter_errors} (the adapter failed, not the codec; counted as crashes)"
+            ));
+        }
         out.line(&format!("{:<24}{head}", "category"));
         for (cat, counts) in &run.by_category {
             out.line(&format!("{cat:<24}{}", row(counts)));

@@ -3,7 +3,8 @@
 use picklejar_codec::Canon;
 
 use crate::corpus::LoadSpec;
-use crate::ids::ImplId;
+use crate::ids::{ImplId, REFERENCE};
+use crate::model::ValueModel;
 
 /// What a trial asks a codec to load.
 #[derive(Clone, Copy, Debug)]
@@ -35,9 +36,37 @@ pub enum Outcome {
     Crashed(String),
     /// It did not answer within the time limit.
     TimedOut,
+    /// The adapter between the runner and the codec failed (adapter protocol 2: exit status
+    /// 3, or an `adapter_error` reply), as opposed to the codec: judged a crash, and
+    /// recorded as an adapter error.
+    AdapterError(String),
+}
+
+/// How compressed corpus variants reach a codec.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompressedInput {
+    /// The runner decompresses them and hands the codec the pickle (a corrupt one is
+    /// judged as the codec's rejection): the built-in codecs and protocol-1 commands.
+    #[default]
+    Runner,
+    /// The codec is given the compressed bytes and decompresses them itself.
+    Codec,
+    /// The codec does not decompress: compressed variants are not applicable to it
+    /// (verdict `skip`; they never pass).
+    NotApplicable,
 }
 
 /// What a codec says about itself.
+///
+/// Build one with `..CodecInfo::default()` so that fields added later keep their defaults:
+///
+/// ```
+/// use picklejar_runner::CodecInfo;
+/// let info = CodecInfo { name: "my-codec".into(), version: "1.0".into(), ..CodecInfo::default() };
+/// assert!(info.model.is_exact() && info.error_kinds);
+/// assert_eq!(info.reference.to_string(), "cpython-3.13");
+/// ```
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct CodecInfo {
     /// Name used in trial results and expectation file names.
@@ -53,6 +82,35 @@ pub struct CodecInfo {
     pub redumps: bool,
     /// One line for reports.
     pub description: String,
+    /// The reader whose outcomes it is compared with ([`REFERENCE`], CPython 3.13's C
+    /// unpickler, unless it implements another: `cpython-2.7`, `cpython-3.9-py`, …).
+    pub reference: ImplId,
+    /// The values it can represent ([`ValueModel`]): trials compare canon modulo this.
+    pub model: ValueModel,
+    /// How compressed variants reach it.
+    pub compressed: CompressedInput,
+    /// Whether its rejections name an error kind (`docs/CANON.md` section 10). When not,
+    /// a rejection of a pickle the reference rejects passes whatever its kind.
+    pub error_kinds: bool,
+}
+
+impl Default for CodecInfo {
+    /// No name, exact model, compared with [`REFERENCE`], decompressed for by the runner,
+    /// error kinds graded, data-only, no dumps.
+    fn default() -> CodecInfo {
+        CodecInfo {
+            name: String::new(),
+            version: String::new(),
+            data_only: true,
+            dumps: false,
+            redumps: false,
+            description: String::new(),
+            reference: REFERENCE,
+            model: ValueModel::exact(),
+            compressed: CompressedInput::Runner,
+            error_kinds: true,
+        }
+    }
 }
 
 /// A codec under test.

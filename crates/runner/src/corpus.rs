@@ -219,7 +219,42 @@ impl Variant {
         options: &LoadSpec,
         data_only: bool,
     ) -> Option<(ImplId, &ReaderOutcome)> {
-        let reference = self.reference(options)?;
+        self.expected_for(REFERENCE, options, data_only)
+    }
+
+    /// The expected outcome for a codec that implements `reader` (a codec's declared
+    /// reference, `docs/ADAPTERS.md`): for [`REFERENCE`], [`Variant::reference`]; for any
+    /// other reader, what that reader recorded with these options (`None` when it did not
+    /// read the variant with them: no trial). A data-only codec is held to the
+    /// [`DATA_ONLY_REFERENCE`]'s canon where the reader only failed to resolve or construct.
+    ///
+    /// ```
+    /// use picklejar_runner::Corpus;
+    /// use picklejar_runner::corpus::{LoadSpec, ReaderOutcome};
+    /// let corpus = Corpus::open(picklejar_corpus::cached()?)?;
+    /// let case = corpus.cases.iter().find(|c| c.id == "scalars/int_small").expect("case");
+    /// let p5 = case.variants.iter().find(|v| v.protocol == 5).expect("protocol 5");
+    /// let py27 = "cpython-2.7".parse()?;
+    /// let (reader, outcome) = p5.expected_for(py27, &LoadSpec::default(), true).expect("read");
+    /// assert_eq!(reader, py27);
+    /// assert!(matches!(outcome, ReaderOutcome::Error { .. })); // 2.7 has no protocol 5
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expected_for(
+        &self,
+        reader: ImplId,
+        options: &LoadSpec,
+        data_only: bool,
+    ) -> Option<(ImplId, &ReaderOutcome)> {
+        let reference = if reader == REFERENCE {
+            self.reference(options)?
+        } else {
+            let g = self
+                .results
+                .iter()
+                .find(|g| &g.options == options && g.readers.contains(&reader))?;
+            (reader, &g.outcome)
+        };
         let resolve_phase =
             matches!(reference.1, ReaderOutcome::Error { kind, .. } if kind.is_resolve_phase());
         if data_only
@@ -331,6 +366,11 @@ struct RawResult {
     canon: Option<serde_yaml::Value>,
     #[serde(default)]
     error: Option<RawError>,
+    /// What the reader imported and called (`imports:`, written by the generators since the
+    /// import-recording change); not read by the runner's corpus model.
+    #[serde(default)]
+    #[allow(dead_code)]
+    imports: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize)]

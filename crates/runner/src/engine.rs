@@ -231,6 +231,7 @@ fn run_one(
         diff: None,
         dis: None,
         micros: 0,
+        adapter_error: false,
     };
     if let Some(e) = entry
         && e.status == EntryStatus::Skip
@@ -242,6 +243,7 @@ fn run_one(
     let (verdict, ev) = trial::run(corpus, codec, info, spec, reloader);
     rec.micros = t0.elapsed().as_micros() as u64;
     rec.verdict = verdict;
+    rec.adapter_error = ev.adapter_error;
     rec.status = Status::judge(verdict, entry.map(|e| e.status));
     rec.message = match (rec.status, entry) {
         (Status::ExpectedFail, Some(e)) => format!("{} (expected: {})", ev.message, e.reason),

@@ -8,8 +8,8 @@
 //! struct Mine;
 //! impl Codec for Mine {
 //!     fn info(&self) -> CodecInfo {
-//!         CodecInfo { name: "mine".into(), version: "0.1".into(), data_only: true,
-//!                     dumps: false, redumps: false, description: "my codec".into() }
+//!         CodecInfo { name: "mine".into(), version: "0.1".into(),
+//!                     description: "my codec".into(), ..CodecInfo::default() }
 //!     }
 //!     fn load(&self, req: &LoadRequest<'_>) -> Outcome {
 //!         // decode req.data, convert to picklejar_codec::Canon ...

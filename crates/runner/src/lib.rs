@@ -5,8 +5,12 @@
 //!
 //! * [`Corpus`] reads `corpus/**/case.yaml`.
 //! * [`Codec`] is the one trait every codec implements; [`adapters`] has picklejar's own,
-//!   serde-pickle, CPython (C and pure-Python, via a worker process) and `command` (any
-//!   program speaking `docs/ADAPTERS.md`).
+//!   serde-pickle, CPython (C and pure-Python, via a worker process), and any program
+//!   speaking `docs/ADAPTERS.md` (one-shot or worker, described by an
+//!   [`adapters::Manifest`]).
+//! * [`model`] compares codecs that cannot hold every Python value (no tuple, one number
+//!   type, unordered dicts, …) modulo their declared value model; [`raw`] normalises
+//!   values adapters read off the stream without Python's rewrites.
 //! * [`engine::run_codec`] runs the trials in parallel and applies [`Expectations`].
 //! * [`Results`] is the JSON document every report renders.
 //! * [`Harness`] runs the corpus inside another crate's `cargo test`.
@@ -19,10 +23,12 @@ pub mod engine;
 mod expect;
 mod harness;
 pub mod ids;
+pub mod model;
+pub mod raw;
 pub mod results;
 pub mod trial;
 
-pub use codec::{Codec, CodecInfo, LoadRequest, Outcome};
+pub use codec::{Codec, CodecInfo, CompressedInput, LoadRequest, Outcome};
 pub use corpus::{Case, Corpus, CorpusError, Variant};
 pub use diff::unified;
 pub use expect::{

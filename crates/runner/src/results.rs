@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::CodecInfo;
+use crate::codec::{CodecInfo, CompressedInput};
 use crate::expect::Status;
 use crate::ids::ImplId;
 use crate::trial::{TrialKind, Verdict};
@@ -90,6 +90,25 @@ pub struct CodecInfoDoc {
     pub dumps: bool,
     /// Description.
     pub description: String,
+    /// The reader its trials are compared with (absent in documents written before
+    /// adapter protocol 2, which always compared with `cpython-3.13`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<ImplId>,
+    /// The value model it declared (`docs/ADAPTERS.md`): flag names such as
+    /// `tuple-as-list`; empty for the exact model.
+    #[serde(default)]
+    pub model: Vec<String>,
+    /// How compressed variants reached it: `runner` (decompressed for it), `codec`, or
+    /// `not-applicable` (skipped). Absent in older documents (`runner`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compressed: Option<CompressedInput>,
+    /// Whether its rejections were graded by error kind (false: accept/reject only).
+    #[serde(default = "yes")]
+    pub error_kinds: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl From<&CodecInfo> for CodecInfoDoc {
@@ -100,6 +119,10 @@ impl From<&CodecInfo> for CodecInfoDoc {
             data_only: i.data_only,
             dumps: i.dumps,
             description: i.description.clone(),
+            reference: Some(i.reference),
+            model: i.model.names(),
+            compressed: Some(i.compressed),
+            error_kinds: i.error_kinds,
         }
     }
 }
@@ -146,6 +169,10 @@ pub struct TrialRecord {
     pub dis: Option<String>,
     /// Time the codec took, in microseconds.
     pub micros: u64,
+    /// Whether the verdict `crash` was the adapter's failure (adapter protocol 2's
+    /// reserved exit status 3 or `adapter_error` reply), not the codec's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adapter_error: bool,
 }
 
 fn not_run() -> Verdict {

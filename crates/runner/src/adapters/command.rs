@@ -1,26 +1,40 @@
-//! Any program, in any language, speaking the adapter protocol of `docs/ADAPTERS.md`:
-//! pickle bytes on stdin and options in `PICKLEJAR_OPTIONS`, canon JSON on stdout; exit
-//! status 1 means a clean rejection, anything else that is not 0 is a crash.
+//! Any program, in any language, speaking the one-shot adapter protocol of
+//! `docs/ADAPTERS.md`: a process per trial, pickle bytes on stdin and options in
+//! `PICKLEJAR_OPTIONS`, the value on stdout, the outcome in the exit status.
+//!
+//! * **Protocol 1** (`cmd:NAME=COMMAND`): exit 0 with canon JSON is a load, exit 1 a
+//!   rejection (with an optional `{"error": KIND}` object), anything else a crash.
+//! * **Protocol 2** (a [`Manifest`]): exit 1 is a rejection only *with* the JSON error
+//!   object on stdout (an uncaught exception exits 1 in Python, Node and Java: that is a
+//!   crash), exit 3 is an adapter error, and the value may be raw.
 
 use std::io::{Read, Write};
-use std::process::{Command as Process, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use picklejar_codec::Canon;
 use wait_timeout::ChildExt;
 
+use super::manifest::{Manifest, Output};
+use super::process::{
+    ADAPTER_ERROR_STATUS, Tail, adapter_error_message, colon, describe, error_object, kill, loaded,
+    options_json, shell,
+};
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 
-/// A codec behind a shell command.
+/// A codec behind a shell command, one process per trial.
 pub struct CommandCodec {
     name: String,
     command: String,
     timeout: Duration,
+    /// Protocol 2's settings; `None` for protocol 1.
+    manifest: Option<Manifest>,
+    version: String,
 }
 
 impl CommandCodec {
-    /// `command` runs through `sh -c`; `name` labels it in results (and names its
-    /// expectations file).
+    /// A protocol-1 command: `command` runs through `sh -c`; `name` labels it in results
+    /// (and names its expectations file).
     pub fn new(
         name: impl Into<String>,
         command: impl Into<String>,
@@ -30,34 +44,30 @@ impl CommandCodec {
             name: name.into(),
             command: command.into(),
             timeout,
+            manifest: None,
+            version: String::new(),
+        }
+    }
+
+    /// A protocol-2 one-shot command described by `manifest`, whose version command
+    /// printed `version`.
+    pub fn from_manifest(manifest: Manifest, version: String, timeout: Duration) -> CommandCodec {
+        CommandCodec {
+            name: manifest.name.clone(),
+            command: manifest.command.clone(),
+            timeout,
+            manifest: Some(manifest),
+            version,
         }
     }
 }
 
 /// The `PICKLEJAR_OPTIONS` JSON for a request; buffer files are written to `dir`.
-fn options_json(
+fn options_with_buffer_files(
     req: &LoadRequest<'_>,
     dir: &std::path::Path,
 ) -> std::io::Result<serde_json::Value> {
-    let mut o = serde_json::json!({ "protocol": req.protocol });
-    let m = o
-        .as_object_mut()
-        .ok_or_else(|| std::io::Error::other("object"))?;
-    if let Some(e) = &req.spec.encoding {
-        m.insert("encoding".into(), e.as_str().into());
-    }
-    if let Some(e) = &req.spec.errors {
-        m.insert("errors".into(), e.as_str().into());
-    }
-    if let Some(f) = req.spec.fix_imports {
-        m.insert("fix_imports".into(), f.into());
-    }
-    if !req.spec.extensions.is_empty() {
-        m.insert(
-            "extensions".into(),
-            serde_json::to_value(&req.spec.extensions)?,
-        );
-    }
+    let mut m = options_json(req);
     if let Some(bufs) = req.buffers {
         std::fs::create_dir_all(dir)?;
         let mut paths = Vec::new();
@@ -68,18 +78,22 @@ fn options_json(
         }
         m.insert("buffers".into(), paths.into());
     }
-    Ok(o)
+    Ok(serde_json::Value::Object(m))
 }
 
 impl Codec for CommandCodec {
     fn info(&self) -> CodecInfo {
-        CodecInfo {
-            name: self.name.clone(),
-            version: String::new(),
-            data_only: true,
-            dumps: false,
-            redumps: false,
-            description: format!("command: {}", self.command),
+        match &self.manifest {
+            Some(m) => m.codec_info(self.version.clone()),
+            None => CodecInfo {
+                name: self.name.clone(),
+                version: String::new(),
+                data_only: true,
+                dumps: false,
+                redumps: false,
+                description: format!("command: {}", self.command),
+                ..CodecInfo::default()
+            },
         }
     }
 
@@ -95,14 +109,19 @@ impl Codec for CommandCodec {
 
 impl CommandCodec {
     fn run(&self, req: &LoadRequest<'_>, dir: &std::path::Path) -> Outcome {
-        let opts = match options_json(req, dir) {
+        let opts = match options_with_buffer_files(req, dir) {
             Ok(o) => o,
             Err(e) => return Outcome::Crashed(format!("writing buffers: {e}")),
         };
-        let mut child = match Process::new("sh")
-            .arg("-c")
-            .arg(&self.command)
-            .env("PICKLEJAR_OPTIONS", opts.to_string())
+        let mut cmd = shell(
+            &self.command,
+            self.manifest.as_ref().and_then(|m| m.dir.as_deref()),
+        );
+        cmd.env("PICKLEJAR_OPTIONS", opts.to_string());
+        if self.manifest.is_some() {
+            cmd.env("PICKLEJAR_MODE", "oneshot");
+        }
+        let mut child = match cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -127,52 +146,83 @@ impl CommandCodec {
             }
             v
         });
-        let mut err = child.stderr.take();
-        let err_reader = std::thread::spawn(move || {
-            let mut v = Vec::new();
-            if let Some(o) = err.as_mut() {
-                let _ = o.take(64 * 1024).read_to_end(&mut v);
-            }
-            v
-        });
+        let err = Tail::collect(child.stderr.take());
         let status = match child.wait_timeout(self.timeout) {
             Ok(Some(s)) => s,
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                kill(&mut child);
                 return Outcome::TimedOut;
             }
             Err(e) => return Outcome::Crashed(format!("waiting: {e}")),
         };
         let _ = feeder.join();
         let stdout = reader.join().unwrap_or_default();
-        let stderr = err_reader.join().unwrap_or_default();
-        let stderr = String::from_utf8_lossy(&stderr).trim().to_owned();
-        match status.code() {
-            Some(0) => match std::str::from_utf8(&stdout)
-                .map_err(|e| e.to_string())
-                .and_then(|s| Canon::from_json(s.trim()).map_err(|e| e.to_string()))
-            {
-                Ok(c) => Outcome::Loaded(c),
-                Err(e) => Outcome::Crashed(format!("exit 0 but stdout is not canon JSON: {e}")),
-            },
-            Some(1) => {
-                // Optional: {"error": kind, "message": ...} on stdout.
-                let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap_or_default();
-                let kind = v
-                    .get("error")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("rejected")
-                    .to_owned();
-                let message = v
-                    .get("message")
-                    .and_then(|k| k.as_str())
-                    .map(str::to_owned)
-                    .unwrap_or(stderr);
-                Outcome::Rejected { kind, message }
-            }
-            Some(c) => Outcome::Crashed(format!("exit status {c}: {stderr}")),
-            None => Outcome::Crashed(format!("killed by a signal: {stderr}")),
+        let stderr = err.take(Duration::from_secs(2));
+        match &self.manifest {
+            None => protocol_1(status, &stdout, stderr),
+            Some(m) => protocol_2(status, &stdout, &stderr, m.output, req),
         }
+    }
+}
+
+fn protocol_1(status: std::process::ExitStatus, stdout: &[u8], stderr: String) -> Outcome {
+    match status.code() {
+        Some(0) => match std::str::from_utf8(stdout)
+            .map_err(|e| e.to_string())
+            .and_then(|s| Canon::from_json(s.trim()).map_err(|e| e.to_string()))
+        {
+            Ok(c) => Outcome::Loaded(c),
+            Err(e) => Outcome::Crashed(format!("exit 0 but stdout is not canon JSON: {e}")),
+        },
+        Some(1) => {
+            // Optional: {"error": kind, "message": ...} on stdout.
+            let v: serde_json::Value = serde_json::from_slice(stdout).unwrap_or_default();
+            let kind = v
+                .get("error")
+                .and_then(|k| k.as_str())
+                .unwrap_or("rejected")
+                .to_owned();
+            let message = v
+                .get("message")
+                .and_then(|k| k.as_str())
+                .map(str::to_owned)
+                .unwrap_or(stderr);
+            Outcome::Rejected { kind, message }
+        }
+        Some(c) => Outcome::Crashed(format!("exit status {c}: {stderr}")),
+        None => Outcome::Crashed(format!("killed by a signal: {stderr}")),
+    }
+}
+
+fn protocol_2(
+    status: std::process::ExitStatus,
+    stdout: &[u8],
+    stderr: &str,
+    output: Output,
+    req: &LoadRequest<'_>,
+) -> Outcome {
+    match status.code() {
+        Some(0) => match std::str::from_utf8(stdout) {
+            Ok(s) => match loaded(s, output, req) {
+                Outcome::Crashed(m) => Outcome::Crashed(format!("exit status 0, but {m}")),
+                other => other,
+            },
+            Err(e) => Outcome::Crashed(format!("exit status 0, but stdout is not UTF-8: {e}")),
+        },
+        Some(1) => match error_object(stdout) {
+            Some((kind, message)) => Outcome::Rejected {
+                kind,
+                message: message.unwrap_or_else(|| stderr.to_owned()),
+            },
+            None => Outcome::Crashed(format!(
+                "exit status 1 without a JSON error object on stdout (an uncaught exception is a crash; a rejection prints {{\"error\": KIND, \"message\": …}}){}",
+                colon(stderr)
+            )),
+        },
+        Some(ADAPTER_ERROR_STATUS) => Outcome::AdapterError(
+            adapter_error_message(stdout)
+                .unwrap_or_else(|| format!("exit status {ADAPTER_ERROR_STATUS}{}", colon(stderr))),
+        ),
+        _ => Outcome::Crashed(format!("{}{}", describe(status), colon(stderr))),
     }
 }

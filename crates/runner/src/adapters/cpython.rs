@@ -231,6 +231,7 @@ impl Codec for CPython {
                     "pure-Python"
                 }
             ),
+            ..CodecInfo::default()
         }
     }
 

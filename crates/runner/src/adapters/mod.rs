@@ -11,22 +11,30 @@
 //! its expectations file (`expectations/cpython-3.13.yaml`) use the same spelling as
 //! `case.yaml`. The older spellings `cpython-c[-X.Y]` and `cpython-py[-X.Y]` are still
 //! accepted on the command line (`cpython-c` alone: any `python3`).
-//! | `cmd:NAME=COMMAND`, `cmd:COMMAND` | any program speaking `docs/ADAPTERS.md` |
+//! | `cmd:NAME=COMMAND`, `cmd:COMMAND` | any program speaking `docs/ADAPTERS.md` (protocol 1) |
+//! | `manifest:PATH` | a program described by a [`Manifest`] (protocol 2: one-shot or worker) |
+//! | `cmd:NAME[FLAGS]=COMMAND` | protocol 2 with the manifest's settings as flags ([`Manifest::from_flags`]) |
 
 mod command;
 mod cpython;
+mod manifest;
 mod picklejar;
+mod process;
 #[cfg(feature = "serde-pickle")]
 mod serde_pickle;
+mod worker;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use command::CommandCodec;
 pub use cpython::{CPython, Impl, Python, find_python, probe};
+pub use manifest::{Manifest, ManifestError, Mode, Output};
 pub use picklejar::Picklejar;
+pub use process::ADAPTER_ERROR_STATUS;
 #[cfg(feature = "serde-pickle")]
 pub use serde_pickle::SerdePickle;
+pub use worker::WorkerCodec;
 
 use crate::codec::Codec;
 use crate::ids::{Family, ImplId};
@@ -63,8 +71,47 @@ pub const DEFAULT_CODECS: &[&str] = &[
     "cpython-3.13-py",
 ];
 
+/// The codec a protocol-2 manifest describes: its version command is run once here, and
+/// each load may take `timeout`.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use picklejar_runner::adapters::{Manifest, from_manifest};
+/// let m = Manifest::load("examples/adapters/dataonly/picklejar-adapter.yaml".as_ref())?;
+/// let codec = from_manifest(m, Duration::from_secs(10))?;
+/// println!("{}", codec.info().version);
+/// # Ok::<(), picklejar_runner::adapters::ManifestError>(())
+/// ```
+pub fn from_manifest(m: Manifest, timeout: Duration) -> Result<Box<dyn Codec>, ManifestError> {
+    let version = m.version()?;
+    Ok(match m.mode {
+        Mode::Oneshot => Box::new(CommandCodec::from_manifest(m, version, timeout)),
+        Mode::Worker => Box::new(WorkerCodec::new(m, version, timeout)),
+    })
+}
+
+/// `cmd:NAME[FLAGS]=COMMAND` → (name, flags, command).
+fn split_flags(cmd: &str) -> Option<(&str, &str, &str)> {
+    let (name, rest) = cmd.split_once('[')?;
+    let (flags, command) = rest.split_once("]=")?;
+    let word = !name.is_empty() && !name.contains([' ', '=', ']']);
+    word.then_some((name, flags, command))
+}
+
 /// Builds the codec a spec names; an unknown spec is an error.
 pub fn resolve(spec: &str, cfg: &AdapterConfig) -> Result<Resolved, String> {
+    if let Some(path) = spec.strip_prefix("manifest:") {
+        let m = Manifest::load(Path::new(path)).map_err(|e| e.to_string())?;
+        return from_manifest(m, cfg.timeout)
+            .map(Resolved::Codec)
+            .map_err(|e| e.to_string());
+    }
+    if let Some((name, flags, command)) = spec.strip_prefix("cmd:").and_then(split_flags) {
+        let m = Manifest::from_flags(name, flags, command).map_err(|e| e.to_string())?;
+        return from_manifest(m, cfg.timeout)
+            .map(Resolved::Codec)
+            .map_err(|e| e.to_string());
+    }
     if let Some(cmd) = spec.strip_prefix("cmd:") {
         let (name, command) = match cmd.split_once('=') {
             Some((n, c)) if !n.is_empty() && !n.contains(' ') => (n.to_owned(), c.to_owned()),
@@ -92,7 +139,7 @@ pub fn resolve(spec: &str, cfg: &AdapterConfig) -> Result<Resolved, String> {
     let unknown = || {
         format!(
             "unknown codec {spec:?}: use picklejar, serde-pickle, cpython-X.Y (C unpickler), \
-             cpython-X.Y-py (pure-Python unpickler) or cmd:NAME=COMMAND"
+             cpython-X.Y-py (pure-Python unpickler), cmd:NAME=COMMAND or manifest:PATH (docs/ADAPTERS.md)"
         )
     };
     let (imp, version) = match spec.parse::<ImplId>() {

@@ -18,6 +18,7 @@ impl Codec for Picklejar {
             dumps: true,
             redumps: true,
             description: "picklejar-codec, in process (data only)".into(),
+            ..CodecInfo::default()
         }
     }
 

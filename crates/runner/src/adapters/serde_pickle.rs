@@ -21,6 +21,7 @@ impl Codec for SerdePickle {
             dumps: true,
             redumps: false,
             description: "serde-pickle crate, value_from_slice / value_to_vec".into(),
+            ..CodecInfo::default()
         }
     }
 

@@ -1,0 +1,229 @@
+//! Worker mode of adapter protocol 2 (`docs/ADAPTERS.md`): one long-lived adapter process
+//! per thread, a JSON request per line on its stdin and a JSON reply per line on its
+//! stdout, with the same per-load time limit as one-shot commands. A worker that times
+//! out, dies or writes something that is not a reply is killed, and the next load starts a
+//! fresh one.
+//!
+//! Request: `{"data": BASE64, "options": {…}, "buffers": [BASE64, …]}` (`buffers` only when
+//! the variant has out-of-band buffers; `options` as `PICKLEJAR_OPTIONS`).
+//!
+//! Reply, exactly one of: `{"value": TREE}` (canon, or raw per the manifest),
+//! `{"error": KIND, "message": …}` (a rejection), `{"crash": MESSAGE}` (the codec failed
+//! unexpectedly; the worker goes on), `{"adapter_error": MESSAGE}`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wait_timeout::ChildExt;
+
+use super::manifest::Manifest;
+use super::process::{Tail, colon, describe, kill, loaded, options_json, shell};
+use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
+
+/// A codec behind a long-lived adapter process (a pool of them, one per busy thread).
+pub struct WorkerCodec {
+    manifest: Manifest,
+    version: String,
+    timeout: Duration,
+    idle: Mutex<Vec<Worker>>,
+    started: AtomicUsize,
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    stderr: Tail,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        kill(&mut self.child);
+    }
+}
+
+#[derive(Deserialize)]
+struct Reply<'a> {
+    #[serde(borrow, default)]
+    value: Option<&'a RawValue>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    crash: Option<String>,
+    #[serde(default)]
+    adapter_error: Option<String>,
+}
+
+impl WorkerCodec {
+    /// A worker codec described by `manifest` (whose version command printed `version`);
+    /// each load may take `timeout`.
+    pub fn new(manifest: Manifest, version: String, timeout: Duration) -> WorkerCodec {
+        WorkerCodec {
+            manifest,
+            version,
+            timeout,
+            idle: Mutex::new(Vec::new()),
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many worker processes this codec has started so far (one per thread, plus one
+    /// for every restart after a crash or a timeout).
+    pub fn workers_started(&self) -> usize {
+        self.started.load(Ordering::Relaxed)
+    }
+
+    fn spawn(&self) -> Result<Worker, String> {
+        let mut child = shell(&self.manifest.command, self.manifest.dir.as_deref())
+            .env("PICKLEJAR_MODE", "worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {:?}: {e}", self.manifest.command))?;
+        self.started.fetch_add(1, Ordering::Relaxed);
+        let stdin = child.stdin.take().ok_or("the worker has no stdin")?;
+        let stdout = child.stdout.take().ok_or("the worker has no stdout")?;
+        let stderr = Tail::collect(child.stderr.take());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut line = Vec::new();
+                match r.read_until(b'\n', &mut line) {
+                    // a line cut off by the end of the stream is no reply
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if line.last() != Some(&b'\n') => break,
+                    Ok(_) => {
+                        let text = String::from_utf8_lossy(&line).into_owned();
+                        if tx.send(text).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            lines: rx,
+            stderr,
+        })
+    }
+
+    /// Why a worker is gone: its exit status and the end of its stderr.
+    fn died(&self, mut w: Worker, during: &str) -> Outcome {
+        let status = match w.child.wait_timeout(Duration::from_secs(2)) {
+            Ok(Some(s)) => describe(s),
+            _ => "still running, its stdout closed".into(),
+        };
+        Outcome::Crashed(format!(
+            "the worker ended {during} ({status}){}",
+            colon(&w.stderr.take(Duration::from_secs(1)))
+        ))
+    }
+}
+
+fn b64(data: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+/// A reply line → the outcome, and whether the worker may serve again.
+fn judge_reply(line: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> (Outcome, bool) {
+    let mut de = serde_json::Deserializer::from_str(line);
+    de.disable_recursion_limit();
+    let reply = match Reply::deserialize(&mut de).and_then(|r| de.end().map(|()| r)) {
+        Ok(r) => r,
+        Err(e) => {
+            let shown: String = line.trim().chars().take(200).collect();
+            return (
+                Outcome::Crashed(format!(
+                    "the worker wrote {shown:?}, which is not a JSON reply: {e}"
+                )),
+                false,
+            );
+        }
+    };
+    let members = [
+        reply.value.is_some(),
+        reply.error.is_some(),
+        reply.crash.is_some(),
+        reply.adapter_error.is_some(),
+    ];
+    if members.iter().filter(|m| **m).count() != 1 {
+        let shown: String = line.trim().chars().take(200).collect();
+        return (
+            Outcome::Crashed(format!(
+                "the worker wrote {shown:?}: a reply has exactly one of value, error, crash, adapter_error"
+            )),
+            false,
+        );
+    }
+    let outcome = if let Some(v) = reply.value {
+        loaded(v.get(), manifest.output, req)
+    } else if let Some(kind) = reply.error {
+        Outcome::Rejected {
+            kind,
+            message: reply.message.unwrap_or_default(),
+        }
+    } else if let Some(m) = reply.crash {
+        Outcome::Crashed(m)
+    } else {
+        Outcome::AdapterError(reply.adapter_error.unwrap_or_default())
+    };
+    (outcome, true)
+}
+
+impl Codec for WorkerCodec {
+    fn info(&self) -> CodecInfo {
+        self.manifest.codec_info(self.version.clone())
+    }
+
+    fn load(&self, req: &LoadRequest<'_>) -> Outcome {
+        let mut body = serde_json::json!({
+            "data": b64(req.data),
+            "options": serde_json::Value::Object(options_json(req)),
+        });
+        if let (Some(bufs), Some(m)) = (req.buffers, body.as_object_mut()) {
+            let list: Vec<String> = bufs.iter().map(|b| b64(b)).collect();
+            m.insert("buffers".into(), list.into());
+        }
+        let line = format!("{body}\n");
+        let taken = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let mut w = match taken {
+            Some(w) => w,
+            None => match self.spawn() {
+                Ok(w) => w,
+                Err(e) => return Outcome::Crashed(e),
+            },
+        };
+        if w.stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| w.stdin.flush())
+            .is_err()
+        {
+            return self.died(w, "before it read the request");
+        }
+        let reply = match w.lines.recv_timeout(self.timeout) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => return Outcome::TimedOut, // w is killed
+            Err(RecvTimeoutError::Disconnected) => {
+                return self.died(w, "without a reply");
+            }
+        };
+        let (outcome, reusable) = judge_reply(&reply, &self.manifest, req);
+        if reusable && let Ok(mut idle) = self.idle.lock() {
+            idle.push(w);
+        }
+        outcome
+    }
+}

@@ -1,0 +1,3 @@
+module picklejar.invalid/kit
+
+go 1.19
