@@ -21,6 +21,7 @@ use picklejar_codec::{
     ArgKind, DecodeErrors, Encoding, ErrorKind, Limits, LoadOptions, Loader, Opcode, compress,
     sniff,
 };
+use picklejar_container as container;
 
 /// Options shared by every command that loads a pickle, named as in `pickle.Unpickler`.
 #[derive(Args, Debug, Clone)]
@@ -203,6 +204,18 @@ pub fn trailing_note(data: &[u8], end: usize) -> Option<String> {
 pub fn load(a: LoadArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
     let mut opts = a.flags.to_options()?;
+    let limits = opts.limits;
+    // PyTorch checkpoints and joblib files: the pickle inside, and the storages beside it.
+    if container::sniff(&raw).is_some() {
+        match container::open(&raw, &opts) {
+            Ok(c) if c.kind.is_container() => {
+                let summary = c.summary();
+                return render_loaded(&a, &c.graph, c.allocated, limits, Some(&summary));
+            }
+            Ok(_) => {} // a plain pickle after all: the usual path below
+            Err(e) => return Ok(report_container_error(&e)),
+        }
+    }
     let (data, note) = match uncompressed(&raw, &mut opts) {
         Ok(d) => d,
         Err(e) => return Ok(report_error(&e, None, &a.flags)),
@@ -210,7 +223,6 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
-    let limits = opts.limits;
     let loaded = match Loader::with_options(opts).load(&data) {
         Ok(l) => l,
         Err(e) => return Ok(report_error(&e, Some(&data), &a.flags)),
@@ -218,24 +230,51 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     if let Some(note) = trailing_note(&data, loaded.end) {
         eprintln!("note: {note}");
     }
+    render_loaded(&a, &loaded.graph, loaded.allocated, limits, None)
+}
+
+/// Prints a container error as [`report_error`] prints a load error, plus the archive
+/// member; exit 1.
+fn report_container_error(e: &container::Error) -> ExitCode {
+    let offset = e.offset().map_or_else(|| "-".to_owned(), |o| o.to_string());
+    eprintln!(
+        "error: {}\nmessage: {}\noffset: {offset}",
+        e.kind(),
+        e.message()
+    );
+    if let Some(m) = e.member() {
+        eprintln!("member: {m}");
+    }
+    if let Some(op) = e.opcode() {
+        eprintln!("opcode: {op}");
+    }
+    ExitCode::from(1)
+}
+
+/// Prints a loaded graph as `load` does: streamed, within what is left of the budget, long
+/// payloads elided unless `--full`; then a container's `summary` (storages, tensors,
+/// arrays as `# ` lines: after the text, on standard error with `--format json` so that
+/// standard output stays one JSON document).
+fn render_loaded(
+    a: &LoadArgs,
+    graph: &picklejar_codec::Graph,
+    allocated: usize,
+    limits: Limits,
+    summary: Option<&str>,
+) -> Result<ExitCode> {
     let format = match a.format {
         Format::Text => canon::Format::Text,
         Format::Json => canon::Format::Json,
     };
     // What is left of the budget is the rendering's.
-    let left = limits.max_alloc.saturating_sub(loaded.allocated);
+    let left = limits.max_alloc.saturating_sub(allocated);
     let options = RenderOptions {
         elide: (!a.full).then(|| Elision {
             note: Some("--full prints it".into()),
             ..Elision::default()
         }),
     };
-    let mut rendered = match render_with(
-        &loaded.graph,
-        format,
-        &limits.with_max_alloc(left),
-        &options,
-    ) {
+    let mut rendered = match render_with(graph, format, &limits.with_max_alloc(left), &options) {
         Ok(r) => r,
         Err(e) => {
             let mut hint = hint(&e, None, &a.flags);
@@ -251,7 +290,18 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
         }
     };
     let elided = rendered.elided();
-    let code = match rendered.write_to(&mut stdout_writer()) {
+    let mut out = stdout_writer();
+    let written = rendered
+        .write_to(&mut out)
+        .and_then(|()| match (summary, a.format) {
+            (Some(s), Format::Text) => out.write_all(s.as_bytes()),
+            (Some(s), Format::Json) => {
+                eprint!("{s}");
+                Ok(())
+            }
+            (None, _) => Ok(()),
+        });
+    let code = match written {
         // The reader went away (`| head`): what it wanted was written.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         r => {
@@ -287,6 +337,24 @@ pub fn stdout_writer() -> Box<dyn Write> {
 pub fn dis(a: DisArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
     let mut opts = a.flags.to_options()?;
+    if container::sniff(&raw).is_some() {
+        match container::open(&raw, &opts) {
+            Ok(c) if c.kind.is_container() => {
+                let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+                let written = write!(out, "{}", c.dis(&opts)).and_then(|()| out.flush());
+                return match written {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                    r => r.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+                };
+            }
+            Ok(_) => {}
+            Err(e) => {
+                // Like a load error in the listing: on standard output.
+                println!("error: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let data = match uncompressed(&raw, &mut opts) {
         Ok((data, note)) => {

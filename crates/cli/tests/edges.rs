@@ -116,12 +116,21 @@ fn input_that_is_not_a_pickle_is_named() {
             let (out, _) = run(&[cmd], &f);
             let err = stderr(&out);
             assert_eq!(out.status.code(), Some(1), "{cmd} {name}: {err}");
+            if cmd == "load" && name == "model.pt" {
+                // `load` reads zip checkpoints (crates/container): this one is cut short.
+                assert!(err.contains("corrupt zip archive"), "{cmd} {name}: {err}");
+                continue;
+            }
             assert!(err.contains(what), "{cmd} {name}: {err}");
             // What the unpickler said is still there, and the kind is CPython's.
             assert!(err.contains("(the loader: "), "{cmd} {name}: {err}");
         }
         let (out, _) = run(&["dis"], &f);
         let text = String::from_utf8_lossy(&out.stdout);
+        if name == "model.pt" {
+            assert!(text.contains("corrupt zip archive"), "dis {name}: {text}");
+            continue;
+        }
         assert!(text.contains(what), "dis {name}: {text}");
     }
 }

@@ -44,7 +44,7 @@ const MAGICS: &[(&[u8], usize, &str, &str)] = &[
         b"PK\x03\x04",
         0,
         "a zip archive",
-        "torch.save and numpy.savez write zip archives; unzip it and load the .pkl file inside (reading containers is not supported yet)",
+        "`picklejar load` reads PyTorch zip checkpoints directly (picklejar_container); numpy.savez writes zip archives of .npy files (read them with numpy.load); for another zip, unzip it and load the .pkl file inside",
     ),
     (
         b"PK\x05\x06",
