@@ -13,8 +13,9 @@ then pythonVERSION on PATH.  Runs under any Python 3.6+; no third-party packages
 The work is done by the package pj/ beside this file (pj/__init__.py lists its modules:
 discovery, produce, read, yaml, check, new, ...).  The scripts that run inside each
 interpreter are pjrun.py (produce + read), pjcanon.py (canon and error kinds),
-pjfixtures.py (the pickled classes) and pjcompress.py (compressed files: detection by magic
-bytes, decompression with a 256 MiB cap).  docs/CORPUS.md specifies what is written.
+pjfixtures.py (the pickled classes), pjcompress.py (compressed files: detection by magic
+bytes, decompression with a 256 MiB cap) and pjimports.py (the stand-in reading that
+records imports and calls, and the safety gate).  docs/CORPUS.md specifies what is written.
 
 Case files (generators/cases/<category>/<name>.py) set `obj` (or `DATA` bytes for a
 hand-written case) and these optional keys, all literals:
@@ -52,6 +53,14 @@ third-party import, and is what a data-only codec is expected to load there.
 Every variant is read by every reader; a compressed variant (`compression:` in case.yaml, the
 method its magic bytes say) is decompressed first (pjcompress.py), and its `protocol` is
 the protocol of the pickle inside.
+
+Each reading also records what CPython would import and call (`imports` in case.yaml):
+pjimports.py loads the variant with the reader's own unpickler whose find_class returns
+inert stand-ins, so nothing is imported or run.  A reading whose stand-in reading finds a
+global outside generators/safe_globals.txt refuses every global of the real reading (the
+safety gate): that is how the cases of cases/evasion/ (pickles that would run
+os.system(...)) are read, and make.py fails if it happens to any other case.
+docs/CORPUS.md sections 3 and 13.
 """
 import argparse
 import os

@@ -29,6 +29,7 @@ if HERE not in sys.path:
 import pjcanon  # noqa: E402
 import pjcompress  # noqa: E402
 import pjfixtures  # noqa: E402
+import pjimports  # noqa: E402
 
 PY2 = sys.version_info[0] == 2
 VERSION = '%d.%d' % sys.version_info[:2]
@@ -893,7 +894,12 @@ STREAM_KINDS = tuple(k for k in pjcanon.ERROR_KINDS if k not in (
 
 def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):
     """Load one variant (decompressing it first when it is a compressed file; `unwrapped`
-    is unwrap(data) when the caller already has it) and return its outcome."""
+    is unwrap(data) when the caller already has it) and return its outcome, with the
+    events of its stand-in reading (`imports`, pjimports.py) when there are any.
+
+    The stand-in reading comes first and imports nothing; when it finds a global outside
+    generators/safe_globals.txt, the real reading refuses every global (`blocked`: those
+    names), so that what an evasion case names is never imported or called."""
     what, payload = unwrapped if unwrapped is not None else unwrap(data)
     if what == 'skip':
         return {'skip': payload}
@@ -904,10 +910,38 @@ def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):
     buffers = None
     if bufdata is not None and not PY2:
         buffers = [bytearray(b) for b in bufdata]
+    failure = None
+    register_extensions(exts)
+    try:
+        events, finds = pjimports.record(
+            impl, data, opts, None if buffers is None else [bytearray(b) for b in buffers])
+    except pjimports.RecordError as e:
+        # No events to trust: refuse every global of the real reading too.
+        events, finds, failure = [], [('?', '?')], str(e)
+    finally:
+        clear_extensions(exts)
+    blocked = pjimports.unsafe(finds)
+    res = _read_loaded(impl, data, protocol, opts, buffers, blocked)
+    if events:
+        res['imports'] = events
+    if blocked:
+        res['blocked'] = ['%s.%s' % f for f in blocked]
+    if failure:
+        res['imports_failure'] = failure
+    return res
+
+
+def _read_loaded(impl, data, protocol, opts, buffers, blocked):
+    """read_one's real reading of the (decompressed) pickle; `blocked`: refuse every global
+    (pjimports.load_blocked)."""
+    exts = opts.get('extensions')
     register_extensions(exts)
     try:
         try:
-            obj = load(impl, data, opts, buffers)
+            if blocked:
+                obj = pjimports.load_blocked(impl, data, opts, buffers, pjcanon.persistent_load)
+            else:
+                obj = load(impl, data, opts, buffers)
         except Exception as e:
             tb = sys.exc_info()[2]
             kind = pjcanon.classify_error(e, impl, tb)
@@ -918,11 +952,11 @@ def read_one(impl, data, protocol, opts, bufdata, unwrapped=None):
                     kind = 'construct'
                 except Exception:
                     pass
-            elif kind == 'unresolved' and _blocked_import(e):
-                # A third-party pickler's module, which readers never import: past it,
-                # would the stream load? A failure no stand-in can cause (the text of a
-                # Python 2 str under this encoding, a cut stream, ...) is what a data-only
-                # codec meets: report that instead.
+            elif kind == 'unresolved' and (blocked or _blocked_import(e)):
+                # A third-party pickler's module, which readers never import, or a global
+                # the gate refused: past it, would the stream load? A failure no stand-in
+                # can cause (the text of a Python 2 str under this encoding, a cut stream,
+                # ...) is what a data-only codec meets: report that instead.
                 try:
                     loads_with_standins(impl, data, opts, buffers)
                 except Exception as e2:

@@ -73,10 +73,11 @@ fn main() {
         add(format!("corpus/{rel}"), path, Some(&mut listing));
     }
     // The CPython worker's modules: top-level generators/*.py and any package beside them,
-    // without case definitions, tests or virtualenvs.
+    // without case definitions, tests or virtualenvs; and the globals the readers may
+    // import for real (safe_globals.txt: anything else is read with inert stand-ins).
     for (rel, path) in files(&generators, |p| {
         let s = p.to_string_lossy();
-        p.extension().is_some_and(|e| e == "py")
+        (p.extension().is_some_and(|e| e == "py") || s == "safe_globals.txt")
             && !s.starts_with("cases/")
             && !s.starts_with("tests/")
             && !s.starts_with(".venvs/")

@@ -16,8 +16,8 @@ generators/make.py is the entry point; these modules do its work:
     build       the default command: select, produce, read, check or write
 
 The scripts that run inside every interpreter (CPython 2.7 and 3.6+) are not here: they
-are pjrun.py, pjcanon.py (the canon and the error kinds, ERROR_KINDS), pjcompress.py and
-pjfixtures.py beside make.py.  docs/CORPUS.md specifies what these modules write.
+are pjrun.py, pjcanon.py (the canon and the error kinds, ERROR_KINDS), pjcompress.py,
+pjimports.py (imports and calls, the safety gate) and pjfixtures.py beside make.py.  docs/CORPUS.md specifies what these modules write.
 """
 import os
 import sys

@@ -121,6 +121,7 @@ def build(args):
         cerrors = []
         if ERROR_REFERENCE_READER.rsplit('-', 1)[-1] in interps:
             check.check_reject_kinds(sel, variants, warnings, cerrors)
+        check.check_blocked(sel, variants, cerrors)
         for w in warnings:
             log('warning: ' + w)
         if cerrors:

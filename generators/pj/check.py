@@ -33,6 +33,36 @@ def check_reject_kinds(cases, variants, warnings, errors):
                     warnings.append('%s %s %s: %s' % (c['id'], variant_file(var), r, res['error']))
 
 
+# The category whose cases name what must never be imported or run (evasion techniques):
+# every reader that finds a global there must have been refused by the safety gate.
+EVASION = 'evasion'
+
+
+def check_blocked(cases, variants, errors):
+    """errors: a case outside evasion/ whose reading the safety gate blocked (a global not in
+    generators/safe_globals.txt), and an evasion/ case read for real (a reader whose
+    stand-in reading found globals, all of them in the list)."""
+    for c in cases:
+        evasion = c['id'].split('/')[0] == EVASION
+        for var in variants[c['id']]:
+            blocked = var.get('blocked', {})
+            for (j, r), names in sorted(blocked.items()):
+                if not evasion:
+                    errors.append('%s %s: reader %s refused %s: not in generators/'
+                                  'safe_globals.txt (add them there if importing and calling '
+                                  'them is harmless)' % (c['id'], variant_file(var), r,
+                                                         ', '.join(names)))
+            if not evasion:
+                continue
+            for (j, r), res in sorted(var['results'].items()):
+                finds = [e for e in res.get('imports', []) if e[0] == 'find']
+                if finds and (j, r) not in blocked:
+                    errors.append('%s %s: reader %s would import %s for real: an evasion case '
+                                  'must name a global outside generators/safe_globals.txt' % (
+                                      c['id'], variant_file(var), r,
+                                      ', '.join('%s.%s' % (e[1], e[2]) for e in finds)))
+
+
 def tree_files(d):
     out = {}
     for root, dirs, files in os.walk(d):

@@ -27,7 +27,8 @@ def buffer_files(var):
 
 
 def group_results(var):
-    """[(optset, readers, outcome)] with readers of identical outcome grouped."""
+    """[(optset, readers, outcome)] with readers of identical outcome grouped (the outcome
+    includes the `imports` they recorded: readers that differ there are two groups)."""
     out = []
     for j, opt in enumerate(var['optsets']):
         groups = []
@@ -66,6 +67,8 @@ def case_document(c, vl):
                 r['canon'] = res['canon']
             else:
                 r['error'] = res['error']
+            if res.get('imports'):
+                r['imports'] = res['imports']
             v['results'].append(r)
         doc['variants'].append(v)
     return doc

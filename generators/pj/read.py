@@ -2,7 +2,9 @@
 (`pjrun.py read`), with each of the variant's option sets (Python 2.7: the plain read
 only); CPython 3.13 also gives the data-only reading of the variants of cases that NEED a
 third-party pickler.  Results land in each variant's `results`:
-{(option set index, reader id): {'canon': text} | {'error': {kind, type, message}}}.
+{(option set index, reader id): {'canon': text} | {'error': {kind, type, message}}}, with
+'imports' (the events of the stand-in reading, pjimports.py) when there are any; the
+globals the safety gate refused land in the variant's `blocked` (same keys).
 """
 import os
 import threading
@@ -37,6 +39,13 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
                     if 'skip' in r:
                         # this interpreter cannot decompress the file (2.7 has no lzma)
                         continue
+                    if 'imports_failure' in r:
+                        warnings.append('reader %s, %s %s: imports not recorded: %s' % (
+                            r['reader'], c['id'], var['sha'][:12], r['imports_failure']))
+                    if r.get('blocked'):
+                        # the safety gate refused these globals (pjimports.py): check.py
+                        # allows it only in evasion/ cases
+                        var.setdefault('blocked', {})[(opt, r['reader'])] = r['blocked']
                     if 'canon_failure' in r:
                         warnings.append('reader %s, %s %s: canon failed: %s\n%s' % (
                             r['reader'], c['id'], var['sha'][:12], r['canon_failure'],
@@ -47,6 +56,8 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
                         out = {'canon': r['canon']}
                     else:
                         out = {'error': r['error']}
+                    if r.get('imports'):
+                        out['imports'] = r['imports']
                     var['results'][(opt, r['reader'])] = out
         return job
 

@@ -24,8 +24,10 @@ Documents are plain dicts and lists:
 
     case:     {id, description, features, expect, [error], source, load, variants: [
                  {file, protocol, [compression], written_at, sha256, size, producers,
-                  buffers, results: [{options, readers, canon | error}]}]}
-              (error of a result: {kind, type, message}; canon: the JSON text, a str)
+                  buffers, results: [{options, readers, canon | error, [imports]}]}]}
+              (error of a result: {kind, type, message}; canon: the JSON text, a str;
+               imports: [[find, M, N] | [call, M, N, VIA]], written as a block list of
+               flow sequences, names plain when they can be, else JSON strings)
     manifest: {producers: [entry], readers: [entry]}, entry keys in MANIFEST_KEYS order
     features: {name: description}
 """
@@ -191,10 +193,51 @@ def _parse_error_flow(val):
             'message': _parse_str(m.group(3))}
 
 
+# What a result's `imports` events may say (docs/CORPUS.md section 3).
+IMPORT_VIAS = ('reduce', 'newobj', 'newobj_ex', 'inst', 'obj', 'setstate', 'persistent_load')
+
+
+def name_scalar(s):
+    """A module or global name inside an event: plain when it can be, else a JSON string
+    (`"?"`, names with spaces or other characters, the empty name)."""
+    try:
+        return plain(s)
+    except YamlError:
+        return qstr(s)
+
+
+def event_flow(ev):
+    """An `imports` event as a flow sequence: [find, M, N] or [call, M, N, VIA]."""
+    ok = isinstance(ev, list) and ev and (
+        (ev[0] == 'find' and len(ev) == 3) or
+        (ev[0] == 'call' and len(ev) == 4 and ev[3] in IMPORT_VIAS))
+    if not ok or not all(isinstance(x, str) for x in ev):
+        raise YamlError('not an import event: %r' % (ev,))
+    if any(_LONE_SURROGATE.search(x) for x in ev[1:3]):
+        raise YamlError('a name with a lone surrogate cannot be spelled: %r' % (ev,))
+    return '[%s]' % ', '.join([ev[0], name_scalar(ev[1]), name_scalar(ev[2])] + ev[3:])
+
+
+_LONE_SURROGATE = re.compile('[\ud800-\udfff]')
+_EVENT_ITEM = r'(?:"(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_.+-]*)'
+_EVENT_RE = re.compile(r'^\[(%s)((?:, %s)*)\]$' % (_EVENT_ITEM, _EVENT_ITEM))
+_EVENT_ITEMS_RE = re.compile(_EVENT_ITEM)
+
+
+def _parse_event(val):
+    if not _EVENT_RE.match(val):
+        raise YamlError('not an import event: %r' % val)
+    items = [_parse_str(x) if x.startswith('"') else plain(x)
+             for x in _EVENT_ITEMS_RE.findall(val[1:-1])]
+    if event_flow(items) != val:
+        raise YamlError('not an import event as the writer spells it: %r' % val)
+    return items
+
+
 CASE_KEYS = ('id', 'description', 'features', 'expect', 'error', 'source', 'load', 'variants')
 VARIANT_KEYS = ('file', 'protocol', 'compression', 'written_at', 'sha256', 'size', 'producers',
                 'buffers', 'results')
-RESULT_KEYS = ('options', 'readers', 'canon', 'error')
+RESULT_KEYS = ('options', 'readers', 'canon', 'error', 'imports')
 
 
 def _keys(d, allowed, required, what):
@@ -254,6 +297,12 @@ def dump_case(doc):
                 lines.append('    canon: ' + single_quoted(res['canon']))
             else:
                 lines.append('    error: ' + error_flow(res['error']))
+            if 'imports' in res:
+                if not isinstance(res['imports'], list) or not res['imports']:
+                    raise YamlError('imports is a non-empty list (omitted when empty)')
+                lines.append('    imports:')
+                for ev in res['imports']:
+                    lines.append('    - ' + event_flow(ev))
     return '\n'.join(lines) + '\n'
 
 
@@ -327,6 +376,16 @@ def parse_case(text):
             if var is None:
                 raise YamlError('results outside a variant')
             _put(var, 'results', [], line)
+            continue
+        if line == '    imports:':
+            if res is None:
+                raise YamlError('imports outside a result')
+            _put(res, 'imports', [], line)
+            continue
+        if line.startswith('    - ['):
+            if res is None or 'imports' not in res:
+                raise YamlError('an event outside imports: %r' % line)
+            res['imports'].append(_parse_event(line[6:]))
             continue
         m = _LINE_RE.match(line)
         if not m:

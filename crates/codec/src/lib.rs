@@ -46,6 +46,7 @@ pub mod compress;
 mod dis;
 mod dump;
 mod error;
+mod imports;
 mod load;
 mod opcode;
 pub mod sniff;
@@ -58,6 +59,7 @@ pub use canon::{
 pub use dis::{DisLine, Disassembly, dis, dis_brief};
 pub use dump::{DumpOptions, Dumped, Profile, dump};
 pub use error::{Error, ErrorKind, Result};
+pub use imports::{ImportEvent, Imports, Via, imports};
 pub use load::{
     DecodeErrors, Encoding, Limits, LoadOptions, Loaded, Loader, OtherEncoding, PersistentLoad,
     load,

@@ -10,8 +10,10 @@ use num_bigint::BigInt;
 use super::literal::{self, IntLiteral};
 use super::normalize;
 use super::options::{DecodeErrors, Encoding, LoadOptions};
+use super::record::Recorder;
 use super::{Loaded, PersistentLoad};
 use crate::error::{Error, ErrorKind, Result};
+use crate::imports::Via;
 use crate::opcode::Opcode;
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
@@ -29,6 +31,8 @@ const BIG_BATCH: usize = 1 << 16;
 const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
 const MAX_MEMO_INDEX: usize = i32::MAX as usize;
+/// Bytes charged per recorded import event, on top of its names.
+const EVENT_COST: usize = 64;
 
 /// The loop's dispatch on the opcode byte, expanded from the opcode table
 /// (`opcode_table!(hot_dispatch [machine, byte, { other bytes }])`): a `match` on the byte
@@ -60,7 +64,9 @@ macro_rules! hot_dispatch {
     };
 }
 
-pub(crate) struct Machine<'a> {
+/// The unpickler; `REC` is whether it keeps the import log ([`Machine::recording`]): a
+/// constant, so that a plain load compiles without any of the logging.
+pub(crate) struct Machine<'a, const REC: bool = false> {
     data: &'a [u8],
     pos: usize,
     /// Offset of the opcode being executed; errors report it and its opcode (the opcode
@@ -82,13 +88,15 @@ pub(crate) struct Machine<'a> {
     max_proto: u8,
     opts: &'a LoadOptions,
     hook: Option<&'a mut PersistentLoad<'a>>,
+    /// The import log (`Some` exactly when `REC`).
+    rec: Option<&'a mut Recorder>,
     budget: usize,
     /// The arena size at which its next growth is charged.
     arena_cap: usize,
     next_buffer: usize,
 }
 
-impl<'a> Machine<'a> {
+impl<'a> Machine<'a, false> {
     pub(crate) fn new(
         data: &'a [u8],
         opts: &'a LoadOptions,
@@ -120,10 +128,98 @@ impl<'a> Machine<'a> {
             max_proto: 0,
             opts,
             hook,
+            rec: None,
             budget: opts.limits.max_alloc.saturating_sub(first),
             arena_cap,
             next_buffer: 0,
         }
+    }
+
+    /// The same machine keeping the import log in `rec`.
+    pub(crate) fn recording(self, rec: &'a mut Recorder) -> Machine<'a, true> {
+        Machine {
+            data: self.data,
+            pos: self.pos,
+            op_start: self.op_start,
+            graph: self.graph,
+            stack: self.stack,
+            marks: self.marks,
+            memo: self.memo,
+            sparse: self.sparse,
+            memo_count: self.memo_count,
+            last_reduce: self.last_reduce,
+            last_put: self.last_put,
+            put_next: self.put_next,
+            proto: self.proto,
+            max_proto: self.max_proto,
+            opts: self.opts,
+            hook: self.hook,
+            rec: Some(rec),
+            budget: self.budget,
+            arena_cap: self.arena_cap,
+            next_buffer: self.next_buffer,
+        }
+    }
+}
+
+impl<'a, const REC: bool> Machine<'a, REC> {
+    // ----- import log ----------------------------------------------------------------
+    // Called only when `REC`; each charges the allocation budget for what it adds.
+
+    /// A find returned `v` (GLOBAL, STACK_GLOBAL, INST).
+    #[cold]
+    #[inline(never)]
+    fn record_find(&mut self, v: Value, module: &str, name: &str) -> Result<()> {
+        self.charge(EVENT_COST + module.len() + name.len())?;
+        if let Some(rec) = self.rec.as_deref_mut() {
+            rec.find(v, module, name);
+        }
+        Ok(())
+    }
+
+    /// `callable` was called `via` the current opcode and returned `v`.
+    #[cold]
+    #[inline(never)]
+    fn record_call(&mut self, callable: Value, v: Value, via: Via) -> Result<()> {
+        self.charge(EVENT_COST)?;
+        if let Some(rec) = self.rec.as_deref_mut()
+            && let Some(e) = rec.call(callable, via)
+        {
+            rec.made(v, e);
+        }
+        Ok(())
+    }
+
+    /// BUILD gives `state` to `target`.
+    #[cold]
+    #[inline(never)]
+    fn record_build(&mut self, target: Value, state: Value) -> Result<()> {
+        self.charge(EVENT_COST)?;
+        if let Some(rec) = self.rec.as_deref_mut() {
+            rec.build(&self.graph, target, state);
+        }
+        Ok(())
+    }
+
+    /// An EXT opcode of `code` pushed `v`: a find the first time (names after
+    /// `fix_imports`, which `find_class` applies to registry names too), then copyreg's
+    /// cache.
+    #[cold]
+    #[inline(never)]
+    fn record_extension(&mut self, v: Value, code: i64) -> Result<()> {
+        let Some(Node::Global(g)) = self.graph.deref(v) else {
+            return Ok(());
+        };
+        let (m, n) = if self.proto < 3 && self.opts.fix_imports {
+            super::compat::fix_import(&g.module, &g.name)
+        } else {
+            (g.module.clone(), g.name.clone())
+        };
+        self.charge(EVENT_COST + m.len() + n.len())?;
+        if let Some(rec) = self.rec.as_deref_mut() {
+            rec.extension(v, code, || (m, n));
+        }
+        Ok(())
     }
 
     // ----- errors ---------------------------------------------------------------------
@@ -448,6 +544,20 @@ impl<'a> Machine<'a> {
         let py2_name =
             (m != module || n != name).then(|| Box::new((module.to_owned(), name.to_owned())));
         let len = m.len() + n.len();
+        if REC {
+            let (rm, rn) = (m.clone(), n.clone());
+            let v = self.add(
+                Node::Global(Global {
+                    module: m,
+                    name: n,
+                    form,
+                    py2_name,
+                }),
+                len,
+            )?;
+            self.record_find(v, &rm, &rn)?;
+            return Ok(v);
+        }
         self.add(
             Node::Global(Global {
                 module: m,
@@ -938,11 +1048,17 @@ impl<'a> Machine<'a> {
                     return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
                 }
                 let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
+                if REC {
+                    self.record_call(cls, v, Via::NewObj)?;
+                }
                 self.push(v)?;
             }
             O::Build => {
                 let state = self.pop()?;
                 let target = self.top()?;
+                if REC {
+                    self.record_build(target, state)?;
+                }
                 self.build(target, state)?;
             }
 
@@ -1251,6 +1367,9 @@ impl<'a> Machine<'a> {
                 let (m, n) = (m.clone(), n.clone());
                 let len = m.len() + n.len();
                 let v = self.add(Node::Global(Global::new(m, n)), len)?;
+                if REC {
+                    self.record_extension(v, code)?;
+                }
                 self.push(v)?;
             }
             O::Reduce => {
@@ -1278,6 +1397,9 @@ impl<'a> Machine<'a> {
                     ));
                 }
                 let v = self.object(cls, Some(args), Some(kwargs), ObjectForm::NewObjEx)?;
+                if REC {
+                    self.record_call(cls, v, Via::NewObjEx)?;
+                }
                 self.push(v)?;
             }
             O::Inst => {
@@ -1288,6 +1410,9 @@ impl<'a> Machine<'a> {
                 let args = self.stack.split_off(start);
                 let cls = self.global(module, name)?;
                 let v = self.instantiate(cls, args, ObjectForm::Inst)?;
+                if REC {
+                    self.record_call(cls, v, Via::Inst)?;
+                }
                 self.push(v)?;
             }
             O::Obj => {
@@ -1299,6 +1424,9 @@ impl<'a> Machine<'a> {
                 let cls = items.remove(0);
                 self.check_class(cls, "OBJ")?;
                 let v = self.instantiate(cls, items, ObjectForm::Obj)?;
+                if REC {
+                    self.record_call(cls, v, Via::Obj)?;
+                }
                 self.push(v)?;
             }
             O::PersId => {
@@ -1363,17 +1491,25 @@ impl<'a> Machine<'a> {
     }
 
     fn persistent(&mut self, pid: Value) -> Result<Value> {
-        if let Some(hook) = self.hook.as_mut() {
-            return hook(&mut self.graph, pid).map_err(|m| {
+        let v = match self.hook.as_mut() {
+            Some(hook) => hook(&mut self.graph, pid).map_err(|m| {
                 Error::at(
                     ErrorKind::BadArgument,
                     self.op_start as u64,
                     self.cur_op().map(Opcode::name),
                     m,
                 )
-            });
+            })?,
+            None => self.add(Node::PersId(pid), 0)?,
+        };
+        if REC {
+            // Recorded once the id loaded: a hook that fails is CPython without one.
+            self.charge(EVENT_COST)?;
+            if let Some(rec) = self.rec.as_deref_mut() {
+                rec.persistent_load();
+            }
         }
-        self.add(Node::PersId(pid), 0)
+        Ok(v)
     }
 
     /// Whether `v` can stand for a class: a node that names or computes one.
@@ -1433,6 +1569,25 @@ impl<'a> Machine<'a> {
         if self.graph.as_tuple(args).is_none() {
             return Err(self.err(ErrorKind::BadArgument, "argument list must be a tuple"));
         }
+        if REC {
+            // The call happens here, whatever the rewrite below makes of its result.
+            self.charge(EVENT_COST)?;
+            let event = self
+                .rec
+                .as_deref_mut()
+                .and_then(|rec| rec.call(callable, Via::Reduce));
+            let v = self.reduce_node(callable, args)?;
+            if let (Some(rec), Some(e)) = (self.rec.as_deref_mut(), event) {
+                rec.made(v, e);
+            }
+            return Ok(v);
+        }
+        self.reduce_node(callable, args)
+    }
+
+    /// REDUCE's node, its operands checked: a rewrite (`normalize`) or a [`Reduce`].
+    #[inline]
+    fn reduce_node(&mut self, callable: Value, args: Value) -> Result<Value> {
         let args_memoized = self.last_put == Some(args);
         if let Some(mut node) = normalize::reduce(&mut self.graph, callable, args) {
             if let Node::Global(g) = &mut node

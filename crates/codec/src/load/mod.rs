@@ -5,12 +5,14 @@ mod literal;
 mod machine;
 mod normalize;
 mod options;
+mod record;
 
 pub(crate) use compat::py3_to_py2;
 pub(crate) use literal::decode_long_le;
 pub use options::{DecodeErrors, Encoding, Limits, LoadOptions, OtherEncoding};
 
 use crate::error::Result;
+use crate::imports::ImportEvent;
 use crate::value::{Graph, Value};
 
 /// A `persistent_load` hook: given the graph and the persistent id, return the value to use
@@ -251,6 +253,54 @@ impl<'h> Loader<'h> {
             .map(|h| h as &mut PersistentLoad<'_>);
         machine::Machine::new(data, &self.options, hook).run()
     }
+
+    /// [`Loader::load`], and the finds and calls CPython would make on the way
+    /// ([`crate::imports`] has what they mean), in order; they are kept when the load
+    /// fails (CPython runs what comes before the error). The log costs nothing when it is
+    /// not asked for: [`Loader::load`] runs a copy of the loop compiled without it.
+    ///
+    /// Each persistent id that loads is a [`Via::PersistentLoad`](crate::Via::PersistentLoad)
+    /// call, with or without a [`Loader::persistent_load`] hook; a hook that returns `Err`
+    /// stops the load without recording one, which is what CPython does when it has no
+    /// `persistent_load` (it raises at the first persistent id).
+    ///
+    /// ```
+    /// use picklejar_codec::{ErrorKind, ImportEvent, Loader, Via};
+    ///
+    /// // Protocol 2: GLOBAL 'os system', BINUNICODE 'true', TUPLE1, REDUCE, then a cut.
+    /// let (loaded, events) = Loader::new().load_with_imports(b"\x80\x02cos\nsystem\nX\x04\x00\x00\x00true\x85R");
+    /// assert_eq!(loaded.unwrap_err().kind(), ErrorKind::Truncated);
+    /// assert_eq!(events[1], ImportEvent::Call {
+    ///     callee: Some(("os".into(), "system".into())),
+    ///     via: Via::Reduce,
+    /// });
+    /// ```
+    pub fn load_with_imports(&mut self, data: &[u8]) -> (Result<Loaded>, Vec<ImportEvent>) {
+        let hook = self
+            .hook
+            .as_deref_mut()
+            .map(|h| h as &mut PersistentLoad<'_>);
+        load_recording(data, &self.options, hook)
+    }
+}
+
+/// Loads with `options` and keeps the import log: what [`Loader::load_with_imports`] and
+/// [`crate::imports`] return.
+pub(crate) fn load_recording(
+    data: &[u8],
+    options: &LoadOptions,
+    hook: Option<&mut PersistentLoad<'_>>,
+) -> (Result<Loaded>, Vec<ImportEvent>) {
+    let mut rec = record::Recorder::default();
+    let result = {
+        // The hook's trait object may live longer than this call; the machine borrows it,
+        // and `rec`, for the call only.
+        let hook = hook.map(|h| h as &mut PersistentLoad<'_>);
+        machine::Machine::new(data, options, hook)
+            .recording(&mut rec)
+            .run()
+    };
+    (result, rec.events)
 }
 
 /// Loads a pickle with the default options and returns its graph.
