@@ -1,6 +1,6 @@
 //! The one trait every codec under test implements, in process or through an adapter.
 
-use picklejar_codec::Canon;
+use picklejar_codec::{Canon, ImportEvent};
 
 use crate::corpus::LoadSpec;
 use crate::ids::{ImplId, REFERENCE};
@@ -92,6 +92,9 @@ pub struct CodecInfo {
     /// Whether its rejections name an error kind (`docs/CANON.md` section 10). When not,
     /// a rejection of a pickle the reference rejects passes whatever its kind.
     pub error_kinds: bool,
+    /// Whether it reports what loading a pickle would import and call
+    /// ([`Codec::imports`]): its `imports/…` trials are planned only then.
+    pub imports: bool,
 }
 
 impl Default for CodecInfo {
@@ -109,6 +112,7 @@ impl Default for CodecInfo {
             model: ValueModel::exact(),
             compressed: CompressedInput::Runner,
             error_kinds: true,
+            imports: false,
         }
     }
 }
@@ -142,6 +146,28 @@ pub trait Codec: Send + Sync {
         producer: ImplId,
     ) -> Option<Result<Vec<u8>, String>> {
         let _ = (req, protocol, producer);
+        None
+    }
+
+    /// What loading the pickle would make CPython import and call, in order, as far as the
+    /// load gets (`docs/CORPUS.md` section 3, *Imports*): the `find_class` lookups and the
+    /// calls. `None` when the codec does not report imports (then [`CodecInfo::imports`] is
+    /// false), `Some(Err)` when it failed to answer (a crash).
+    ///
+    /// ```
+    /// use picklejar_runner::{Codec, LoadRequest, adapters::Picklejar, corpus::LoadSpec};
+    /// use picklejar_codec::ImportEvent;
+    ///
+    /// // GLOBAL 'os system', (, 'true', TUPLE, REDUCE, STOP
+    /// let data = b"cos\nsystem\n(S'true'\ntR.";
+    /// let spec = LoadSpec::default();
+    /// let req = LoadRequest { data, spec: &spec, buffers: None, protocol: 0 };
+    /// let events = Picklejar.imports(&req).unwrap().unwrap();
+    /// let lines: Vec<String> = events.iter().map(ImportEvent::to_string).collect();
+    /// assert_eq!(lines, ["find os.system", "call os.system via reduce"]);
+    /// ```
+    fn imports(&self, req: &LoadRequest<'_>) -> Option<Result<Vec<ImportEvent>, String>> {
+        let _ = req;
         None
     }
 }

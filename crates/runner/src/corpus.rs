@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use picklejar_codec::compress::{self, Compression};
-use picklejar_codec::{Canon, DecodeErrors, Encoding, ErrorKind, LoadOptions};
+use picklejar_codec::{Canon, DecodeErrors, Encoding, ErrorKind, ImportEvent, LoadOptions};
 use serde::Deserialize;
 
 use crate::ids::{DATA_ONLY_REFERENCE, ImplId, REFERENCE};
@@ -165,6 +165,9 @@ pub struct ResultGroup {
     pub readers: Vec<ImplId>,
     /// What they got.
     pub outcome: ReaderOutcome,
+    /// What CPython imported and called on the way, in order, as far as it got
+    /// (`imports:`, `docs/CORPUS.md` section 3, *Imports*); empty when nothing.
+    pub imports: Vec<ImportEvent>,
 }
 
 /// One distinct pickle of a case.
@@ -269,6 +272,29 @@ impl Variant {
         Some(reference)
     }
 
+    /// What `reader` recorded that loading this variant with these extra options imports
+    /// and calls, with the reader it comes from: `reader`'s own record, else the
+    /// [`REFERENCE`] reader's (or the newest Python 3 C reader's, as for
+    /// [`Variant::reference`]). `None` when no CPython reader read it with these options.
+    pub fn imports_for(
+        &self,
+        reader: ImplId,
+        options: &LoadSpec,
+    ) -> Option<(ImplId, &[ImportEvent])> {
+        let group = |r: ImplId| {
+            self.results
+                .iter()
+                .find(|g| &g.options == options && g.readers.contains(&r))
+        };
+        if reader != DATA_ONLY_REFERENCE
+            && let Some(g) = group(reader)
+        {
+            return Some((reader, &g.imports));
+        }
+        let (r, _) = self.reference(options)?;
+        group(r).map(|g| (r, g.imports.as_slice()))
+    }
+
     /// The [`REFERENCE`] reader's outcome with these extra options, falling back to the
     /// newest Python 3 C reader that read it.
     pub fn reference(&self, options: &LoadSpec) -> Option<(ImplId, &ReaderOutcome)> {
@@ -366,11 +392,9 @@ struct RawResult {
     canon: Option<serde_yaml::Value>,
     #[serde(default)]
     error: Option<RawError>,
-    /// What the reader imported and called (`imports:`, written by the generators since the
-    /// import-recording change); not read by the runner's corpus model.
+    /// What the readers imported and called: `[find, M, N]` and `[call, M, N, VIA]`.
     #[serde(default)]
-    #[allow(dead_code)]
-    imports: Option<serde::de::IgnoredAny>,
+    imports: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -438,10 +462,20 @@ impl Case {
                         )));
                     }
                 };
+                let imports = r
+                    .imports
+                    .iter()
+                    .map(|e| {
+                        ImportEvent::from_strings(e).ok_or_else(|| {
+                            invalid(format!("{}: imports: not an event: {e:?}", v.file))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
                 results.push(ResultGroup {
                     options: r.options,
                     readers: r.readers,
                     outcome,
+                    imports,
                 });
             }
             let compression = match &v.compression {

@@ -256,6 +256,7 @@ fn run_one(
                 EntryStatus::Crash => "crash",
                 EntryStatus::Timeout => "timeout",
                 EntryStatus::Skip => "skip",
+                EntryStatus::Extra => "extra",
             },
             e.reason
         ),

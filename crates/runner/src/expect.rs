@@ -32,6 +32,9 @@ pub enum EntryStatus {
     Timeout,
     /// Do not run them (crashes and hangs that take the machine down only).
     Skip,
+    /// Imports trials: the codec reports imports or calls CPython never makes (and misses
+    /// none): known.
+    Extra,
 }
 
 impl EntryStatus {
@@ -49,6 +52,7 @@ impl EntryStatus {
             Verdict::Fail => Some(EntryStatus::Fail),
             Verdict::Crash => Some(EntryStatus::Crash),
             Verdict::Timeout => Some(EntryStatus::Timeout),
+            Verdict::Extra => Some(EntryStatus::Extra),
             Verdict::Pass | Verdict::Skip => None,
         }
     }
@@ -216,6 +220,8 @@ impl Status {
             (Verdict::Fail, _) => Status::Fail,
             (Verdict::Crash, _) => Status::Crash,
             (Verdict::Timeout, _) => Status::Timeout,
+            // Reporting more than CPython does is a failure only until it is listed.
+            (Verdict::Extra, _) => Status::Fail,
         }
     }
 

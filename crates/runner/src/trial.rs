@@ -8,7 +8,7 @@
 //! must survive.
 
 use picklejar_codec::compress;
-use picklejar_codec::{Canon, ErrorKind, LoadOptions, dis};
+use picklejar_codec::{Canon, ErrorKind, ImportEvent, LoadOptions, dis};
 
 use crate::codec::{Codec, CodecInfo, CompressedInput, LoadRequest, Outcome};
 use crate::corpus::{Corpus, LoadSpec, MAX_DECOMPRESSED, ReaderOutcome, VariantError};
@@ -26,6 +26,9 @@ pub enum TrialKind {
     /// Load the variant, dump it again as its producer's CPython would, compare bytes
     /// (byte-exact) or, failing that, what the reference loads from them (equivalent).
     Redump,
+    /// Report what loading the variant would make CPython import and call, compare with
+    /// what the reference reader recorded (codecs with [`CodecInfo::imports`] only).
+    Imports,
 }
 
 impl TrialKind {
@@ -40,6 +43,7 @@ impl TrialKind {
             TrialKind::Load => "load",
             TrialKind::Dump => "dump",
             TrialKind::Redump => "redump",
+            TrialKind::Imports => "imports",
         }
     }
 }
@@ -51,6 +55,8 @@ pub enum Expected {
     Canon(Canon),
     /// A rejection of this kind.
     Reject(ErrorKind),
+    /// These imports and calls, in order.
+    Imports(Vec<ImportEvent>),
 }
 
 impl Expected {
@@ -59,8 +65,14 @@ impl Expected {
         match self {
             Expected::Canon(c) => c.to_text(),
             Expected::Reject(k) => format!("error {k}\n"),
+            Expected::Imports(events) => imports_text(events),
         }
     }
+}
+
+/// Import events one a line, as trials show them (`find os.system`).
+fn imports_text(events: &[ImportEvent]) -> String {
+    events.iter().map(|e| format!("{e}\n")).collect()
 }
 
 /// One planned check.
@@ -114,6 +126,24 @@ pub fn plan(corpus: &Corpus, info: &CodecInfo) -> Vec<TrialSpec> {
                 } else {
                     format!("@{}", opts.label())
                 };
+                if info.imports
+                    && let Some(events) = v.imports_for(info.reference, &opts)
+                {
+                    let label = if opts.is_default() {
+                        String::new()
+                    } else {
+                        format!("@{}", opts.label())
+                    };
+                    out.push(TrialSpec {
+                        name: format!("imports/{}/{}{label}", case.id, v.stem()),
+                        kind: TrialKind::Imports,
+                        case: ci,
+                        variant: vi,
+                        options: opts.clone(),
+                        expected: Expected::Imports(events.1.to_vec()),
+                        reference: events.0,
+                    });
+                }
                 out.push(TrialSpec {
                     name,
                     kind: TrialKind::Load,
@@ -167,6 +197,9 @@ pub enum Verdict {
     Timeout,
     /// Not applicable to this codec (it cannot dump this value, …).
     Skip,
+    /// An imports trial: every import and call the reference makes was reported, and more
+    /// besides (ones CPython never reaches). Milder than a failure, which misses one.
+    Extra,
 }
 
 /// The evidence of one trial.
@@ -242,6 +275,10 @@ pub fn run(
         Ok(d) => d,
         // A compressed variant that does not decompress: the runner decompresses for every
         // codec, so that error is the outcome, judged as a codec's load error would be.
+        // Nothing to load: nothing imported.
+        Err(VariantError::Decompress(_)) if spec.kind == TrialKind::Imports => {
+            return judge_imports(spec, Some(Ok(Vec::new())));
+        }
         Err(VariantError::Decompress(e)) => {
             let got = Outcome::Rejected {
                 kind: e.kind().to_string(),
@@ -311,7 +348,88 @@ pub fn run(
             };
             judge_redump(codec, reloader, spec, v, &req)
         }
+        TrialKind::Imports => {
+            let req = LoadRequest {
+                data: &data,
+                spec: &spec_opts,
+                buffers: buffers.as_deref(),
+                protocol: v.protocol,
+            };
+            judge_imports(spec, codec.imports(&req))
+        }
     }
+}
+
+/// An imports trial: the reference's events must all be reported, in order; missing one is
+/// a failure (what a scanner would let through), reporting more is [`Verdict::Extra`].
+fn judge_imports(
+    spec: &TrialSpec,
+    got: Option<Result<Vec<ImportEvent>, String>>,
+) -> (Verdict, Evidence) {
+    let Expected::Imports(want) = &spec.expected else {
+        return (Verdict::Skip, Evidence::default());
+    };
+    let got = match got {
+        None => {
+            return (
+                Verdict::Skip,
+                Evidence {
+                    message: "the codec does not report imports".into(),
+                    ..Evidence::default()
+                },
+            );
+        }
+        Some(Err(m)) => {
+            return (
+                Verdict::Crash,
+                Evidence {
+                    message: m,
+                    ..Evidence::default()
+                },
+            );
+        }
+        Some(Ok(g)) => g,
+    };
+    if &got == want {
+        return (Verdict::Pass, Evidence::default());
+    }
+    let expected = imports_text(want);
+    let actual = imports_text(&got);
+    let diff = Some(unified(&expected, &actual));
+    // `want` as an ordered subsequence of `got`: nothing CPython does was missed.
+    let mut it = got.iter();
+    let covered = want.iter().all(|w| it.any(|g| g == w));
+    let (verdict, message) = if covered {
+        (
+            Verdict::Extra,
+            format!(
+                "reports {} import(s) or call(s) {} never makes",
+                got.len() - want.len(),
+                spec.reference
+            ),
+        )
+    } else {
+        let mut it = got.iter();
+        let missed = want
+            .iter()
+            .find(|w| !it.any(|g| g == *w))
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        (
+            Verdict::Fail,
+            format!("misses what {} does: {missed} (a bypass)", spec.reference),
+        )
+    };
+    (
+        verdict,
+        Evidence {
+            message,
+            expected,
+            actual,
+            diff,
+            ..Evidence::default()
+        },
+    )
 }
 
 /// A load trial of a codec given the variant's file as it is (`data`, compressed or not);
@@ -567,6 +685,10 @@ fn judge_load(
                 ev.message = format!("wrong error kind: CPython {k}, codec {kind} ({message})");
                 Verdict::Fail
             }
+        }
+        (Expected::Imports(_), _) => {
+            ev.message = "an imports expectation on a load trial".into();
+            Verdict::Skip
         }
     };
     if verdict != Verdict::Pass {

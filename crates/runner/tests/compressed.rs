@@ -207,7 +207,10 @@ fn every_codec_gets_plain_bytes_or_the_decompression_error() {
         for spec in &plan {
             let (verdict, ev) = trial::run(&c, codec.as_ref(), &info, spec, &Picklejar);
             let case = &c.cases[spec.case];
-            let want = if case.id == "compressed/wrong_kind" {
+            let want = if spec.kind == TrialKind::Imports {
+                // nothing is imported from a stream that does not decompress, or from these
+                Verdict::Pass
+            } else if case.id == "compressed/wrong_kind" {
                 Verdict::Fail
             } else if verdict == Verdict::Skip && spec.kind == TrialKind::Dump {
                 // serde-pickle cannot dump every value.
@@ -220,7 +223,7 @@ fn every_codec_gets_plain_bytes_or_the_decompression_error() {
                 "{} with {}: {} ({})",
                 spec.name, info.name, ev.message, ev.actual
             );
-            if case.id == "compressed/wrong_kind" {
+            if case.id == "compressed/wrong_kind" && spec.kind != TrialKind::Imports {
                 assert!(ev.message.contains("wrong error kind"), "{}", ev.message);
                 assert_eq!(ev.actual, "error bad-compression\n");
             }

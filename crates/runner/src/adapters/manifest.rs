@@ -385,6 +385,7 @@ impl Manifest {
                 CompressedInput::NotApplicable
             },
             error_kinds: self.error_kinds,
+            imports: false,
         }
     }
 }

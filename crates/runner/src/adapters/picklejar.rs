@@ -1,6 +1,6 @@
 //! The picklejar codec itself, in process.
 
-use picklejar_codec::{Canon, DumpOptions, Loader, Profile, dump, to_canon};
+use picklejar_codec::{Canon, DumpOptions, ImportEvent, Loader, Profile, dump, to_canon};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 use crate::ids::ImplId;
@@ -18,6 +18,7 @@ impl Codec for Picklejar {
             dumps: true,
             redumps: true,
             description: "picklejar-codec, in process (data only)".into(),
+            imports: true,
             ..CodecInfo::default()
         }
     }
@@ -44,6 +45,18 @@ impl Codec for Picklejar {
             },
             Err(p) => Outcome::Crashed(panic_message(&p)),
         }
+    }
+
+    fn imports(&self, req: &LoadRequest<'_>) -> Option<Result<Vec<ImportEvent>, String>> {
+        let opts = match req.spec.to_options(req.buffers.map(<[Vec<u8>]>::to_vec)) {
+            Ok(o) => o,
+            Err(e) => return Some(Err(e)),
+        };
+        let run = || picklejar_codec::imports(req.data, &opts).events;
+        Some(
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .map_err(|p| panic_message(&p)),
+        )
     }
 
     fn dump(&self, canon: &Canon, protocol: u8) -> Option<Result<Vec<u8>, String>> {
