@@ -16,6 +16,11 @@ default:
 conformance *ARGS:
     cargo run --release -p picklejar -- conformance {{pythons}} {{ARGS}}
 
+# Every third-party codec under peers/, peer after peer, skipping those this machine cannot
+# set up: reports/matrix/index.html (ARGS: --only NAME, --record for peers/SUMMARY.md, ...).
+matrix *ARGS:
+    cargo run --release -p picklejar -- matrix {{pythons}} {{ARGS}}
+
 # The test suite (what CI runs, without the lints).
 test *ARGS:
     cargo test --workspace {{ARGS}}

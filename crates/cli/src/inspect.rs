@@ -125,6 +125,11 @@ pub struct LoadArgs {
     /// an object with "elided": true; such JSON is not canon and `dump` refuses it).
     #[arg(long)]
     pub full: bool,
+    /// Print what loading it would make CPython import and call, in order, instead of the
+    /// value: a safe "what would this pickle do" (nothing is imported or run). Events
+    /// before an error are printed too: CPython runs what comes before it.
+    #[arg(long, conflicts_with = "full")]
+    pub imports: bool,
 }
 
 /// `picklejar dis`
@@ -223,6 +228,9 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
+    if a.imports {
+        return print_imports(&data, &opts, a.format, &a.flags);
+    }
     let loaded = match Loader::with_options(opts).load(&data) {
         Ok(l) => l,
         Err(e) => return Ok(report_error(&e, Some(&data), &a.flags)),
@@ -231,6 +239,48 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
         eprintln!("note: {note}");
     }
     render_loaded(&a, &loaded.graph, loaded.allocated, limits, None)
+}
+
+/// `load --imports`: what CPython would import and call, one event a line (`find os.system`,
+/// `call os.system via reduce`), or as a JSON array of `[find, M, N]` / `[call, M, N, VIA]`
+/// (the corpus's `imports:` spelling). A load that stops early prints its events, then the
+/// error as `load` does (exit 1).
+fn print_imports(
+    data: &[u8],
+    opts: &LoadOptions,
+    format: Format,
+    flags: &LoadFlags,
+) -> Result<ExitCode> {
+    let found = picklejar_codec::imports(data, opts);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        Format::Text => found
+            .events
+            .iter()
+            .try_for_each(|e| writeln!(out, "{e}"))
+            .and_then(|()| {
+                if found.events.is_empty() {
+                    writeln!(out, "# nothing: loading it imports and calls nothing")
+                } else {
+                    Ok(())
+                }
+            }),
+        Format::Json => serde_json::to_writer(&mut out, &found.to_strings())
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out)),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        r => r?,
+    }
+    Ok(match &found.error {
+        None => ExitCode::SUCCESS,
+        Some(e) => {
+            eprintln!("note: the load stops here; CPython would have run everything above");
+            report_error(e, Some(data), flags)
+        }
+    })
 }
 
 /// Prints a container error as [`report_error`] prints a load error, plus the archive

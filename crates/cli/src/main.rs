@@ -9,6 +9,7 @@ mod conformance;
 mod corpus;
 mod dumping;
 mod inspect;
+mod matrix;
 mod out;
 
 use std::process::ExitCode;
@@ -47,6 +48,9 @@ enum Command {
     /// Compare two results documents (e.g. the last release's and this one's): newly
     /// failing, newly passing, new crashes; exits 1 on a regression.
     Compare(conformance::CompareArgs),
+    /// Run the conformance of every third-party codec under peers/ (skipping those this
+    /// machine cannot set up): reports/matrix/index.html; --record writes peers/SUMMARY.md.
+    Matrix(matrix::MatrixArgs),
     /// The corpus this binary carries: list it, copy it out, verify a corpus directory.
     #[command(subcommand)]
     Corpus(corpus::CorpusCommand),
@@ -85,6 +89,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Roundtrip(a) => dumping::roundtrip_cmd(a),
         Command::Conformance(a) => conformance::run(a),
         Command::Compare(a) => conformance::compare_cmd(a),
+        Command::Matrix(a) => matrix::run(a),
         Command::Corpus(c) => corpus::run(c),
         Command::Bench(c) => bench::run(c),
     };

@@ -9,10 +9,13 @@
 //! * [`junit_xml`] and [`github_annotations`]: the same results as JUnit XML and GitHub
 //!   Actions workflow commands, for CI;
 //! * [`bench_html`]: the benchmark history (`reports/bench/history.json`) and baseline →
-//!   `reports/bench/index.html`.
+//!   `reports/bench/index.html`;
+//! * [`matrix_html`] and [`matrix_markdown`]: the peer matrix (`picklejar matrix`) →
+//!   `reports/matrix/index.html` and `peers/SUMMARY.md`.
 //!
 //! It renders the types of the crates that own the documents — `picklejar-runner` (results,
-//! corpus) and `picklejar-bench` (history) — and defines none of its own.
+//! corpus) and `picklejar-bench` (history) — and defines none of its own, but for the matrix
+//! summary ([`matrix::Matrix`]), which only `picklejar matrix` writes.
 //!
 //! ```no_run
 //! let results = picklejar_report::read_results(
@@ -29,6 +32,7 @@ mod ci;
 mod conformance;
 pub mod crossver;
 pub mod diffhl;
+pub mod matrix;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +42,7 @@ use serde::Serialize;
 pub use bench::bench_html;
 pub use ci::{github_annotations, junit_xml};
 pub use conformance::{conformance_html, read_results};
+pub use matrix::{matrix_html, matrix_markdown};
 
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
