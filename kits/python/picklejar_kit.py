@@ -16,8 +16,7 @@ import sys
 
 class Reject(Exception):  # a clean rejection, with an error kind of docs/CANON.md section 10
     def __init__(self, kind, message=""):
-        Exception.__init__(self, message)
-        self.kind, self.message = kind, message
+        Exception.__init__(self, message); self.kind, self.message = kind, message
 
 Global = collections.namedtuple("Global", "module name")      # a class or function by name
 PersId = collections.namedtuple("PersId", "pid")               # a persistent id, unresolved
@@ -29,11 +28,9 @@ class Object(object):  # cls.__new__(cls, *args, **kwargs), then state, items, d
         self.cls, self.args, self.kwargs = cls, list(args), list(dict(kwargs).items())
         self.state, self.items, self.dictitems, self.setter = None, [], [], None
 
-class Reduce(Object):  # callable(*args), then state, items, dictitems, setter
-    tag, head = "reduce", "callable"
+class Reduce(Object): tag, head = "reduce", "callable"  # callable(*args), then state, items, dictitems, setter
 
-TAGS = ((PersId, "persid"), (list, "list"), (tuple, "tuple"), (dict, "dict"), (set, "set"),
-        (frozenset, "frozenset"), (bytearray, "bytearray"))
+TAGS = ((PersId, "persid"), (list, "list"), (tuple, "tuple"), (dict, "dict"), (set, "set"), (frozenset, "frozenset"), (bytearray, "bytearray"))
 
 def escape_bytes(b):  # section 5
     return "".join(chr(c) if 0x20 <= c < 0x7F and c != 0x5C else "\\\\" if c == 0x5C
@@ -115,8 +112,10 @@ def canon(value):  # the canon tree of a value, as JSON-ready dicts and lists
     _Walk(counts=counts).node(value)
     return _Walk(shared={k for k, c in counts.items() if c > 1}).node(value)
 
-def answer(load, data, options):  # one request -> {"value"}, {"error", "message"}, {"crash"}, {"adapter_error"}
+def answer(load, data, options, imports=None):  # -> {"value"}, {"error", "message"}, {"imports"}, {"crash"}, {"adapter_error"}
     try:
+        if imports:  # an imports request: [[find, M, N] | [call, M, N, VIA], ...]
+            return {"imports": [list(e) for e in imports(data, options)]}
         value = load(data, options)
     except Reject as r:
         return {"error": r.kind, "message": r.message}
@@ -127,15 +126,17 @@ def answer(load, data, options):  # one request -> {"value"}, {"error", "message
     except Exception as e:
         return {"adapter_error": "cannot write canon: %s: %s" % (type(e).__name__, e)}
 
-def serve(load):
-    """Answers the runner: a request per line (PICKLEJAR_MODE=worker), else one pickle on stdin."""
+def serve(load, imports=None):
+    """Answers the runner: a request per line (PICKLEJAR_MODE=worker), else one pickle on stdin;
+    imports(data, options), if given, answers imports requests (manifest `imports: true`)."""
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 50000))  # deep values; ints of any length:
     getattr(sys, "set_int_max_str_digits", lambda n: None)(0)
     if os.environ.get("PICKLEJAR_MODE") == "worker":
         for req in map(json.loads, sys.stdin.buffer):
             bufs = [base64.b64decode(b) for b in req["buffers"]] if "buffers" in req else None
-            opts = dict(req.get("options", {}), buffers=bufs)
-            sys.stdout.write(json.dumps(answer(load, base64.b64decode(req["data"]), opts)) + "\n")
+            opts, data = dict(req.get("options", {}), buffers=bufs), base64.b64decode(req["data"])
+            reply = answer(load, data, opts, req.get("imports") and imports)
+            sys.stdout.write(json.dumps(reply) + "\n")
             sys.stdout.flush()
         return
     opts = json.loads(os.environ.get("PICKLEJAR_OPTIONS") or "{}")

@@ -95,6 +95,9 @@ pub struct CodecInfo {
     /// Whether it reports what loading a pickle would import and call
     /// ([`Codec::imports`]): its `imports/…` trials are planned only then.
     pub imports: bool,
+    /// Whether it loads values (`false`: a scanner, which only reports imports: no load,
+    /// dump or redump trials are planned for it).
+    pub loads: bool,
 }
 
 impl Default for CodecInfo {
@@ -113,6 +116,7 @@ impl Default for CodecInfo {
             compressed: CompressedInput::Runner,
             error_kinds: true,
             imports: false,
+            loads: true,
         }
     }
 }

@@ -322,3 +322,45 @@ fn codec_specs_select_protocol_2_by_manifest_or_flags() {
     assert_eq!(v1.info().description, "command: cat >/dev/null; exit 1");
     assert!(matches!(load(v1.as_ref(), b"N."), Outcome::Rejected { .. }));
 }
+
+const SH_SCANNER: &str = r#"
+while IFS= read -r line; do
+  case "$line" in
+    *'"imports":true'*'"data":"b3M="'*|*'"data":"b3M="'*'"imports":true'*) echo '{"imports":[["find","os","system"]]}' ;;
+    *'"data":"YmFk"'*) echo '{"imports":[["open","os","system"]]}' ;;
+    *'"data":"Y3Jhc2g="'*) echo '{"crash":"ValueError: scanner gave up"}' ;;
+    *) echo '{"imports":[]}' ;;
+  esac
+done
+"#;
+
+#[test]
+fn a_scanner_worker_reports_imports_and_loads_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("scan.sh"), SH_SCANNER).expect("write");
+    let m = Manifest::from_yaml_str(
+        "name: scan\ncommand: sh scan.sh\nmode: worker\nimports: true\nloads: false\n",
+    )
+    .expect("manifest");
+    let mut m = m;
+    m.dir = Some(dir.path().to_path_buf());
+    let w = WorkerCodec::new(m, "1.0".into(), Duration::from_secs(5));
+    let info = w.info();
+    assert!(info.imports && !info.loads);
+    let spec = LoadSpec::default();
+    let got = w.imports(&req(b"os", &spec)).expect("reports imports");
+    let lines: Vec<String> = got
+        .expect("events")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(lines, ["find os.system"]);
+    let bad = w.imports(&req(b"bad", &spec)).expect("answers");
+    assert!(bad.expect_err("not an event").contains("not an event"));
+    let crash = w.imports(&req(b"crash", &spec)).expect("answers");
+    assert_eq!(crash.expect_err("a crash"), "ValueError: scanner gave up");
+    assert_eq!(w.imports(&req(b"x", &spec)), Some(Ok(vec![])));
+    // Without `imports: true` a worker is not asked.
+    let (plain, _d) = worker(Output::Canon, Duration::from_secs(2));
+    assert_eq!(plain.imports(&req(b"os", &spec)), None);
+}

@@ -16,6 +16,8 @@
 //! decompresses: false              # default false: compressed variants not applicable
 //! error_kinds: false               # default true: rejections graded by kind
 //! output: canon                    # canon (default) | raw
+//! imports: false                   # default false: replies carry `imports` (worker mode)
+//! loads: true                      # default true; false: a scanner, graded on imports only
 //! ```
 //!
 //! The same settings fit on the command line, between brackets after the name:
@@ -122,6 +124,14 @@ pub struct Manifest {
     /// Canon, or the raw form the runner normalises.
     #[serde(default)]
     pub output: Output,
+    /// Whether its worker replies carry `imports` (what loading would import and call):
+    /// the codec is then graded on the `imports/…` trials too.
+    #[serde(default)]
+    pub imports: bool,
+    /// Whether it loads values. `false`: a scanner, which only reports imports; no load
+    /// trials are planned for it.
+    #[serde(default = "yes")]
+    pub loads: bool,
     /// Where the commands run: the manifest's directory (`None`: the current one).
     #[serde(skip)]
     pub dir: Option<PathBuf>,
@@ -185,6 +195,8 @@ impl Manifest {
             decompresses: false,
             error_kinds: true,
             output: Output::default(),
+            imports: false,
+            loads: true,
             dir: None,
         }
     }
@@ -262,6 +274,8 @@ impl Manifest {
                 "data-only" => m.data_only = boolean()?,
                 "decompresses" => m.decompresses = boolean()?,
                 "error-kinds" => m.error_kinds = boolean()?,
+                "imports" => m.imports = boolean()?,
+                "loads" => m.loads = boolean()?,
                 "reference" => {
                     m.reference = value.parse().map_err(|e| invalid(format!("{e}")))?;
                 }
@@ -269,7 +283,7 @@ impl Manifest {
                 "version" => m.version_command = Some(value.to_owned()),
                 _ => {
                     return Err(invalid(format!(
-                        "unknown key {key:?}; the keys are mode, data-only, reference, model, decompresses, error-kinds, output, version"
+                        "unknown key {key:?}; the keys are mode, data-only, reference, model, decompresses, error-kinds, output, imports, loads, version"
                     )));
                 }
             }
@@ -385,7 +399,8 @@ impl Manifest {
                 CompressedInput::NotApplicable
             },
             error_kinds: self.error_kinds,
-            imports: false,
+            imports: self.imports,
+            loads: self.loads,
         }
     }
 }

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+use picklejar_codec::ImportEvent;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use wait_timeout::ChildExt;
@@ -60,6 +61,22 @@ struct Reply<'a> {
     crash: Option<String>,
     #[serde(default)]
     adapter_error: Option<String>,
+    /// What loading would import and call (`[find, M, N]`, `[call, M, N, VIA]`), when the
+    /// manifest says `imports: true`.
+    #[serde(default)]
+    imports: Option<Vec<Vec<String>>>,
+}
+
+/// Parses a reply line (deep values allowed).
+fn parse_reply(line: &str) -> Result<Reply<'_>, String> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    de.disable_recursion_limit();
+    Reply::deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r))
+        .map_err(|e| {
+            let shown: String = line.trim().chars().take(200).collect();
+            format!("the worker wrote {shown:?}, which is not a JSON reply: {e}")
+        })
 }
 
 impl WorkerCodec {
@@ -139,19 +156,9 @@ fn b64(data: &[u8]) -> String {
 
 /// A reply line → the outcome, and whether the worker may serve again.
 fn judge_reply(line: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> (Outcome, bool) {
-    let mut de = serde_json::Deserializer::from_str(line);
-    de.disable_recursion_limit();
-    let reply = match Reply::deserialize(&mut de).and_then(|r| de.end().map(|()| r)) {
+    let reply = match parse_reply(line) {
         Ok(r) => r,
-        Err(e) => {
-            let shown: String = line.trim().chars().take(200).collect();
-            return (
-                Outcome::Crashed(format!(
-                    "the worker wrote {shown:?}, which is not a JSON reply: {e}"
-                )),
-                false,
-            );
-        }
+        Err(e) => return (Outcome::Crashed(e), false),
     };
     let members = [
         reply.value.is_some(),
@@ -183,16 +190,76 @@ fn judge_reply(line: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> (Outco
     (outcome, true)
 }
 
+/// A reply line → the imports it reports, or why there are none (a crash).
+fn imports_of(line: &str) -> Result<Vec<ImportEvent>, String> {
+    let reply = parse_reply(line)?;
+    if let Some(m) = reply.crash.or(reply.adapter_error) {
+        return Err(m);
+    }
+    reply
+        .imports
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            ImportEvent::from_strings(e).ok_or_else(|| {
+                format!("the worker reported {e:?}, which is not an event ([find, M, N] or [call, M, N, VIA])")
+            })
+        })
+        .collect()
+}
+
 impl Codec for WorkerCodec {
     fn info(&self) -> CodecInfo {
         self.manifest.codec_info(self.version.clone())
     }
 
     fn load(&self, req: &LoadRequest<'_>) -> Outcome {
+        match self.exchange(req, false) {
+            Ok((line, w)) => {
+                let (outcome, reusable) = judge_reply(&line, &self.manifest, req);
+                self.put_back(w, reusable);
+                outcome
+            }
+            Err(o) => o,
+        }
+    }
+
+    fn imports(&self, req: &LoadRequest<'_>) -> Option<Result<Vec<ImportEvent>, String>> {
+        if !self.manifest.imports {
+            return None;
+        }
+        Some(match self.exchange(req, true) {
+            Ok((line, w)) => {
+                let got = imports_of(&line);
+                self.put_back(w, got.is_ok());
+                got
+            }
+            Err(Outcome::TimedOut) => Err("timed out".into()),
+            Err(o) => Err(match o {
+                Outcome::Crashed(m) | Outcome::AdapterError(m) => m,
+                other => format!("{other:?}"),
+            }),
+        })
+    }
+}
+
+impl WorkerCodec {
+    fn put_back(&self, w: Worker, reusable: bool) {
+        if reusable && let Ok(mut idle) = self.idle.lock() {
+            idle.push(w);
+        }
+    }
+
+    /// Sends one request to an idle (or new) worker and waits for its reply line; the
+    /// worker comes back with it, to be put back when its reply was sound.
+    fn exchange(&self, req: &LoadRequest<'_>, imports: bool) -> Result<(String, Worker), Outcome> {
         let mut body = serde_json::json!({
             "data": b64(req.data),
             "options": serde_json::Value::Object(options_json(req)),
         });
+        if imports && let Some(m) = body.as_object_mut() {
+            m.insert("imports".into(), true.into());
+        }
         if let (Some(bufs), Some(m)) = (req.buffers, body.as_object_mut()) {
             let list: Vec<String> = bufs.iter().map(|b| b64(b)).collect();
             m.insert("buffers".into(), list.into());
@@ -203,7 +270,7 @@ impl Codec for WorkerCodec {
             Some(w) => w,
             None => match self.spawn() {
                 Ok(w) => w,
-                Err(e) => return Outcome::Crashed(e),
+                Err(e) => return Err(Outcome::Crashed(e)),
             },
         };
         if w.stdin
@@ -211,19 +278,12 @@ impl Codec for WorkerCodec {
             .and_then(|()| w.stdin.flush())
             .is_err()
         {
-            return self.died(w, "before it read the request");
+            return Err(self.died(w, "before it read the request"));
         }
-        let reply = match w.lines.recv_timeout(self.timeout) {
-            Ok(r) => r,
-            Err(RecvTimeoutError::Timeout) => return Outcome::TimedOut, // w is killed
-            Err(RecvTimeoutError::Disconnected) => {
-                return self.died(w, "without a reply");
-            }
-        };
-        let (outcome, reusable) = judge_reply(&reply, &self.manifest, req);
-        if reusable && let Ok(mut idle) = self.idle.lock() {
-            idle.push(w);
+        match w.lines.recv_timeout(self.timeout) {
+            Ok(r) => Ok((r, w)),
+            Err(RecvTimeoutError::Timeout) => Err(Outcome::TimedOut), // w is killed
+            Err(RecvTimeoutError::Disconnected) => Err(self.died(w, "without a reply")),
         }
-        outcome
     }
 }
