@@ -122,6 +122,7 @@ while IFS= read -r line; do
     *'"data":"c2xlZXA="'*) sleep 30 ;;
     *'"data":"ZXhpdA=="'*) echo 'dying' >&2; exit 7 ;;
     *'"data":"YWJvcnQ="'*) kill -ABRT $$ ;;
+    *'"data":"bm90Y2Fub24="'*) echo '{"value":{"t":"nonsense"}}' ;;
     *'"data":"cmF3"'*) echo '{"value":{"t":"reduce","callable":{"t":"global","module":"__builtin__","name":"frozenset"},"args":[{"t":"list","v":[{"t":"int","v":"1"}]}]}}' ;;
     *) printf '{"value":{"t":"str","v":"%s"}}\n' "$(printf %s "$line" | sed 's/\\/\\\\/g; s/"/\\"/g')" ;;
   esac
@@ -142,6 +143,8 @@ fn worker(output: Output, timeout: Duration) -> (WorkerCodec, tempfile::TempDir)
 fn worker_outcomes_timeouts_and_restarts() {
     let (w, _dir) = worker(Output::Canon, Duration::from_secs(2));
     assert_eq!(load(&w, b"none"), Outcome::Loaded(Canon::None));
+    // JSON that is not canon: the adapter could not describe the value.
+    assert!(matches!(load(&w, b"notcanon"), Outcome::AdapterError(m) if m.contains("not canon")));
     assert_eq!(w.workers_started(), 1);
     assert_eq!(
         load(&w, b"reject"),

@@ -155,6 +155,11 @@ pub(crate) fn colon(text: &str) -> String {
 pub(crate) fn loaded(json: &str, output: Output, req: &LoadRequest<'_>) -> Outcome {
     let canon = match Canon::from_json(json.trim()) {
         Ok(c) => c,
+        // JSON, but not canon: the adapter could not describe the value (ADAPTERS.md,
+        // *Outcomes*); not JSON at all (a traceback on stdout…): a crash.
+        Err(e) if is_json(json) => {
+            return Outcome::AdapterError(format!("the value written is not canon: {e}"));
+        }
         Err(e) => return Outcome::Crashed(format!("the value written is not canon JSON: {e}")),
     };
     match output {
@@ -164,6 +169,14 @@ pub(crate) fn loaded(json: &str, output: Output, req: &LoadRequest<'_>) -> Outco
             Ok(c) => Outcome::Loaded(c),
             Err(e) => Outcome::AdapterError(e.to_string()),
         },
+    }
+}
+
+/// Whether `text` is one JSON document (deeper than serde_json's recursion limit counts).
+fn is_json(text: &str) -> bool {
+    match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) => true,
+        Err(e) => e.to_string().starts_with("recursion limit exceeded"),
     }
 }
 
