@@ -243,6 +243,37 @@ pub fn run(
 ) -> (Verdict, Evidence) {
     let case = &corpus.cases[spec.case];
     let v = &case.variants[spec.variant];
+    // A codec that does not leave decompression to the runner reports imports on the file
+    // as it is: a scanner that cannot read gzip misses what is inside (a bypass), never a
+    // pass by the runner's unzipping.
+    if spec.kind == TrialKind::Imports && info.compressed != CompressedInput::Runner {
+        return match (case.read_variant_file(v), case.read_buffers(v)) {
+            (Ok(raw), Ok(buffers)) => {
+                let spec_opts = case.load.merged(&spec.options);
+                let req = LoadRequest {
+                    data: &raw,
+                    spec: &spec_opts,
+                    buffers: buffers.as_deref(),
+                    protocol: v.protocol,
+                };
+                judge_imports(spec, codec.imports(&req))
+            }
+            (Err(e), _) => (
+                Verdict::Crash,
+                Evidence {
+                    message: format!("reading {}: {e}", v.file),
+                    ..Evidence::default()
+                },
+            ),
+            (_, Err(e)) => (
+                Verdict::Crash,
+                Evidence {
+                    message: format!("reading buffers: {e}"),
+                    ..Evidence::default()
+                },
+            ),
+        };
+    }
     if spec.kind == TrialKind::Load && info.compressed != CompressedInput::Runner {
         return match case.read_variant_file(v) {
             Ok(raw) => match compress::detect(&raw) {
