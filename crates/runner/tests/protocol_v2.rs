@@ -367,3 +367,17 @@ fn a_scanner_worker_reports_imports_and_loads_nothing() {
     let (plain, _d) = worker(Output::Canon, Duration::from_secs(2));
     assert_eq!(plain.imports(&req(b"os", &spec)), None);
 }
+
+#[test]
+fn a_worker_that_cannot_start_is_not_started_again_and_again() {
+    let mut m = Manifest::new("stillborn", "echo 'ImportError: no module' >&2; exit 5");
+    m.mode = Mode::Worker;
+    let w = WorkerCodec::new(m, "1.0".into(), Duration::from_secs(5));
+    for _ in 0..3 {
+        crash_says(&load(&w, b"none"), "ImportError: no module");
+    }
+    let t = Instant::now();
+    crash_says(&load(&w, b"none"), "not started again: 3 workers in a row");
+    assert_eq!(w.workers_started(), 3);
+    assert!(t.elapsed() < Duration::from_secs(1));
+}

@@ -34,13 +34,21 @@ pub struct WorkerCodec {
     timeout: Duration,
     idle: Mutex<Vec<Worker>>,
     started: AtomicUsize,
+    /// Workers in a row that ended before their first reply, and why the last one did:
+    /// past [`STILLBORN`], no more are started (an adapter that cannot start would
+    /// otherwise cost a process start per trial).
+    stillborn: Mutex<(usize, String)>,
 }
+
+/// How many workers in a row may end before their first reply.
+const STILLBORN: usize = 3;
 
 struct Worker {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
     stderr: Tail,
+    replied: bool,
 }
 
 impl Drop for Worker {
@@ -89,6 +97,7 @@ impl WorkerCodec {
             timeout,
             idle: Mutex::new(Vec::new()),
             started: AtomicUsize::new(0),
+            stillborn: Mutex::new((0, String::new())),
         }
     }
 
@@ -133,6 +142,7 @@ impl WorkerCodec {
             stdin,
             lines: rx,
             stderr,
+            replied: false,
         })
     }
 
@@ -142,10 +152,16 @@ impl WorkerCodec {
             Ok(Some(s)) => describe(s),
             _ => "still running, its stdout closed".into(),
         };
-        Outcome::Crashed(format!(
+        let why = format!(
             "the worker ended {during} ({status}){}",
             colon(&w.stderr.take(Duration::from_secs(1)))
-        ))
+        );
+        if !w.replied
+            && let Ok(mut s) = self.stillborn.lock()
+        {
+            *s = (s.0 + 1, why.clone());
+        }
+        Outcome::Crashed(why)
     }
 }
 
@@ -266,6 +282,15 @@ impl WorkerCodec {
         }
         let line = format!("{body}\n");
         let taken = self.idle.lock().ok().and_then(|mut v| v.pop());
+        if taken.is_none()
+            && let Ok(s) = self.stillborn.lock()
+            && s.0 >= STILLBORN
+        {
+            return Err(Outcome::Crashed(format!(
+                "not started again: {} workers in a row ended before their first reply; the last: {}",
+                s.0, s.1
+            )));
+        }
         let mut w = match taken {
             Some(w) => w,
             None => match self.spawn() {
@@ -281,7 +306,13 @@ impl WorkerCodec {
             return Err(self.died(w, "before it read the request"));
         }
         match w.lines.recv_timeout(self.timeout) {
-            Ok(r) => Ok((r, w)),
+            Ok(r) => {
+                w.replied = true;
+                if let Ok(mut s) = self.stillborn.lock() {
+                    s.0 = 0;
+                }
+                Ok((r, w))
+            }
             Err(RecvTimeoutError::Timeout) => Err(Outcome::TimedOut), // w is killed
             Err(RecvTimeoutError::Disconnected) => Err(self.died(w, "without a reply")),
         }
