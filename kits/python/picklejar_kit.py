@@ -106,7 +106,6 @@ class _Walk(object):
                 if not (val is None or type(val) in (list, dict) and not val):
                     n[key] = (self.pairs(val) if key in ("kwargs", "dictitems") else
                               [self.node(e) for e in val] if key == "items" else self.node(val))
-
 def canon(value):  # the canon tree of a value, as JSON-ready dicts and lists
     counts = {}
     _Walk(counts=counts).node(value)
@@ -126,6 +125,7 @@ def answer(load, data, options, imports=None):  # -> {"value"}, {"error", "messa
     except Exception as e:
         return {"adapter_error": "cannot write canon: %s: %s" % (type(e).__name__, e)}
 
+dumps = lambda x: "".join(json.JSONEncoder().iterencode(x))  # Python's encoder: deep trees (3.12's C one stops early)
 def serve(load, imports=None):
     """Answers the runner: a request per line (PICKLEJAR_MODE=worker), else one pickle on stdin;
     imports(data, options), if given, answers imports requests (manifest `imports: true`)."""
@@ -136,14 +136,14 @@ def serve(load, imports=None):
             bufs = [base64.b64decode(b) for b in req["buffers"]] if "buffers" in req else None
             opts, data = dict(req.get("options", {}), buffers=bufs), base64.b64decode(req["data"])
             reply = answer(load, data, opts, req.get("imports") and imports)
-            sys.stdout.write(json.dumps(reply) + "\n")
+            sys.stdout.write(dumps(reply) + "\n")
             sys.stdout.flush()
         return
     opts = json.loads(os.environ.get("PICKLEJAR_OPTIONS") or "{}")
     opts["buffers"] = [open(p, "rb").read() for p in opts["buffers"]] if "buffers" in opts else None
     reply = answer(load, sys.stdin.buffer.read(), opts)
     if "value" in reply or "error" in reply:
-        sys.stdout.write(json.dumps(reply.get("value", reply)))
+        sys.stdout.write(dumps(reply.get("value", reply)))
         sys.stdout.flush()
         sys.exit(0 if "value" in reply else 1)
     sys.stderr.write(reply.get("crash") or reply["adapter_error"])

@@ -222,5 +222,8 @@ pub(crate) fn options_json(req: &LoadRequest<'_>) -> serde_json::Map<String, ser
             .collect();
         m.insert("extensions".into(), serde_json::Value::Object(ext));
     }
+    if req.spec.persistent_load {
+        m.insert("persistent_load".into(), true.into());
+    }
     m
 }

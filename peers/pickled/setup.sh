@@ -1,0 +1,7 @@
+#!/bin/sh
+# Builds the adapter against pickled (pinned with = in Cargo.toml) into .deps/target.
+# Idempotent (cargo rebuilds nothing when nothing changed); exit 77 when it cannot be built here.
+cd "$(dirname "$0")" || exit 1
+command -v cargo >/dev/null 2>&1 || { echo "pickled: needs cargo (Rust)" >&2; exit 77; }
+cargo build -q --release --manifest-path Cargo.toml --target-dir .deps/target >&2 ||
+    { echo "pickled: cargo build failed (is crates.io reachable?)" >&2; exit 77; }
