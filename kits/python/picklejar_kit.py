@@ -27,9 +27,7 @@ class Object(object):  # cls.__new__(cls, *args, **kwargs), then state, items, d
     def __init__(self, cls, args=(), kwargs=()):
         self.cls, self.args, self.kwargs = cls, list(args), list(dict(kwargs).items())
         self.state, self.items, self.dictitems, self.setter = None, [], [], None
-
 class Reduce(Object): tag, head = "reduce", "callable"  # callable(*args), then state, items, dictitems, setter
-
 TAGS = ((PersId, "persid"), (list, "list"), (tuple, "tuple"), (dict, "dict"), (set, "set"), (frozenset, "frozenset"), (bytearray, "bytearray"))
 
 def escape_bytes(b):  # section 5
@@ -125,7 +123,9 @@ def answer(load, data, options, imports=None):  # -> {"value"}, {"error", "messa
     except Exception as e:
         return {"adapter_error": "cannot write canon: %s: %s" % (type(e).__name__, e)}
 
-dumps = lambda x: "".join(json.JSONEncoder().iterencode(x))  # Python's encoder: deep trees (3.12's C one stops early)
+def dumps(x):  # the C encoder; Python's for trees deeper than its limit (CPython 3.12+ ignores setrecursionlimit)
+    try: return json.dumps(x)
+    except RecursionError: return "".join(json.JSONEncoder().iterencode(x))
 def serve(load, imports=None):
     """Answers the runner: a request per line (PICKLEJAR_MODE=worker), else one pickle on stdin;
     imports(data, options), if given, answers imports requests (manifest `imports: true`)."""
