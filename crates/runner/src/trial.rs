@@ -258,20 +258,8 @@ pub fn run(
                 };
                 judge_imports(spec, codec.imports(&req))
             }
-            (Err(e), _) => (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading {}: {e}", v.file),
-                    ..Evidence::default()
-                },
-            ),
-            (_, Err(e)) => (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading buffers: {e}"),
-                    ..Evidence::default()
-                },
-            ),
+            (Err(e), _) => unreadable(format!("reading {}: {e}", v.file)),
+            (_, Err(e)) => unreadable(format!("reading buffers: {e}")),
         };
     }
     if spec.kind == TrialKind::Load && info.compressed != CompressedInput::Runner {
@@ -296,13 +284,7 @@ pub fn run(
                     },
                 ),
             },
-            Err(e) => (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading {}: {e}", v.file),
-                    ..Evidence::default()
-                },
-            ),
+            Err(e) => unreadable(format!("reading {}: {e}", v.file)),
         };
     }
     let data = match case.read_variant(v) {
@@ -323,25 +305,13 @@ pub fn run(
             return (verdict, ev);
         }
         Err(e) => {
-            return (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading {}: {e}", v.file),
-                    ..Evidence::default()
-                },
-            );
+            return unreadable(format!("reading {}: {e}", v.file));
         }
     };
     let buffers = match case.read_buffers(v) {
         Ok(b) => b,
         Err(e) => {
-            return (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading buffers: {e}"),
-                    ..Evidence::default()
-                },
-            );
+            return unreadable(format!("reading buffers: {e}"));
         }
     };
     let spec_opts = case.load.merged(&spec.options);
@@ -392,6 +362,18 @@ pub fn run(
             judge_imports(spec, codec.imports(&req))
         }
     }
+}
+
+/// A corpus file that could not be read: the trial cannot run (a crash of the run, which
+/// `Corpus::verify` names as corpus damage).
+fn unreadable(message: String) -> (Verdict, Evidence) {
+    (
+        Verdict::Crash,
+        Evidence {
+            message,
+            ..Evidence::default()
+        },
+    )
 }
 
 /// An imports trial: the reference's events must all be reported, in order; missing one is
@@ -500,13 +482,7 @@ fn run_load(
     let buffers = match case.read_buffers(v) {
         Ok(b) => b,
         Err(e) => {
-            return (
-                Verdict::Crash,
-                Evidence {
-                    message: format!("reading buffers: {e}"),
-                    ..Evidence::default()
-                },
-            );
+            return unreadable(format!("reading buffers: {e}"));
         }
     };
     let spec_opts = case.load.merged(&spec.options);
