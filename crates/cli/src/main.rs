@@ -4,13 +4,14 @@
 //! `picklejar-codec` (load, dis, dump, roundtrip), `picklejar-runner` (conformance),
 //! `picklejar-report` (the HTML pages) and `picklejar-bench` (benchmarks).
 
+#[macro_use]
+mod out;
 mod bench;
 mod conformance;
 mod corpus;
 mod dumping;
 mod inspect;
 mod matrix;
-mod out;
 
 use std::process::ExitCode;
 

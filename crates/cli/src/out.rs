@@ -3,6 +3,31 @@
 
 use std::io::Write;
 
+/// `eprintln!` that cannot panic: a closed stderr (`picklejar … 2>&1 | head`) drops the
+/// line instead of aborting the command with exit 101.
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `println!` that cannot panic: a closed stdout (`| head`) drops the line.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprint!` that cannot panic (see [`eprintln!`]).
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 /// Lines to stdout; after the reader went away (EPIPE) every further write is dropped.
 pub struct Out {
     stdout: std::io::Stdout,

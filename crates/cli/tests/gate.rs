@@ -158,6 +158,39 @@ fn a_closed_pipe_ends_the_summary_quietly_and_the_files_are_still_written() {
 }
 
 #[test]
+fn closed_stdout_and_stderr_do_not_panic() {
+    // `picklejar conformance 2>&1 | head -c 16`: both streams go away.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus_copy(tmp.path());
+    let json = tmp.path().join("r.json");
+    let mut child = bin()
+        .current_dir(tmp.path())
+        .args(["conformance", "--codec", "picklejar", "--no-progress"])
+        .arg("--corpus")
+        .arg(&corpus)
+        .arg("--json")
+        .arg(&json)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut first = [0u8; 16];
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_exact(&mut first)
+        .expect("some output");
+    drop(child.stdout.take());
+    let status = child.wait().expect("waits");
+    assert!(
+        status.code().is_some_and(|c| c == 0 || c == 1),
+        "{status:?}"
+    );
+    assert!(json.is_file(), "results written despite the closed pipes");
+}
+
+#[test]
 fn junit_output_has_the_fields_junit_readers_require() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let corpus = corpus_copy(tmp.path());
