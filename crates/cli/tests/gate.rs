@@ -114,12 +114,13 @@ fn outside_a_checkout_the_embedded_corpus_is_used_and_named() {
     );
 }
 
-#[test]
-fn a_closed_pipe_ends_the_summary_quietly_and_the_files_are_still_written() {
+/// `picklejar conformance --codec picklejar` on a corpus copy, stdout and stderr piped; the
+/// temporary directory, where it writes its results JSON, and the child.
+fn conformance_piped() -> (tempfile::TempDir, std::path::PathBuf, std::process::Child) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let corpus = corpus_copy(tmp.path());
     let json = tmp.path().join("r.json");
-    let mut child = bin()
+    let child = bin()
         .current_dir(tmp.path())
         .args(["conformance", "--codec", "picklejar", "--no-progress"])
         .arg("--corpus")
@@ -130,6 +131,12 @@ fn a_closed_pipe_ends_the_summary_quietly_and_the_files_are_still_written() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
+    (tmp, json, child)
+}
+
+#[test]
+fn a_closed_pipe_ends_the_summary_quietly_and_the_files_are_still_written() {
+    let (_tmp, json, mut child) = conformance_piped();
     let mut first = [0u8; 16];
     child
         .stdout
@@ -160,20 +167,7 @@ fn a_closed_pipe_ends_the_summary_quietly_and_the_files_are_still_written() {
 #[test]
 fn closed_stdout_and_stderr_do_not_panic() {
     // `picklejar conformance 2>&1 | head -c 16`: both streams go away.
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let corpus = corpus_copy(tmp.path());
-    let json = tmp.path().join("r.json");
-    let mut child = bin()
-        .current_dir(tmp.path())
-        .args(["conformance", "--codec", "picklejar", "--no-progress"])
-        .arg("--corpus")
-        .arg(&corpus)
-        .arg("--json")
-        .arg(&json)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
+    let (_tmp, json, mut child) = conformance_piped();
     let mut first = [0u8; 16];
     child
         .stderr
