@@ -385,6 +385,19 @@ pub fn stdout_writer() -> Box<dyn Write> {
 }
 
 pub fn dis(a: DisArgs) -> Result<ExitCode> {
+    match dis_listing(a) {
+        // The reader went away (`| head`): what it wanted was written.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(ExitCode::SUCCESS)
+        }
+        r => r,
+    }
+}
+
+fn dis_listing(a: DisArgs) -> Result<ExitCode> {
     let raw = read_input(&a.file)?;
     let mut opts = a.flags.to_options()?;
     if container::sniff(&raw).is_some() {

@@ -244,3 +244,33 @@ fn a_canon_as_deep_as_the_depth_limit_dumps_and_loads_back() {
     assert!(back.status.success(), "{}", stderr(&back));
     assert_eq!(String::from_utf8_lossy(&back.stdout).trim_end(), json);
 }
+
+#[test]
+fn dis_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // `picklejar dis big.pkl | head -c 16`
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write(dir.path(), "nones.pkl", &edge_inputs::nones(2_000_000));
+    let mut child = bin()
+        .arg("dis")
+        .arg(&f)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut first = [0u8; 16];
+    let mut out = child.stdout.take().expect("stdout");
+    out.read_exact(&mut first).expect("some output");
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("waits");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
