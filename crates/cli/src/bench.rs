@@ -901,6 +901,12 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
             env: Vec::new(),
         });
     }
+    notes.push(format!(
+        "every callgrind job ran with {}={} (glibc copies with a vector loop, not rep movsb, \
+         which callgrind counts per byte)",
+        instructions::COPY_TUNABLE.0,
+        instructions::COPY_TUNABLE.1
+    ));
     let out_dir = callgrind_dir();
     eprintln!(
         "callgrind: {} jobs over {} files, {} at a time (profiles in {})",

@@ -467,7 +467,7 @@ pub enum ReduceForm {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
     /// An int outside `i64`.
-    Int(BigInt),
+    Int(Box<BigInt>),
     /// Text. `py2` is set when it came from a Python 2 `str` opcode (`STRING`,
     /// `BINSTRING`, `SHORT_BINSTRING`) decoded with the load's `encoding`.
     Str {
@@ -498,7 +498,7 @@ pub enum Node {
     /// A frozenset, in stream order.
     FrozenSet(Vec<Value>),
     /// A name reference.
-    Global(Global),
+    Global(Box<Global>),
     /// An instance.
     Object(Box<Object>),
     /// Any other reduction.
@@ -643,7 +643,7 @@ impl Graph {
     /// assert_eq!(g.as_global(v).map(|gl| gl.name.as_str()), Some("print"));
     /// ```
     pub fn global(&mut self, module: &str, name: &str) -> Value {
-        self.value(Node::Global(Global::new(module, name)))
+        self.value(Node::Global(Box::new(Global::new(module, name))))
     }
 
     /// An int value: inline when it fits in `i64`, else a node.
@@ -660,7 +660,7 @@ impl Graph {
     pub fn int(&mut self, i: BigInt) -> Value {
         match i64::try_from(&i) {
             Ok(v) => Value::Int(v),
-            Err(_) => self.value(Node::Int(i)),
+            Err(_) => self.value(Node::Int(Box::new(i))),
         }
     }
 
@@ -891,5 +891,22 @@ mod tests {
             panic!("two nodes")
         };
         assert_eq!(g.latin1_source(bytes), Some(text));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// The arena's slot: every node is this big, so it bounds bytes per loaded object
+    /// (issue 17: a str or container node was 72 bytes; CPython's objects are 28–56).
+    #[test]
+    fn node_and_value_sizes() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert!(
+            std::mem::size_of::<Node>() <= 32,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 }

@@ -71,7 +71,7 @@ impl Build {
                     .ok_or_else(|| bad(format!("bad int {s:?}")))?;
                 match i64::try_from(&i) {
                     Ok(v) => Value::Int(v),
-                    Err(_) => self.node(Node::Int(i)),
+                    Err(_) => self.node(Node::Int(Box::new(i))),
                 }
             }
             Canon::Float(s) => Value::Float(match s.as_str() {
@@ -109,9 +109,10 @@ impl Build {
                 let pairs = self.pairs(p)?;
                 self.node(Node::Dict(pairs))
             }
-            Canon::Global { module, name } => {
-                self.node(Node::Global(Global::new(module.clone(), name.clone())))
-            }
+            Canon::Global { module, name } => self.node(Node::Global(Box::new(Global::new(
+                module.clone(),
+                name.clone(),
+            )))),
             Canon::Object(o) => {
                 let class = self.value(&o.class)?;
                 let args = if o.args.is_empty() {

@@ -547,24 +547,24 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         if REC {
             let (rm, rn) = (m.clone(), n.clone());
             let v = self.add(
-                Node::Global(Global {
+                Node::Global(Box::new(Global {
                     module: m,
                     name: n,
                     form,
                     py2_name,
-                }),
+                })),
                 len,
             )?;
             self.record_find(v, &rm, &rn)?;
             return Ok(v);
         }
         self.add(
-            Node::Global(Global {
+            Node::Global(Box::new(Global {
                 module: m,
                 name: n,
                 form,
                 py2_name,
-            }),
+            })),
             len,
         )
     }
@@ -1084,7 +1084,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                     Some(IntLiteral::Small(i)) => Value::Int(i),
                     Some(IntLiteral::Big(b)) => {
                         let n = b.bits() as usize / 8;
-                        self.add(Node::Int(b), n)?
+                        self.add(Node::Int(Box::new(b)), n)?
                     }
                     None => {
                         return Err(self.err(
@@ -1366,7 +1366,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                 };
                 let (m, n) = (m.clone(), n.clone());
                 let len = m.len() + n.len();
-                let v = self.add(Node::Global(Global::new(m, n)), len)?;
+                let v = self.add(Node::Global(Box::new(Global::new(m, n))), len)?;
                 if REC {
                     self.record_extension(v, code)?;
                 }
@@ -1461,7 +1461,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             Ok(i) => Ok(Value::Int(i)),
             Err(_) => {
                 let n = b.bits() as usize / 8;
-                self.add(Node::Int(b), n)
+                self.add(Node::Int(Box::new(b)), n)
             }
         }
     }
@@ -1474,7 +1474,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             return self.int_value(b);
         }
         let n = b.bits() as usize / 8;
-        self.add(Node::Int(b), n)
+        self.add(Node::Int(Box::new(b)), n)
     }
 
     fn long_le(&mut self, b: &[u8]) -> Result<Value> {
@@ -1485,7 +1485,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             Some(i) => Ok(Value::Int(i)),
             None => {
                 let n = b.len();
-                self.add(Node::Int(literal::decode_long_le(b)), n)
+                self.add(Node::Int(Box::new(literal::decode_long_le(b))), n)
             }
         }
     }

@@ -71,12 +71,12 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                 let [owner, attr] = a else { return None };
                 let owner = g.as_global(*owner)?;
                 let attr = g.as_str(*attr)?;
-                Some(Node::Global(Global {
+                Some(Node::Global(Box::new(Global {
                     module: owner.module.clone(),
                     name: format!("{}.{}", owner.name, attr),
                     form: crate::value::GlobalForm::Getattr,
                     py2_name: None,
-                }))
+                })))
             }
             _ => None,
         };
