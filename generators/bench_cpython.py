@@ -4,6 +4,7 @@
     bench_cpython.py time --dir DIR [--impl c,py] [--ops load,dump] [--budget SECS]
                           [--sample SECS] [--only NAME,...] [--out FILE]
     bench_cpython.py once load|dump FILE:PROTOCOL...
+    bench_cpython.py memory --dir DIR [--records 10000,100000,1000000]
 
 The workload files (DIR/manifest.json and the pickles it lists) are written by
 `picklejar bench workloads` (crates/bench: values built as picklejar_codec graphs and
@@ -33,6 +34,14 @@ the counted functions, then makes exactly one `_pickle.loads(data)` (C function
 `_pickle_loads`) or `_pickle.dumps(obj, protocol)` (`_pickle_dumps`) call with the
 garbage collector disabled; the result is freed after the call returns. One JSON line per
 file: {"file", "op", "called", "ok", "error"}; a dump must be the file's bytes.
+
+`memory` writes DIR/records_N.pkl (protocol 4) for each N: N user records (dicts of an int, two
+strs, a float, a bool and a two-item list), and prints, per file, the bytes CPython's
+`pickle.loads` result holds (and the peak during the load) per record under tracemalloc,
+with the garbage collector disabled: `FILE held H B/unit peak P B/unit`. The example
+`picklejar-bench-memory` (crates/bench/examples/memory.rs) prints the same for picklejar's
+loaded graph: `cargo run --release -p picklejar-bench --example picklejar-bench-memory --
+DIR/records_N.pkl:N ...`.
 
 Needs Python 3.8+ (protocol 5). Runs from any directory: it imports pjfixtures (the classes
 the instance and numpy-like workloads name) from its own directory.
@@ -275,6 +284,34 @@ def cmd_once(args):
                           "error": error}), flush=True)
 
 
+def records(n):
+    """The records of `memory`: what a program loading user data holds."""
+    return [{'id': i, 'name': 'user%d' % i, 'email': 'user%d@example.com' % i,
+             'score': i * 0.5, 'active': i % 2 == 0, 'tags': ['a', 'b']} for i in range(n)]
+
+
+def cmd_memory(args):
+    import pickle
+    import tracemalloc
+    os.makedirs(args.dir, exist_ok=True)
+    for n in [int(x) for x in args.records.split(",") if x]:
+        path = os.path.join(args.dir, "records_%d.pkl" % n)
+        data = pickle.dumps(records(n), 4)
+        with open(path, "wb") as f:
+            f.write(data)
+        gc.collect()
+        gc.disable()
+        try:
+            tracemalloc.start()
+            obj = pickle.loads(data)
+            held, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            del obj
+        finally:
+            gc.enable()
+        print("%s held %.1f B/unit peak %.1f B/unit" % (path, held / n, peak / n), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd")
@@ -293,8 +330,14 @@ def main():
                                     "(for callgrind)")
     o.add_argument("op", choices=["load", "dump"])
     o.add_argument("files", nargs="+", metavar="FILE:PROTOCOL")
+    m = sub.add_parser("memory", help="bytes per record of pickle.loads under tracemalloc "
+                                      "(writes the record files)")
+    m.add_argument("--dir", required=True)
+    m.add_argument("--records", default="10000,100000,1000000")
     args = ap.parse_args()
-    if args.cmd == "time":
+    if args.cmd == "memory":
+        cmd_memory(args)
+    elif args.cmd == "time":
         cmd_time(args)
     elif args.cmd == "once":
         cmd_once(args)
