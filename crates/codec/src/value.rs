@@ -100,8 +100,23 @@ pub enum Value {
 /// assert_eq!(t.as_bytes(), b"a\xed\xa0\x80");
 /// assert_eq!(Text::new("é").as_str(), Some("é"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(Box<[u8]>);
+///
+/// Up to 23 bytes are held inline (`compact_bytes`), so most strs of a pickle (dict keys,
+/// names, short values) cost no allocation of their own.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Text(compact_bytes::CompactBytes);
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
 
 impl Text {
     /// Text from a Rust string.
@@ -112,7 +127,7 @@ impl Text {
     /// assert_eq!(Text::new("abc"), Text::from("abc"));
     /// ```
     pub fn new(s: &str) -> Text {
-        Text(s.as_bytes().into())
+        Text(compact_bytes::CompactBytes::new(s.as_bytes()))
     }
 
     /// Text from surrogatepass UTF-8 bytes (what `str.encode('utf-8', 'surrogatepass')`
@@ -127,7 +142,7 @@ impl Text {
     /// ```
     pub fn from_surrogatepass(bytes: &[u8]) -> Option<Text> {
         if std::str::from_utf8(bytes).is_ok() || crate::text::valid_surrogatepass(bytes) {
-            Some(Text(bytes.into()))
+            Some(Text(compact_bytes::CompactBytes::new(bytes)))
         } else {
             None
         }
@@ -147,11 +162,21 @@ impl Text {
         for cp in cps {
             crate::text::push_code_point(&mut out, cp)?;
         }
-        Some(Text(out.into()))
+        Some(Text::from_vec_unchecked(out))
+    }
+
+    /// Text from bytes already checked to be surrogatepass UTF-8 (copied; inline when short).
+    #[inline]
+    pub(crate) fn from_slice_unchecked(b: &[u8]) -> Text {
+        Text(compact_bytes::CompactBytes::new(b))
     }
 
     pub(crate) fn from_vec_unchecked(v: Vec<u8>) -> Text {
-        Text(v.into())
+        if v.len() <= compact_bytes::CompactBytes::MAX_INLINE {
+            Text(compact_bytes::CompactBytes::new(&v))
+        } else {
+            Text(v.into())
+        }
     }
 
     /// The text as `&str`, if it holds no surrogate.
@@ -177,6 +202,18 @@ impl Text {
         &self.0
     }
 
+    /// Whether the text is empty.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert!(Text::new("").is_empty() && !Text::new("a").is_empty());
+    /// ```
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The code points, surrogates included.
     ///
     /// ```
@@ -197,7 +234,7 @@ impl From<&str> for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(s.into_bytes().into_boxed_slice())
+        Text::from_vec_unchecked(s.into_bytes())
     }
 }
 

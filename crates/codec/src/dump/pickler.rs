@@ -579,6 +579,7 @@ impl<'g> Pickler<'g> {
         // CPython's empty and one-character Latin-1 strs are singletons: one object,
         // one memo entry, however many places hold them.
         if let Node::Str { text, .. } = node
+            && text.is_empty()
             && let Some(k) = singleton_key(text.as_bytes())
             && let Some(idx) = self.memo.get(&k)
         {
@@ -604,9 +605,10 @@ impl<'g> Pickler<'g> {
                 self.batch_dictitems(pairs)?;
             }
             Node::Str { text, .. } => {
-                self.write_str(text.as_bytes());
+                let utf8 = text.as_bytes();
+                self.write_str(utf8);
                 self.memoize(Some(Key::Node(id)));
-                if let Some(k) = singleton_key(text.as_bytes()) {
+                if let Some(k) = singleton_key(utf8) {
                     let idx = self.next_memo - 1;
                     self.memo.insert_new(k, idx);
                 }

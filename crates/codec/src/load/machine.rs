@@ -496,7 +496,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         }
         self.add(
             Node::Str {
-                text: Text::from_vec_unchecked(bytes.to_vec()),
+                text: Text::from_slice_unchecked(bytes),
                 py2,
             },
             bytes.len(),
