@@ -13,9 +13,10 @@ then pythonVERSION on PATH.  Runs under any Python 3.6+; no third-party packages
 The work is done by the package pj/ beside this file (pj/__init__.py lists its modules:
 discovery, produce, read, yaml, check, new, ...).  The scripts that run inside each
 interpreter are pjrun.py (produce + read), pjcanon.py (canon and error kinds),
-pjfixtures.py (the pickled classes), pjcompress.py (compressed files: detection by magic
-bytes, decompression with a 256 MiB cap) and pjimports.py (the stand-in reading that
-records imports and calls, and the safety gate).  docs/CORPUS.md specifies what is written.
+pjfixtures.py (the pickled classes; frame_padding for the frame-boundary cases),
+pjcompress.py (compressed files: detection by magic bytes, decompression with a 256 MiB
+cap) and pjimports.py (the stand-in reading that records imports and calls, and the safety
+gate).  docs/CORPUS.md specifies what is written.
 
 Case files (generators/cases/<category>/<name>.py) set `obj` (or `DATA` bytes for a
 hand-written case) and these optional keys, all literals:
@@ -45,10 +46,12 @@ hand-written case) and these optional keys, all literals:
                  CPython's own unpicklers, where `dill`/`cloudpickle` cannot be imported.
 
 Every variant of a case that NEEDS a third-party pickler is also read by the data-only
-reader cpython-3.13-dataonly (pjrun.read_data_only: CPython 3.13's pickle._Unpickler with
-inert stand-ins for the globals CPython cannot import; docs/CANON.md section 7), with every
-option set; its result is recorded where cpython-3.13's is `unresolved` at a blocked
-third-party import, and is what a data-only codec is expected to load there.
+readers (pjrun.read_data_only: the pure-Python unpickler with inert stand-ins for the
+globals CPython cannot import; docs/CANON.md section 7): cpython-3.13-dataonly (CPython
+3.13's pickle._Unpickler, with every option set) and cpython-2.7-dataonly (CPython 2.7's
+pickle.py Unpickler, the plain read only).  Each result is recorded where its interpreter's
+C reading (cpython-3.13, cpython-2.7) is `unresolved` at a blocked third-party import, and
+is what a data-only codec whose reference reader is that C reader is expected to load there.
 
 Every variant is read by every reader; a compressed variant (`compression:` in case.yaml, the
 method its magic bytes say) is decompressed first (pjcompress.py), and its `protocol` is

@@ -8,6 +8,9 @@ module from generators/.  It imports unchanged on CPython 2.7 and 3.6+.  Classes
 `install_numpy_stub()` puts a tiny stand-in for `numpy` into sys.modules (only the names
 numpy's pickles use), so that the numpy_like cases pickle and load with numpy's exact global
 names without numpy installed.  The generator scripts call it; nothing else does.
+
+`frame_padding()` finds the padding length that makes a protocol-4+ frame reach 64 KiB
+exactly at a chosen save() (cases/framing/boundary_*.py); nothing is pickled from it.
 """
 import sys
 
@@ -590,3 +593,39 @@ def np_array(dtype, shape, raw, fortran=False):
     a = np_ndarray()
     a.state = (1, shape, dtype, fortran, raw)
     return a
+
+
+# ---------------------------------------------------------------------------
+# Frame boundaries (cases/framing/boundary_*.py)
+
+FRAME_SIZE_TARGET = 65536   # CPython's pickle: a frame is committed once it holds this much
+
+
+def frame_padding(build, after, protocol=4, **dumps_kw):
+    """The padding length for a frame-boundary case: the n for which
+    pickle.dumps(build(n), protocol, **dumps_kw) (this interpreter's C pickler, 3.8+) has a
+    first frame of exactly FRAME_SIZE_TARGET bytes followed by the opcodes `after` (names,
+    after the next FRAME opcode if a frame starts there).  CPython commits a frame at the
+    start of save() once it holds FRAME_SIZE_TARGET bytes or more, so the frame reached
+    64 KiB exactly at the save() whose opcodes `after` begins with.  build(n) is the case's
+    object with an n-character padding str in it (n < 65536: the padding stays in the frame,
+    before the target).  Raises ValueError when no n in 63 KiB..64 KiB does it."""
+    import pickle
+    import pickletools
+    import struct
+    frame = pickle.FRAME
+    for n in range(FRAME_SIZE_TARGET - 1024, FRAME_SIZE_TARGET):
+        data = pickle.dumps(build(n), protocol, **dumps_kw)
+        if data[2:3] != frame or struct.unpack('<Q', data[3:11])[0] != FRAME_SIZE_TARGET:
+            continue
+        names = []
+        try:
+            for op, _, _ in pickletools.genops(data[11 + FRAME_SIZE_TARGET:]):
+                names.append(op.name)
+        except ValueError:   # the first frame held the whole pickle
+            pass
+        if names[:1] == ['FRAME']:
+            names = names[1:]
+        if names[:len(after)] == list(after):
+            return n
+    raise ValueError('no padding makes the first frame end right before %s' % (after,))

@@ -97,15 +97,31 @@ def out_line(f, obj):
     f.flush()
 
 
+def _native(s):
+    """A module or global name as the interpreter spells names: `str`.  On Python 2.7 the
+    job's JSON gives `unicode`, which copy_reg.add_extension accepts but cPickle's EXT
+    loader refuses ("_inverted_registry[N] isn't a 2-tuple of strings"); an ASCII unicode
+    is equal to its str, so pickle.py and the picklers never noticed."""
+    if PY2 and isinstance(s, unicode):  # noqa: F821
+        return s.encode('utf-8')
+    return s
+
+
+def extension_entries(exts):
+    """[(module, name, code)] of a case's `extensions` load option, names as native str."""
+    return [(_native(module), _native(name), int(code))
+            for code, (module, name) in sorted((exts or {}).items())]
+
+
 def register_extensions(exts):
-    for code, (module, name) in sorted((exts or {}).items()):
-        copyreg.add_extension(module, name, int(code))
+    for module, name, code in extension_entries(exts):
+        copyreg.add_extension(module, name, code)
 
 
 def clear_extensions(exts):
-    for code, (module, name) in sorted((exts or {}).items()):
+    for module, name, code in extension_entries(exts):
         try:
-            copyreg.remove_extension(module, name, int(code))
+            copyreg.remove_extension(module, name, code)
         except ValueError:
             pass
     copyreg._extension_cache.clear()
@@ -532,19 +548,38 @@ def loads_with_standins(impl, data, opts, buffers):
 
 
 # ---------------------------------------------------------------------------
-# The data-only reading (reader cpython-3.13-dataonly; docs/CANON.md section 7)
+# The data-only reading (readers cpython-3.13-dataonly and cpython-2.7-dataonly;
+# docs/CANON.md section 7)
 #
 # What a codec that imports nothing and runs no class code loads from a third-party
-# pickle, computed by CPython: pickle._Unpickler, where every global of an unimportable
-# module (DATA_ONLY_MODULES) is an inert stand-in class and every call the stream makes
-# with a stand-in involved is recorded instead of run.  A recorded call or instance
-# answers __reduce_ex__ with the reduction the stream wrote, so pjcanon describes it as
-# the `reduce`/`object` node a data-only codec reads off the opcodes.
+# pickle, computed by CPython: pickle._Unpickler (Python 2.7: pickle.py's Unpickler), where
+# every global of an unimportable module (DATA_ONLY_MODULES) is an inert stand-in class and
+# every call the stream makes with a stand-in involved is recorded instead of run.  A
+# recorded call or instance answers __reduce_ex__ with the reduction the stream wrote, so
+# pjcanon describes it as the `reduce`/`object` node a data-only codec reads off the
+# opcodes.  The same code runs on 2.7: stand-ins are new-style classes with an explicit
+# __qualname__ attribute (pjcanon reads it on 2.7 too), and 2.7's Unpickler differences
+# (old-style class, _instantiate(klass, mark), no NEWOBJ_EX, POP never pops a mark) are
+# handled where they matter.
 
 # Modules whose globals are stand-ins: the third-party picklers' (never importable in a
 # reader) and __main__ (the producer's script; in a reader it is this file).  Any other
 # global is CPython's own object, or a stand-in when CPython cannot import it.
 DATA_ONLY_MODULES = BLOCKED_MODULES + ('__main__',)
+
+if PY2:
+    _TEXT_TYPES = (str, unicode)  # noqa: F821
+else:
+    _TEXT_TYPES = (str,)
+
+
+def __newobj_ex__(cls, args, kwargs):
+    """copyreg.__newobj_ex__ where the interpreter has none (2.7): the callable of a recorded
+    instantiation with keyword arguments (pjcanon reads it by name, as an `object`)."""
+    return cls.__new__(cls, *args, **kwargs)
+
+
+_NEWOBJ_EX = getattr(copyreg, '__newobj_ex__', __newobj_ex__)
 
 
 class _StandInMeta(type):
@@ -615,7 +650,7 @@ class _Record(object):
         if self._pj_kind == 'call':
             func, args = self._pj_func, self._pj_args
         elif self._pj_kwargs:
-            func = copyreg.__newobj_ex__
+            func = _NEWOBJ_EX
             args = (self._pj_func, self._pj_args, self._pj_kwargs)
         else:
             func = copyreg.__newobj__
@@ -635,7 +670,10 @@ def stand_in_global(module, name):
     key = (module, name)
     cls = _DATA_ONLY_GLOBALS.get(key)
     if cls is None:
-        cls = _StandInMeta(str(name.rsplit('.', 1)[-1]), (_Record,), {})
+        last = name.rsplit('.', 1)[-1]
+        if PY2 and isinstance(last, unicode):  # noqa: F821
+            last = last.encode('utf-8')
+        cls = _StandInMeta(str(last), (_Record,), {})
         cls.__module__ = module
         cls.__qualname__ = name
         _DATA_ONLY_GLOBALS[key] = cls
@@ -684,7 +722,7 @@ def _data_only_call(func, args):
             return folded
         return _Record.call(func, args)
     if (func is getattr and len(args) == 2 and isinstance(args[0], _StandInMeta)
-            and type(args[1]) is str):
+            and type(args[1]) in _TEXT_TYPES):
         return stand_in_global(args[0].__module__, args[0].__qualname__ + '.' + args[1])
     if func in (set, frozenset) and len(args) == 1 and \
             type(args[0]) in (list, tuple, set, frozenset):
@@ -724,8 +762,14 @@ def _partial_newobj_ex(func, args):
 
 
 def _data_only_unpickler():
-    base = pypickle._Unpickler
-    import _compat_pickle
+    if PY2:
+        # pickle.py's Unpickler (an old-style class); no fix_imports: 2.7 reads the names
+        # the stream wrote, and pjcanon maps Python 2 names to Python 3's in the canon.
+        base = pypickle.Unpickler
+        _compat_pickle = None
+    else:
+        base = pypickle._Unpickler
+        import _compat_pickle
 
     class DataOnlyUnpickler(base):
         dispatch = {}
@@ -737,7 +781,7 @@ def _data_only_unpickler():
 
         def find_class(self, module, name):
             m, n = module, name
-            if self.proto < 3 and self.fix_imports:
+            if not PY2 and self.proto < 3 and self.fix_imports:
                 if (m, n) in _compat_pickle.NAME_MAPPING:
                     m, n = _compat_pickle.NAME_MAPPING[(m, n)]
                 elif m in _compat_pickle.IMPORT_MAPPING:
@@ -775,7 +819,7 @@ def _data_only_unpickler():
     def load_newobj(self):
         args = self.stack.pop()
         cls = self.stack.pop()
-        if not isinstance(args, tuple):
+        if not PY2 and not isinstance(args, tuple):
             raise TypeError('NEWOBJ expected an arg tuple.')
         if not _is_stand_in(cls) and _involves_stand_in(args):
             self.append(_Record.newobj(cls, args, None))
@@ -797,7 +841,7 @@ def _data_only_unpickler():
         # machine.rs, apply_state_setter): the popped value is what the REDUCE just before
         # this POP pushed, a recorded call (not a value a plain-value encoding built),
         # its arguments a 2-tuple whose first item is a stand-in instance with no setter.
-        if self.stack:
+        if self.stack or PY2:   # 2.7's POP only pops the stack (IndexError when empty)
             v = self.stack[-1]
             last = self._pj_last_reduce
             if last is not None and last[0] is v and last[1] == self._pj_ops - 1 and \
@@ -817,9 +861,26 @@ def _data_only_unpickler():
             return
         base._instantiate(self, klass, args)
 
-    DataOnlyUnpickler._instantiate = _instantiate
+    def _instantiate2(self, klass, k):
+        # 2.7: _instantiate(klass, mark index), the arguments on the stack above the mark.
+        # A stand-in global class without arguments is instantiated, as 3.x's
+        # klass.__new__(klass) does (2.7 would call it: a `reduce` with no arguments).
+        args = tuple(self.stack[k + 1:])
+        if isinstance(klass, _StandInMeta) and not args:
+            del self.stack[k:]
+            self.append(_Record.newobj(klass, (), None))
+            return
+        if not _is_stand_in(klass) and _involves_stand_in(args):
+            del self.stack[k:]
+            self.append(_Record.call(klass, args))
+            return
+        base._instantiate(self, klass, k)
+
+    DataOnlyUnpickler._instantiate = _instantiate2 if PY2 else _instantiate
     for opname, f in (('REDUCE', load_reduce), ('NEWOBJ', load_newobj),
                       ('NEWOBJ_EX', load_newobj_ex), ('POP', load_pop)):
+        if not hasattr(pypickle, opname):   # 2.7 has no NEWOBJ_EX
+            continue
         code = getattr(pypickle, opname)[0]
         d[code] = counted(f)
     return DataOnlyUnpickler
@@ -829,17 +890,20 @@ _DATA_ONLY_CLASS = []
 
 
 def loads_data_only(data, opts, buffers):
-    """Load with the data-only reading (Python 3 only)."""
+    """Load with the data-only reading (Python 2.7's Unpickler takes no options)."""
     if not _DATA_ONLY_CLASS:
         _DATA_ONLY_CLASS.append(_data_only_unpickler())
+    if PY2:
+        return _DATA_ONLY_CLASS[0](io.BytesIO(data)).load()
     kw = load_kwargs(opts, buffers)
     return _DATA_ONLY_CLASS[0](io.BytesIO(data), **kw).load()
 
 
 def read_data_only(data, protocol, opts, buffers):
-    """The outcome of reader cpython-3.13-dataonly: a skip unless CPython's own reading
-    (the C unpickler, as read_one reports it) is `unresolved` at a global of a blocked
-    third-party module; then the canon (or error) of the data-only reading."""
+    """The outcome of reader cpython-X.Y-dataonly (X.Y: this interpreter, 3.13 or 2.7): a
+    skip unless CPython's own reading (the C unpickler, as read_one reports it) is
+    `unresolved` at a global of a blocked third-party module; then the canon (or error) of
+    the data-only reading."""
     try:
         load('c', data, opts, buffers)
         return {'skip': 'loads without stand-ins'}
@@ -1001,7 +1065,7 @@ def read(job, out):
                 with open(p, 'rb') as f:
                     bufdata.append(f.read())
         readers = list(impls)
-        if task.get('dataonly') and not PY2:
+        if task.get('dataonly'):
             readers.append(('dataonly', task['dataonly']))
         for impl, reader in readers:
             for j, extra in enumerate(task['optsets']):

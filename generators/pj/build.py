@@ -8,8 +8,8 @@ import tempfile
 from . import check, corpus, log
 from .cases import LintError, load_all_cases
 from .discovery import discover, parse_overrides
-from .ids import (DATAONLY_READER, DATAONLY_VERSION, ERROR_REFERENCE_READER, HANDWRITTEN,
-                  THIRD_PARTY, VERSIONS, producers_of, readers_of, third_party_producer)
+from .ids import (DATAONLY_VERSIONS, ERROR_REFERENCE_READER, HANDWRITTEN, THIRD_PARTY, VERSIONS,
+                  dataonly_reader, producers_of, readers_of, third_party_producer)
 from .produce import produce, variants as make_variants
 from .read import read
 from .thirdparty import setup_third_party
@@ -83,8 +83,7 @@ def build(args):
     missing = [v for v in VERSIONS if v not in interps]
     avail_producers = {p for v in interps for _, p in producers_of(v)} | {HANDWRITTEN}
     avail_readers = {r for v in interps for _, r in readers_of(v)}
-    if DATAONLY_VERSION in interps:
-        avail_readers.add(DATAONLY_READER)
+    avail_readers |= {dataonly_reader(v) for v in DATAONLY_VERSIONS if v in interps}
     log('interpreters: ' + ', '.join('%s=%s' % (v, interps[v]['full']) for v in VERSIONS if v in interps))
     if missing:
         log('missing interpreters: %s (producers and readers skipped: %s)' % (

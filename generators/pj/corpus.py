@@ -10,9 +10,9 @@ import re
 import shutil
 
 from . import yaml
-from .ids import (DATAONLY_READER, DATAONLY_VERSION, ERROR_REFERENCE_READER, HANDWRITTEN,
-                  HASH_SEED, PRODUCER_ORDER, READER_ORDER, THIRD_PARTY, THIRD_PARTY_PROTOCOLS,
-                  VERSIONS, api_name, highest, producers_of, readers_of, third_party_producer)
+from .ids import (DATAONLY_VERSIONS, HANDWRITTEN, HASH_SEED, PRODUCER_ORDER, READER_ORDER, THIRD_PARTY, THIRD_PARTY_PROTOCOLS,
+                  VERSIONS, api_name, dataonly_reader, highest, producers_of, readers_of,
+                  third_party_producer)
 
 # The files of a case directory that write_case replaces.
 CASE_FILE_RE = re.compile(r'^p\d-[0-9a-f]{12}\.(pkl|buf\d+)$')
@@ -114,6 +114,20 @@ def manifest_entry(ident, info, impl, api, protocols, package=None):
     return e
 
 
+def dataonly_manifest_entry(v, info):
+    """The manifest entry of the data-only reader of CPython v (docs/CANON.md section 7)."""
+    base = 'pickle._Unpickler' if v != '2.7' else 'pickle.Unpickler (pickle.py)'
+    e = manifest_entry(
+        dataonly_reader(v), info, 'py',
+        base + ', data-only: globals CPython cannot import are inert stand-ins, calls '
+        'involving them are recorded (docs/CANON.md section 7)',
+        list(range(highest(v) + 1)))
+    e['options'] = v != '2.7'
+    e['reads'] = ('variants of cases that NEED a third-party pickler, where cpython-' + v +
+                  ' is unresolved at a blocked import')
+    return e
+
+
 def manifest_document(interps, third_party=None, old=None):
     """The manifest of the interpreters found.  third_party: {(version, package): env} of
     the third-party producers that ran; those that did not keep their entry in `old` (a
@@ -154,16 +168,9 @@ def manifest_document(interps, third_party=None, old=None):
                                list(range(highest(v) + 1)))
             e['options'] = v != '2.7'
             readers.append(e)
-        if v == DATAONLY_VERSION:
-            e = manifest_entry(
-                DATAONLY_READER, info, 'py',
-                'pickle._Unpickler, data-only: globals CPython cannot import are inert '
-                'stand-ins, calls involving them are recorded (docs/CANON.md section 7)',
-                list(range(highest(v) + 1)))
-            e['options'] = True
-            e['reads'] = ('variants of cases that NEED a third-party pickler, where ' +
-                          ERROR_REFERENCE_READER + ' is unresolved at a blocked import')
-            readers.append(e)
+    for v in DATAONLY_VERSIONS:
+        if v in interps:
+            readers.append(dataonly_manifest_entry(v, interps[v]))
     return {'producers': producers, 'readers': readers}
 
 
@@ -230,10 +237,10 @@ def write_readme(corpus):
          'load the pickle inside, whose protocol is the variant\'s `protocol`. The producers',
          '`dill-X.Y` and `cloudpickle-X.Y` are those packages on CPython X.Y (`make.py --with',
          'dill,cloudpickle`); readers never have them, so CPython\'s readers record `unresolved`',
-         'for what they wrote. For those variants the reader `cpython-3.13-dataonly` records',
-         'the data-only reading: CPython 3.13\'s `pickle._Unpickler` with inert stand-ins for the',
-         'globals CPython cannot import (docs/CANON.md section 7), the canon a data-only codec',
-         'is expected to load.', '',
+         'for what they wrote. For those variants the readers `cpython-3.13-dataonly` and',
+         '`cpython-2.7-dataonly` record the data-only reading: CPython 3.13\'s `pickle._Unpickler`',
+         '(2.7: `pickle.py`\'s `Unpickler`) with inert stand-ins for the globals CPython cannot',
+         'import (docs/CANON.md section 7), the canon a data-only codec is expected to load.', '',
          '## Regenerating', '',
          '```',
          'python3 generators/make.py                 # everything, with every interpreter found',

@@ -5,7 +5,8 @@
     cpython-2.7-cPickle   producer: 2.7's cPickle
     dill-X.Y, cloudpickle-X.Y   producers: the third-party picklers on CPython X.Y
     handwritten           producer: the bytes of a case file's DATA
-    cpython-3.13-dataonly reader: the data-only reading (pjrun.read_data_only)
+    cpython-2.7-dataonly, cpython-3.13-dataonly   readers: the data-only reading
+                          (pjrun.read_data_only) on Python 2.7 / 3.13
 
 and the spelling of case ids and feature names.
 """
@@ -26,13 +27,22 @@ ERROR_REFERENCE_READER = 'cpython-3.13'
 THIRD_PARTY = ('dill', 'cloudpickle')
 # Protocols each third-party pickler is asked for (of those the case and interpreter have).
 THIRD_PARTY_PROTOCOLS = {'dill': [0, 1, 2, 3, 4, 5], 'cloudpickle': [0, 1, 2, 3, 4, 5]}
-# The data-only reading (pjrun.read_data_only, docs/CANON.md section 7): CPython 3.13's
-# pure-Python unpickler with inert stand-ins for the globals CPython cannot import.  It
-# reads the variants of cases that NEED a third-party pickler, with every option set, and
-# records a result where CPython's own reading (cpython-3.13) is `unresolved` at a blocked
-# third-party import: the canon a data-only codec is expected to load.
-DATAONLY_VERSION = '3.13'
-DATAONLY_READER = 'cpython-3.13-dataonly'
+# The data-only readings (pjrun.read_data_only, docs/CANON.md section 7): the pure-Python
+# unpickler of CPython 3.13 (pickle._Unpickler) and of 2.7 (pickle.py's Unpickler) with
+# inert stand-ins for the globals CPython cannot import.  Each reads the variants of cases
+# that NEED a third-party pickler (3.13 with every option set, 2.7 with {} only) and
+# records a result where its interpreter's own C reading (cpython-3.13, cpython-2.7) is
+# `unresolved` at a blocked third-party import: the canon a data-only codec whose reference
+# reader is that C reader is expected to load.
+DATAONLY_VERSIONS = ['2.7', '3.13']
+
+
+def dataonly_reader(version):
+    """The data-only reader of CPython `version` (one of DATAONLY_VERSIONS)."""
+    return 'cpython-%s-dataonly' % version
+
+
+DATAONLY_READERS = [dataonly_reader(v) for v in DATAONLY_VERSIONS]
 HIGHEST = {'2.7': 2, '3.6': 4, '3.7': 4}
 
 
@@ -88,7 +98,7 @@ def api_name(v, impl, what):
 ALL_PRODUCERS = ([p for v in VERSIONS for _, p in producers_of(v)] +
                  [third_party_producer(pkg, v) for pkg in THIRD_PARTY for v in VERSIONS] +
                  [HANDWRITTEN])
-ALL_READERS = [r for v in VERSIONS for _, r in readers_of(v)] + [DATAONLY_READER]
+ALL_READERS = [r for v in VERSIONS for _, r in readers_of(v)] + DATAONLY_READERS
 # The order producers and readers are listed in (case.yaml, manifest.yaml, README.md).
 PRODUCER_ORDER = {p: i for i, p in enumerate(ALL_PRODUCERS)}
 READER_ORDER = {r: i for i, r in enumerate(ALL_READERS)}

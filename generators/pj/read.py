@@ -1,7 +1,8 @@
 """Running the readers: every interpreter loads every variant with both its unpicklers
 (`pjrun.py read`), with each of the variant's option sets (Python 2.7: the plain read
-only); CPython 3.13 also gives the data-only reading of the variants of cases that NEED a
-third-party pickler.  Results land in each variant's `results`:
+only); CPython 2.7 and 3.13 also give their data-only reading (cpython-2.7-dataonly,
+cpython-3.13-dataonly) of the variants of cases that NEED a third-party pickler.  Results
+land in each variant's `results`:
 {(option set index, reader id): {'canon': text} | {'error': {kind, type, message}}}, with
 'imports' (the events of the stand-in reading, pjimports.py) when there are any; the
 globals the safety gate refused land in the variant's `blocked` (same keys).
@@ -9,7 +10,7 @@ globals the safety gate refused land in the variant's `blocked` (same keys).
 import os
 import threading
 
-from .ids import DATAONLY_READER, DATAONLY_VERSION, readers_of
+from .ids import DATAONLY_VERSIONS, dataonly_reader, readers_of
 from .workers import run_jobs, run_worker
 
 
@@ -27,8 +28,8 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
                 t = {'file': os.path.join(blobdir, var['sha']),
                      'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
                      'protocol': var['protocol'], 'load': c['load'], 'optsets': opts}
-                if c['needs'] and v == DATAONLY_VERSION:
-                    t['dataonly'] = DATAONLY_READER
+                if c['needs'] and v in DATAONLY_VERSIONS:
+                    t['dataonly'] = dataonly_reader(v)
                 tlist.append(t)
             recs = run_worker(info['path'], 'read', {'impls': readers_of(v), 'tasks': tlist},
                               workdir, v)
