@@ -16,8 +16,9 @@ use picklejar_runner::corpus::CorpusSource;
 use picklejar_runner::engine::{self, Filter, RunOptions};
 use picklejar_runner::ids::REFERENCE;
 use picklejar_runner::results::{
-    CodecRun, CorpusInfo, ELIDE_OVER, Results, SCHEMA, SkippedCodec, compare,
+    CodecRun, CorpusInfo, ELIDE_OVER, Results, SCHEMA, SkippedCodec, TrialRecord, compare,
 };
+use picklejar_runner::trial::Verdict;
 use picklejar_runner::{
     Corpus, Expectations, ExpectationsFile, RanTrial, Status, bless_merge, failure_class, trial,
 };
@@ -422,76 +423,100 @@ fn progress_bar(show: bool, codec: &str, len: u64) -> ProgressBar {
     b
 }
 
-const COLUMNS: &[(Status, &str)] = &[
-    (Status::Pass, "pass"),
-    (Status::Fail, "FAIL"),
-    (Status::ExpectedFail, "xfail"),
-    (Status::UnexpectedPass, "XPASS"),
-    (Status::Crash, "CRASH"),
-    (Status::Timeout, "TIMEOUT"),
-    (Status::Skip, "skip"),
+/// The columns of the per-codec table: one per status, in the runner's order, except that
+/// imports trials which reported more than CPython does (verdict `extra`) and are listed
+/// so (`status: extra`) have their own column instead of `xfail`. Unlisted, they fail the
+/// gate and count as `FAIL`.
+const COLUMNS: &[&str] = &[
+    "pass", "FAIL", "xfail", "extra", "XPASS", "CRASH", "TIMEOUT", "skip",
 ];
 
-fn row(counts: &BTreeMap<Status, usize>) -> String {
-    COLUMNS
-        .iter()
-        .map(|(s, _)| format!("{:>8}", counts.get(s).copied().unwrap_or(0)))
-        .collect()
+/// The column of a trial in [`COLUMNS`].
+fn column(t: &TrialRecord) -> usize {
+    match (t.status, t.verdict) {
+        (Status::Pass, _) => 0,
+        (Status::Fail, _) => 1,
+        (Status::ExpectedFail, Verdict::Extra) => 3,
+        (Status::ExpectedFail, _) => 2,
+        (Status::UnexpectedPass, _) => 4,
+        (Status::Crash, _) => 5,
+        (Status::Timeout, _) => 6,
+        (Status::Skip, _) => 7,
+    }
 }
 
-fn print_summary(out: &mut Out, r: &Results, show: usize) {
-    let head: String = COLUMNS.iter().map(|(_, n)| format!("{n:>8}")).collect();
+fn row(counts: &[usize; COLUMNS.len()]) -> String {
+    counts.iter().map(|n| format!("{n:>8}")).collect()
+}
+
+/// The summary printed after a run: per codec its description, the table of trials by
+/// category and column, the first `show` gate failures with their diffs, and the gate;
+/// then the totals.
+fn summary_lines(r: &Results, show: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let head: String = COLUMNS.iter().map(|n| format!("{n:>8}")).collect();
     if !r.filters.is_empty() {
-        out.line(&format!("(filtered run: {:?})", r.filters));
+        out.push(format!("(filtered run: {:?})", r.filters));
     }
     for run in &r.codecs {
-        out.line("");
+        out.push(String::new());
         let version = if run.codec.version.is_empty() {
             String::new()
         } else {
             format!(" {}", run.codec.version)
         };
-        out.line(&format!(
+        out.push(format!(
             "== {}{version} ({}) — {} trials in {:.2}s",
             run.codec.name,
             run.codec.description,
             run.trials.len(),
             run.duration_ms as f64 / 1000.0
         ));
-        if !run.codec.model.is_empty() {
-            out.line(&format!(
+        if !run.codec.loads {
+            out.push(
+                "a scanner: it loads no values; graded on the imports and calls it reports (imports/… trials)"
+                    .into(),
+            );
+        } else if !run.codec.model.is_empty() {
+            out.push(format!(
                 "value model: {} (canon compared modulo it)",
                 run.codec.model.join(", ")
             ));
         }
         if let Some(r) = run.codec.reference.filter(|r| *r != REFERENCE) {
-            out.line(&format!("compared with: {r}"));
+            out.push(format!("compared with: {r}"));
         }
         let adapter_errors = run.trials.iter().filter(|t| t.adapter_error).count();
         if adapter_errors > 0 {
-            out.line(&format!(
+            out.push(format!(
                 "adapter errors: {adapter_errors} (the adapter failed, not the codec; counted as crashes)"
             ));
         }
-        out.line(&format!("{:<24}{head}", "category"));
-        for (cat, counts) in &run.by_category {
-            out.line(&format!("{cat:<24}{}", row(counts)));
+        let mut by_category: BTreeMap<&str, [usize; COLUMNS.len()]> = BTreeMap::new();
+        let mut total = [0usize; COLUMNS.len()];
+        for t in &run.trials {
+            by_category.entry(t.category.as_str()).or_default()[column(t)] += 1;
+            total[column(t)] += 1;
         }
-        out.line(&format!("{:<24}{}", "total", row(&run.counts)));
+        out.push(format!("{:<24}{head}", "category"));
+        for (cat, counts) in &by_category {
+            out.push(format!("{cat:<24}{}", row(counts)));
+        }
+        out.push(format!("{:<24}{}", "total", row(&total)));
         for t in run
             .trials
             .iter()
             .filter(|t| t.status.fails_gate())
             .take(show)
         {
-            out.line(&format!("\n--- {} [{:?}]: {}", t.name, t.status, t.message));
+            out.push(format!("\n--- {} [{:?}]: {}", t.name, t.status, t.message));
             if let Some(d) = &t.diff {
                 let lines: Vec<&str> = d.lines().collect();
                 for l in lines.iter().take(40) {
-                    out.line(&format!("    {l}"));
+                    out.push(format!("    {l}"));
                 }
                 if lines.len() > 40 {
-                    out.line(&format!(
+                    out.push(format!(
                         "    … {} more lines (see the JSON results)",
                         lines.len() - 40
                     ));
@@ -499,34 +524,45 @@ fn print_summary(out: &mut Out, r: &Results, show: usize) {
             }
         }
         if run.gate_problems.is_empty() {
-            out.line("gate: ok");
+            out.push("gate: ok".into());
         } else {
-            out.line(&format!(
+            out.push(format!(
                 "gate: FAILED ({} problems)",
                 run.gate_problems.len()
             ));
             for p in run.gate_problems.iter().take(20) {
-                out.line(&format!("  {p}"));
+                out.push(format!("  {p}"));
             }
             if run.gate_problems.len() > 20 {
-                out.line(&format!("  … and {} more", run.gate_problems.len() - 20));
+                out.push(format!("  … and {} more", run.gate_problems.len() - 20));
             }
         }
     }
     for s in &r.skipped_codecs {
-        out.line(&format!("\nskipped codec {}: {}", s.name, s.reason));
+        out.push(format!("\nskipped codec {}: {}", s.name, s.reason));
     }
-    out.line("");
+    out.push(String::new());
     let count = |s: Status| -> usize {
         r.codecs
             .iter()
             .map(|c| c.counts.get(&s).copied().unwrap_or(0))
             .sum()
     };
-    let xfail = count(Status::ExpectedFail);
+    let extra: usize = r
+        .codecs
+        .iter()
+        .flat_map(|c| &c.trials)
+        .filter(|t| column(t) == 3)
+        .count();
+    let xfail = count(Status::ExpectedFail).saturating_sub(extra);
     if xfail > 0 {
-        out.line(&format!(
+        out.push(format!(
             "expected failures (listed in the expectations files): {xfail}"
+        ));
+    }
+    if extra > 0 {
+        out.push(format!(
+            "expected extras (imports and calls CPython never makes, listed as extra): {extra}"
         ));
     }
     let failed: usize = r
@@ -534,11 +570,18 @@ fn print_summary(out: &mut Out, r: &Results, show: usize) {
         .iter()
         .map(|c| c.trials.iter().filter(|t| t.status.fails_gate()).count())
         .sum();
-    out.line(&format!(
+    out.push(format!(
         "conformance: {} passed, {failed} failed, {} skipped",
         count(Status::Pass),
         count(Status::Skip)
     ));
+    out
+}
+
+fn print_summary(out: &mut Out, r: &Results, show: usize) {
+    for l in summary_lines(r, show) {
+        out.line(&l);
+    }
 }
 
 /// `picklejar compare OLD NEW`: newly failing, newly passing and new crashes per codec and
@@ -604,7 +647,163 @@ pub fn compare_cmd(a: CompareArgs) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{Status, Verdict, shown, summary_lines};
+    use picklejar_runner::adapters::Manifest;
+    use picklejar_runner::results::{CodecRun, CorpusInfo, Results, SCHEMA, TrialRecord};
+    use picklejar_runner::trial::TrialKind;
+    use picklejar_runner::{CodecInfo, ids::REFERENCE};
+    use std::collections::BTreeMap;
+
+    fn trial(name: &str, status: Status, verdict: Verdict) -> TrialRecord {
+        let kind = if name.starts_with("imports/") {
+            TrialKind::Imports
+        } else {
+            TrialKind::Load
+        };
+        TrialRecord {
+            name: name.into(),
+            kind,
+            case: "evasion/x".into(),
+            category: "evasion".into(),
+            variant: "p2-0.pkl".into(),
+            protocol: 2,
+            producers: vec![],
+            reference: REFERENCE,
+            status,
+            verdict,
+            message: String::new(),
+            expected: None,
+            actual: None,
+            diff: None,
+            dis: None,
+            micros: 0,
+            adapter_error: false,
+        }
+    }
+
+    fn run(info: &CodecInfo, trials: Vec<TrialRecord>) -> CodecRun {
+        let mut counts = BTreeMap::new();
+        for t in &trials {
+            *counts.entry(t.status).or_insert(0) += 1;
+        }
+        CodecRun {
+            codec: info.into(),
+            expectations: None,
+            duration_ms: 1000,
+            counts,
+            by_category: BTreeMap::new(),
+            gate_problems: vec![],
+            trials,
+        }
+    }
+
+    /// The table has an `extra` column (imports trials listed `status: extra`), and a
+    /// scanner is described by what it does, not as a codec writing canon.
+    #[test]
+    fn the_summary_counts_extras_and_describes_scanners() {
+        let scanner = Manifest::from_yaml_str(
+            "name: scan\ncommand: sh scan.sh\nmode: worker\nimports: true\nloads: false\nmodel: [tuple-as-list]\n",
+        )
+        .expect("manifest")
+        .codec_info("1.0".into());
+        let reader = Manifest::from_yaml_str(
+            "name: rdr\ncommand: sh r.sh\nmode: worker\nimports: true\nmodel: [tuple-as-list]\n",
+        )
+        .expect("manifest")
+        .codec_info("2.0".into());
+        let t = |n: &str, s, v| trial(n, s, v);
+        let results = Results {
+            schema: SCHEMA.into(),
+            picklejar_version: "0".into(),
+            corpus: CorpusInfo {
+                id: String::new(),
+                path: "corpus".into(),
+                cases: 1,
+                variants: 1,
+            },
+            codecs: vec![
+                run(
+                    &scanner,
+                    vec![
+                        t("imports/evasion/x/a", Status::Pass, Verdict::Pass),
+                        t("imports/evasion/x/b", Status::ExpectedFail, Verdict::Extra),
+                        t("imports/evasion/x/c", Status::ExpectedFail, Verdict::Extra),
+                        t("imports/evasion/x/d", Status::ExpectedFail, Verdict::Fail),
+                        t("imports/evasion/x/e", Status::Fail, Verdict::Extra),
+                    ],
+                ),
+                run(
+                    &reader,
+                    vec![
+                        t("load/evasion/x/a", Status::Pass, Verdict::Pass),
+                        t("imports/evasion/x/a", Status::Pass, Verdict::Pass),
+                    ],
+                ),
+            ],
+            skipped_codecs: vec![],
+            gate_ok: false,
+            filters: vec![],
+        };
+        let lines = summary_lines(&results, 0);
+        let text = lines.join("\n");
+        let head = lines
+            .iter()
+            .find(|l| l.starts_with("category"))
+            .expect("a table");
+        let cols: Vec<&str> = head.split_whitespace().skip(1).collect();
+        assert_eq!(
+            cols,
+            [
+                "pass", "FAIL", "xfail", "extra", "XPASS", "CRASH", "TIMEOUT", "skip"
+            ]
+        );
+        let counts = |prefix: &str, nth: usize| -> Vec<usize> {
+            lines
+                .iter()
+                .filter(|l| l.starts_with(prefix))
+                .nth(nth)
+                .expect("a row")
+                .split_whitespace()
+                .skip(1)
+                .map(|n| n.parse().expect("a count"))
+                .collect()
+        };
+        // scanner: 1 pass, 1 unlisted extra (FAIL), 1 xfail, 2 listed extras
+        assert_eq!(counts("evasion", 0), [1, 1, 1, 2, 0, 0, 0, 0]);
+        assert_eq!(counts("total", 0), [1, 1, 1, 2, 0, 0, 0, 0]);
+        assert_eq!(counts("total", 1), [2, 0, 0, 0, 0, 0, 0, 0]);
+        // the scanner is not said to write canon, nor to be compared modulo a value model
+        let scanner_part = text.split("== rdr").next().unwrap_or_default();
+        assert!(
+            scanner_part.contains("scanner: imports only"),
+            "{scanner_part}"
+        );
+        assert!(
+            scanner_part.contains("a scanner: it loads no values"),
+            "{scanner_part}"
+        );
+        for wrong in ["canon output", "value model", "canon compared"] {
+            assert!(!scanner_part.contains(wrong), "{wrong:?} in {scanner_part}");
+        }
+        // the reader still is
+        let reader_part = text.split("== rdr").nth(1).unwrap_or_default();
+        assert!(
+            reader_part.contains("canon output, imports"),
+            "{reader_part}"
+        );
+        assert!(
+            reader_part.contains("value model: tuple-as-list"),
+            "{reader_part}"
+        );
+        assert!(text.contains("expected failures (listed in the expectations files): 1"));
+        assert!(text.contains(
+            "expected extras (imports and calls CPython never makes, listed as extra): 2"
+        ));
+        assert!(
+            text.ends_with("conformance: 3 passed, 1 failed, 0 skipped"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn paths_below_the_working_directory_are_shown_relative() {

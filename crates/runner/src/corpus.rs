@@ -11,7 +11,7 @@ use picklejar_codec::compress::{self, Compression};
 use picklejar_codec::{Canon, DecodeErrors, Encoding, ErrorKind, ImportEvent, LoadOptions};
 use serde::Deserialize;
 
-use crate::ids::{DATA_ONLY_REFERENCE, ImplId, REFERENCE};
+use crate::ids::{DATA_ONLY_REFERENCE, Family, ImplId, REFERENCE};
 
 /// The most bytes a compressed variant may decompress to: 256 MiB. A variant that
 /// decompresses to more is refused with `limit-exceeded` (for every codec: the runner
@@ -228,8 +228,44 @@ impl Variant {
     /// The expected outcome for a codec that implements `reader` (a codec's declared
     /// reference, `docs/ADAPTERS.md`): for [`REFERENCE`], [`Variant::reference`]; for any
     /// other reader, what that reader recorded with these options (`None` when it did not
-    /// read the variant with them: no trial). A data-only codec is held to the
-    /// [`DATA_ONLY_REFERENCE`]'s canon where the reader only failed to resolve or construct.
+    /// read the variant with them: no trial). Where the reader only failed to resolve or
+    /// construct, a data-only codec is held to a data-only reading instead: the one of the
+    /// reader's own Python (`cpython-2.7-dataonly` for `cpython-2.7` and `cpython-2.7-py`)
+    /// when the variant has it, else the [`DATA_ONLY_REFERENCE`]'s.
+    ///
+    /// ```
+    /// use picklejar_codec::{Canon, ErrorKind};
+    /// use picklejar_runner::Variant;
+    /// use picklejar_runner::corpus::{LoadSpec, ReaderOutcome, ResultGroup};
+    ///
+    /// // a dill pickle: CPython cannot import dill; two data-only readings describe it
+    /// let group = |readers: &[&str], outcome| ResultGroup {
+    ///     options: LoadSpec::default(),
+    ///     readers: readers.iter().map(|r| r.parse().expect("an id")).collect(),
+    ///     outcome,
+    ///     imports: vec![],
+    /// };
+    /// let unresolved = ReaderOutcome::Error {
+    ///     kind: ErrorKind::Unresolved, exception: "ImportError".into(), message: "dill".into(),
+    /// };
+    /// let v = Variant {
+    ///     file: "p2-0.pkl".into(), protocol: 2, written_at: vec![2], sha256: String::new(),
+    ///     size: 0, compression: None, producers: vec![], buffers: vec![],
+    ///     results: vec![
+    ///         group(&["cpython-2.7", "cpython-3.13"], unresolved),
+    ///         group(&["cpython-2.7-dataonly"], ReaderOutcome::Canon(Canon::Bytes(b"py2".to_vec()))),
+    ///         group(&["cpython-3.13-dataonly"], ReaderOutcome::Canon(Canon::Str("py3".into()))),
+    ///     ],
+    /// };
+    /// let spec = LoadSpec::default();
+    /// let (from, _) = v.expected_for("cpython-2.7".parse()?, &spec, true).expect("read");
+    /// assert_eq!(from.to_string(), "cpython-2.7-dataonly");
+    /// let (from, _) = v.expected_for("cpython-3.13".parse()?, &spec, true).expect("read");
+    /// assert_eq!(from.to_string(), "cpython-3.13-dataonly");
+    /// let (from, _) = v.expected_for("cpython-2.7".parse()?, &spec, false).expect("read");
+    /// assert_eq!(from.to_string(), "cpython-2.7"); // not data-only: held to the error
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// ```
     /// use picklejar_runner::Corpus;
@@ -260,16 +296,21 @@ impl Variant {
         };
         let resolve_phase =
             matches!(reference.1, ReaderOutcome::Error { kind, .. } if kind.is_resolve_phase());
-        if data_only
-            && resolve_phase
-            && let Some(g) = self
-                .results
-                .iter()
-                .find(|g| &g.options == options && g.readers.contains(&DATA_ONLY_REFERENCE))
-        {
-            return Some((DATA_ONLY_REFERENCE, &g.outcome));
+        if !(data_only && resolve_phase) {
+            return Some(reference);
         }
-        Some(reference)
+        let reading = |r: ImplId| {
+            self.results
+                .iter()
+                .find(|g| &g.options == options && g.readers.contains(&r))
+                .map(|g| (r, &g.outcome))
+        };
+        reference
+            .0
+            .data_only_reading()
+            .and_then(reading)
+            .or_else(|| reading(DATA_ONLY_REFERENCE))
+            .or(Some(reference))
     }
 
     /// What `reader` recorded that loading this variant with these extra options imports
@@ -286,7 +327,7 @@ impl Variant {
                 .iter()
                 .find(|g| &g.options == options && g.readers.contains(&r))
         };
-        if reader != DATA_ONLY_REFERENCE
+        if reader.family != Family::DataOnly
             && let Some(g) = group(reader)
         {
             return Some((reader, &g.imports));
@@ -739,5 +780,113 @@ impl std::fmt::Display for Damage {
             self.case,
             self.case
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(readers: &[&str], outcome: ReaderOutcome) -> ResultGroup {
+        ResultGroup {
+            options: LoadSpec::default(),
+            readers: readers
+                .iter()
+                .map(|r| r.parse().unwrap_or_else(|e| panic!("{r}: {e}")))
+                .collect(),
+            outcome,
+            imports: Vec::new(),
+        }
+    }
+
+    fn error(kind: ErrorKind) -> ReaderOutcome {
+        ReaderOutcome::Error {
+            kind,
+            exception: "E".into(),
+            message: String::new(),
+        }
+    }
+
+    fn variant(results: Vec<ResultGroup>) -> Variant {
+        Variant {
+            file: "p2-0.pkl".into(),
+            protocol: 2,
+            written_at: vec![2],
+            sha256: String::new(),
+            size: 0,
+            compression: None,
+            producers: Vec::new(),
+            buffers: Vec::new(),
+            results,
+        }
+    }
+
+    /// Which reading a data-only codec is held to, by the reader it implements and the
+    /// readings the variant has.
+    #[test]
+    fn data_only_codecs_prefer_the_data_only_reading_of_their_readers_python() {
+        let unresolved = || error(ErrorKind::Unresolved);
+        let canon = |s: &str| ReaderOutcome::Canon(Canon::Str(s.into()));
+        let both = || {
+            variant(vec![
+                group(
+                    &["cpython-2.7", "cpython-2.7-py", "cpython-3.13"],
+                    unresolved(),
+                ),
+                group(&["cpython-2.7-dataonly"], canon("2.7")),
+                group(&["cpython-3.13-dataonly"], canon("3.13")),
+            ])
+        };
+        let only_313 = || {
+            variant(vec![
+                group(&["cpython-2.7", "cpython-3.13"], unresolved()),
+                group(&["cpython-3.13-dataonly"], canon("3.13")),
+            ])
+        };
+        let none = || variant(vec![group(&["cpython-2.7", "cpython-3.13"], unresolved())]);
+        // 3.13 did not read it: the reference falls back to 3.12, and to 3.12's reading
+        let fallback = || {
+            variant(vec![
+                group(&["cpython-3.12"], unresolved()),
+                group(&["cpython-3.12-dataonly"], canon("3.12")),
+                group(&["cpython-3.13-dataonly"], canon("3.13")),
+            ])
+        };
+        let stream_error = || {
+            variant(vec![
+                group(
+                    &["cpython-2.7", "cpython-3.13"],
+                    error(ErrorKind::Truncated),
+                ),
+                group(
+                    &["cpython-2.7-dataonly", "cpython-3.13-dataonly"],
+                    canon("x"),
+                ),
+            ])
+        };
+        // (variant, reader, data-only codec, the reading expected)
+        let table: Vec<(Variant, &str, bool, &str)> = vec![
+            (both(), "cpython-2.7", true, "cpython-2.7-dataonly"),
+            (both(), "cpython-2.7-py", true, "cpython-2.7-dataonly"),
+            (both(), "cpython-3.13", true, "cpython-3.13-dataonly"),
+            (both(), "cpython-2.7", false, "cpython-2.7"),
+            (only_313(), "cpython-2.7", true, "cpython-3.13-dataonly"),
+            (none(), "cpython-2.7", true, "cpython-2.7"),
+            (fallback(), "cpython-3.13", true, "cpython-3.12-dataonly"),
+            (stream_error(), "cpython-2.7", true, "cpython-2.7"),
+        ];
+        for (v, reader, data_only, want) in table {
+            let r: ImplId = reader.parse().unwrap_or(REFERENCE);
+            let got = v.expected_for(r, &LoadSpec::default(), data_only);
+            assert_eq!(
+                got.map(|(id, _)| id.to_string()).as_deref(),
+                Some(want),
+                "{reader} data_only={data_only}"
+            );
+        }
+        // the outcome is that reading's
+        let v = both();
+        let got = v.expected_for(ImplId::cpython(2, 7), &LoadSpec::default(), true);
+        assert_eq!(got.map(|(_, o)| o), Some(&canon("2.7")));
     }
 }

@@ -10,7 +10,7 @@
 //! | `cpython-2.7` | as a producer, Python 2.7's `pickle.py` pickler; as a reader, its `cPickle` unpickler (`pickle.loads` semantics of a 2.7 program that uses the fast one) |
 //! | `cpython-2.7-py` | Python 2.7's pure-Python `pickle.Unpickler` (reader) |
 //! | `cpython-2.7-cPickle` | Python 2.7's `cPickle` pickler (producer) |
-//! | `cpython-3.13-dataonly` | CPython 3.13's pure-Python unpickler with inert stand-ins for third-party classes (the reading data-only codecs are held to) |
+//! | `cpython-3.13-dataonly` | CPython 3.13's pure-Python unpickler with inert stand-ins for third-party classes (the reading data-only codecs are held to); `cpython-2.7-dataonly` the same on 2.7, for codecs compared with a 2.7 reader |
 //! | `dill-3.12`, `cloudpickle-3.12` | that third-party pickler on CPython 3.12 |
 //! | `handwritten` | bytes written by hand in a case file (`DATA`) |
 //!
@@ -171,6 +171,27 @@ impl ImplId {
     /// ```
     pub fn is_c3(&self) -> bool {
         self.family == Family::CPython && self.version.is_some_and(|v| v.major >= 3)
+    }
+
+    /// The data-only reading of this reader's Python version, `cpython-X.Y-dataonly`
+    /// (CPython X.Y's pure-Python unpickler with inert stand-ins); `None` for an id without
+    /// a version.
+    ///
+    /// ```
+    /// use picklejar_runner::ids::ImplId;
+    /// let id: ImplId = "cpython-2.7-py".parse()?;
+    /// assert_eq!(id.data_only_reading().map(|d| d.to_string()).as_deref(), Some("cpython-2.7-dataonly"));
+    /// assert_eq!("handwritten".parse::<ImplId>()?.data_only_reading(), None);
+    /// # Ok::<(), picklejar_runner::ids::IdError>(())
+    /// ```
+    pub fn data_only_reading(&self) -> Option<ImplId> {
+        match self.version {
+            Some(v) if self.family != Family::Handwritten => Some(ImplId {
+                family: Family::DataOnly,
+                version: Some(v),
+            }),
+            _ => None,
+        }
     }
 
     /// The CPython version whose pickler wrote these bytes, for the profile a re-dump

@@ -10,7 +10,9 @@
 //!   [`adapters::Manifest`]).
 //! * [`model`] compares codecs that cannot hold every Python value (no tuple, one number
 //!   type, unordered dicts, …) modulo their declared value model; [`raw`] normalises
-//!   values adapters read off the stream without Python's rewrites.
+//!   values adapters read off the stream without Python's rewrites, by the rules of the
+//!   reader the codec implements ([`emulate`]: how picklejar's loader reads as
+//!   `cpython-2.7`, `cpython-3.7`, … does).
 //! * [`engine::run_codec`] runs the trials in parallel and applies [`Expectations`].
 //! * [`Results`] is the JSON document every report renders.
 //! * [`Harness`] runs the corpus inside another crate's `cargo test`.
@@ -19,6 +21,7 @@ pub mod adapters;
 mod codec;
 pub mod corpus;
 mod diff;
+pub mod emulate;
 pub mod engine;
 mod expect;
 mod harness;

@@ -105,6 +105,14 @@ pub struct CodecInfoDoc {
     /// Whether its rejections were graded by error kind (false: accept/reject only).
     #[serde(default = "yes")]
     pub error_kinds: bool,
+    /// Whether it reported imports (it has `imports/…` trials). Absent in older documents
+    /// (false).
+    #[serde(default)]
+    pub imports: bool,
+    /// Whether it loaded values; false for a scanner, graded on its imports only. Absent in
+    /// older documents (true).
+    #[serde(default = "yes")]
+    pub loads: bool,
 }
 
 fn yes() -> bool {
@@ -123,6 +131,8 @@ impl From<&CodecInfo> for CodecInfoDoc {
             model: i.model.names(),
             compressed: Some(i.compressed),
             error_kinds: i.error_kinds,
+            imports: i.imports,
+            loads: i.loads,
         }
     }
 }

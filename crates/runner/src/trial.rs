@@ -13,7 +13,8 @@ use picklejar_codec::{Canon, ErrorKind, ImportEvent, LoadOptions, dis};
 use crate::codec::{Codec, CodecInfo, CompressedInput, LoadRequest, Outcome};
 use crate::corpus::{Corpus, LoadSpec, MAX_DECOMPRESSED, ReaderOutcome, VariantError};
 use crate::diff::unified;
-use crate::ids::{DATA_ONLY_REFERENCE, Family, ImplId, REFERENCE};
+use crate::emulate;
+use crate::ids::{Family, ImplId, REFERENCE};
 
 /// Load or dump.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -256,7 +257,8 @@ pub fn run(
                     buffers: buffers.as_deref(),
                     protocol: v.protocol,
                 };
-                judge_imports(spec, codec.imports(&req))
+                let names = Spelling::of(spec.reference, v.protocol, &spec_opts);
+                judge_imports(spec, codec.imports(&req), names)
             }
             (Err(e), _) => unreadable(format!("reading {}: {e}", v.file)),
             (_, Err(e)) => unreadable(format!("reading buffers: {e}")),
@@ -293,7 +295,7 @@ pub fn run(
         // codec, so that error is the outcome, judged as a codec's load error would be.
         // Nothing to load: nothing imported.
         Err(VariantError::Decompress(_)) if spec.kind == TrialKind::Imports => {
-            return judge_imports(spec, Some(Ok(Vec::new())));
+            return judge_imports(spec, Some(Ok(Vec::new())), Spelling::AsWritten);
         }
         Err(VariantError::Decompress(e)) => {
             let got = Outcome::Rejected {
@@ -318,7 +320,7 @@ pub fn run(
     // CPython cannot reload what only a data-only reading describes (its globals are
     // modules readers never import): picklejar's loader reloads those dumps, compared
     // with its own reading of the original.
-    let reloader: &dyn Codec = if spec.reference == DATA_ONLY_REFERENCE {
+    let reloader: &dyn Codec = if spec.reference.family == Family::DataOnly {
         &crate::adapters::Picklejar
     } else {
         reloader
@@ -359,7 +361,8 @@ pub fn run(
                 buffers: buffers.as_deref(),
                 protocol: v.protocol,
             };
-            judge_imports(spec, codec.imports(&req))
+            let names = Spelling::of(spec.reference, v.protocol, &spec_opts);
+            judge_imports(spec, codec.imports(&req), names)
         }
     }
 }
@@ -376,11 +379,111 @@ fn unreadable(message: String) -> (Verdict, Evidence) {
     )
 }
 
+/// How the names of an imports trial's events may be spelled. For a stream of protocol 0–2,
+/// CPython 3 looks Python 2 names up after `fix_imports` (`__builtin__.eval` is
+/// `builtins.eval`, `copy_reg` is `copyreg`), Python 2 and `fix_imports=False` as written;
+/// a codec (a scanner) may report either spelling, and is read in the reference's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// Only as written: protocol 3 and up, where no reader maps names.
+    AsWritten,
+    /// The reference records names after `fix_imports`; a report as written is mapped.
+    Mapped,
+    /// The reference records names as written; a report may be their mapped form.
+    Unmapped,
+}
+
+impl Spelling {
+    /// The spelling of the names `reference` records for a stream of `protocol` read with
+    /// `spec` ([`emulate::maps_names`]).
+    ///
+    /// ```
+    /// use picklejar_runner::corpus::LoadSpec;
+    /// use picklejar_runner::trial::Spelling;
+    /// let spec = LoadSpec::default();
+    /// assert_eq!(Spelling::of("cpython-3.13".parse()?, 2, &spec), Spelling::Mapped);
+    /// assert_eq!(Spelling::of("cpython-2.7".parse()?, 0, &spec), Spelling::Unmapped);
+    /// assert_eq!(Spelling::of("cpython-3.13".parse()?, 4, &spec), Spelling::AsWritten);
+    /// # Ok::<(), picklejar_runner::ids::IdError>(())
+    /// ```
+    pub fn of(reference: ImplId, protocol: u8, spec: &LoadSpec) -> Spelling {
+        if protocol >= 3 {
+            Spelling::AsWritten
+        } else if emulate::maps_names(reference, protocol, spec) {
+            Spelling::Mapped
+        } else {
+            Spelling::Unmapped
+        }
+    }
+
+    /// `got` in the reference's spelling: each event that `want` does not hold as it is,
+    /// but holds in its other spelling (the `fix_imports` mapping of CPython's
+    /// `_compat_pickle`, [`emulate::fix_import`]), is replaced by that.
+    ///
+    /// ```
+    /// use picklejar_codec::ImportEvent;
+    /// use picklejar_runner::trial::Spelling;
+    /// let ev = |m: &str, n: &str| ImportEvent::Find { module: m.into(), name: n.into() };
+    /// let want = [ev("builtins", "eval")];
+    /// let got = Spelling::Mapped.respell(vec![ev("__builtin__", "eval")], &want);
+    /// assert_eq!(got, want);
+    /// let got = Spelling::Unmapped.respell(vec![ev("builtins", "eval")], &[ev("__builtin__", "eval")]);
+    /// assert_eq!(got, [ev("__builtin__", "eval")]);
+    /// assert_eq!(Spelling::AsWritten.respell(vec![ev("__builtin__", "eval")], &want), [ev("__builtin__", "eval")]);
+    /// ```
+    pub fn respell(self, got: Vec<ImportEvent>, want: &[ImportEvent]) -> Vec<ImportEvent> {
+        if self == Spelling::AsWritten {
+            return got;
+        }
+        // Unmapped: the mapped form of each wanted event, computed once
+        let want_fixed: Vec<(ImportEvent, &ImportEvent)> = if self == Spelling::Unmapped {
+            want.iter().filter_map(|w| Some((fixed(w)?, w))).collect()
+        } else {
+            Vec::new()
+        };
+        got.into_iter()
+            .map(|g| {
+                if want.contains(&g) {
+                    return g;
+                }
+                let other = match self {
+                    Spelling::Mapped => fixed(&g).filter(|o| want.contains(o)),
+                    _ => want_fixed
+                        .iter()
+                        .find(|(f, _)| *f == g)
+                        .map(|(_, w)| (*w).clone()),
+                };
+                other.unwrap_or(g)
+            })
+            .collect()
+    }
+}
+
+/// An event with its names after `fix_imports`; `None` when that changes nothing.
+fn fixed(e: &ImportEvent) -> Option<ImportEvent> {
+    match e {
+        ImportEvent::Find { module, name } => {
+            let (module, name) = emulate::fix_import(module, name)?;
+            Some(ImportEvent::Find { module, name })
+        }
+        ImportEvent::Call {
+            callee: Some((m, n)),
+            via,
+        } => Some(ImportEvent::Call {
+            callee: Some(emulate::fix_import(m, n)?),
+            via: *via,
+        }),
+        ImportEvent::Call { callee: None, .. } => None,
+    }
+}
+
 /// An imports trial: the reference's events must all be reported, in order; missing one is
 /// a failure (what a scanner would let through), reporting more is [`Verdict::Extra`].
+/// Names may be spelled as written or as mapped ([`Spelling`]).
 fn judge_imports(
     spec: &TrialSpec,
     got: Option<Result<Vec<ImportEvent>, String>>,
+    names: Spelling,
 ) -> (Verdict, Evidence) {
     let Expected::Imports(want) = &spec.expected else {
         return (Verdict::Skip, Evidence::default());
@@ -404,7 +507,7 @@ fn judge_imports(
                 },
             );
         }
-        Some(Ok(g)) => g,
+        Some(Ok(g)) => names.respell(g, want),
     };
     // A codec that reports no calls (a scanner: the globals it would flag) is held to the
     // finds, as a set: the calls are CPython's doing, not the pickle's names.
@@ -824,7 +927,105 @@ mod tests {
             expected: Expected::Imports(want.iter().map(|s| ev(s)).collect()),
             reference: REFERENCE,
         };
-        judge_imports(&spec, Some(Ok(got.iter().map(|s| ev(s)).collect()))).0
+        judge_imports(
+            &spec,
+            Some(Ok(got.iter().map(|s| ev(s)).collect())),
+            Spelling::AsWritten,
+        )
+        .0
+    }
+
+    /// Issue 19: a scanner may report a protocol 0–2 global as the stream spells it or as
+    /// CPython 3 looks it up (`fix_imports`); either matches the reference's spelling.
+    #[test]
+    fn python_2_names_match_in_either_spelling() {
+        let judge = |want: &[&str], got: &[&str], names: Spelling| {
+            let spec = TrialSpec {
+                name: "imports/x/p2".into(),
+                kind: TrialKind::Imports,
+                case: 0,
+                variant: 0,
+                options: LoadSpec::default(),
+                expected: Expected::Imports(want.iter().map(|s| ev(s)).collect()),
+                reference: REFERENCE,
+            };
+            judge_imports(&spec, Some(Ok(got.iter().map(|s| ev(s)).collect())), names).0
+        };
+        let cpython3 = ["find builtins eval", "call builtins eval reduce"];
+        let cpython2 = ["find __builtin__ eval", "call __builtin__ eval reduce"];
+        let table: &[(&[&str], &[&str], Spelling, Verdict)] = &[
+            // CPython 3 (mapped): as written, as mapped, a scanner's finds, both spellings
+            (&cpython3, &cpython2, Spelling::Mapped, Verdict::Pass),
+            (&cpython3, &cpython3, Spelling::Mapped, Verdict::Pass),
+            (
+                &cpython3,
+                &["find __builtin__ eval"],
+                Spelling::Mapped,
+                Verdict::Pass,
+            ),
+            (
+                &cpython3,
+                &["find __builtin__ eval", "find builtins eval"],
+                Spelling::Mapped,
+                Verdict::Pass,
+            ),
+            (
+                &["find copyreg _reconstructor"],
+                &["find copy_reg _reconstructor"],
+                Spelling::Mapped,
+                Verdict::Pass,
+            ),
+            // a renamed name: xrange is range
+            (
+                &["find builtins range"],
+                &["find __builtin__ xrange"],
+                Spelling::Mapped,
+                Verdict::Pass,
+            ),
+            // CPython 2.7 and fix_imports=False (as written): the mapped form is accepted
+            (&cpython2, &cpython3, Spelling::Unmapped, Verdict::Pass),
+            (
+                &cpython2,
+                &["find builtins eval"],
+                Spelling::Unmapped,
+                Verdict::Pass,
+            ),
+            (&cpython2, &cpython2, Spelling::Unmapped, Verdict::Pass),
+            // protocol 3+: no reader maps names, nor does the runner
+            (
+                &["find __builtin__ eval"],
+                &["find builtins eval"],
+                Spelling::AsWritten,
+                Verdict::Fail,
+            ),
+            (&cpython3, &cpython2, Spelling::AsWritten, Verdict::Fail),
+            // another name is still another name; a report of more is still extra
+            (
+                &cpython3,
+                &["find posix system"],
+                Spelling::Mapped,
+                Verdict::Fail,
+            ),
+            (
+                &cpython3,
+                &["find __builtin__ exec"],
+                Spelling::Mapped,
+                Verdict::Fail,
+            ),
+            (
+                &cpython3,
+                &["find __builtin__ eval", "find os system"],
+                Spelling::Mapped,
+                Verdict::Extra,
+            ),
+        ];
+        for (want, got, names, verdict) in table {
+            assert_eq!(
+                judge(want, got, *names),
+                *verdict,
+                "{want:?} {got:?} {names:?}"
+            );
+        }
     }
 
     #[test]

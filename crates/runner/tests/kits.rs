@@ -1,11 +1,13 @@
-//! The canon kits (`kits/python`, `kits/js`, `kits/go`) on every canon value of the corpus
+//! The canon kits (`kits/python`, `kits/js`, `kits/go`, `kits/rust`) on every canon value of the corpus
 //! and on every outcome path, through the runner's own protocol-2 adapters.
 //!
 //! Each kit has a test adapter whose "codec" reads canon JSON instead of a pickle and builds
 //! the values it describes in that language, so the kit's writer is checked on every value
 //! CPython recorded. The Python and JavaScript kits write exact canon and are compared as
-//! written; the Go kit writes the loose canon of protocol 2 and is compared as the runner
-//! reads it. A kit whose toolchain (python3, node, go) is missing is skipped with a message.
+//! written; the Go and Rust kits write the loose canon of protocol 2 and are compared as the
+//! runner reads it. A kit whose toolchain (python3, node, go, cargo) is missing is skipped
+//! with a message. The Rust kit is its own cargo project (not a workspace member), built
+//! into `target/kit-rust`.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -337,4 +339,41 @@ fn go_kit_checks() {
         other => panic!("panic: {other:?}"),
     }
     println!("go kit: {n} corpus values read back equal");
+}
+
+#[test]
+fn rust_kit() {
+    big_stack(rust_kit_checks);
+}
+
+fn rust_kit_checks() {
+    if !have("cargo", "--version") {
+        return;
+    }
+    let dir = root().join("kits/rust");
+    let target = root().join("target/kit-rust");
+    let build = Command::new("cargo")
+        .args(["build", "--quiet", "--example", "testadapter", "--target-dir"])
+        .arg(&target)
+        .current_dir(&dir)
+        .output()
+        .expect("cargo build");
+    assert!(
+        build.status.success(),
+        "cargo build: {}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let cmd = target.join("debug/examples/testadapter").display().to_string();
+    let w = WorkerCodec::new(
+        manifest("rust", &dir, &cmd, Mode::Worker),
+        String::new(),
+        Duration::from_secs(5),
+    );
+    let n = loose_on_the_corpus(&w);
+    outcomes(&w, Some(&w));
+    match load(&w, b"panic") {
+        Outcome::Crashed(m) => assert!(m.contains("asked to panic"), "{m}"),
+        other => panic!("panic: {other:?}"),
+    }
+    println!("rust kit: {n} corpus values read back equal");
 }

@@ -368,6 +368,84 @@ fn a_scanner_worker_reports_imports_and_loads_nothing() {
     assert_eq!(plain.imports(&req(b"os", &spec)), None);
 }
 
+/// A one-shot scanner in POSIX sh: asked for imports (`PICKLEJAR_IMPORTS=1`) it answers
+/// by the pickle on stdin, as a worker would; otherwise it loads `None`.
+const SH_ONESHOT_SCANNER: &str = r#"
+data=$(cat)
+if [ "$PICKLEJAR_IMPORTS" != 1 ] || [ "$PICKLEJAR_MODE" != oneshot ]; then
+  echo '{"t":"none"}'; exit 0
+fi
+case "$data" in
+  os) echo '{"imports":[["find","os","system"],["call","os","system","reduce"]]}' ;;
+  bad) echo '{"imports":[["open","os","system"]]}' ;;
+  crash) echo '{"crash":"ValueError: scanner gave up"}' ;;
+  adapter) echo '{"adapter_error":"cannot scan"}'; exit 3 ;;
+  exit) echo 'Traceback: boom' >&2; exit 2 ;;
+  garbage) echo 'Traceback (most recent call last):' ;;
+  sleep) sleep 30 ;;
+  *) echo '{"imports":[]}' ;;
+esac
+"#;
+
+#[test]
+fn a_oneshot_adapter_reports_imports_as_a_worker_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("scan.sh"), SH_ONESHOT_SCANNER).expect("write");
+    let mut m = Manifest::from_yaml_str(
+        "name: scan1\ncommand: sh scan.sh\nmode: oneshot\nimports: true\nloads: false\n",
+    )
+    .expect("manifest");
+    m.dir = Some(dir.path().to_path_buf());
+    let c = CommandCodec::from_manifest(m.clone(), "1.0".into(), Duration::from_secs(2));
+    let info = c.info();
+    assert!(info.imports && !info.loads);
+    assert!(
+        info.description.contains("scanner: imports only"),
+        "{}",
+        info.description
+    );
+    let spec = LoadSpec::default();
+    let lines = |data: &[u8]| -> Result<Vec<String>, String> {
+        let got = c
+            .imports(&req(data, &spec))
+            .expect("a one-shot with imports: true answers");
+        got.map(|events| events.iter().map(ToString::to_string).collect())
+    };
+    // (the pickle, the events as text or what the crash says)
+    type Row<'a> = (&'a [u8], Result<&'a [&'a str], &'a str>);
+    let table: &[Row<'_>] = &[
+        (b"os", Ok(&["find os.system", "call os.system via reduce"])),
+        (b"nothing", Ok(&[])),
+        (b"bad", Err("not an event")),
+        (b"crash", Err("ValueError: scanner gave up")),
+        (b"adapter", Err("cannot scan")),
+        (b"exit", Err("exit status 2: Traceback: boom")),
+        (b"garbage", Err("not a JSON reply")),
+        (b"sleep", Err("timed out")),
+    ];
+    for (data, want) in table {
+        let got = lines(data);
+        match (want, &got) {
+            (Ok(w), Ok(g)) => assert_eq!(g, w, "{data:?}"),
+            (Err(w), Err(g)) => assert!(g.contains(w), "{data:?}: {g:?} should say {w:?}"),
+            _ => panic!("{data:?}: want {want:?}, got {got:?}"),
+        }
+    }
+    // the same adapter's load runs without the imports request
+    assert_eq!(load(&c, b"os"), Outcome::Loaded(Canon::None));
+    // without `imports: true` it is not asked
+    m.imports = false;
+    let plain = CommandCodec::from_manifest(m, "1.0".into(), Duration::from_secs(2));
+    assert_eq!(plain.imports(&req(b"os", &spec)), None);
+    // nor is a protocol-1 command
+    let v1 = CommandCodec::new(
+        "t",
+        "cat >/dev/null; echo '{\"t\":\"none\"}'",
+        Duration::from_secs(2),
+    );
+    assert_eq!(v1.imports(&req(b"os", &spec)), None);
+}
+
 #[test]
 fn a_worker_that_cannot_start_is_not_started_again_and_again() {
     let mut m = Manifest::new("stillborn", "echo 'ImportError: no module' >&2; exit 5");

@@ -6,19 +6,22 @@
 //!   rejection (with an optional `{"error": KIND}` object), anything else a crash.
 //! * **Protocol 2** (a [`Manifest`]): exit 1 is a rejection only *with* the JSON error
 //!   object on stdout (an uncaught exception exits 1 in Python, Node and Java: that is a
-//!   crash), exit 3 is an adapter error, and the value may be raw.
+//!   crash), exit 3 is an adapter error, and the value may be raw. With `imports: true`
+//!   the imports of a pickle are asked for with `PICKLEJAR_IMPORTS=1` in the environment;
+//!   the adapter exits 0 with the worker's imports reply on stdout, `{"imports": [EVENT,
+//!   …]}` (or `{"crash": MESSAGE}`).
 
 use std::io::{Read, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
-use picklejar_codec::Canon;
+use picklejar_codec::{Canon, ImportEvent};
 use wait_timeout::ChildExt;
 
-use super::manifest::{Manifest, Output};
+use super::manifest::Manifest;
 use super::process::{
-    ADAPTER_ERROR_STATUS, Tail, adapter_error_message, colon, describe, error_object, kill, loaded,
-    options_json, shell,
+    ADAPTER_ERROR_STATUS, Tail, adapter_error_message, colon, describe, error_object,
+    imports_reply, kill, loaded, options_json, shell,
 };
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 
@@ -98,20 +101,80 @@ impl Codec for CommandCodec {
     }
 
     fn load(&self, req: &LoadRequest<'_>) -> Outcome {
-        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("picklejar-{}-{n}", std::process::id()));
-        let result = self.run(req, &dir);
-        let _ = std::fs::remove_dir_all(&dir);
-        result
+        let ran = self.in_scratch_dir(|dir| self.run(req, dir, false));
+        let (status, stdout, stderr) = match ran {
+            Ran::Exited {
+                status,
+                stdout,
+                stderr,
+            } => (status, stdout, stderr),
+            Ran::TimedOut => return Outcome::TimedOut,
+            Ran::Failed(m) => return Outcome::Crashed(m),
+        };
+        match &self.manifest {
+            None => protocol_1(status, &stdout, stderr),
+            Some(m) => protocol_2(status, &stdout, &stderr, m, req),
+        }
+    }
+
+    /// With `imports: true` in the manifest: the adapter runs once more with
+    /// `PICKLEJAR_IMPORTS=1` and answers as a worker does, `{"imports": [...]}` on stdout
+    /// with exit status 0. Any other status, a `crash` or `adapter_error` reply, or stdout
+    /// that is no reply is a crash of the trial.
+    fn imports(&self, req: &LoadRequest<'_>) -> Option<Result<Vec<ImportEvent>, String>> {
+        if !self.manifest.as_ref().is_some_and(|m| m.imports) {
+            return None;
+        }
+        Some(match self.in_scratch_dir(|dir| self.run(req, dir, true)) {
+            Ran::Exited {
+                status,
+                stdout,
+                stderr,
+            } => match status.code() {
+                Some(0) => imports_reply(&String::from_utf8_lossy(&stdout), "the adapter"),
+                Some(ADAPTER_ERROR_STATUS) => {
+                    Err(adapter_error_message(&stdout).unwrap_or_else(|| {
+                        format!("exit status {ADAPTER_ERROR_STATUS}{}", colon(&stderr))
+                    }))
+                }
+                _ => Err(format!("{}{}", describe(status), colon(&stderr))),
+            },
+            Ran::TimedOut => Err("timed out".into()),
+            Ran::Failed(m) => Err(m),
+        })
     }
 }
 
+/// How one run of the adapter ended.
+enum Ran {
+    /// It exited (or was killed by a signal).
+    Exited {
+        status: std::process::ExitStatus,
+        stdout: Vec<u8>,
+        stderr: String,
+    },
+    /// It was still running after the time limit (and was killed).
+    TimedOut,
+    /// It could not be run.
+    Failed(String),
+}
+
 impl CommandCodec {
-    fn run(&self, req: &LoadRequest<'_>, dir: &std::path::Path) -> Outcome {
+    /// Runs `f` with a fresh scratch directory (for buffer files), removed afterwards.
+    fn in_scratch_dir<T>(&self, f: impl FnOnce(&std::path::Path) -> T) -> T {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("picklejar-{}-{n}", std::process::id()));
+        let result = f(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    /// One run of the adapter on `req`; `imports`: an imports request.
+    fn run(&self, req: &LoadRequest<'_>, dir: &std::path::Path, imports: bool) -> Ran {
         let opts = match options_with_buffer_files(req, dir) {
             Ok(o) => o,
-            Err(e) => return Outcome::Crashed(format!("writing buffers: {e}")),
+            Err(e) => return Ran::Failed(format!("writing buffers: {e}")),
         };
         let mut cmd = shell(
             &self.command,
@@ -121,6 +184,9 @@ impl CommandCodec {
         if self.manifest.is_some() {
             cmd.env("PICKLEJAR_MODE", "oneshot");
         }
+        if imports {
+            cmd.env("PICKLEJAR_IMPORTS", "1");
+        }
         let mut child = match cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -128,7 +194,7 @@ impl CommandCodec {
             .spawn()
         {
             Ok(c) => c,
-            Err(e) => return Outcome::Crashed(format!("cannot run {:?}: {e}", self.command)),
+            Err(e) => return Ran::Failed(format!("cannot run {:?}: {e}", self.command)),
         };
         // Feed stdin and drain stdout/stderr on threads, so no pipe can fill up.
         let mut stdin = child.stdin.take();
@@ -151,16 +217,17 @@ impl CommandCodec {
             Ok(Some(s)) => s,
             Ok(None) => {
                 kill(&mut child);
-                return Outcome::TimedOut;
+                return Ran::TimedOut;
             }
-            Err(e) => return Outcome::Crashed(format!("waiting: {e}")),
+            Err(e) => return Ran::Failed(format!("waiting: {e}")),
         };
         let _ = feeder.join();
         let stdout = reader.join().unwrap_or_default();
         let stderr = err.take(Duration::from_secs(2));
-        match &self.manifest {
-            None => protocol_1(status, &stdout, stderr),
-            Some(m) => protocol_2(status, &stdout, &stderr, m.output, req),
+        Ran::Exited {
+            status,
+            stdout,
+            stderr,
         }
     }
 }
@@ -198,12 +265,12 @@ fn protocol_2(
     status: std::process::ExitStatus,
     stdout: &[u8],
     stderr: &str,
-    output: Output,
+    manifest: &Manifest,
     req: &LoadRequest<'_>,
 ) -> Outcome {
     match status.code() {
         Some(0) => match std::str::from_utf8(stdout) {
-            Ok(s) => match loaded(s, output, req) {
+            Ok(s) => match loaded(s, manifest, req) {
                 Outcome::Crashed(m) => Outcome::Crashed(format!("exit status 0, but {m}")),
                 other => other,
             },

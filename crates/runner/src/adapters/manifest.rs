@@ -16,7 +16,7 @@
 //! decompresses: false              # default false: compressed variants not applicable
 //! error_kinds: false               # default true: rejections graded by kind
 //! output: canon                    # canon (default) | raw
-//! imports: false                   # default false: replies carry `imports` (worker mode)
+//! imports: false                   # default false: it also answers imports requests (both modes)
 //! loads: true                      # default true; false: a scanner, graded on imports only
 //! ```
 //!
@@ -47,6 +47,7 @@ use wait_timeout::ChildExt;
 use crate::codec::{CodecInfo, CompressedInput};
 use crate::ids::{Family, ImplId, REFERENCE};
 use crate::model::ValueModel;
+use crate::raw::Normalizer;
 
 /// How the runner talks to the adapter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,8 +125,9 @@ pub struct Manifest {
     /// Canon, or the raw form the runner normalises.
     #[serde(default)]
     pub output: Output,
-    /// Whether its worker replies carry `imports` (what loading would import and call):
-    /// the codec is then graded on the `imports/…` trials too.
+    /// Whether it answers imports requests (what loading would import and call): a worker
+    /// request with `"imports": true`, a one-shot run with `PICKLEJAR_IMPORTS=1`; the codec
+    /// is then graded on the `imports/…` trials too.
     #[serde(default)]
     pub imports: bool,
     /// Whether it loads values. `false`: a scanner, which only reports imports; no load
@@ -364,24 +366,60 @@ impl Manifest {
             .ok_or_else(|| fail("it printed nothing".into()))
     }
 
+    /// How the codec's raw output is normalised: by the rules of its reference, for its
+    /// value model ([`Normalizer`]).
+    ///
+    /// ```
+    /// use picklejar_runner::adapters::Manifest;
+    /// let m = Manifest::from_yaml_str("name: jython\ncommand: jython a.py\noutput: raw\nreference: cpython-2.7\n")?;
+    /// assert_eq!(m.normalizer().reference.to_string(), "cpython-2.7");
+    /// # Ok::<(), picklejar_runner::adapters::ManifestError>(())
+    /// ```
+    pub fn normalizer(&self) -> Normalizer {
+        Normalizer {
+            model: self.model.clone(),
+            reference: self.reference,
+        }
+    }
+
     /// What the codec says about itself, with its `version`: name, data-only, reference,
     /// model, how compressed input reaches it, whether error kinds are graded, and a
     /// description naming the adapter and the model (which the report shows).
+    ///
+    /// A scanner (`loads: false`) is described by what it is graded on, its imports; the
+    /// settings about values (output, model, error kinds) do not apply to it.
+    ///
+    /// ```
+    /// use picklejar_runner::adapters::Manifest;
+    /// let scanner = Manifest::from_yaml_str("name: scan\ncommand: sh scan.sh\nmode: worker\nimports: true\nloads: false\n")?;
+    /// let d = scanner.codec_info(String::new()).description;
+    /// assert_eq!(d, "adapter protocol 2 (worker, scanner: imports only): sh scan.sh · compressed variants given as they are");
+    /// # Ok::<(), picklejar_runner::adapters::ManifestError>(())
+    /// ```
     pub fn codec_info(&self, version: String) -> CodecInfo {
+        let what = if self.loads {
+            let imports = if self.imports { ", imports" } else { "" };
+            format!("{} output{imports}", self.output)
+        } else {
+            "scanner: imports only".to_owned()
+        };
         let mut description = format!(
-            "adapter protocol 2 ({}, {} output): {}",
-            self.mode, self.output, self.command
+            "adapter protocol 2 ({}, {what}): {}",
+            self.mode, self.command
         );
-        if !self.model.is_exact() {
+        if self.loads && !self.model.is_exact() {
             description.push_str(&format!(" · model: {}", self.model));
         }
         if self.reference != REFERENCE {
             description.push_str(&format!(" · compared with {}", self.reference));
         }
-        if !self.decompresses {
-            description.push_str(" · compressed variants not applicable");
+        match (self.decompresses, self.loads) {
+            (true, _) => {}
+            (false, true) => description.push_str(" · compressed variants not applicable"),
+            // imports trials of a codec that does not decompress get the file as it is
+            (false, false) => description.push_str(" · compressed variants given as they are"),
         }
-        if !self.error_kinds {
+        if self.loads && !self.error_kinds {
             description.push_str(" · rejections graded without error kinds");
         }
         CodecInfo {

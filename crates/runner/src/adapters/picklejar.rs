@@ -3,7 +3,7 @@
 use picklejar_codec::{Canon, DumpOptions, ImportEvent, Loader, Profile, dump, to_canon};
 
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
-use crate::ids::ImplId;
+use crate::ids::{ImplId, REFERENCE};
 
 /// picklejar's own data-only codec.
 #[derive(Clone, Copy, Debug, Default)]
@@ -47,15 +47,15 @@ impl Codec for Picklejar {
         }
     }
 
+    /// What CPython 3.13 imports and calls, as picklejar's loader computes it
+    /// ([`crate::emulate::imports`]: without the `persistent_load` option the load stops at
+    /// the first persistent id, as CPython's does).
     fn imports(&self, req: &LoadRequest<'_>) -> Option<Result<Vec<ImportEvent>, String>> {
-        let opts = match req.spec.to_options(req.buffers.map(<[Vec<u8>]>::to_vec)) {
-            Ok(o) => o,
-            Err(e) => return Some(Err(e)),
-        };
-        let run = || picklejar_codec::imports(req.data, &opts).events;
+        let buffers = req.buffers.map(<[Vec<u8>]>::to_vec);
+        let run = || crate::emulate::imports(REFERENCE, req.data, req.spec, buffers);
         Some(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-                .map_err(|p| panic_message(&p)),
+                .unwrap_or_else(|p| Err(panic_message(&p))),
         )
     }
 

@@ -8,9 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use picklejar_codec::Canon;
+use picklejar_codec::{Canon, ImportEvent};
 
-use super::manifest::Output;
+use super::manifest::{Manifest, Output};
 use crate::codec::{LoadRequest, Outcome};
 
 /// The exit status adapter protocol 2 reserves for "the adapter failed" (as opposed to the
@@ -151,8 +151,9 @@ pub(crate) fn colon(text: &str) -> String {
     }
 }
 
-/// A loaded value as the adapter wrote it (canon or raw JSON) → the outcome.
-pub(crate) fn loaded(json: &str, output: Output, req: &LoadRequest<'_>) -> Outcome {
+/// A loaded value as the adapter wrote it (canon or raw JSON, per `manifest`) → the
+/// outcome. Raw trees are normalised by the manifest's reference and value model.
+pub(crate) fn loaded(json: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> Outcome {
     let canon = match Canon::from_json(json.trim()) {
         Ok(c) => c,
         // JSON, but not canon: the adapter could not describe the value (ADAPTERS.md,
@@ -162,10 +163,13 @@ pub(crate) fn loaded(json: &str, output: Output, req: &LoadRequest<'_>) -> Outco
         }
         Err(e) => return Outcome::Crashed(format!("the value written is not canon JSON: {e}")),
     };
-    match output {
+    match manifest.output {
         // protocol 2 reads canon loosely: anchors, set order and float spelling recomputed
         Output::Canon => Outcome::Loaded(crate::model::canonical(canon)),
-        Output::Raw => match crate::raw::normalize(&canon, req.protocol, req.spec) {
+        Output::Raw => match manifest
+            .normalizer()
+            .normalize(&canon, req.protocol, req.spec)
+        {
             Ok(c) => Outcome::Loaded(c),
             Err(e) => Outcome::AdapterError(e.to_string()),
         },
@@ -190,6 +194,41 @@ pub(crate) fn error_object(text: &[u8]) -> Option<(String, Option<String>)> {
     }
     let message = v.get("message").and_then(|m| m.as_str()).map(str::to_owned);
     Some((kind.to_owned(), message))
+}
+
+/// The members of an imports reply (`docs/ADAPTERS.md`, *Imports*); others are ignored.
+#[derive(serde::Deserialize)]
+struct ImportsReply {
+    #[serde(default)]
+    imports: Option<Vec<Vec<String>>>,
+    #[serde(default)]
+    crash: Option<String>,
+    #[serde(default)]
+    adapter_error: Option<String>,
+}
+
+/// An imports reply (a worker's reply line, a one-shot adapter's stdout) → the events it
+/// reports (none when it has no `imports` member), or why there are none: its `crash` or
+/// `adapter_error`, an event that is no event, text that is no JSON object. `who` names
+/// the writer in messages (`the worker`, `the adapter`).
+pub(crate) fn imports_reply(text: &str, who: &str) -> Result<Vec<ImportEvent>, String> {
+    let reply: ImportsReply = serde_json::from_str(text.trim()).map_err(|e| {
+        let shown: String = text.trim().chars().take(200).collect();
+        format!("{who} wrote {shown:?}, which is not a JSON reply: {e}")
+    })?;
+    if let Some(m) = reply.crash.or(reply.adapter_error) {
+        return Err(m);
+    }
+    reply
+        .imports
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            ImportEvent::from_strings(e).ok_or_else(|| {
+                format!("{who} reported {e:?}, which is not an event ([find, M, N] or [call, M, N, VIA])")
+            })
+        })
+        .collect()
 }
 
 /// The `adapter_error` member of a JSON object, if `text` is one.

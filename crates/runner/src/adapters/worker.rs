@@ -24,7 +24,7 @@ use serde_json::value::RawValue;
 use wait_timeout::ChildExt;
 
 use super::manifest::Manifest;
-use super::process::{Tail, colon, describe, kill, loaded, options_json, shell};
+use super::process::{Tail, colon, describe, imports_reply, kill, loaded, options_json, shell};
 use crate::codec::{Codec, CodecInfo, LoadRequest, Outcome};
 
 /// A codec behind a long-lived adapter process (a pool of them, one per busy thread).
@@ -69,10 +69,6 @@ struct Reply<'a> {
     crash: Option<String>,
     #[serde(default)]
     adapter_error: Option<String>,
-    /// What loading would import and call (`[find, M, N]`, `[call, M, N, VIA]`), when the
-    /// manifest says `imports: true`.
-    #[serde(default)]
-    imports: Option<Vec<Vec<String>>>,
 }
 
 /// Parses a reply line (deep values allowed).
@@ -192,7 +188,7 @@ fn judge_reply(line: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> (Outco
         );
     }
     let outcome = if let Some(v) = reply.value {
-        loaded(v.get(), manifest.output, req)
+        loaded(v.get(), manifest, req)
     } else if let Some(kind) = reply.error {
         Outcome::Rejected {
             kind,
@@ -204,24 +200,6 @@ fn judge_reply(line: &str, manifest: &Manifest, req: &LoadRequest<'_>) -> (Outco
         Outcome::AdapterError(reply.adapter_error.unwrap_or_default())
     };
     (outcome, true)
-}
-
-/// A reply line → the imports it reports, or why there are none (a crash).
-fn imports_of(line: &str) -> Result<Vec<ImportEvent>, String> {
-    let reply = parse_reply(line)?;
-    if let Some(m) = reply.crash.or(reply.adapter_error) {
-        return Err(m);
-    }
-    reply
-        .imports
-        .unwrap_or_default()
-        .iter()
-        .map(|e| {
-            ImportEvent::from_strings(e).ok_or_else(|| {
-                format!("the worker reported {e:?}, which is not an event ([find, M, N] or [call, M, N, VIA])")
-            })
-        })
-        .collect()
 }
 
 impl Codec for WorkerCodec {
@@ -246,7 +224,7 @@ impl Codec for WorkerCodec {
         }
         Some(match self.exchange(req, true) {
             Ok((line, w)) => {
-                let got = imports_of(&line);
+                let got = imports_reply(&line, "the worker");
                 self.put_back(w, got.is_ok());
                 got
             }
