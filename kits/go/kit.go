@@ -1,18 +1,13 @@
-// Package kit is the picklejar kit for Go: adapter protocol 2 in worker mode, and the loose
-// canon of protocol 2 (docs/ADAPTERS.md, docs/CANON.md) of Go values. See README.md.
-//
-//	func main() { kit.Serve(func(data []byte, o kit.Options) (any, error) { ... }) }
+// Package kit is the picklejar kit for Go: adapter protocol 2 in worker mode, and the loose canon of
+// protocol 2 (docs/ADAPTERS.md, docs/CANON.md) of Go values. Use: kits/README.md, testadapter/.
 package kit
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"os"
 	"reflect"
-	"strconv"
-	"unicode/utf8"
 )
 
 type (
@@ -24,9 +19,8 @@ type (
 	Dict      []Pair // a dict in its order; a Go map is a dict in Go's order (dict-unordered)
 	Pair      struct{ K, V any }
 	Global    struct{ Module, Name string }
-	Raw       string // canon JSON written as it is (a persid, a buffer, …)
-	// Object is Class.__new__(Class, *Args, **Kwargs), or Class(*Args) when Reduce is set.
-	Object struct {
+	Raw       string   // canon JSON written as it is (a persid, a buffer, …)
+	Object    struct { // Class.__new__(Class, *Args, **Kwargs), or Class(*Args) when Reduce is set
 		Class, State, Setter any
 		Args, Items          []any
 		Kwargs, DictItems    []Pair
@@ -46,7 +40,7 @@ func escapeBytes(bs []byte) string { // section 5
 		if c >= 0x20 && c < 0x7f && c != '\\' {
 			s = append(s, c)
 		} else {
-			s = append(s, fmt.Sprintf(`\x%02x`, c)...)
+			s = fmt.Appendf(s, `\x%02x`, c)
 		}
 	}
 	return string(s)
@@ -62,38 +56,18 @@ func each[T any](xs []T, f func(T) any) []any {
 
 func (w writer) pair(p Pair) any { return []any{w.node(p.K), w.node(p.V)} }
 
-// node: an id on every pointer or map at its first visit, a ref after (section 8).
 func (w writer) node(x any) (out any) {
-	if b, ok := x.(*big.Int); ok {
-		return node{"t": "int", "v": b.String()}
-	}
-	if r := reflect.ValueOf(x); r.Kind() == reflect.Pointer && !r.IsNil() || r.Kind() == reflect.Map {
-		key := x
-		if r.Kind() == reflect.Map {
-			key = r.Pointer()
-		} else {
-			x = r.Elem().Interface()
-		}
-		if id, seen := w[key]; seen {
-			return node{"t": "ref", "v": id}
-		}
-		w[key] = len(w) + 1
-		defer func() { out.(node)["id"] = w[key] }()
-	}
 	switch v := x.(type) {
 	case nil:
 		return node{"t": "none"}
 	case bool:
 		return node{"t": "bool", "v": v}
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, *big.Int:
 		return node{"t": "int", "v": fmt.Sprint(v)}
 	case float64: // any spelling that reads back as the same double: the runner respells it
-		return node{"t": "float", "v": strconv.FormatFloat(v, 'g', -1, 64)}
-	case string: // invalid UTF-8: the surrogatepass UTF-8 of lone surrogates (section 4)
-		if !utf8.ValidString(v) {
-			return node{"t": "str", "hex": fmt.Sprintf("%x", v)}
-		}
-		return node{"t": "str", "v": v}
+		return node{"t": "float", "v": fmt.Sprint(v)}
+	case string: // as hex, so that invalid UTF-8 (a lone surrogate's surrogatepass UTF-8) survives: section 4
+		return node{"t": "str", "hex": fmt.Sprintf("%x", v)}
 	case []byte:
 		return node{"t": "bytes", "v": escapeBytes(v)}
 	case Global:
@@ -119,21 +93,28 @@ func (w writer) node(x any) (out any) {
 		}
 		return n
 	}
-	if r := reflect.ValueOf(x); r.Kind() == reflect.Map { // in Go's order
-		ps := []Pair{}
-		for it := r.MapRange(); it.Next(); {
-			ps = append(ps, Pair{it.Key().Interface(), it.Value().Interface()})
-		}
-		return node{"t": "dict", "v": each(ps, w.pair)}
+	r, key := reflect.ValueOf(x), x // a pointer or a map: an id at its first visit, a ref after (section 8)
+	if r.Kind() == reflect.Map {
+		key = r.Pointer()
+	} else if r.Kind() != reflect.Pointer || r.IsNil() {
+		panic(fmt.Sprintf("no canon for %T: use the kit's Object, Global, Seq, Raw or containers", x))
 	}
-	panic(fmt.Sprintf("no canon for %T: use the kit's Object, Global, Seq, Raw or containers", x))
+	if id, seen := w[key]; seen {
+		return node{"t": "ref", "v": id}
+	}
+	w[key] = len(w) + 1
+	defer func() { out.(node)["id"] = w[key] }()
+	if r.Kind() == reflect.Pointer {
+		return w.node(r.Elem().Interface())
+	}
+	d := Dict{} // in Go's order
+	for it := r.MapRange(); it.Next(); {
+		d = append(d, Pair{it.Key().Interface(), it.Value().Interface()})
+	}
+	return w.node(d)
 }
 
-// Canon is the loose canon of a value, ready for json.Marshal.
-func Canon(x any) any { return writer{}.node(x) }
-
-// Answer runs one request: its reply. A *Reject is a rejection; other errors and panics of
-// load are crashes (never rejections); a value Canon cannot write is an adapter error.
+// Answer runs one request: a *Reject rejects, other errors and panics are crashes, an unwritable value an adapter error.
 func Answer(load func([]byte, Options) (any, error), data []byte, o Options) (reply node) {
 	stage, why := "crash", "panic: "
 	defer func() {
@@ -148,23 +129,22 @@ func Answer(load func([]byte, Options) (any, error), data []byte, o Options) (re
 		return node{"crash": err.Error()}
 	}
 	stage, why = "adapter_error", "cannot write canon: "
-	return node{"value": Canon(value)}
+	return node{"value": writer{}.node(value)}
 }
 
-// Serve answers the runner's requests, one per line (manifest: mode: worker).
+// Serve answers the runner's requests, one per line (manifest: mode: worker), until stdin ends.
 func Serve(load func([]byte, Options) (any, error)) {
-	in, out := bufio.NewReader(os.Stdin), json.NewEncoder(os.Stdout)
-	for line, err := in.ReadBytes('\n'); err == nil; line, err = in.ReadBytes('\n') {
+	in, out := json.NewDecoder(os.Stdin), json.NewEncoder(os.Stdout)
+	for in.More() {
 		var req struct {
 			Data    []byte // base64, decoded by encoding/json
 			Options Options
 			Buffers [][]byte
 		}
-		reply := node{"adapter_error": "not a request"}
-		if json.Unmarshal(line, &req) == nil {
-			req.Options["buffers"] = req.Buffers
-			reply = Answer(load, req.Data, req.Options)
+		if in.Decode(&req) != nil {
+			return // not a request: the runner sees the worker end and starts a fresh one
 		}
-		out.Encode(reply) // one line
+		req.Options["buffers"] = req.Buffers
+		out.Encode(Answer(load, req.Data, req.Options)) // one line
 	}
 }

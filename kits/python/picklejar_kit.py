@@ -141,10 +141,10 @@ def serve(load, imports=None):
         return
     opts = json.loads(os.environ.get("PICKLEJAR_OPTIONS") or "{}")
     opts["buffers"] = [open(p, "rb").read() for p in opts["buffers"]] if "buffers" in opts else None
-    reply = answer(load, sys.stdin.buffer.read(), opts)
-    if "value" in reply or "error" in reply:
+    reply = answer(load, sys.stdin.buffer.read(), opts, os.environ.get("PICKLEJAR_IMPORTS") == "1" and imports)
+    if "value" in reply or "error" in reply or "imports" in reply:
         sys.stdout.write(dumps(reply.get("value", reply)))
         sys.stdout.flush()
-        sys.exit(0 if "value" in reply else 1)
+        sys.exit(1 if "error" in reply else 0)
     sys.stderr.write(reply.get("crash") or reply["adapter_error"])
     sys.exit(2 if "crash" in reply else 3)  # 3: the status reserved for adapter errors

@@ -2,169 +2,84 @@
 //! fork with shared and recursive values): `pickled::value_from_slice` with `decode_strings` (latin-1
 //! only for encoding=latin1, none for encoding=bytes) and `replace_reconstructor_objects_structures`,
 //! so protocol 0-1 instances (copy_reg._reconstructor) are objects like protocol 2+ ones. Objects are
-//! written with their class as the stream names it and their state; sharing is pointer identity. Each
-//! pickle runs on a thread with a big stack; a panic is a crash reply, an abort kills the worker.
-use base64::Engine;
-use pickled::object::DictObject;
-use pickled::{DeOptions, Error, ErrorCode, HashableValue as H, Value as V};
-use serde_json::{json, Value as J};
-use std::collections::HashMap;
-use std::io::{BufRead, Write};
+//! written with their class as the stream names it and their state; sharing is pointer identity.
+//! Written with the Rust kit (kits/rust) and serde-pickle-1's error kinds (pickled's are the same):
+//! each pickle runs on a thread with a big stack; a panic is a crash reply, an abort kills the worker.
+use picklejar_kit::{self as kit, Anchors, Json};
+use pickled as pickle;
+use pickle::{object::DictObject, DeOptions, HashableValue as H, Value as V};
+use std::rc::Rc;
+
+#[path = "../../serde-pickle-1/src/kinds.rs"]
+mod kinds;
 
 fn main() {
-    for line in std::io::stdin().lock().lines() {
-        let line = line.expect("stdin");
-        let reply = std::thread::Builder::new()
-            .stack_size(512 << 20)
-            .spawn(move || answer(&line))
-            .expect("a load thread")
-            .join()
-            .unwrap_or_else(|p| {
-                let m = p.downcast_ref::<&str>().map(|s| s.to_string());
-                let m = m.or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
-                json!({ "crash": format!("panic: {m}") }).to_string()
-            });
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{reply}").and_then(|_| out.flush()).expect("stdout");
-    }
+    kit::serve(|data, options| {
+        let opts = match options.json["encoding"].as_str() {
+            Some("bytes") => DeOptions::new(),
+            Some("latin1" | "latin-1" | "iso-8859-1") => DeOptions::new().decode_latin1(),
+            _ => DeOptions::new().decode_strings(),
+        };
+        let opts = opts.replace_reconstructor_objects_structures();
+        let v = pickle::value_from_slice(data, opts).map_err(|e| kinds::reject(&e))?;
+        Ok(node(&mut Anchors::default(), &v))
+    });
 }
 
-fn answer(line: &str) -> String {
-    let req: J = serde_json::from_str(line).unwrap_or_default();
-    let Some(data) = req["data"].as_str().and_then(|d| base64::prelude::BASE64_STANDARD.decode(d).ok()) else {
-        return json!({ "adapter_error": "a request without base64 data" }).to_string();
-    };
-    let opts = match req["options"]["encoding"].as_str() {
-        Some("bytes") => DeOptions::new(),
-        Some("latin1" | "latin-1" | "iso-8859-1") => DeOptions::new().decode_latin1(),
-        _ => DeOptions::new().decode_strings(),
-    };
-    match pickled::value_from_slice(&data, opts.replace_reconstructor_objects_structures()) {
-        Ok(v) => json!({ "value": Canon::default().node(&v) }),
-        Err(e) => json!({ "error": kind(&e), "message": e.to_string() }),
-    }
-    .to_string()
-}
-
-/// pickled's error codes, as the error kinds of docs/CANON.md section 10.
-fn kind(e: &Error) -> &'static str {
-    match e {
-        Error::Io(_) => "truncated",
-        Error::Eval(c, _) | Error::Syntax(c) => match c {
-            ErrorCode::EOFWhileParsing => "truncated",
-            ErrorCode::StackUnderflow => "stack-underflow",
-            ErrorCode::Unsupported(_) => "unknown-opcode",
-            ErrorCode::StringNotUTF8 => "bad-utf8",
-            ErrorCode::MissingMemo(_) => "bad-memo",
-            ErrorCode::NegativeLength | ErrorCode::InvalidLiteral(_) => "bad-literal",
-            ErrorCode::UnresolvedGlobal | ErrorCode::UnsupportedGlobal(..) => "unresolved",
-            ErrorCode::Recursive => "recursive",
-            ErrorCode::TrailingBytes => "trailing-bytes",
-            _ => "bad-argument", // InvalidStackTop, ValueNotHashable, InvalidValue, Structure
+/// Writes values in document order, anchoring every container at its first visit (loose canon).
+fn node(a: &mut Anchors, v: &V) -> Json {
+    match v {
+        V::None => kit::none(),
+        V::Bool(b) => kit::node("bool", (*b).into()),
+        V::I64(i) => kit::int(i),
+        V::Int(i) => kit::int(i),
+        V::F64(f) => kit::float(*f),
+        V::Bytes(b) => kit::bytes("bytes", b.inner()),
+        V::String(s) => kit::str(s.inner().as_str()),
+        V::List(l) => a.anchored(l.rc_ptr() as usize, |a| {
+            kit::seq("list", l.inner().iter().map(|x| node(a, x)))
+        }),
+        V::Tuple(t) if t.inner().is_empty() => kit::seq("tuple", []),
+        V::FrozenSet(s) if s.inner().is_empty() => kit::seq("frozenset", []),
+        V::Tuple(t) => a.anchored(Rc::as_ptr(t.rc_ref()) as usize, |a| {
+            kit::seq("tuple", t.inner().iter().map(|x| node(a, x)))
+        }),
+        V::Set(s) => a.anchored(s.rc_ptr() as usize, |a| {
+            kit::seq("set", s.inner().iter().map(|x| hashable(a, x)))
+        }),
+        V::FrozenSet(s) => a.anchored(Rc::as_ptr(s.rc_ref()) as usize, |a| {
+            kit::seq("frozenset", s.inner().iter().map(|x| hashable(a, x)))
+        }),
+        V::Dict(d) => a.anchored(d.rc_ptr() as usize, |a| {
+            kit::node("dict", kit::pairs(d.inner().iter().map(|(k, v)| (hashable(a, k), node(a, v)))))
+        }),
+        V::Object(o) => a.anchored(o.rc_ptr() as usize, |a| {
+            let obj = o.inner();
+            let (module, name) = obj.class_info();
+            let mut n = kit::object("object", kit::global(module, name), vec![]);
+            n["state"] = match obj.as_any().downcast_ref::<DictObject>() {
+                Some(d) => match d.state().as_slice() {
+                    [(H::String(k), v)] if k.inner().as_str() == "__state__" => node(a, v),
+                    s => kit::node("dict", kit::pairs(s.iter().map(|(k, v)| (hashable(a, k), node(a, v))))),
+                },
+                None => node(a, &obj.__reduce__().state_or_none()),
+            };
+            n
+        }),
+        V::Weak(w) => match w.upgrade() {
+            Some(v) => node(a, &v),
+            None => kit::none(),
         },
     }
 }
 
-fn node(t: &str, v: J) -> J {
-    json!({ "t": t, "v": v })
-}
-
-fn float(f: f64) -> J {
-    node("float", json!(if f.is_nan() { "nan".into() } else { format!("{f:?}") }))
-}
-
-fn bytes(b: &[u8]) -> J {
-    let esc = |&c: &u8| match c {
-        b'\\' => "\\\\".to_string(),
-        0x20..=0x7e => (c as char).to_string(),
-        _ => format!("\\x{c:02x}"),
-    };
-    node("bytes", json!(b.iter().map(esc).collect::<String>()))
-}
-
-/// Writes values in document order, anchoring every container at its first visit (loose canon).
-#[derive(Default)]
-struct Canon {
-    ids: HashMap<usize, usize>,
-}
-
-impl Canon {
-    /// A ref when `ptr` was written before; else the node `f` writes, anchored with a new id.
-    fn anchored(&mut self, ptr: usize, f: impl FnOnce(&mut Self) -> J) -> J {
-        if let Some(id) = self.ids.get(&ptr) {
-            return json!({ "t": "ref", "v": id });
-        }
-        let id = self.ids.len() + 1;
-        self.ids.insert(ptr, id);
-        let mut n = f(self);
-        n["id"] = json!(id);
-        n
-    }
-
-    fn node(&mut self, v: &V) -> J {
-        match v {
-            V::None => json!({ "t": "none" }),
-            V::Bool(b) => node("bool", json!(b)),
-            V::I64(i) => node("int", json!(i.to_string())),
-            V::Int(i) => node("int", json!(i.to_string())),
-            V::F64(f) => float(*f),
-            V::Bytes(b) => bytes(b.inner()),
-            V::String(s) => node("str", json!(s.inner().as_str())),
-            V::List(l) => self.anchored(l.rc_ptr() as usize, |c| {
-                node("list", l.inner().iter().map(|x| c.node(x)).collect())
-            }),
-            V::Tuple(t) if t.inner().is_empty() => node("tuple", json!([])),
-            V::FrozenSet(s) if s.inner().is_empty() => node("frozenset", json!([])),
-            V::Tuple(t) => self.anchored(std::rc::Rc::as_ptr(t.rc_ref()) as usize, |c| {
-                node("tuple", t.inner().iter().map(|x| c.node(x)).collect())
-            }),
-            V::Set(s) => self.anchored(s.rc_ptr() as usize, |c| {
-                node("set", s.inner().iter().map(|x| c.hashable(x)).collect())
-            }),
-            V::FrozenSet(s) => self.anchored(std::rc::Rc::as_ptr(s.rc_ref()) as usize, |c| {
-                node("frozenset", s.inner().iter().map(|x| c.hashable(x)).collect())
-            }),
-            V::Dict(d) => self.anchored(d.rc_ptr() as usize, |c| {
-                node("dict", d.inner().iter().map(|(k, v)| json!([c.hashable(k), c.node(v)])).collect())
-            }),
-            V::Object(o) => self.anchored(o.rc_ptr() as usize, |c| {
-                let obj = o.inner();
-                let (module, name) = obj.class_info();
-                let mut n = json!({ "t": "object", "class": { "t": "global", "module": module, "name": name } });
-                let state = match obj.as_any().downcast_ref::<DictObject>() {
-                    Some(d) => match d.state().as_slice() {
-                        [(H::String(k), v)] if k.inner().as_str() == "__state__" => c.node(v),
-                        s => node("dict", s.iter().map(|(k, v)| json!([c.hashable(k), c.node(v)])).collect()),
-                    },
-                    None => c.node(&obj.__reduce__().state_or_none()),
-                };
-                n["state"] = state;
-                n
-            }),
-            V::Weak(w) => match w.upgrade() {
-                Some(v) => self.node(&v),
-                None => json!({ "t": "none" }),
-            },
-        }
-    }
-
-    fn hashable(&mut self, v: &H) -> J {
-        match v {
-            H::None => json!({ "t": "none" }),
-            H::Bool(b) => node("bool", json!(b)),
-            H::I64(i) => node("int", json!(i.to_string())),
-            H::Int(i) => node("int", json!(i.to_string())),
-            H::F64(f) => float(*f),
-            H::Bytes(b) => bytes(b.inner()),
-            H::String(s) => node("str", json!(s.inner().as_str())),
-            H::Tuple(t) if t.inner().is_empty() => node("tuple", json!([])),
-            H::FrozenSet(s) if s.inner().is_empty() => node("frozenset", json!([])),
-            H::Tuple(t) => self.anchored(std::rc::Rc::as_ptr(t.rc_ref()) as usize, |c| {
-                node("tuple", t.inner().iter().map(|x| c.hashable(x)).collect())
-            }),
-            H::FrozenSet(s) => self.anchored(std::rc::Rc::as_ptr(s.rc_ref()) as usize, |c| {
-                node("frozenset", s.inner().iter().map(|x| c.hashable(x)).collect())
-            }),
-        }
+/// A dict key or set element: a non-empty tuple anchored by its own address, anything else
+/// (a frozenset keeps its address) written as the value it stands for.
+fn hashable(a: &mut Anchors, h: &H) -> Json {
+    match h {
+        H::Tuple(t) if !t.inner().is_empty() => a.anchored(Rc::as_ptr(t.rc_ref()) as usize, |a| {
+            kit::seq("tuple", t.inner().iter().map(|x| hashable(a, x)))
+        }),
+        _ => node(a, &h.clone().into_value()),
     }
 }
