@@ -315,6 +315,32 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    /// [`Self::save`] of a batch's item: an int, the commonest item, is saved inline (a call
+    /// to `save` costs more than the save of a small int).
+    #[inline(always)]
+    fn save_item(&mut self, v: Value) -> Result<()> {
+        if let Value::Int(i) = v {
+            self.out.opcode_boundary();
+            self.save_i64(i);
+            return Ok(());
+        }
+        self.save(v)
+    }
+
+    /// [`Self::save_item`] of a dict's value, where floats are as common as ints.
+    #[inline(always)]
+    fn save_dict_value(&mut self, v: Value) -> Result<()> {
+        if let Value::Float(f) = v
+            && self.proto >= 1
+        {
+            self.out.opcode_boundary();
+            self.out.byte(op::BINFLOAT);
+            self.out.write(&f.to_be_bytes());
+            return Ok(());
+        }
+        self.save_item(v)
+    }
+
     fn save_node_at_depth(&mut self, id: NodeId) -> Result<()> {
         self.enter()?;
         let r = self.save_node(id);
@@ -853,7 +879,7 @@ impl<'g> Pickler<'g> {
     fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
         self.out.byte(op::MARK);
         for &x in items {
-            self.save(x)?;
+            self.save_item(x)?;
         }
         self.out.byte(close);
         Ok(())
@@ -885,7 +911,7 @@ impl<'g> Pickler<'g> {
             self.out.byte(op::MARK);
             for &(k, v) in &rest[..take] {
                 self.save(k)?;
-                self.save(v)?;
+                self.save_dict_value(v)?;
             }
             self.out.byte(op::SETITEMS);
             rest = &rest[take..];
