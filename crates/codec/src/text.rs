@@ -265,6 +265,9 @@ pub(crate) fn is_latin1_text_of(utf8: &[u8], data: &[u8]) -> bool {
     i == utf8.len()
 }
 
+/// How much of a mixed block on goes through encoding_rs at once.
+const MIXED_SPAN: usize = 512;
+
 /// Text to Latin-1 bytes, if every code point is below 256.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     let b = t.as_bytes();
@@ -277,12 +280,141 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     if b.iter().fold(0u8, |m, &c| m.max(c)) >= 0xc4 {
         return None;
     }
-    // encoding_rs converts valid UTF-8 whose code points are all below U+0100 exactly
-    // (ASCII runs a word or a vector at a time); it wants room for one byte per input byte.
-    let mut out = vec![0u8; b.len()];
-    let n = encoding_rs::mem::convert_utf8_to_latin1_lossy(b, &mut out);
-    out.truncate(n);
-    Some(out)
+    // One output byte per code point, allocated once at its exact size. Blocks of 32
+    // ASCII bytes are copied and blocks of sixteen 0xC2/0xC3 pairs decoded a word at a
+    // time, other blocks go through encoding_rs; the tail a word (`latin1_word_at`), then
+    // a byte, at a time.
+    let mut out = vec![0u8; count_code_points(b)];
+    let mut scratch = [0u8; MIXED_SPAN + 1];
+    let (mut i, mut o) = (0, 0);
+    while let Some(blk) = b.get(i..).and_then(|r| r.first_chunk::<32>()) {
+        let w = words4(blk);
+        if (w[0] | w[1] | w[2] | w[3]) & HIGH_BITS == 0 {
+            out.get_mut(o..o + 32)?.copy_from_slice(blk);
+            (i, o) = (i + 32, o + 32);
+        } else if w.iter().all(|&x| is_latin1_pairs(x)) {
+            let d = out.get_mut(o..o + 16)?;
+            for (chunk, &x) in d.chunks_exact_mut(4).zip(&w) {
+                chunk.copy_from_slice(&latin1_pairs(x).to_le_bytes());
+            }
+            (i, o) = (i + 32, o + 16);
+        } else {
+            // A mixed block (with a lead byte last, its continuation too): encoding_rs,
+            // which beats a word at a time on ASCII and pairs interleaved (binary data).
+            let end = (i + MIXED_SPAN).min(b.len());
+            let end = if end < b.len() && b[end - 1] >= 0xc0 { end + 1 } else { end };
+            let src = b.get(i..end)?;
+            let n = encoding_rs::mem::convert_utf8_to_latin1_lossy(src, &mut scratch);
+            out.get_mut(o..o + n)?.copy_from_slice(scratch.get(..n)?);
+            (i, o) = (end, o + n);
+        }
+    }
+    while b.len() - i >= 8 {
+        (i, o) = latin1_word_at(b, i, &mut out, o)?;
+    }
+    for (k, &c) in b.get(i..)?.iter().enumerate() {
+        if c & 0xc0 == 0x80 {
+            continue;
+        }
+        let next = b.get(i + k + 1).copied().unwrap_or(0);
+        *out.get_mut(o)? = latin1_code(c, next);
+        o += 1;
+    }
+    (o == out.len()).then_some(out)
+}
+
+/// The four little-endian words of a block.
+#[inline(always)]
+fn words4(blk: &[u8; 32]) -> [u64; 4] {
+    let mut w = [0u64; 4];
+    for (x, c) in w.iter_mut().zip(blk.chunks_exact(8)) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        *x = u64::from_le_bytes(a);
+    }
+    w
+}
+
+/// Whether the word is four 0xC2/0xC3 + continuation pairs.
+#[inline(always)]
+fn is_latin1_pairs(x: u64) -> bool {
+    x & 0xc0fe_c0fe_c0fe_c0fe == 0x80c2_80c2_80c2_80c2
+}
+
+/// The four code points of a word of pairs: in each 16-bit lane the code point is
+/// (lead & 3) << 6 | (cont & 0x3f); the lanes are packed into four bytes.
+#[inline(always)]
+fn latin1_pairs(x: u64) -> u32 {
+    let v = ((x & 0x0003_0003_0003_0003) << 6) | ((x >> 8) & 0x003f_003f_003f_003f);
+    let v = (v | (v >> 8)) & 0x0000_ffff_0000_ffff;
+    ((v | (v >> 16)) & 0xffff_ffff) as u32
+}
+
+/// Converts the eight bytes at `b[i..]` (which must exist) into `out[o..]`; returns the
+/// new positions.
+#[inline(always)]
+fn latin1_word_at(b: &[u8], i: usize, out: &mut [u8], o: usize) -> Option<(usize, usize)> {
+    let w = b.get(i..)?.first_chunk::<8>()?;
+    let x = u64::from_le_bytes(*w);
+    let (bytes, n) = if x & HIGH_BITS == 0 {
+        (*w, 8)
+    } else if is_latin1_pairs(x) {
+        (u64::from(latin1_pairs(x)).to_le_bytes(), 4)
+    } else {
+        // A lead in the last byte takes its continuation from the next word; that
+        // continuation is then skipped (`latin1_word` emits nothing for one).
+        let next = b.get(i + 8).copied().unwrap_or(0);
+        let (v, n) = latin1_word(x, next);
+        (v.to_le_bytes(), n)
+    };
+    // Eight bytes are stored when there is room (the ones past `n` are overwritten by
+    // what follows), so the store has a constant size.
+    match out.get_mut(o..o + 8) {
+        Some(d) => d.copy_from_slice(&bytes),
+        None => out.get_mut(o..o + n)?.copy_from_slice(bytes.get(..n)?),
+    }
+    Some((i + 8, o + n))
+}
+
+/// The code point starting with byte `c` (ASCII, or 0xC2/0xC3 followed by `next`).
+#[inline(always)]
+fn latin1_code(c: u8, next: u8) -> u8 {
+    if c < 0x80 {
+        c
+    } else {
+        ((c & 0x03) << 6) | (next & 0x3f)
+    }
+}
+
+/// The code points that start in the eight bytes of `x` (little-endian; `next` is the
+/// byte after them), packed into the low bytes of the result, and how many there are.
+/// Continuation bytes start nothing.
+#[inline(always)]
+fn latin1_word(x: u64, next: u8) -> (u64, usize) {
+    let bytes = x.to_le_bytes();
+    let mut acc = 0u64;
+    let mut n = 0usize;
+    for k in 0..8 {
+        let c = bytes[k];
+        let after = if k == 7 { next } else { bytes[(k + 1) & 7] };
+        let start = c & 0xc0 != 0x80;
+        let v = if start { latin1_code(c, after) } else { 0 };
+        acc |= u64::from(v) << ((n & 7) * 8);
+        n += usize::from(start);
+    }
+    (acc, n)
+}
+
+/// The number of code points in (surrogatepass) UTF-8: the bytes that are not
+/// continuation bytes, counted 64 at a time.
+fn count_code_points(b: &[u8]) -> usize {
+    let is_start = |c: &u8| c & 0xc0 != 0x80;
+    let mut chunks = b.chunks_exact(64);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        n += usize::from(chunk.iter().map(|c| u8::from(is_start(c))).sum::<u8>());
+    }
+    n + chunks.remainder().iter().filter(|c| is_start(c)).count()
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
