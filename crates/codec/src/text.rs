@@ -302,7 +302,11 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
             // A mixed block (with a lead byte last, its continuation too): encoding_rs,
             // which beats a word at a time on ASCII and pairs interleaved (binary data).
             let end = (i + MIXED_SPAN).min(b.len());
-            let end = if end < b.len() && b[end - 1] >= 0xc0 { end + 1 } else { end };
+            let end = if end < b.len() && b[end - 1] >= 0xc0 {
+                end + 1
+            } else {
+                end
+            };
             let src = b.get(i..end)?;
             let n = encoding_rs::mem::convert_utf8_to_latin1_lossy(src, &mut scratch);
             out.get_mut(o..o + n)?.copy_from_slice(scratch.get(..n)?);
