@@ -4,7 +4,7 @@
 Runs unchanged on CPython 2.7 and 3.6+ (make.py, pjrun's readers, the runner's CPython
 worker).  No third-party imports.
 
-    detect(data)               -> 'gzip' | 'bz2' | 'xz' | 'zstd' | None   (by magic, never by name)
+    detect(data)               -> 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zip' | None   (by magic, never by name)
     available(method)          -> whether this interpreter can decompress `method`
     decompress(data, cap=CAP)  -> the whole decompressed stream, or raises Error
 
@@ -21,6 +21,11 @@ their multi-member / multi-stream rules:
 * zstd: frames and skippable frames one after another.  Only raw and RLE blocks are decoded
   (no CPython before 3.14 has zstd; the corpus's zstd files are written by hand with those
   block types); a compressed block is reported as unsupported.
+* zip (`PK\x03\x04`): a PyTorch-style zip checkpoint (torch.save's layout); its content is
+  its single `<prefix>/data.pkl` member (stored or deflated, CRC-32 checked), read with the
+  standard zipfile module.  No such member, several, a member whose path escapes the
+  archive (absolute, drive letter, `..`, NUL), or anything zipfile refuses is
+  `bad-compression`.
 
 Decompression streams in chunks of at most CHUNK bytes of output and stops once the output
 passes `cap` bytes, so a bomb never inflates more than cap + CHUNK bytes in memory (on
@@ -32,8 +37,10 @@ the exception): a stream that ends early is `truncated`, corrupt data (bad heade
 CRC, invalid deflate/bzip2/xz data) is `bad-compression`, more than `cap` bytes is
 `limit-exceeded`.  Messages are CPython 3.13's (3.14's for zstd) on every interpreter.
 """
+import io
 import struct
 import sys
+import zipfile
 import zlib
 
 try:
@@ -55,6 +62,7 @@ MAGICS = (
     ('bz2', b'BZh'),
     ('xz', b'\xfd7zXZ\x00'),
     ('zstd', b'\x28\xb5\x2f\xfd'),
+    ('zip', b'PK\x03\x04'),
 )
 METHODS = tuple(m for m, _ in MAGICS)
 
@@ -76,7 +84,7 @@ def available(method):
         return bz2 is not None
     if method == 'xz':
         return lzma is not None
-    return method in ('gzip', 'zstd')
+    return method in ('gzip', 'zstd', 'zip')
 
 
 # ---------------------------------------------------------------------------
@@ -509,6 +517,83 @@ def _zstd_frame(data, pos, sink):
 
 
 # ---------------------------------------------------------------------------
+# zip: the pickle of a PyTorch zip checkpoint (torch.save: <prefix>/data.pkl)
+
+ZIP_BAD = 'zipfile.BadZipFile'
+
+
+def _zip_escapes(name):
+    """Why member path `name` points outside the archive, else None (as picklejar-container's
+    check_member_path)."""
+    if name[:1] in ('/', '\\'):
+        return 'an absolute path'
+    if len(name) >= 2 and name[0].isalpha() and name[0] < '\x80' and name[1] == ':':
+        return 'a drive-letter path'
+    if '\x00' in name:
+        return 'a NUL byte'
+    if '..' in name.replace('\\', '/').split('/'):
+        return "a '..' component"
+    return None
+
+
+def _is_data_pkl(name):
+    return name.endswith('/data.pkl') and name.count('/') == 1
+
+
+def _unzip(data, sink):
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        infos = z.infolist()
+    except Exception as e:
+        raise Error('bad-compression', ZIP_BAD, _message(e))
+    pkls = []
+    for info in infos:
+        name = getattr(info, 'orig_filename', None) or info.filename
+        if not isinstance(name, str):      # Python 2: unicode names
+            name = name.encode('utf-8')
+        why = _zip_escapes(name)
+        if why is not None:
+            raise Error('bad-compression', ZIP_BAD,
+                        'zip member %s has a path outside the archive (%s)' % (name, why))
+        if _is_data_pkl(name):
+            pkls.append((name, info))
+    if len(pkls) != 1:
+        raise Error('bad-compression', ZIP_BAD,
+                    'a zip archive with %d <prefix>/data.pkl members (a PyTorch checkpoint has one)'
+                    % len(pkls))
+    name, info = pkls[0]
+    try:
+        f = z.open(info)
+        while True:
+            out = f.read(sink.room())
+            if not out:
+                break
+            sink.add(out)
+    except (LimitExceeded, _Enough):
+        raise
+    except Exception as e:
+        raise Error('bad-compression', ZIP_BAD, 'zip member %s: %s' % (name, _message(e)))
+
+
+def zip_archive(members):
+    """A zip archive of (name, data) members, stored (method 0), in order, DOS time
+    1980-01-01 00:00, no extra fields or comments: the same bytes everywhere."""
+    out = b''
+    central = b''
+    for name, data in members:
+        name = name.encode('ascii')
+        data = bytes(data)
+        crc = zlib.crc32(data) & 0xffffffff
+        offset = len(out)
+        out += struct.pack('<IHHHHHIIIHH', 0x04034b50, 20, 0, 0, 0, 0x21, crc, len(data),
+                           len(data), len(name), 0) + name + data
+        central += struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, 20, 20, 0, 0, 0, 0x21, crc,
+                               len(data), len(data), len(name), 0, 0, 0, 0, 0, offset) + name
+    return out + central + struct.pack('<IHHHHIIH', 0x06054b50, 0, 0, len(members),
+                                       len(members), len(central), len(out), 0)
+
+
+# ---------------------------------------------------------------------------
 # Writers for hand-written cases: byte-exact on every machine (no zlib/zstd library output)
 
 class BitWriter(object):
@@ -668,7 +753,7 @@ def zstd_skippable(payload, nibble=0):
 
 # ---------------------------------------------------------------------------
 
-_DECODERS = {'gzip': _gunzip, 'bz2': _bunzip, 'xz': _unxz, 'zstd': _unzstd}
+_DECODERS = {'gzip': _gunzip, 'bz2': _bunzip, 'xz': _unxz, 'zstd': _unzstd, 'zip': _unzip}
 
 
 def decompress(data, cap=CAP):

@@ -7,8 +7,8 @@
 JOB.json is written by make.py; OUT.jsonl gets one JSON object a line, flushed as it goes,
 so that make.py can tell which task a crashed interpreter was on.
 
-Compressed variants (gzip, bz2, xz, zstd: pjcompress.py, by magic bytes) are decompressed
-before they are loaded (read_one does it, so the runner's CPython worker does too).
+Compressed variants (gzip, bz2, xz, zstd, and a zip archive's single */data.pkl:
+pjcompress.py, by magic bytes) are decompressed or unpacked before they are loaded (read_one does it, so the runner's CPython worker does too).
 Third-party producers (dill, cloudpickle) run in an interpreter that has the package
 (make.py --with); readers never import them: importing `dill` or `cloudpickle` fails in a
 reader (BLOCKED_MODULES), so their pickles load the same with or without them installed.

@@ -101,6 +101,12 @@ impl Error {
         }
     }
 
+    /// This error with its kind replaced.
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Error {
+        self.kind = kind;
+        self
+    }
+
     /// This error with its offset replaced.
     pub(crate) fn with_offset(mut self, offset: u64) -> Error {
         self.offset = Some(offset);

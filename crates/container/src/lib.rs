@@ -458,6 +458,36 @@ pub fn sniff(data: &[u8]) -> Option<Kind> {
     joblib::mentions_wrapper(&head).then_some(Kind::Joblib { compression })
 }
 
+/// The pickle of a PyTorch zip checkpoint (`torch.save`'s layout), as the corpus's `zip`
+/// compression reads it: the bytes of the archive's single `<prefix>/data.pkl` member,
+/// inflated (stored or deflated, CRC-32 checked) to at most `limit` bytes, and nothing else
+/// of the archive read. Errors are those of decompression: `limit-exceeded` when the member
+/// inflates past `limit` (a zip bomb costs one scratch chunk, as in [`open`]);
+/// `bad-compression` for everything else: not a zip archive, a corrupt one, no
+/// `<prefix>/data.pkl` member or several, a member whose path escapes the archive.
+///
+/// ```
+/// use picklejar_codec::ErrorKind;
+/// use picklejar_container::torch_zip_pickle;
+///
+/// let pt = std::fs::read("tests/data/torch_zip.pt")?;
+/// assert_eq!(torch_zip_pickle(&pt, 1 << 20)?.first(), Some(&0x80));
+/// assert_eq!(torch_zip_pickle(&pt, 4).unwrap_err().kind(), ErrorKind::LimitExceeded);
+/// let traversal = std::fs::read("tests/data/torch_zip_traversal.pt")?;
+/// assert_eq!(torch_zip_pickle(&traversal, 1 << 20).unwrap_err().kind(), ErrorKind::BadCompression);
+/// assert_eq!(torch_zip_pickle(b"PK\x03\x04", 1 << 20).unwrap_err().kind(), ErrorKind::BadCompression);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn torch_zip_pickle(data: &[u8], limit: usize) -> Result<Vec<u8>> {
+    zipfile::data_pkl(data, limit).map_err(|e| {
+        if e.kind() == ErrorKind::LimitExceeded {
+            e
+        } else {
+            e.with_kind(ErrorKind::BadCompression)
+        }
+    })
+}
+
 /// Opens a container: recognises it, undoes joblib's compression, loads the main pickle
 /// data-only with `options` and reads the storages beside it, all within
 /// `options.limits` (one `max_alloc` budget for everything; see [`Container::allocated`]).

@@ -187,6 +187,48 @@ fn read_small(z: &mut Archive<'_>, i: usize, name: &str, max: u64) -> Result<Vec
     Ok(out)
 }
 
+/// Whether `name` is the pickle record of the torch layout, `<prefix>/data.pkl`, strictly
+/// (one non-empty directory, as `torch.save` writes it).
+fn is_prefixed_data_pkl(name: &str) -> bool {
+    name.len() > "/data.pkl".len() && name.ends_with("/data.pkl") && name.matches('/').count() == 1
+}
+
+/// The bytes of a zip checkpoint's single `<prefix>/data.pkl` member, at most `limit` of
+/// them (see [`crate::torch_zip_pickle`]).
+pub(crate) fn data_pkl(data: &[u8], limit: usize) -> Result<Vec<u8>> {
+    let mut z = zip::ZipArchive::new(Cursor::new(data)).map_err(|e| zip_error(e, None))?;
+    let mut pkls = Vec::new();
+    for i in 0..z.len() {
+        let f = z.by_index_raw(i).map_err(|e| zip_error(e, None))?;
+        let name = f.name().to_owned();
+        check_member_path(f.name_raw(), &name)?;
+        if is_prefixed_data_pkl(&name) {
+            pkls.push((i, name));
+        }
+    }
+    match pkls.as_slice() {
+        [(i, name)] => read_member(&mut z, *i, name, &mut Budget::new(limit), None),
+        more => Err(Error::new(
+            ErrorKind::BadCompression,
+            format!(
+                "a zip archive with {} <prefix>/data.pkl members{}: a PyTorch checkpoint has exactly one",
+                more.len(),
+                if more.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({})",
+                        more.iter()
+                            .map(|(_, n)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
+        )),
+    }
+}
+
 /// Opens a zip checkpoint.
 pub(crate) fn open(data: &[u8], options: &LoadOptions, budget: &mut Budget) -> Result<Container> {
     let mut z = zip::ZipArchive::new(Cursor::new(data)).map_err(|e| zip_error(e, None))?;

@@ -18,6 +18,101 @@ use crate::ids::{DATA_ONLY_REFERENCE, Family, ImplId, REFERENCE};
 /// decompresses before any codec sees the bytes).
 pub const MAX_DECOMPRESSED: usize = 256 << 20;
 
+/// How a compressed variant file is stored (`compression:` in `case.yaml`), by its magic
+/// bytes: a compressed stream (gzip, bz2, xz, zstd: [`picklejar_codec::compress`]), or
+/// `zip`, a PyTorch-style zip checkpoint (`PK\x03\x04`) whose pickle is its single
+/// `<prefix>/data.pkl` member, read by [`picklejar_container::torch_zip_pickle`].
+///
+/// Zip is a corpus packing, not one of the codec's stream formats: `picklejar-codec` cannot
+/// depend on `picklejar-container` (which depends on it), so it is handled here, where the
+/// runner reads corpus files.
+///
+/// ```
+/// use picklejar_codec::compress::Compression;
+/// use picklejar_runner::corpus::CompressionMethod;
+///
+/// assert_eq!(CompressionMethod::detect(b"PK\x03\x04\x14\x00"), Some(CompressionMethod::Zip));
+/// assert_eq!(CompressionMethod::detect(b"\x1f\x8b\x08"), Some(CompressionMethod::Stream(Compression::Gzip)));
+/// assert_eq!(CompressionMethod::from_name("zip"), Some(CompressionMethod::Zip));
+/// assert_eq!(CompressionMethod::Stream(Compression::Xz).name(), "xz");
+/// assert_eq!(CompressionMethod::detect(b"\x80\x04N."), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompressionMethod {
+    /// A compressed stream, decompressed whole by [`compress::decompress`].
+    Stream(Compression),
+    /// A PyTorch-style zip checkpoint: its `<prefix>/data.pkl` member.
+    Zip,
+}
+
+impl CompressionMethod {
+    /// The zip local-file-header magic a zip variant starts with.
+    pub const ZIP_MAGIC: &'static [u8] = b"PK\x03\x04";
+
+    /// The method `data` starts with, by its magic bytes; `None` for a plain pickle.
+    pub fn detect(data: &[u8]) -> Option<CompressionMethod> {
+        if data.starts_with(Self::ZIP_MAGIC) {
+            return Some(CompressionMethod::Zip);
+        }
+        compress::detect(data).map(CompressionMethod::Stream)
+    }
+
+    /// Its name in `case.yaml`: `gzip`, `bz2`, `xz`, `zstd` or `zip`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompressionMethod::Stream(c) => c.name(),
+            CompressionMethod::Zip => "zip",
+        }
+    }
+
+    /// Parses a name as [`CompressionMethod::name`] spells it.
+    pub fn from_name(name: &str) -> Option<CompressionMethod> {
+        if name == "zip" {
+            return Some(CompressionMethod::Zip);
+        }
+        Compression::from_name(name).map(CompressionMethod::Stream)
+    }
+}
+
+impl std::fmt::Display for CompressionMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The pickle a variant file holds: the file itself when it is plain (borrowed), else its
+/// content decompressed as its magic bytes say, to at most [`MAX_DECOMPRESSED`] bytes (for
+/// a zip, the `<prefix>/data.pkl` member). Errors are `truncated`, `bad-compression` or
+/// `limit-exceeded`.
+///
+/// ```
+/// use picklejar_codec::ErrorKind;
+/// use picklejar_runner::corpus::unpack;
+///
+/// assert_eq!(&*unpack(b"\x80\x04N.")?, b"\x80\x04N.");
+/// assert_eq!(unpack(b"PK\x03\x04").unwrap_err().kind(), ErrorKind::BadCompression);
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn unpack(raw: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, picklejar_codec::Error> {
+    match CompressionMethod::detect(raw) {
+        None => Ok(std::borrow::Cow::Borrowed(raw)),
+        Some(CompressionMethod::Stream(c)) => {
+            compress::decompress_as(raw, c, MAX_DECOMPRESSED).map(std::borrow::Cow::Owned)
+        }
+        Some(CompressionMethod::Zip) => {
+            picklejar_container::torch_zip_pickle(raw, MAX_DECOMPRESSED)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| {
+                    let message = match e.member() {
+                        Some(m) => format!("zip: {} (member {m})", e.message()),
+                        None => format!("zip: {}", e.message()),
+                    };
+                    picklejar_codec::Error::new(e.kind(), message)
+                })
+        }
+    }
+}
+
 /// Why a variant's pickle bytes could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum VariantError {
@@ -187,7 +282,7 @@ pub struct Variant {
     /// The compression the file is stored with (`compression:` in `case.yaml`), `None` for
     /// a plain pickle. The runner detects compression by magic bytes; the corpus test
     /// checks that this says the same.
-    pub compression: Option<Compression>,
+    pub compression: Option<CompressionMethod>,
     /// Producers that wrote exactly these bytes.
     pub producers: Vec<ImplId>,
     /// Out-of-band buffer files, in order.
@@ -521,9 +616,9 @@ impl Case {
             }
             let compression = match &v.compression {
                 None => None,
-                Some(name) => Some(Compression::from_name(name).ok_or_else(|| {
+                Some(name) => Some(CompressionMethod::from_name(name).ok_or_else(|| {
                     invalid(format!(
-                        "{}: unknown compression {name:?} (gzip, bz2, xz or zstd)",
+                        "{}: unknown compression {name:?} (gzip, bz2, xz, zstd or zip)",
                         v.file
                     ))
                 })?),
@@ -558,14 +653,16 @@ impl Case {
     }
 
     /// The pickle bytes of a variant: its file, decompressed when it starts with a gzip,
-    /// bzip2, xz or zstd magic (to at most [`MAX_DECOMPRESSED`] bytes). Every codec is given
-    /// these bytes; a file that does not decompress is a [`VariantError::Decompress`].
+    /// bzip2, xz or zstd magic (to at most [`MAX_DECOMPRESSED`] bytes), or its
+    /// `<prefix>/data.pkl` member when it is a zip ([`unpack`]). Every codec the runner
+    /// decompresses for is given these bytes; a file that does not decompress is a
+    /// [`VariantError::Decompress`].
     pub fn read_variant(&self, v: &Variant) -> Result<Vec<u8>, VariantError> {
         let raw = self.read_variant_file(v)?;
-        if compress::detect(&raw).is_none() {
+        if CompressionMethod::detect(&raw).is_none() {
             return Ok(raw);
         }
-        Ok(compress::decompress(&raw, MAX_DECOMPRESSED)?.into_owned())
+        Ok(unpack(&raw)?.into_owned())
     }
 
     /// The bytes of a variant's file as they are on disk (compressed or not): what its

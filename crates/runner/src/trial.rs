@@ -7,11 +7,10 @@
 //! the reference (CPython 3.13 when the machine has it, else picklejar's codec): the canon
 //! must survive.
 
-use picklejar_codec::compress;
 use picklejar_codec::{Canon, ErrorKind, ImportEvent, LoadOptions, dis};
 
 use crate::codec::{Codec, CodecInfo, CompressedInput, LoadRequest, Outcome};
-use crate::corpus::{Corpus, LoadSpec, MAX_DECOMPRESSED, ReaderOutcome, VariantError};
+use crate::corpus::{CompressionMethod, Corpus, LoadSpec, ReaderOutcome, VariantError, unpack};
 use crate::diff::unified;
 use crate::emulate;
 use crate::ids::{Family, ImplId, REFERENCE};
@@ -266,13 +265,12 @@ pub fn run(
     }
     if spec.kind == TrialKind::Load && info.compressed != CompressedInput::Runner {
         return match case.read_variant_file(v) {
-            Ok(raw) => match compress::detect(&raw) {
+            Ok(raw) => match CompressionMethod::detect(&raw) {
                 None => run_load(codec, info, spec, &raw, &raw, case, v),
                 Some(_) if info.compressed == CompressedInput::Codec => {
-                    // the codec is given the compressed bytes; the disassembly shows the pickle
-                    let plain = compress::decompress(&raw, MAX_DECOMPRESSED)
-                        .map(|d| d.into_owned())
-                        .unwrap_or_default();
+                    // the codec is given the compressed bytes (a zip whole); the disassembly
+                    // shows the pickle
+                    let plain = unpack(&raw).map(|d| d.into_owned()).unwrap_or_default();
                     run_load(codec, info, spec, &raw, &plain, case, v)
                 }
                 Some(method) => (
@@ -918,6 +916,10 @@ mod tests {
     }
 
     fn judged(want: &[&str], got: &[&str]) -> Verdict {
+        judged_as(want, got, Spelling::AsWritten)
+    }
+
+    fn judged_as(want: &[&str], got: &[&str], names: Spelling) -> Verdict {
         let spec = TrialSpec {
             name: "imports/x/p2".into(),
             kind: TrialKind::Imports,
@@ -927,30 +929,14 @@ mod tests {
             expected: Expected::Imports(want.iter().map(|s| ev(s)).collect()),
             reference: REFERENCE,
         };
-        judge_imports(
-            &spec,
-            Some(Ok(got.iter().map(|s| ev(s)).collect())),
-            Spelling::AsWritten,
-        )
-        .0
+        judge_imports(&spec, Some(Ok(got.iter().map(|s| ev(s)).collect())), names).0
     }
 
     /// Issue 19: a scanner may report a protocol 0–2 global as the stream spells it or as
     /// CPython 3 looks it up (`fix_imports`); either matches the reference's spelling.
     #[test]
     fn python_2_names_match_in_either_spelling() {
-        let judge = |want: &[&str], got: &[&str], names: Spelling| {
-            let spec = TrialSpec {
-                name: "imports/x/p2".into(),
-                kind: TrialKind::Imports,
-                case: 0,
-                variant: 0,
-                options: LoadSpec::default(),
-                expected: Expected::Imports(want.iter().map(|s| ev(s)).collect()),
-                reference: REFERENCE,
-            };
-            judge_imports(&spec, Some(Ok(got.iter().map(|s| ev(s)).collect())), names).0
-        };
+        let judge = judged_as;
         let cpython3 = ["find builtins eval", "call builtins eval reduce"];
         let cpython2 = ["find __builtin__ eval", "call __builtin__ eval reduce"];
         let table: &[(&[&str], &[&str], Spelling, Verdict)] = &[

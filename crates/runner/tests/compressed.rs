@@ -9,9 +9,10 @@ use std::time::Duration;
 use picklejar_codec::compress::{Compression, compress};
 use picklejar_codec::{DumpOptions, ErrorKind, Profile, dump, load, to_canon};
 use picklejar_runner::adapters::{CommandCodec, Picklejar};
-use picklejar_runner::corpus::{MAX_DECOMPRESSED, VariantError};
+
+use picklejar_runner::corpus::{CompressionMethod, MAX_DECOMPRESSED, VariantError};
 use picklejar_runner::trial::{self, TrialKind, Verdict};
-use picklejar_runner::{Codec, Corpus};
+use picklejar_runner::{Codec, CompressedInput, Corpus};
 use sha2::{Digest, Sha256};
 
 /// `[1, 'a', None]` as CPython 3.13's C pickler writes it at protocol 4.
@@ -32,7 +33,7 @@ fn canon_json(data: &[u8]) -> String {
 /// One variant of a case: its bytes, `compression:` key, and the reference outcome as YAML.
 struct V {
     bytes: Vec<u8>,
-    compression: Option<Compression>,
+    compression: Option<CompressionMethod>,
     outcome: String,
 }
 
@@ -55,10 +56,11 @@ fn write_case(root: &Path, name: &str, error: Option<&str>, variants: &[V]) {
             .collect();
         let ext = match v.compression {
             None => "",
-            Some(Compression::Gzip) => ".gz",
-            Some(Compression::Bz2) => ".bz2",
-            Some(Compression::Xz) => ".xz",
-            Some(Compression::Zstd) => ".zst",
+            Some(CompressionMethod::Stream(Compression::Gzip)) => ".gz",
+            Some(CompressionMethod::Stream(Compression::Bz2)) => ".bz2",
+            Some(CompressionMethod::Stream(Compression::Xz)) => ".xz",
+            Some(CompressionMethod::Stream(Compression::Zstd)) => ".zst",
+            Some(CompressionMethod::Zip) => ".pt",
         };
         let file = format!("p4-{}-{i}.pkl{ext}", &hex[..12]);
         std::fs::write(dir.join(&file), &v.bytes).expect("write");
@@ -80,7 +82,7 @@ fn write_case(root: &Path, name: &str, error: Option<&str>, variants: &[V]) {
 fn accepted(c: Compression, data: &[u8]) -> V {
     V {
         bytes: compress(data, c).expect("compresses"),
-        compression: Some(c),
+        compression: Some(CompressionMethod::Stream(c)),
         outcome: format!("canon: '{}'", canon_json(data)),
     }
 }
@@ -88,7 +90,7 @@ fn accepted(c: Compression, data: &[u8]) -> V {
 fn rejected(c: Compression, bytes: Vec<u8>, kind: &str) -> V {
     V {
         bytes,
-        compression: Some(c),
+        compression: Some(CompressionMethod::Stream(c)),
         outcome: format!("error: {{kind: {kind}, type: Error, message: m}}"),
     }
 }
@@ -236,6 +238,152 @@ fn every_codec_gets_plain_bytes_or_the_decompression_error() {
         assert!(kinds.contains(&TrialKind::Load));
         if info.redumps {
             assert!(kinds.contains(&TrialKind::Redump), "{}", info.name);
+        }
+    }
+}
+
+/// A zip archive of stored members, as `generators/pjcompress.py`'s `zip_archive` writes it.
+fn zip_archive(members: &[(&str, &[u8])]) -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in members {
+        let (crc, n, offset) = (crc32(data), data.len() as u32, out.len() as u32);
+        let common = |v: &mut Vec<u8>| {
+            v.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0x21, 0]);
+            v.extend_from_slice(&crc.to_le_bytes());
+            v.extend_from_slice(&n.to_le_bytes());
+            v.extend_from_slice(&n.to_le_bytes());
+            v.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            v.extend_from_slice(&[0, 0]);
+        };
+        out.extend_from_slice(b"PK\x03\x04\x14\x00");
+        common(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00");
+        common(&mut central);
+        // comment length, disk, internal and external attributes
+        central.extend_from_slice(&[0; 10]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let count = (members.len() as u16).to_le_bytes();
+    let (size, at) = (central.len() as u32, out.len() as u32);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+    out.extend_from_slice(&count);
+    out.extend_from_slice(&count);
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// A command codec that loads a file only if it is a zip (`PK\x03\x04`): it passes only
+/// when it is given the whole archive.
+fn whole_zip_codec() -> CommandCodec {
+    let canon = canon_json(&pickle()).replace('"', "\\\"");
+    let cmd = format!(
+        r#"first=$(head -c 4 | od -An -tx1 | tr -d ' \n'); if [ "$first" = 504b0304 ]; then printf "%s" "{canon}"; else echo '{{"t":"none"}}'; fi"#
+    );
+    CommandCodec::new("sh", &cmd, Duration::from_secs(10))
+}
+
+#[test]
+fn zip_variants_are_their_data_pkl_for_the_runner_and_whole_for_a_codec_that_unpacks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("corpus");
+    let p = pickle();
+    let zip = |members: &[(&str, &[u8])], outcome: String| V {
+        bytes: zip_archive(members),
+        compression: Some(CompressionMethod::Zip),
+        outcome,
+    };
+    let bad = || "error: {kind: bad-compression, type: BadZipFile, message: m}".to_owned();
+    let ok = format!("canon: '{}'", canon_json(&p));
+    write_case(
+        &root,
+        "zip_ok",
+        None,
+        &[zip(
+            &[("archive/data.pkl", &p), ("archive/version", b"3\n")],
+            ok,
+        )],
+    );
+    write_case(
+        &root,
+        "zip_none",
+        Some("bad-compression"),
+        &[zip(&[("data.pkl", &p), ("archive/x/data.pkl", &p)], bad())],
+    );
+    write_case(
+        &root,
+        "zip_two",
+        Some("bad-compression"),
+        &[zip(&[("a/data.pkl", &p), ("b/data.pkl", &p)], bad())],
+    );
+    write_case(
+        &root,
+        "zip_escape",
+        Some("bad-compression"),
+        &[zip(&[("archive/data.pkl", &p), ("../evil", b"")], bad())],
+    );
+    let c = Corpus::open(&root).expect("opens");
+    for case in &c.cases {
+        let v = &case.variants[0];
+        assert_eq!(v.compression, Some(CompressionMethod::Zip));
+        match (case.id.as_str(), case.read_variant(v)) {
+            ("compressed/zip_ok", Ok(data)) => assert_eq!(data, p),
+            (_, Err(VariantError::Decompress(e))) => {
+                assert_eq!(e.kind(), ErrorKind::BadCompression, "{}: {e}", case.id);
+            }
+            (id, other) => panic!("{id}: {other:?}"),
+        }
+    }
+    // The runner unpacks for picklejar; a codec that declares it decompresses gets the
+    // whole archive; one that does not decompress is not applicable.
+    let whole = whole_zip_codec();
+    for (codec, mode) in [
+        (&Picklejar as &dyn Codec, CompressedInput::Runner),
+        (&whole as &dyn Codec, CompressedInput::Codec),
+        (&whole as &dyn Codec, CompressedInput::NotApplicable),
+    ] {
+        let mut info = codec.info();
+        info.compressed = mode;
+        for spec in trial::plan(&c, &info) {
+            if spec.kind != TrialKind::Load {
+                continue;
+            }
+            let (verdict, ev) = trial::run(&c, codec, &info, &spec, &Picklejar);
+            let case = &c.cases[spec.case].id;
+            let want = match mode {
+                CompressedInput::Runner => Verdict::Pass,
+                CompressedInput::NotApplicable => Verdict::Skip,
+                // the command codec loads any zip as the good one
+                _ if case == "compressed/zip_ok" => Verdict::Pass,
+                _ => Verdict::Fail,
+            };
+            assert_eq!(
+                verdict, want,
+                "{} {mode:?}: {} ({})",
+                spec.name, ev.message, ev.actual
+            );
+            if mode == CompressedInput::NotApplicable {
+                assert!(ev.message.contains("zip-compressed"), "{}", ev.message);
+            }
         }
     }
 }

@@ -6,9 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use picklejar_codec::compress::{self, Compression};
 use picklejar_runner::Corpus;
-use picklejar_runner::corpus::{Acceptance, ReaderOutcome};
+use picklejar_runner::corpus::{Acceptance, CompressionMethod, ReaderOutcome};
 use picklejar_runner::ids::{Family, REFERENCE};
 use sha2::{Digest, Sha256};
 
@@ -98,9 +97,9 @@ fn ids_match_directories_and_files_match_their_hashes() {
                     continue;
                 }
             };
-            let detected = compress::detect(&data);
+            let detected = CompressionMethod::detect(&data);
             if detected != v.compression {
-                let name = |c: Option<Compression>| c.map_or("none", Compression::name);
+                let name = |c: Option<CompressionMethod>| c.map_or("none", CompressionMethod::name);
                 problems.push(format!(
                     "{}/{}: declares compression {}, its magic bytes say {}",
                     case.id,

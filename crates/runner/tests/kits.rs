@@ -326,9 +326,14 @@ fn go_kit_checks() {
         "go build: {}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let cmd = exe.display().to_string();
+    loose_worker_checks("go", &dir, &exe.display().to_string());
+}
+
+/// A loose-canon worker kit's test adapter at `cmd`: every corpus value read back equal,
+/// every outcome path, and a panic of the "codec" reported as a crash.
+fn loose_worker_checks(kit: &str, dir: &Path, cmd: &str) {
     let w = WorkerCodec::new(
-        manifest("go", &dir, &cmd, Mode::Worker),
+        manifest(kit, dir, cmd, Mode::Worker),
         String::new(),
         Duration::from_secs(5),
     );
@@ -338,7 +343,7 @@ fn go_kit_checks() {
         Outcome::Crashed(m) => assert!(m.contains("asked to panic"), "{m}"),
         other => panic!("panic: {other:?}"),
     }
-    println!("go kit: {n} corpus values read back equal");
+    println!("{kit} kit: {n} corpus values read back equal");
 }
 
 #[test]
@@ -353,7 +358,13 @@ fn rust_kit_checks() {
     let dir = root().join("kits/rust");
     let target = root().join("target/kit-rust");
     let build = Command::new("cargo")
-        .args(["build", "--quiet", "--example", "testadapter", "--target-dir"])
+        .args([
+            "build",
+            "--quiet",
+            "--example",
+            "testadapter",
+            "--target-dir",
+        ])
         .arg(&target)
         .current_dir(&dir)
         .output()
@@ -363,17 +374,6 @@ fn rust_kit_checks() {
         "cargo build: {}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let cmd = target.join("debug/examples/testadapter").display().to_string();
-    let w = WorkerCodec::new(
-        manifest("rust", &dir, &cmd, Mode::Worker),
-        String::new(),
-        Duration::from_secs(5),
-    );
-    let n = loose_on_the_corpus(&w);
-    outcomes(&w, Some(&w));
-    match load(&w, b"panic") {
-        Outcome::Crashed(m) => assert!(m.contains("asked to panic"), "{m}"),
-        other => panic!("panic: {other:?}"),
-    }
-    println!("rust kit: {n} corpus values read back equal");
+    let cmd = target.join("debug/examples/testadapter");
+    loose_worker_checks("rust", &dir, &cmd.display().to_string());
 }

@@ -115,8 +115,8 @@ pub struct Manifest {
     /// What it cannot represent ([`ValueModel`]).
     #[serde(default)]
     pub model: ValueModel,
-    /// Whether it decompresses gzip/bz2/xz/zstd input itself; if not, compressed variants
-    /// are not applicable to it.
+    /// Whether it decompresses gzip/bz2/xz/zstd input (and unpacks a zip's `*/data.pkl`)
+    /// itself; if not, compressed variants are not applicable to it.
     #[serde(default)]
     pub decompresses: bool,
     /// Whether its rejections name an error kind; if not, rejects are graded accept/reject.
