@@ -215,6 +215,12 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
         match container::open(&raw, &opts) {
             Ok(c) if c.kind.is_container() => {
                 let summary = c.summary();
+                if a.imports {
+                    // What the container's loader (torch.load, joblib.load) makes CPython
+                    // import and call: its pickle, read with a persistent_load.
+                    eprintln!("# {summary}");
+                    return print_imports(&c.pickle, &opts, a.format, &a.flags);
+                }
                 return render_loaded(&a, &c.graph, c.allocated, limits, Some(&summary));
             }
             Ok(_) => {} // a plain pickle after all: the usual path below

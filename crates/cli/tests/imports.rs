@@ -56,3 +56,17 @@ fn plain_data_imports_nothing() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("# nothing"));
 }
+
+/// A PyTorch-style zip: the imports are those of its `archive/data.pkl` (what `torch.load`
+/// would make CPython import and call), not the archive's canon.
+#[test]
+fn a_zipped_checkpoint_shows_its_pickle_s_imports() {
+    let o = imports(&[], "evasion/zip_payload");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "find os.system\ncall os.system via reduce\n"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("PyTorch zip checkpoint"), "{err}");
+}
