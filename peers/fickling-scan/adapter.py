@@ -7,9 +7,10 @@ every `from MODULE import NAME` there (GLOBAL, STACK_GLOBAL, INST) is a find. EX
 become `import copyreg, sys` plus a computed getattr: no name. Bytes in which no opcode decodes
 (EmptyPickleError, "failed to parse") have no imports, as picklescan reports for them. Any
 other exception (an opcode fickling does not support, the interpreter failing) is a crash: its
-CLI stops with a traceback, or its analyses report "malformed opcode sequences".
+CLI stops with a traceback, or its analyses report "malformed opcode sequences". A zip is read
+as loader.scan_zip_archive reads it: each member named .pkl, .pickle or .bin.
 """
-import contextlib, json, os, sys, ast
+import contextlib, io, json, os, sys, ast, zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "kits", "python"))
@@ -27,6 +28,10 @@ def fix(module, name, options):
     return tuple(mapped) if mapped else (TABLES["import_mapping"].get(module, module), name)
 
 def scan(data, options):
+    if zipfile.is_zipfile(io.BytesIO(data)):  # loader.scan_zip_archive: members named .pkl, .pickle, .bin
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = [z.read(n) for n in z.namelist() if n.lower().endswith((".pkl", ".pickle", ".bin"))]
+        return [e for m in members for e in scan(m, options)]
     events = []
     with contextlib.redirect_stdout(sys.stderr):  # fickling prints warnings on stdout
         try:
