@@ -10,7 +10,7 @@ imports/evasion/**, then one row per evasion case, grouped by technique class:
 caught (every variant, at the default options, reports every global CPython 3.13 looks up;
 "+extra" when it also reports more), missed (some variant's find is missing) or crashed.
 """
-import collections, json, os, re, sys
+import collections, json, os, sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 PEERS = ["picklescan", "modelscan", "fickling-scan"]
