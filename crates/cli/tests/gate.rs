@@ -114,6 +114,37 @@ fn outside_a_checkout_the_embedded_corpus_is_used_and_named() {
     );
 }
 
+/// Outside a checkout there is no `expectations/picklejar.yaml`: the copy built into the
+/// binary gates picklejar's own codec (its known failures are expected, not new), and a
+/// file given with `--expect` still wins.
+#[test]
+fn outside_a_checkout_the_built_in_expectations_gate_the_built_in_codecs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let run = |extra: &[&str]| {
+        bin()
+            .current_dir(tmp.path())
+            .env_remove("PICKLEJAR_CORPUS")
+            .env("PICKLEJAR_CACHE", tmp.path().join("cache"))
+            .args(["conformance", "--codec", "picklejar", "--no-progress"])
+            .args(["--filter", "classes/getnewargs/*"])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("built into picklejar"), "{err}");
+    assert!(text(&out.stdout).contains("gate: ok"), "{err}");
+    // An empty file of one's own: the same known failures are now unlisted.
+    let own = tmp.path().join("mine.yaml");
+    std::fs::write(&own, "codec: picklejar\nentries: []\n").expect("writes");
+    let out = run(&["--expect", own.to_str().expect("utf-8 path")]);
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("is not listed as failing"), "{all}");
+}
+
 /// `picklejar conformance --codec picklejar` on a corpus copy, stdout and stderr piped; the
 /// temporary directory, where it writes its results JSON, and the child.
 fn conformance_piped() -> (tempfile::TempDir, std::path::PathBuf, std::process::Child) {

@@ -248,9 +248,24 @@ impl Expectations {
             return Ok(Expectations::default());
         }
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Expectations::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses an expectations file's text; `origin` names it in errors.
+    ///
+    /// ```
+    /// use picklejar_runner::Expectations;
+    ///
+    /// let text = "codec: x\nentries:\n- glob: load/a/**\n  status: fail\n  reason: why\n";
+    /// let e = Expectations::parse(text, "x.yaml")?;
+    /// assert_eq!(e.lookup("load/a/p2-1"), Some(0));
+    /// assert!(Expectations::parse("codec: [", "bad.yaml").unwrap_err().starts_with("bad.yaml: "));
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn parse(text: &str, origin: &str) -> Result<Expectations, String> {
         let file: ExpectationsFile =
-            serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        Expectations::new(file).map_err(|e| format!("{}: {e}", path.display()))
+            serde_yaml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+        Expectations::new(file).map_err(|e| format!("{origin}: {e}"))
     }
 
     /// Compiles the globs of a file.
