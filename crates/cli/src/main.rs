@@ -19,9 +19,11 @@ use clap::{Parser, Subcommand};
 
 // The value graph is one heap block per str, bytes, tuple, container and instance, as
 // CPython's objects are; CPython serves those from its own small-object allocator
-// (pymalloc), and so does this binary, with mimalloc instead of the system malloc.
+// (pymalloc), and this binary from mimalloc, while the few huge blocks (a long stack, a
+// 500 MB payload) come from the system allocator, which grows them with mremap and
+// unmaps them when freed (`picklejar_alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: picklejar_alloc::Picklejar = picklejar_alloc::Picklejar::DEFAULT;
 
 /// picklejar: the conformance and benchmarking harness for Python's pickle format.
 #[derive(Parser, Debug)]

@@ -1124,7 +1124,7 @@ impl<'p, S: Sink> Walk<'p, '_, S> {
                     (false, false) => self.put(b"{\"t\":\"bool\",\"v\":false}"),
                 };
             }
-            Value::Int(i) => return self.int(&i.to_string(), indent),
+            Value::Int(i) => return self.int(itoa::Buffer::new().format(i), indent),
             Value::Float(f) => {
                 let s = py_float_repr(f);
                 return if text {
@@ -1236,12 +1236,34 @@ impl<'p, S: Sink> Walk<'p, '_, S> {
     }
 
     fn children(&mut self, vs: &[Value], depth: usize, indent: usize) -> Result<()> {
-        let text = self.fmt == Fmt::Text;
-        for (i, &c) in vs.iter().enumerate() {
-            if !text && i > 0 {
-                self.put(b",")?;
-            }
+        if self.fmt != Fmt::Text {
+            return self.json_children(vs, depth, indent);
+        }
+        for &c in vs {
             self.value(c, depth + 1, indent)?;
+        }
+        Ok(())
+    }
+
+    /// JSON children, comma-separated; a `None` or a bool (a list of 10⁸ `None`s is one
+    /// of the edges) is written with its comma in one piece, without the general walk.
+    fn json_children(&mut self, vs: &[Value], depth: usize, indent: usize) -> Result<()> {
+        const NONE: &[u8] = b",{\"t\":\"none\"}";
+        const TRUE: &[u8] = b",{\"t\":\"bool\",\"v\":true}";
+        const FALSE: &[u8] = b",{\"t\":\"bool\",\"v\":false}";
+        for (i, &c) in vs.iter().enumerate() {
+            let comma = usize::from(i == 0);
+            match c {
+                Value::None => self.put(&NONE[comma..])?,
+                Value::Bool(true) => self.put(&TRUE[comma..])?,
+                Value::Bool(false) => self.put(&FALSE[comma..])?,
+                _ => {
+                    if i > 0 {
+                        self.put(b",")?;
+                    }
+                    self.value(c, depth + 1, indent)?;
+                }
+            }
         }
         Ok(())
     }
