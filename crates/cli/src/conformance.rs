@@ -196,12 +196,13 @@ pub fn run(a: ConformanceArgs) -> Result<ExitCode> {
     }
 
     let filter = Filter::new(&a.filters).map_err(anyhow::Error::msg)?;
+    // The workers get the main thread's reserved stack: a canon tree as deep as the loader
+    // allows (an adapter's answer, an expected value) drops recursively.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(crate::STACK);
     if let Some(j) = a.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global()
-            .ok();
+        pool = pool.num_threads(j.max(1));
     }
+    pool.build_global().ok();
     let cfg = AdapterConfig {
         pythons: a
             .pythons

@@ -179,7 +179,11 @@ pub fn uncompressed<'r>(
 
 /// What follows the pickle's STOP, as a note for standard error (`None` when nothing does).
 pub fn trailing_note(data: &[u8], end: usize) -> Option<String> {
-    let t = sniff::following(data, end);
+    trailing_words(&sniff::following(data, end), end)
+}
+
+/// [`trailing_note`] from what [`sniff::following`] found after the pickle ending at `end`.
+fn trailing_words(t: &sniff::Trailing, end: usize) -> Option<String> {
     let mut parts = Vec::new();
     if t.pickles > 0 {
         let s = if t.pickles == 1 { "" } else { "s" };
@@ -227,21 +231,37 @@ pub fn load(a: LoadArgs) -> Result<ExitCode> {
             Err(e) => return Ok(report_container_error(&e)),
         }
     }
-    let (data, note) = match uncompressed(&raw, &mut opts) {
-        Ok(d) => d,
-        Err(e) => return Ok(report_error(&e, None, &a.flags)),
-    };
-    if let Some(note) = note {
-        eprintln!("note: {note}");
-    }
     if a.imports {
+        let (data, note) = match uncompressed(&raw, &mut opts) {
+            Ok(d) => d,
+            Err(e) => return Ok(report_error(&e, None, &a.flags)),
+        };
+        if let Some(note) = note {
+            eprintln!("note: {note}");
+        }
         return print_imports(&data, &opts, a.format, &a.flags);
     }
-    let loaded = match Loader::with_options(opts).load(&data) {
-        Ok(l) => l,
-        Err(e) => return Ok(report_error(&e, Some(&data), &a.flags)),
+    // A compressed pickle loads as it is inflated: the decompressed bytes are never held
+    // whole, and the budget is the graph's and the rendering's.
+    let streamed = match compress::load_pickle(&raw, &mut Loader::with_options(opts)) {
+        Ok(s) => s,
+        Err(e) => {
+            let head = match compress::detect(&raw) {
+                Some(c) => compress::peek(&raw, c, compress::PEEK).ok().map(Cow::Owned),
+                None => Some(Cow::Borrowed(&raw[..])),
+            };
+            return Ok(report_error(&e, head.as_deref(), &a.flags));
+        }
     };
-    if let Some(note) = trailing_note(&data, loaded.end) {
+    if let Some(c) = streamed.format {
+        eprintln!(
+            "note: {c}-compressed input: {} bytes, {} decompressed (loaded as it was decompressed)",
+            raw.len(),
+            streamed.len
+        );
+    }
+    let loaded = &streamed.loaded;
+    if let Some(note) = trailing_words(&streamed.trailing(), loaded.end) {
         eprintln!("note: {note}");
     }
     render_loaded(&a, &loaded.graph, loaded.allocated, limits, None)

@@ -62,9 +62,10 @@ enum Command {
     Bench(bench::BenchCommand),
 }
 
-/// The stack the commands run on: reserved, not committed, so it costs only what a deep
-/// value uses. Values are built and walked on the heap, but dropping a canon tree as deep
-/// as the loader's limit recurses once per level, past the main thread's 8 MiB.
+/// The stack the commands (and the conformance workers) run on: reserved, not committed,
+/// so it costs only what a deep value uses. Values are built and walked on the heap, but
+/// dropping a canon tree as deep as the loader's limit recurses once per level, past the
+/// main thread's 8 MiB.
 const STACK: usize = 1 << 30;
 
 fn main() -> ExitCode {

@@ -254,6 +254,7 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
         decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
         len: 0,
         buf: None,
+        send: None,
     };
     let end = run(format, data, &mut count, &mut chunk)?;
     let total = count.len;
@@ -270,6 +271,7 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
         decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
         len: 0,
         buf: Some(&mut out),
+        send: None,
     };
     let input = data.get(..end).unwrap_or(data);
     run(format, input, &mut write, &mut chunk)?;
@@ -304,6 +306,7 @@ pub fn peek(data: &[u8], format: Compression, n: usize) -> Result<Vec<u8>> {
         decoder_limit: DECODER_MEMORY_FLOOR,
         len: 0,
         buf: Some(&mut out),
+        send: None,
     };
     match run(format, data, &mut sink, &mut chunk) {
         Ok(_) => {}
@@ -339,6 +342,7 @@ pub fn decompress_one_pass(data: &[u8], format: Compression, limit: usize) -> Re
         decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
         len: 0,
         buf: Some(&mut out),
+        send: None,
     };
     run(format, data, &mut sink, &mut chunk)?;
     Ok(out)
@@ -379,6 +383,13 @@ pub fn decompress_pickle<'d>(
     let Some(format) = detect(data) else {
         return Ok(Cow::Borrowed(data));
     };
+    check_head(data, format, options)?;
+    decompress_one_pass(data, format, options.limits.max_alloc).map(Cow::Owned)
+}
+/// The first [`PEEK`] bytes of a compressed stream, checked before the rest is inflated:
+/// compressed again, or not a pickle (an error within them is the error the whole stream
+/// gives, as loading is one pass; running out of them only means the pickle is longer).
+fn check_head(data: &[u8], format: Compression, options: &crate::LoadOptions) -> Result<()> {
     let head = peek(data, format, PEEK)?;
     if let Some(inner) = detect(&head) {
         return Err(Error::new(
@@ -404,7 +415,181 @@ pub fn decompress_pickle<'d>(
             format!("{} (in the {format}-decompressed data){what}", e.message()),
         ));
     }
-    decompress_one_pass(data, format, options.limits.max_alloc).map(Cow::Owned)
+    Ok(())
+}
+
+/// How many bytes after a streamed pickle's STOP [`load_pickle`] keeps (in
+/// [`Streamed::after`]) to say what follows it.
+pub const AFTER: usize = 1 << 20;
+
+/// A pickle loaded by [`load_pickle`], and what its input was.
+#[derive(Debug)]
+pub struct Streamed {
+    /// The load.
+    pub loaded: crate::Loaded,
+    /// The input's compression (`None`: it was a plain pickle).
+    pub format: Option<Compression>,
+    /// The input's length, decompressed.
+    pub len: usize,
+    /// The first bytes after the pickle's STOP (at most [`AFTER`] of them).
+    pub after: Vec<u8>,
+}
+
+impl Streamed {
+    /// What follows the pickle: [`crate::sniff::following`] on the bytes after its STOP,
+    /// at the input's offsets (past [`AFTER`] bytes, the rest counts as not read).
+    ///
+    /// ```
+    /// use picklejar_codec::Loader;
+    /// use picklejar_codec::compress::{Compression, compress, load_pickle};
+    ///
+    /// let gz = compress(b"\x80\x04K\x01.\x80\x04K\x02.", Compression::Gzip)?;
+    /// let s = load_pickle(&gz, &mut Loader::new())?;
+    /// let t = s.trailing();
+    /// assert_eq!((t.pickles, t.starts), (1, vec![5]));
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn trailing(&self) -> crate::sniff::Trailing {
+        let end = self.loaded.end;
+        let mut t = crate::sniff::following(&self.after, 0);
+        for s in &mut t.starts {
+            *s += end;
+        }
+        let kept_end = end + self.after.len();
+        if let Some((at, _)) = &mut t.other {
+            *at += end;
+        }
+        if self.len > kept_end {
+            let at = t.other.map_or(kept_end, |(at, _)| at);
+            t.other = Some((at, self.len - at));
+        }
+        t
+    }
+}
+
+/// Loads the pickle in `data`, which may be compressed, with `loader`: a plain pickle
+/// loads from the slice; a compressed one is first checked at its head (as
+/// [`decompress_pickle`] does: compressed twice, or not a pickle, is refused after
+/// [`PEEK`] bytes), then decompressed on a second thread and loaded *as it is inflated*,
+/// through the loader's window ([`crate::Loader::load_reader`]), so the decompressed
+/// pickle is never held whole. The whole stream is still decompressed and checked (a bad
+/// checksum after the pickle's STOP fails the load, as decompressing first would), within
+/// `max_alloc` bytes of output.
+///
+/// ```
+/// use picklejar_codec::compress::{Compression, compress, load_pickle};
+/// use picklejar_codec::{ErrorKind, Loader, Value};
+///
+/// let xz = compress(b"\x80\x04K\x2a.", Compression::Xz)?;
+/// let s = load_pickle(&xz, &mut Loader::new())?;
+/// assert_eq!((s.loaded.graph.root(), s.format, s.len), (Value::Int(42), Some(Compression::Xz), 5));
+///
+/// // 64 MiB of zeros: refused at byte 0, having inflated one peek.
+/// let bomb = compress(&vec![0u8; 64 << 20], Compression::Zstd)?;
+/// let e = load_pickle(&bomb, &mut Loader::new()).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::UnknownOpcode, Some(0)));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Streamed> {
+    let Some(format) = detect(data) else {
+        let loaded = loader.load(data)?;
+        let after = data[loaded.end.min(data.len())..]
+            .iter()
+            .take(AFTER)
+            .copied()
+            .collect();
+        return Ok(Streamed {
+            loaded,
+            format: None,
+            len: data.len(),
+            after,
+        });
+    };
+    let options = loader.options().clone();
+    check_head(data, format, &options)?;
+    let limit = options.limits.max_alloc;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+    std::thread::scope(|scope| {
+        let inflate = scope.spawn(move || {
+            let mut chunk = vec![0u8; CHUNK];
+            let mut sink = Sink {
+                format,
+                limit,
+                stop_at: usize::MAX,
+                stopped: false,
+                decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
+                len: 0,
+                buf: None,
+                send: Some(tx),
+            };
+            run(format, data, &mut sink, &mut chunk).map(|_| sink.len)
+        });
+        let mut reader = Chunks {
+            rx,
+            cur: Vec::new(),
+            at: 0,
+        };
+        let (result, mut after) = loader.load_stream(&mut reader, data.len().saturating_mul(4));
+        if let Err(e) = result {
+            // Refused: stop inflating now (a bomb costs what was loaded, not its size).
+            drop(reader);
+            let _ = inflate.join();
+            return Err(e);
+        }
+        // The rest of the stream: decompressed to its end (so that its checksum is
+        // checked), kept up to AFTER bytes for what follows the pickle.
+        after.truncate(AFTER);
+        let mut buf = vec![0u8; CHUNK];
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            let keep = n.min(AFTER - after.len());
+            after.extend_from_slice(&buf[..keep]);
+        }
+        drop(reader);
+        let inflated = inflate.join().map_err(|_| {
+            Error::new(
+                ErrorKind::BadCompression,
+                format!("the {format} decoder stopped"),
+            )
+        })?;
+        // A loaded pickle in a stream that then fails its checksum (or passes the limit)
+        // fails, as decompressing all of it first would.
+        let len = inflated?;
+        let loaded = result?;
+        Ok(Streamed {
+            loaded,
+            format: Some(format),
+            len,
+            after,
+        })
+    })
+}
+
+/// The decompressor's chunks as a reader.
+struct Chunks {
+    rx: std::sync::mpsc::Receiver<Vec<u8>>,
+    cur: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for Chunks {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.cur.len() {
+            match self.rx.recv() {
+                Ok(c) => {
+                    self.cur = c;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.cur.len() - self.at);
+        out[..n].copy_from_slice(&self.cur[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// Compresses `data` as `format`, deterministically: gzip at level 9 with mtime 0, no file
@@ -465,6 +650,8 @@ struct Sink<'a> {
     decoder_limit: usize,
     len: usize,
     buf: Option<&'a mut Vec<u8>>,
+    /// Where each chunk goes when the output is streamed to a loader ([`load_pickle`]).
+    send: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
 }
 
 impl Sink<'_> {
@@ -482,6 +669,14 @@ impl Sink<'_> {
         self.len += bytes.len();
         if let Some(b) = self.buf.as_deref_mut() {
             b.extend_from_slice(bytes);
+        }
+        if let Some(tx) = &self.send
+            && !bytes.is_empty()
+            && tx.send(bytes.to_vec()).is_err()
+        {
+            // The loader is gone (it only goes having read everything, or on a panic).
+            self.stopped = true;
+            return Err(self.format.limit(consumed, "stopped"));
         }
         if self.len >= self.stop_at {
             self.stopped = true;

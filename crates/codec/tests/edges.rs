@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use peak_alloc::PeakAlloc;
 use picklejar_codec::canon::{Format, render};
-use picklejar_codec::compress::{Compression, PEEK, compress, decompress_pickle};
+use picklejar_codec::compress::{Compression, PEEK, compress, decompress_pickle, load_pickle};
 use picklejar_codec::{ErrorKind, Limits, LoadOptions, Loader, Value, load, to_canon};
 
 #[global_allocator]
@@ -147,16 +147,19 @@ fn large_bytes_cost_their_size_plain_or_compressed() {
     let zst = compress(&plain, Compression::Zstd).expect("compresses");
     assert!(zst.len() < n / 100);
     let run = || {
-        let opts = LoadOptions::default();
-        let data = decompress_pickle(&zst, &opts).map_err(|e| e.kind())?;
-        let limits = Limits::DEFAULT.with_max_alloc(Limits::DEFAULT.max_alloc - data.len());
-        load_and_render(&data, Format::Json, limits)
+        let s = load_pickle(&zst, &mut Loader::new()).map_err(|e| e.kind())?;
+        let limits = Limits::DEFAULT.with_max_alloc(Limits::DEFAULT.max_alloc - s.loaded.allocated);
+        let mut r = render(&s.loaded.graph, Format::Json, &limits).map_err(|e| e.kind())?;
+        r.write_to(&mut std::io::sink())
+            .map_err(|_| ErrorKind::LimitExceeded)?;
+        Ok::<_, ErrorKind>(r.len())
     };
     let (r, peak, t) = measure(run);
     eprintln!("{n} zeros zstd: peak {peak}, {t:?}");
     assert!(r.expect("renders") >= 5 * n as u64);
-    // Decompressed once (its buffer may have grown by doubling) and copied into the node.
-    assert!(peak < 4 * n + 2 * MIB, "peak {peak}");
+    // Loaded as it is inflated: the payload is read straight into its node, and the
+    // decompressed pickle is never held (it was 4n, decompressed whole first).
+    assert!(peak < n + 4 * MIB, "peak {peak}");
     linear("zeros", MIB, |n| {
         load_and_render(&zeros_pickle(n), Format::Json, Limits::DEFAULT).expect("renders");
     });
@@ -193,6 +196,23 @@ fn a_pickle_shaped_bomb_is_refused_at_the_limit() {
     eprintln!("bz2 bomb: peak {peak}, {t:?}");
     // The output up to the limit (grown by doubling), the chunk, the bzip2 state.
     assert!(peak < 2 * limit + 8 * MIB, "peak {peak}");
+    // Loaded as it is inflated, the claim is refused at its opcode, in the first peek.
+    let (r, peak, t) = measure(|| load_pickle(&bomb, &mut Loader::with_options(opts.clone())));
+    let e = r.expect_err("refused");
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::LimitExceeded, Some(2)));
+    eprintln!("bz2 bomb streamed: peak {peak}, {t:?}");
+    assert!(peak < PEEK + 8 * MIB, "peak {peak}");
+    // A stream that passes the limit with many small payloads, each within it: refused at
+    // the limit on the decompressed length, having held one window.
+    let many = compress(&nones(16 * MIB), Compression::Bz2).expect("compresses");
+    let mut small = LoadOptions::default();
+    small.limits.max_alloc = 4 * MIB;
+    let (r, peak, _) = measure(|| load_pickle(&many, &mut Loader::with_options(small)));
+    assert_eq!(
+        r.map(|_| ()).map_err(|e| e.kind()),
+        Err(ErrorKind::LimitExceeded)
+    );
+    assert!(peak < 4 * MIB + 8 * MIB, "peak {peak}");
 }
 
 #[test]

@@ -18,6 +18,8 @@ use crate::opcode::Opcode;
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
 
+use super::source::{Short, Slice, Source};
+
 /// Bytes charged per node on top of its payload and its arena slot (the arena's growth is
 /// charged as it happens), and per stack/memo/item slot.
 const NODE_COST: usize = 64;
@@ -66,9 +68,8 @@ macro_rules! hot_dispatch {
 
 /// The unpickler; `REC` is whether it keeps the import log ([`Machine::recording`]): a
 /// constant, so that a plain load compiles without any of the logging.
-pub(crate) struct Machine<'a, const REC: bool = false> {
-    data: &'a [u8],
-    pos: usize,
+pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
+    src: S,
     /// Offset of the opcode being executed; errors report it and its opcode (the opcode
     /// is read back from the input, so the hot loop stores nothing else).
     op_start: usize,
@@ -96,24 +97,23 @@ pub(crate) struct Machine<'a, const REC: bool = false> {
     next_buffer: usize,
 }
 
-impl<'a> Machine<'a, false> {
+impl<'a, S: Source> Machine<'a, S, false> {
     pub(crate) fn new(
-        data: &'a [u8],
+        src: S,
         opts: &'a LoadOptions,
         hook: Option<&'a mut PersistentLoad<'a>>,
     ) -> Self {
         // Most pickles make about one node and one memo entry per 4–16 input bytes; sizing
         // both up front saves the first rounds of regrowth (capped: a 64 MiB bytes payload
         // is one node).
-        let guess = (data.len() / 8).clamp(8, 8192);
+        let guess = (src.size_hint() / 8).clamp(8, 8192);
         let mut graph = Graph::new();
         graph.reserve_nodes(guess);
         let arena_cap = graph.node_capacity();
         // The first arena and memo table; both are small next to any limit in use.
         let first = arena_cap * ARENA_SLOT + guess * SLOT_COST;
         Machine {
-            data,
-            pos: 0,
+            src,
             op_start: 0,
             graph,
             stack: Vec::with_capacity(16),
@@ -136,10 +136,9 @@ impl<'a> Machine<'a, false> {
     }
 
     /// The same machine keeping the import log in `rec`.
-    pub(crate) fn recording(self, rec: &'a mut Recorder) -> Machine<'a, true> {
+    pub(crate) fn recording(self, rec: &'a mut Recorder) -> Machine<'a, S, true> {
         Machine {
-            data: self.data,
-            pos: self.pos,
+            src: self.src,
             op_start: self.op_start,
             graph: self.graph,
             stack: self.stack,
@@ -162,7 +161,7 @@ impl<'a> Machine<'a, false> {
     }
 }
 
-impl<'a, const REC: bool> Machine<'a, REC> {
+impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     // ----- import log ----------------------------------------------------------------
     // Called only when `REC`; each charges the allocation budget for what it adds.
 
@@ -227,9 +226,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
     /// The opcode at `op_start`: the one executing (`None` at the end of the input or on
     /// an unknown byte, as before it was decoded).
     fn cur_op(&self) -> Option<Opcode> {
-        self.data
-            .get(self.op_start)
-            .and_then(|&b| Opcode::from_byte(b))
+        self.src.op_byte(self.op_start).and_then(Opcode::from_byte)
     }
 
     #[cold]
@@ -256,7 +253,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
     #[cold]
     #[inline(never)]
     fn truncated(&self, need: usize) -> Error {
-        let left = self.data.len() - self.pos;
+        let left = self.src.left();
         self.err(
             ErrorKind::Truncated,
             format!("pickle data was truncated: need {need} bytes, {left} left"),
@@ -289,74 +286,92 @@ impl<'a, const REC: bool> Machine<'a, REC> {
     // ----- input ----------------------------------------------------------------------
 
     #[inline(always)]
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let data = self.data;
-        match data.get(self.pos..).and_then(|rest| rest.get(..n)) {
-            Some(s) => {
-                self.pos += n;
-                Ok(s)
-            }
-            None => Err(self.truncated(n)),
-        }
+    fn take(&mut self, n: usize) -> Result<S::Bytes> {
+        self.src.take(n).map_err(|s| self.short(n as u64, s))
     }
 
     #[inline(always)]
     fn take_array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let data = self.data;
-        let arr = data
-            .get(self.pos..)
-            .and_then(|rest| rest.first_chunk::<N>())
-            .copied();
-        match arr {
-            Some(a) => {
-                self.pos += N;
-                Ok(a)
-            }
+        match self.src.take_array::<N>() {
+            Some(a) => Ok(*a),
             None => Err(self.truncated(N)),
         }
     }
 
     #[inline(always)]
     fn u8(&mut self) -> Result<u8> {
-        match self.data.get(self.pos) {
-            Some(&b) => {
-                self.pos += 1;
-                Ok(b)
-            }
+        match self.src.u8() {
+            Some(b) => Ok(b),
             None => Err(self.truncated(1)),
         }
     }
 
+    /// A short read as an error: truncation, or (streamed input only) a read longer than
+    /// the allocation limit.
+    #[cold]
+    #[inline(never)]
+    fn short(&self, need: u64, s: Short) -> Error {
+        match s {
+            Short::Ends(_) => self.truncated(usize::try_from(need).unwrap_or(usize::MAX)),
+            Short::TooBig => self.too_big(need),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_big(&self, len: u64) -> Error {
+        self.err(
+            ErrorKind::LimitExceeded,
+            format!(
+                "length {len} exceeds the allocation limit of {}",
+                self.opts.limits.max_alloc
+            ),
+        )
+    }
+
     /// A length prefix, checked against the remaining input before anything is allocated.
     #[inline(always)]
-    fn len_prefixed(&mut self, len: u64) -> Result<&'a [u8]> {
+    fn len_prefixed(&mut self, len: u64) -> Result<S::Bytes> {
         self.len_prefixed_from(len, false)
     }
 
     /// Like [`Self::len_prefixed`]; with `alloc_first` a length beyond the allocation
     /// limit is reported as such before truncation is checked, as CPython's C unpickler
     /// does for BINBYTES8 and BYTEARRAY8 (it allocates the object, then reads into it).
-    fn len_prefixed_from(&mut self, len: u64, alloc_first: bool) -> Result<&'a [u8]> {
+    fn len_prefixed_from(&mut self, len: u64, alloc_first: bool) -> Result<S::Bytes> {
+        self.check_len(len, alloc_first)?;
+        let n = usize::try_from(len).unwrap_or(usize::MAX);
+        self.src.take(n).map_err(|s| self.short_len(len, s))
+    }
+
+    /// [`Self::len_prefixed_from`], owned (a payload that becomes a node's own bytes).
+    fn len_prefixed_vec(&mut self, len: u64, alloc_first: bool) -> Result<Vec<u8>> {
+        self.check_len(len, alloc_first)?;
+        let n = usize::try_from(len).unwrap_or(usize::MAX);
+        self.src.take_vec(n).map_err(|s| self.short_len(len, s))
+    }
+
+    #[inline(always)]
+    fn check_len(&self, len: u64, alloc_first: bool) -> Result<()> {
         if alloc_first && len > i64::MAX as u64 {
             return Err(self.oversize(len));
         }
         if alloc_first && len > self.opts.limits.max_alloc as u64 {
-            return Err(self.err(
-                ErrorKind::LimitExceeded,
-                format!(
-                    "length {len} exceeds the allocation limit of {}",
-                    self.opts.limits.max_alloc
-                ),
-            ));
+            return Err(self.too_big(len));
         }
-        let left = (self.data.len() - self.pos) as u64;
-        if len > left {
-            return Err(self.err(
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn short_len(&self, len: u64, s: Short) -> Error {
+        match s {
+            Short::Ends(left) => self.err(
                 ErrorKind::Truncated,
                 format!("pickle data was truncated: length {len}, {left} bytes left"),
-            ));
+            ),
+            Short::TooBig => self.too_big(len),
         }
-        self.take(len as usize)
     }
 
     #[cold]
@@ -374,23 +389,20 @@ impl<'a, const REC: bool> Machine<'a, REC> {
 
     /// A protocol-0 line, without its newline. Lines shorter than the C unpickler allows
     /// (`min` bytes including the newline) are truncation errors, as in `_pickle.c`.
-    fn line(&mut self, min: usize) -> Result<&'a [u8]> {
-        let rest = &self.data[self.pos..];
-        match rest.iter().position(|&b| b == b'\n') {
-            Some(i) if i + 1 >= min => {
-                self.pos += i + 1;
-                Ok(&rest[..i])
-            }
-            Some(i) => {
-                self.pos += i + 1;
-                Err(self.err(
-                    ErrorKind::Truncated,
-                    "pickle data was truncated (empty line)",
-                ))
-            }
-            None => Err(self.err(
+    fn line(&mut self, min: usize) -> Result<S::Bytes> {
+        match self.src.line() {
+            Ok(l) if l.len() + 1 >= min => Ok(l),
+            Ok(_) => Err(self.err(
+                ErrorKind::Truncated,
+                "pickle data was truncated (empty line)",
+            )),
+            Err(Short::Ends(_)) => Err(self.err(
                 ErrorKind::Truncated,
                 "pickle data was truncated: no newline",
+            )),
+            Err(Short::TooBig) => Err(self.err(
+                ErrorKind::LimitExceeded,
+                "a line longer than the allocation limit",
             )),
         }
     }
@@ -509,6 +521,18 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         self.err(ErrorKind::BadUtf8, "'utf-8' codec can't decode bytes")
     }
 
+    /// A bytes node that takes `b` as its payload.
+    fn add_bytes_vec(&mut self, b: Vec<u8>) -> Result<Value> {
+        let n = b.len();
+        self.add(
+            Node::Bytes {
+                data: b.into_boxed_slice(),
+                py2: false,
+            },
+            n,
+        )
+    }
+
     #[inline(always)]
     fn add_bytes(&mut self, b: &[u8]) -> Result<Value> {
         self.add(
@@ -569,7 +593,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         )
     }
 
-    fn utf8_name(&self, b: &'a [u8]) -> Result<&'a str> {
+    fn utf8_name<'b>(&self, b: &'b [u8]) -> Result<&'b str> {
         std::str::from_utf8(b).map_err(|e| {
             self.err(
                 ErrorKind::BadUtf8,
@@ -813,7 +837,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
 
     fn decimal_line(&mut self) -> Result<usize> {
         let line = self.line(1)?;
-        match literal::parse_py_int(line) {
+        match literal::parse_py_int(&line) {
             Some(v) => usize::try_from(&v).map_err(|_| {
                 if v < BigInt::from(0) {
                     self.err(ErrorKind::BadMemo, "negative memo index")
@@ -829,12 +853,11 @@ impl<'a, const REC: bool> Machine<'a, REC> {
 
     pub(crate) fn run(mut self) -> Result<Loaded> {
         loop {
-            let pos = self.pos;
-            self.op_start = pos;
-            let Some(&byte) = self.data.get(pos) else {
+            self.op_start = self.src.pos();
+            self.src.begin_op();
+            let Some(byte) = self.src.u8() else {
                 return Err(self.out_of_input());
             };
-            self.pos = pos + 1;
             // The table's hot opcodes are dispatched on the byte itself, each to its own
             // inlined copy of its `exec` arm; the rest go through `step`.
             crate::opcode::opcode_table!(hot_dispatch[self, byte, {
@@ -855,7 +878,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         self.graph.set_root(root);
         Ok(Loaded {
             graph: self.graph,
-            end: self.pos,
+            end: self.src.pos(),
             protocol: self.max_proto,
             allocated: self.opts.limits.max_alloc.saturating_sub(self.budget),
         })
@@ -866,7 +889,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
     fn out_of_input(&self) -> Error {
         self.err(
             ErrorKind::Truncated,
-            if self.pos == 0 {
+            if self.src.pos() == 0 {
                 "Ran out of input"
             } else {
                 "pickle data was truncated"
@@ -892,12 +915,17 @@ impl<'a, const REC: bool> Machine<'a, REC> {
         match op {
             O::Frame => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let left = (self.data.len() - self.pos) as u64;
-                if n > left {
-                    return Err(self.err(
-                        ErrorKind::Truncated,
-                        format!("pickle exhausted before end of frame ({n} bytes, {left} left)"),
-                    ));
+                match self.src.ahead(n) {
+                    Ok(()) => {}
+                    Err(Short::Ends(left)) => {
+                        return Err(self.err(
+                            ErrorKind::Truncated,
+                            format!(
+                                "pickle exhausted before end of frame ({n} bytes, {left} left)"
+                            ),
+                        ));
+                    }
+                    Err(Short::TooBig) => return Err(self.too_big(n)),
                 }
             }
             O::None => self.push(Value::None)?,
@@ -923,19 +951,19 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             O::ShortBinUnicode => {
                 let n = self.u8()?;
                 let b = self.take(usize::from(n))?;
-                let v = self.add_str(b, false)?;
+                let v = self.add_str(&b, false)?;
                 self.push(v)?;
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array()?);
                 let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add_str(b, false)?;
+                let v = self.add_str(&b, false)?;
                 self.push(v)?;
             }
             O::ShortBinBytes => {
                 let n = self.u8()?;
                 let b = self.take(usize::from(n))?;
-                let v = self.add_bytes(b)?;
+                let v = self.add_bytes(&b)?;
                 self.push(v)?;
             }
             O::EmptyList => {
@@ -1079,7 +1107,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             // --- scalars
             O::Int => {
                 let line = self.line(2)?;
-                let v = match literal::parse_int(line) {
+                let v = match literal::parse_int(&line) {
                     Some(IntLiteral::Bool(b)) => Value::Bool(b),
                     Some(IntLiteral::Small(i)) => Value::Int(i),
                     Some(IntLiteral::Big(b)) => {
@@ -1089,7 +1117,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                     None => {
                         return Err(self.err(
                             ErrorKind::BadLiteral,
-                            literal::digit_limit_message(line)
+                            literal::digit_limit_message(&line)
                                 .unwrap_or_else(|| "could not convert string to int".into()),
                         ));
                     }
@@ -1098,10 +1126,10 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             }
             O::Long => {
                 let line = self.line(2)?;
-                let Some(b) = literal::parse_long(line) else {
+                let Some(b) = literal::parse_long(&line) else {
                     return Err(self.err(
                         ErrorKind::BadLiteral,
-                        literal::digit_limit_message(line)
+                        literal::digit_limit_message(&line)
                             .unwrap_or_else(|| "invalid literal for int()".into()),
                     ));
                 };
@@ -1111,7 +1139,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             O::Long1 => {
                 let n = self.u8()?;
                 let b = self.take(usize::from(n))?;
-                let v = self.long_le(b)?;
+                let v = self.long_le(&b)?;
                 self.push(v)?;
             }
             O::Long4 => {
@@ -1122,12 +1150,12 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                     );
                 }
                 let b = self.len_prefixed(n as u64)?;
-                let v = self.long_le(b)?;
+                let v = self.long_le(&b)?;
                 self.push(v)?;
             }
             O::Float => {
                 let line = self.line(2)?;
-                let Some(f) = literal::parse_float(line) else {
+                let Some(f) = literal::parse_float(&line) else {
                     return Err(
                         self.err(ErrorKind::BadLiteral, "could not convert string to float")
                     );
@@ -1137,7 +1165,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             // --- text and bytes
             O::String => {
                 let line = self.line(1)?;
-                let raw = literal::decode_string_literal(line)
+                let raw = literal::decode_string_literal(&line)
                     .map_err(|m| self.err(ErrorKind::BadLiteral, m))?;
                 let v = self.py2_str(&raw)?;
                 self.push(v)?;
@@ -1145,18 +1173,18 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             O::BinString => {
                 let n = u32::from_le_bytes(self.take_array()?);
                 let raw = self.len_prefixed(u64::from(n))?;
-                let v = self.py2_str(raw)?;
+                let v = self.py2_str(&raw)?;
                 self.push(v)?;
             }
             O::ShortBinString => {
                 let n = self.u8()?;
                 let raw = self.take(usize::from(n))?;
-                let v = self.py2_str(raw)?;
+                let v = self.py2_str(&raw)?;
                 self.push(v)?;
             }
             O::Unicode => {
                 let line = self.line(1)?;
-                let decoded = text::decode_raw_unicode_escape(line).map_err(|m| {
+                let decoded = text::decode_raw_unicode_escape(&line).map_err(|m| {
                     self.err(
                         ErrorKind::BadLiteral,
                         format!("'rawunicodeescape' codec: {m}"),
@@ -1180,25 +1208,26 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                     return Err(self.oversize(n));
                 }
                 let b = self.len_prefixed(n)?;
-                let v = self.add_str(b, false)?;
+                let v = self.add_str(&b, false)?;
                 self.push(v)?;
             }
             O::BinBytes => {
                 let n = u32::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add_bytes(b)?;
+                let b = self.len_prefixed_vec(u64::from(n), false)?;
+                let v = self.add_bytes_vec(b)?;
                 self.push(v)?;
             }
             O::BinBytes8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed_from(n, true)?;
-                let v = self.add_bytes(b)?;
+                let b = self.len_prefixed_vec(n, true)?;
+                let v = self.add_bytes_vec(b)?;
                 self.push(v)?;
             }
             O::ByteArray8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed_from(n, true)?;
-                let v = self.add(Node::ByteArray(b.to_vec()), b.len())?;
+                let b = self.len_prefixed_vec(n, true)?;
+                let n = b.len();
+                let v = self.add(Node::ByteArray(b), n)?;
                 self.push(v)?;
             }
             O::NextBuffer => {
@@ -1307,7 +1336,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             // --- memo
             O::Put => {
                 let line = self.line(1)?;
-                let Some(idx) = literal::parse_py_int(line) else {
+                let Some(idx) = literal::parse_py_int(&line) else {
                     return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
                 };
                 if idx < BigInt::from(0) {
@@ -1325,7 +1354,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
             O::Global => {
                 let module = self.line(2)?;
                 let name = self.line(2)?;
-                let (module, name) = (self.utf8_name(module)?, self.utf8_name(name)?);
+                let (module, name) = (self.utf8_name(&module)?, self.utf8_name(&name)?);
                 let v = self.global(module, name)?;
                 self.push(v)?;
             }
@@ -1376,7 +1405,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                 let args = self.pop()?;
                 let callable = self.pop()?;
                 let v = self.reduce(callable, args)?;
-                self.last_reduce = Some((v, self.pos));
+                self.last_reduce = Some((v, self.src.pos()));
                 self.push(v)?;
             }
             O::NewObjEx => {
@@ -1406,7 +1435,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                 let start = self.marker()?;
                 let module = self.line(2)?;
                 let name = self.line(2)?;
-                let (module, name) = (self.utf8_name(module)?, self.utf8_name(name)?);
+                let (module, name) = (self.utf8_name(&module)?, self.utf8_name(&name)?);
                 let args = self.stack.split_off(start);
                 let cls = self.global(module, name)?;
                 let v = self.instantiate(cls, args, ObjectForm::Inst)?;
@@ -1437,7 +1466,7 @@ impl<'a, const REC: bool> Machine<'a, REC> {
                         "persistent IDs in protocol 0 must be ASCII strings",
                     ));
                 }
-                let pid = self.add_str(line, false)?;
+                let pid = self.add_str(&line, false)?;
                 let v = self.persistent(pid)?;
                 self.push(v)?;
             }

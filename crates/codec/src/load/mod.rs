@@ -6,6 +6,7 @@ mod machine;
 mod normalize;
 mod options;
 mod record;
+mod source;
 
 pub(crate) use compat::py3_to_py2;
 pub(crate) use literal::decode_long_le;
@@ -251,7 +252,52 @@ impl<'h> Loader<'h> {
             .hook
             .as_deref_mut()
             .map(|h| h as &mut PersistentLoad<'_>);
-        machine::Machine::new(data, &self.options, hook).run()
+        machine::Machine::new(source::Slice::new(data), &self.options, hook).run()
+    }
+
+    /// Loads the pickle at the start of what `reader` yields, streamed: the input is read
+    /// through a small window as the loader goes and is never held whole, so loading costs
+    /// the graph and not the input too (what a decompressor's output needs:
+    /// [`crate::compress::load_pickle`] feeds one in). Payloads are read straight into
+    /// their nodes. Reading may go past the pickle's STOP (what follows is not examined).
+    /// A reader's error ends the input; the load fails with it (a [`crate::Error`] the
+    /// reader wraps in [`std::io::Error::other`] comes back as itself, anything else is
+    /// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) with the reader's message).
+    ///
+    /// ```
+    /// use picklejar_codec::{ErrorKind, Loader, Value};
+    ///
+    /// let l = Loader::new().load_reader(&b"\x80\x04K\x2a."[..])?;
+    /// assert_eq!(l.graph.root(), Value::Int(42));
+    /// let e = Loader::new().load_reader(&b"\x80\x04K"[..]).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::Truncated);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn load_reader<R: std::io::Read>(&mut self, reader: R) -> Result<Loaded> {
+        self.load_stream(reader, 0).0
+    }
+
+    /// [`Loader::load_reader`], and the bytes read past the pickle's STOP (the window's
+    /// read-ahead, which the reader no longer has). `hint` is about how long the input is.
+    pub(crate) fn load_stream<R: std::io::Read>(
+        &mut self,
+        reader: R,
+        hint: usize,
+    ) -> (Result<Loaded>, Vec<u8>) {
+        let hook = self
+            .hook
+            .as_deref_mut()
+            .map(|h| h as &mut PersistentLoad<'_>);
+        let mut err = None;
+        let mut src = source::Stream::new(reader, &mut err, self.options.limits.max_alloc, hint);
+        let result = machine::Machine::new(&mut src, &self.options, hook).run();
+        let ahead = src.read_ahead().to_vec();
+        drop(src);
+        let result = match (result, err) {
+            (Err(_), Some(e)) => Err(reader_error(e)),
+            (r, _) => r,
+        };
+        (result, ahead)
     }
 
     /// [`Loader::load`], and the finds and calls CPython would make on the way
@@ -284,6 +330,18 @@ impl<'h> Loader<'h> {
     }
 }
 
+/// A reader's error as the load's: the [`crate::Error`] it carries, or truncation.
+fn reader_error(e: std::io::Error) -> crate::Error {
+    match e.into_inner().map(|b| b.downcast::<crate::Error>()) {
+        Some(Ok(err)) => *err,
+        Some(Err(other)) => crate::Error::new(
+            crate::ErrorKind::Truncated,
+            format!("reading the input failed: {other}"),
+        ),
+        None => crate::Error::new(crate::ErrorKind::Truncated, "reading the input failed"),
+    }
+}
+
 /// Loads with `options` and keeps the import log: what [`Loader::load_with_imports`] and
 /// [`crate::imports`] return.
 pub(crate) fn load_recording(
@@ -296,7 +354,7 @@ pub(crate) fn load_recording(
         // The hook's trait object may live longer than this call; the machine borrows it,
         // and `rec`, for the call only.
         let hook = hook.map(|h| h as &mut PersistentLoad<'_>);
-        machine::Machine::new(data, options, hook)
+        machine::Machine::new(source::Slice::new(data), options, hook)
             .recording(&mut rec)
             .run()
     };
