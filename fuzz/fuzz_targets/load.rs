@@ -9,7 +9,7 @@
 use libfuzzer_sys::fuzz_target;
 use picklejar_codec::canon::{Format, render};
 use picklejar_codec::{
-    Canon, DumpOptions, Encoding, Limits, LoadOptions, Loader, Profile, compress, dis, dis_brief,
+    Canon, DumpOptions, Encoding, ErrorKind, Limits, LoadOptions, Loader, Profile, compress, dis, dis_brief,
     dump, sniff, to_canon_with_limits,
 };
 
@@ -18,6 +18,18 @@ const LIMITS: Limits = Limits {
     max_memo: 1 << 16,
     max_alloc: 64 << 20,
 };
+
+/// Hands out the input at most 7 bytes per read.
+struct Pieces<'a>(&'a [u8]);
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min(7).min(self.0.len());
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the py2 str encoding, so every path gets exercised.
@@ -38,6 +50,38 @@ fuzz_target!(|data: &[u8]| {
         .limits(LIMITS)
         .buffers(vec![b"oob".to_vec()]);
     let loaded = loader.load(body);
+    // The same input streamed in 7-byte pieces loads the same (or fails the same way; near
+    // the budget the two may differ, as their first allocations do).
+    let streamed = Loader::new()
+        .encoding(enc)
+        .limits(LIMITS)
+        .buffers(vec![b"oob".to_vec()])
+        .load_reader(Pieces(body));
+    match (&loaded, &streamed) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.end, b.end, "streamed end");
+            assert_eq!(
+                format!("{:?}", a.graph.nodes()),
+                format!("{:?}", b.graph.nodes()),
+                "streamed graph"
+            );
+        }
+        (Err(a), Err(b)) => {
+            if a.kind() != ErrorKind::LimitExceeded && b.kind() != ErrorKind::LimitExceeded {
+                assert_eq!((a.kind(), a.offset()), (b.kind(), b.offset()), "streamed error");
+            }
+        }
+        (a, b) => assert!(
+            [a.as_ref().err(), b.as_ref().err()]
+                .into_iter()
+                .flatten()
+                .all(|e| e.kind() == ErrorKind::LimitExceeded),
+            "streamed and whole loads disagree: {:?} / {:?}",
+            a.as_ref().err(),
+            b.as_ref().err()
+        ),
+    }
+    let _ = compress::load_pickle(data, &mut Loader::new().limits(LIMITS));
     if let Err(e) = &loaded {
         let _ = sniff::identify(body, e.offset());
     }

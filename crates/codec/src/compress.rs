@@ -522,7 +522,8 @@ pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Stream
                 buf: None,
                 send: Some(tx),
             };
-            run(format, data, &mut sink, &mut chunk).map(|_| sink.len)
+            let r = run(format, data, &mut sink, &mut chunk).map(|_| sink.len);
+            (r, sink.stopped)
         });
         let mut reader = Chunks {
             rx,
@@ -531,10 +532,13 @@ pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Stream
         };
         let (result, mut after) = loader.load_stream(&mut reader, data.len().saturating_mul(4));
         if let Err(e) = result {
-            // Refused: stop inflating now (a bomb costs what was loaded, not its size).
+            // Refused: stop inflating now (a bomb costs what was loaded, not its size). When
+            // the stream itself failed first (cut, corrupt), its error is the cause.
             drop(reader);
-            let _ = inflate.join();
-            return Err(e);
+            return match inflate.join() {
+                Ok((Err(own), false)) => Err(own),
+                _ => Err(e),
+            };
         }
         // The rest of the stream: decompressed to its end (so that its checksum is
         // checked), kept up to AFTER bytes for what follows the pickle.
@@ -548,7 +552,7 @@ pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Stream
             after.extend_from_slice(&buf[..keep]);
         }
         drop(reader);
-        let inflated = inflate.join().map_err(|_| {
+        let (inflated, _) = inflate.join().map_err(|_| {
             Error::new(
                 ErrorKind::BadCompression,
                 format!("the {format} decoder stopped"),

@@ -161,6 +161,14 @@ fn compressed_pickles_load_as_they_inflate() {
     bad[at] ^= 1;
     let e = load_pickle(&bad, &mut Loader::new()).expect_err("bad CRC");
     assert_eq!(e.kind(), ErrorKind::BadCompression);
+    // A stream cut inside a payload: the stream's own error, not the loader's.
+    let mut long = b"\x80\x04B\x00\x00\x01\x00".to_vec();
+    long.extend((0..65536u32).map(|i| (i * 7919 % 251) as u8));
+    long.push(b'.');
+    let gz = compress(&long, Compression::Gzip).expect("compresses");
+    let e = load_pickle(&gz[..gz.len() / 2], &mut Loader::new()).expect_err("cut");
+    assert_eq!(e.kind(), ErrorKind::Truncated);
+    assert!(e.message().starts_with("gzip"), "{}", e.message());
     // Every format, a pickle larger than the window and the decoders' chunks.
     let big: Vec<u8> = {
         let mut d = b"\x80\x04(".to_vec();

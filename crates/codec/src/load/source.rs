@@ -398,15 +398,16 @@ impl<R: Read> Source for Stream<'_, R> {
     }
 
     fn ahead(&mut self, n: u64) -> Result<(), Short> {
+        // Past the limit the bytes cannot be held to be looked at: held up to it, the
+        // input either ends first (truncated, as a slice says) or the read is too big.
         let n = usize::try_from(n).unwrap_or(usize::MAX);
+        if !self.fill(n.min(self.cap.saturating_add(1))) {
+            return Err(Short::Ends(self.held()));
+        }
         if n > self.cap {
             return Err(Short::TooBig);
         }
-        if self.fill(n) {
-            Ok(())
-        } else {
-            Err(Short::Ends(self.held()))
-        }
+        Ok(())
     }
 
     fn line(&mut self) -> Result<Vec<u8>, Short> {
