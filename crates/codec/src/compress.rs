@@ -246,16 +246,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Cow<'_, [u8]>> {
 pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<Vec<u8>> {
     let mut chunk = vec![0u8; CHUNK];
     // First pass: check everything, count the output, keep none of it.
-    let mut count = Sink {
-        format,
-        limit,
-        stop_at: usize::MAX,
-        stopped: false,
-        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
-        len: 0,
-        buf: None,
-        send: None,
-    };
+    let mut count = Sink::new(format, limit);
     let end = run(format, data, &mut count, &mut chunk)?;
     let total = count.len;
     // Second pass: the same input (up to where the first pass stopped) into a buffer of
@@ -264,14 +255,9 @@ pub fn decompress_as(data: &[u8], format: Compression, limit: usize) -> Result<V
     out.try_reserve_exact(total)
         .map_err(|_| format.limit(end, format_args!("cannot allocate {total} bytes")))?;
     let mut write = Sink {
-        format,
         limit: total,
-        stop_at: usize::MAX,
-        stopped: false,
-        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
-        len: 0,
         buf: Some(&mut out),
-        send: None,
+        ..Sink::new(format, limit)
     };
     let input = data.get(..end).unwrap_or(data);
     run(format, input, &mut write, &mut chunk)?;
@@ -299,14 +285,10 @@ pub fn peek(data: &[u8], format: Compression, n: usize) -> Result<Vec<u8>> {
     let mut chunk = vec![0u8; CHUNK];
     let mut out = Vec::new();
     let mut sink = Sink {
-        format,
         limit: usize::MAX,
         stop_at: n.max(1),
-        stopped: false,
-        decoder_limit: DECODER_MEMORY_FLOOR,
-        len: 0,
         buf: Some(&mut out),
-        send: None,
+        ..Sink::new(format, 0)
     };
     match run(format, data, &mut sink, &mut chunk) {
         Ok(_) => {}
@@ -335,14 +317,8 @@ pub fn decompress_one_pass(data: &[u8], format: Compression, limit: usize) -> Re
     let mut chunk = vec![0u8; CHUNK];
     let mut out = Vec::new();
     let mut sink = Sink {
-        format,
-        limit,
-        stop_at: usize::MAX,
-        stopped: false,
-        decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
-        len: 0,
         buf: Some(&mut out),
-        send: None,
+        ..Sink::new(format, limit)
     };
     run(format, data, &mut sink, &mut chunk)?;
     Ok(out)
@@ -513,14 +489,8 @@ pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Stream
         let inflate = scope.spawn(move || {
             let mut chunk = vec![0u8; CHUNK];
             let mut sink = Sink {
-                format,
-                limit,
-                stop_at: usize::MAX,
-                stopped: false,
-                decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
-                len: 0,
-                buf: None,
                 send: Some(tx),
+                ..Sink::new(format, limit)
             };
             let r = run(format, data, &mut sink, &mut chunk).map(|_| sink.len);
             (r, sink.stopped)
@@ -659,6 +629,21 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// A sink that counts up to `limit` bytes and keeps nothing, with the decoders' memory
+    /// bounded by the larger of `limit` and [`DECODER_MEMORY_FLOOR`].
+    fn new(format: Compression, limit: usize) -> Self {
+        Sink {
+            format,
+            limit,
+            stop_at: usize::MAX,
+            stopped: false,
+            decoder_limit: limit.max(DECODER_MEMORY_FLOOR),
+            len: 0,
+            buf: None,
+            send: None,
+        }
+    }
+
     /// Takes `bytes` of output, produced having read the input up to `consumed`.
     fn put(&mut self, bytes: &[u8], consumed: usize) -> Result<()> {
         if bytes.len() > self.limit - self.len {
