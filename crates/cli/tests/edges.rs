@@ -163,6 +163,22 @@ fn several_pickles_in_one_file_are_counted() {
         "{}",
         stderr(&out)
     );
+    // The same three pickles gzipped: loaded as the stream inflates, and still counted.
+    let gz = picklejar_codec::compress::compress(
+        &std::fs::read(&f).expect("reads"),
+        picklejar_codec::compress::Compression::Gzip,
+    )
+    .expect("compresses");
+    let z = write(dir.path(), "three.pkl.gz", &gz);
+    let (out, _) = run(&["load"], &z);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "int 1\n");
+    let err = stderr(&out);
+    assert!(err.contains("loaded as it was decompressed"), "{err}");
+    assert!(
+        err.contains("2 more follow, starting at bytes 5, 22"),
+        "{err}"
+    );
 }
 
 #[test]
