@@ -7,9 +7,14 @@
     python3 generators/make.py new CATEGORY/NAME    scaffold a case file
     python3 generators/make.py lint             lint the case files and the feature registry only
     python3 generators/make.py --with dill,cloudpickle   also run the third-party producers
+    python3 generators/make.py --with numpy,pandas,sklearn   also the real-library producers
+                                                and readers (libraries/ cases; pj/libraries.py)
 
 Interpreters: --python VERSION=PATH (repeatable), then $PYENV_ROOT/versions/VERSION*/bin/python,
-then pythonVERSION on PATH.  Runs under any Python 3.6+; no third-party packages.
+then pythonVERSION on PATH.  PyPy (producer and reader pypy-X.Y) the same way under the key
+pypyX.Y (--python pypy3.9=PATH, pyenv's pypy3.9-*, pypy3.9 or pypy3 on PATH); where no PyPy
+is found, its committed variants and readings are kept as they are (pj/replay.py), so
+--check passes with or without it.  Runs under any Python 3.6+; no third-party packages.
 The work is done by the package pj/ beside this file (pj/__init__.py lists its modules:
 discovery, produce, read, yaml, check, new, ...).  The scripts that run inside each
 interpreter are pjrun.py (produce + read), pjcanon.py (canon and error kinds),
@@ -44,6 +49,14 @@ hand-written case) and these optional keys, all literals:
                  __main__ module of the producer (functions and classes it defines are
                  pickled by value); readers never need the package: they load with
                  CPython's own unpicklers, where `dill`/`cloudpickle` cannot be imported.
+
+A case in cases/libraries/ NEEDS one real library instead (["numpy"], ["pandas"] or
+["sklearn"]; OOB allowed): producers numpy-X.Y / pandas-X.Y / sklearn-X.Y are CPython X.Y's own
+pickle.dumps (2.7: cPickle.dumps) with the library pinned in requirements-<library>.txt, run
+only with `--with numpy,pandas,sklearn` (one environment per interpreter in
+generators/.venvs/libs-X.Y/); readers block the libraries (they record `unresolved`, and the
+data-only readers read those variants too), and the library readers of the same ids record in
+each variant's `resolves` whether pickle.loads with the real library loads it.
 
 Every variant of a case that NEEDS a third-party pickler is also read by the data-only
 readers (pjrun.read_data_only: the pure-Python unpickler with inert stand-ins for the
@@ -88,7 +101,8 @@ def main(argv=None):
     ap.add_argument('--check', action='store_true', help='compare a fresh regeneration with corpus/')
     ap.add_argument('--python', action='append', default=[], metavar='VERSION=PATH')
     ap.add_argument('--without', action='append', default=[], metavar='VERSION',
-                    help='act as if this interpreter were missing (repeatable)')
+                    help='act as if this interpreter were missing (repeatable; pypy3.9, or '
+                         'pypy for every PyPy: its committed part is then kept)')
     ap.add_argument('--with', dest='with_', action='append', default=[], metavar='PKG[,PKG]',
                     help='also run the third-party producers of these packages (%s): '
                          'installs them from generators/requirements-PKG.txt into '

@@ -365,6 +365,24 @@ class Node(object):
         self.part = part
 
 
+def int_text(x):
+    """The decimal text of an int, however many digits: a reader that loads an int past
+    CPython's int_max_str_digits limit (PyPy 3.9 reads one from text but will not str() it)
+    still has a canon."""
+    try:
+        return str(x)
+    except ValueError:
+        setter = getattr(sys, 'set_int_max_str_digits', None)
+        if setter is None:
+            raise
+        old = sys.get_int_max_str_digits()
+        setter(0)
+        try:
+            return str(x)
+        finally:
+            setter(old)
+
+
 def _leaf(tag, **members):
     n = Node(tag)
     for k, v in members.items():
@@ -446,7 +464,7 @@ class _Builder(object):
         if t is bool:
             return _leaf('bool', v=x)
         if t in int_types:
-            return _leaf('int', v=text_type(str(x)))
+            return _leaf('int', v=text_type(int_text(x)))
         if t is float:
             return _leaf('float', v=float_repr(x))
         bi = self._buffer_index(x)

@@ -3,6 +3,7 @@
 
     python pjrun.py produce JOB.json OUT.jsonl   write every case with both picklers
     python pjrun.py read JOB.json OUT.jsonl      load every variant with both unpicklers
+    python pjrun.py resolve JOB.json OUT.jsonl   load libraries/ variants with the real libraries
 
 JOB.json is written by make.py; OUT.jsonl gets one JSON object a line, flushed as it goes,
 so that make.py can tell which task a crashed interpreter was on.
@@ -52,13 +53,27 @@ pjfixtures.install_numpy_stub()
 # Third-party picklers' modules: a reader must not import them (their reconstructors would
 # rebuild functions and classes from code objects), installed or not.
 BLOCKED_MODULES = ('dill', 'cloudpickle')
+# The real libraries whose objects the cases of libraries/ pickle (make.py --with numpy,...):
+# a reader of those variants never imports them either (installed or not, and not the numpy
+# stand-in of pjfixtures), so CPython's readers record `unresolved` for them, as for dill.
+# Only the library readings (mode `resolve`, in the libraries' own environment) load them
+# with the real classes.
+LIBRARY_MODULES = ('numpy', 'pandas', 'sklearn', 'scipy', 'joblib', 'threadpoolctl', 'pytz',
+                   'dateutil', 'tzdata')
+# The modules blocked on top of BLOCKED_MODULES while one read task runs (library_block).
+_EXTRA_BLOCKED = set()
+
+
+def blocked_modules():
+    return BLOCKED_MODULES + tuple(sorted(_EXTRA_BLOCKED))
 
 
 class _Blocker(object):
-    """A sys.meta_path finder that makes BLOCKED_MODULES unimportable."""
+    """A sys.meta_path finder that makes BLOCKED_MODULES (and _EXTRA_BLOCKED) unimportable."""
 
     def _blocked(self, name):
-        return name.split('.')[0] in BLOCKED_MODULES
+        top = name.split('.')[0]
+        return top in BLOCKED_MODULES or top in _EXTRA_BLOCKED
 
     def find_spec(self, name, path=None, target=None):   # Python 3
         if self._blocked(name):
@@ -83,7 +98,44 @@ def _blocked_import(e):
     if not name:
         parts = str(e).split()
         name = parts[-1].strip("'\"") if parts else ''
-    return name.split('.')[0] in BLOCKED_MODULES
+    top = name.split('.')[0]
+    return top in BLOCKED_MODULES or top in _EXTRA_BLOCKED
+
+
+def drop_modules(tops):
+    """Remove the modules under the top-level names `tops` from sys.modules (pjfixtures'
+    numpy stand-in among them); returns them, for restore_modules."""
+    saved = {}
+    for k in list(sys.modules):
+        if k.split('.')[0] in tops:
+            saved[k] = sys.modules.pop(k)
+    return saved
+
+
+def drop_numpy_stub():
+    """Take pjfixtures' numpy stand-in out of sys.modules (once: the real numpy, once
+    imported, stays; numpy cannot be imported twice in one process)."""
+    if getattr(sys.modules.get('numpy'), '_pjfixtures_stub', False):
+        drop_modules(('numpy',))
+
+
+def restore_modules(saved):
+    sys.modules.update(saved)
+
+
+class library_block(object):
+    """While a read task of a libraries/ case runs: LIBRARY_MODULES are unimportable and
+    the numpy stand-in is out of sys.modules."""
+
+    def __enter__(self):
+        self.saved = drop_modules(LIBRARY_MODULES)
+        _EXTRA_BLOCKED.update(LIBRARY_MODULES)
+        return self
+
+    def __exit__(self, *exc):
+        _EXTRA_BLOCKED.clear()
+        restore_modules(self.saved)
+        return False
 
 
 def unblock_third_party():
@@ -330,10 +382,14 @@ def produce(job, out):
     blobdir = job['blobdir']
     for p in reversed(job.get('sys_path') or []):
         sys.path.insert(0, p)
-    third_party = [impl for impl, _ in impls if impl not in ('c', 'py')]
+    third_party = [impl for impl, _ in impls if impl not in ('c', 'py') and
+                   not impl.startswith('lib:')]
     uuids = _SequentialUUIDs() if third_party else None
     for case in job['cases']:
         cid = case['id']
+        if case.get('needs') and any(impl.startswith('lib:') for impl, _ in impls):
+            produce_library(case, impls, blobdir, out)
+            continue
         if case.get('needs'):
             produce_third_party(case, impls, blobdir, out, uuids)
             continue
@@ -406,6 +462,36 @@ def produce_third_party(case, impls, blobdir, out, uuids):
                                'sha': store_blob(blobdir, data), 'bufs': []})
         finally:
             cm.__exit__(None, None, None)
+
+
+def produce_library(case, impls, blobdir, out):
+    """A libraries/ case, in the environment that has the real libraries (make.py --with
+    numpy,pandas,sklearn): the case runs as an ordinary module with the real packages
+    imported (pjfixtures' numpy stand-in dropped first) and pickle.dumps (Python 2.7:
+    cPickle.dumps, what numpy and pandas users' pickles are) writes it at each protocol;
+    with OOB, protocol 5 passes the arrays' buffers out-of-band."""
+    cid = case['id']
+    drop_numpy_stub()
+    unblock_third_party()
+    try:
+        ns = exec_case(case['path'])
+    except Exception as e:
+        out_line(out, {'case': cid, 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+        return
+    obj = ns['obj']
+    for impl, producer in impls:
+        for proto in case['protocols']:
+            if proto > HIGHEST:
+                continue
+            try:
+                data, bufs = dump('c', obj, proto, False, case.get('oob', False))
+            except Exception as e:
+                out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                               'error': '%s: %s' % (type(e).__name__, e)})
+                continue
+            out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                           'sha': store_blob(blobdir, data),
+                           'bufs': [store_blob(blobdir, b) for b in bufs]})
 
 
 # ---------------------------------------------------------------------------
@@ -562,10 +648,12 @@ def loads_with_standins(impl, data, opts, buffers):
 # (old-style class, _instantiate(klass, mark), no NEWOBJ_EX, POP never pops a mark) are
 # handled where they matter.
 
-# Modules whose globals are stand-ins: the third-party picklers' (never importable in a
-# reader) and __main__ (the producer's script; in a reader it is this file).  Any other
+# Modules whose globals are stand-ins (data_only_modules()): the third-party picklers' and,
+# for a libraries/ case, the libraries' (never importable in a reader) and __main__ (the
+# producer's script; in a reader it is this file).  Any other
 # global is CPython's own object, or a stand-in when CPython cannot import it.
-DATA_ONLY_MODULES = BLOCKED_MODULES + ('__main__',)
+def data_only_modules():
+    return blocked_modules() + ('__main__',)
 
 if PY2:
     _TEXT_TYPES = (str, unicode)  # noqa: F821
@@ -786,7 +874,7 @@ def _data_only_unpickler():
                     m, n = _compat_pickle.NAME_MAPPING[(m, n)]
                 elif m in _compat_pickle.IMPORT_MAPPING:
                     m = _compat_pickle.IMPORT_MAPPING[m]
-            if m.split('.')[0] in DATA_ONLY_MODULES:
+            if m.split('.')[0] in data_only_modules():
                 return stand_in_global(m, n)
             try:
                 return base.find_class(self, module, name)
@@ -1057,7 +1145,6 @@ def read(job, out):
             continue
         with open(task['file'], 'rb') as f:
             data = f.read()
-        unwrapped = None
         bufdata = None
         if task.get('bufs'):
             bufdata = []
@@ -1067,23 +1154,91 @@ def read(job, out):
         readers = list(impls)
         if task.get('dataonly'):
             readers.append(('dataonly', task['dataonly']))
-        for impl, reader in readers:
-            for j, extra in enumerate(task['optsets']):
-                if '%d|%s|%d' % (i, reader, j) in done:
-                    continue
-                out_line(out, {'begin': [i, reader, j]})
-                opts = dict(task['load'])
-                opts.update(extra)
-                if unwrapped is None:
-                    unwrapped = unwrap(data)   # once per file, not per reader and option set
-                if impl == 'dataonly':
-                    res = read_data_only_task(data, task['protocol'], opts, bufdata, unwrapped)
-                else:
-                    res = read_one(impl, data, task['protocol'], opts, bufdata, unwrapped)
-                res['task'] = i
-                res['reader'] = reader
-                res['opt'] = j
-                out_line(out, res)
+        block = library_block() if task.get('libraries') else None
+        if block is not None:
+            block.__enter__()
+        try:
+            read_task(i, task, data, bufdata, readers, done, out)
+        finally:
+            if block is not None:
+                block.__exit__(None, None, None)
+
+
+def read_task(i, task, data, bufdata, readers, done, out):
+    """Every reading of one task (a variant) by `readers` with each option set."""
+    unwrapped = None
+    for impl, reader in readers:
+        for j, extra in enumerate(task['optsets']):
+            if '%d|%s|%d' % (i, reader, j) in done:
+                continue
+            out_line(out, {'begin': [i, reader, j]})
+            opts = dict(task['load'])
+            opts.update(extra)
+            if unwrapped is None:
+                unwrapped = unwrap(data)   # once per file, not per reader and option set
+            if impl == 'dataonly':
+                res = read_data_only_task(data, task['protocol'], opts, bufdata, unwrapped)
+            else:
+                res = read_one(impl, data, task['protocol'], opts, bufdata, unwrapped)
+            res['task'] = i
+            res['reader'] = reader
+            res['opt'] = j
+            out_line(out, res)
+
+
+# ---------------------------------------------------------------------------
+# resolve: the library readings (make.py --with numpy,pandas,sklearn)
+
+def resolve_one(data, bufdata):
+    """Load a libraries/ variant with the real classes of the libraries installed here
+    (pickle.loads, Python 2.7: cPickle.loads; compressed files decompressed first):
+    {'ok': True} or {'error': {kind, type, message}}."""
+    what, payload = unwrap(data)
+    if what == 'skip':
+        return {'skip': payload}
+    if what == 'result':
+        return dict(payload)
+    buffers = None
+    if bufdata is not None and not PY2:
+        buffers = [bytearray(b) for b in bufdata]
+    try:
+        load('c', payload, {}, buffers)
+    except Exception as e:
+        kind = pjcanon.classify_error(e, 'c', sys.exc_info()[2])
+        if kind in pjcanon.NOT_CLASSIFIED:
+            # the stream is what the library wrote: an exception the classification does
+            # not know came from the library's own reconstruction code
+            kind = 'construct'
+        return {'error': {'kind': kind, 'type': type_name(e), 'message': exc_message(e)}}
+    return {'ok': True}
+
+
+def resolve(job, out):
+    """Mode `resolve`: every task (a variant of a libraries/ case) loaded with the real
+    libraries (pjfixtures' numpy stand-in dropped first); one record a task."""
+    for p in reversed(job.get('sys_path') or []):
+        sys.path.insert(0, p)
+    drop_numpy_stub()
+    unblock_third_party()   # joblib 1.6 (scikit-learn's) imports cloudpickle
+    reader = job['reader']
+    for i, task in enumerate(job['tasks']):
+        if task['protocol'] > HIGHEST:
+            continue
+        with open(task['file'], 'rb') as f:
+            data = f.read()
+        bufdata = None
+        if task.get('bufs'):
+            bufdata = []
+            for p in task['bufs']:
+                with open(p, 'rb') as f:
+                    bufdata.append(f.read())
+        res = resolve_one(data, bufdata)
+        if 'skip' in res:
+            continue
+        res['task'] = i
+        res['reader'] = reader
+        res['opt'] = 0
+        out_line(out, res)
 
 
 def main():
@@ -1095,6 +1250,8 @@ def main():
             produce(job, out)
         elif mode == 'read':
             read(job, out)
+        elif mode == 'resolve':
+            resolve(job, out)
         else:
             raise SystemExit('unknown mode ' + mode)
 

@@ -14,7 +14,7 @@ import os
 from pjcanon import ERROR_KINDS
 
 from . import CASES_DIR, FEATURES_SRC
-from .ids import FEATURE_NAME_RE, NAME_RE, THIRD_PARTY
+from .ids import FEATURE_NAME_RE, LIBRARIES, NAME_RE, NEEDABLE
 from .yaml import YAML_RESERVED
 
 LOAD_KEYS = {'encoding', 'errors', 'fix_imports', 'extensions', 'persistent_load'}
@@ -22,6 +22,8 @@ LOAD_KEYS = {'encoding', 'errors', 'fix_imports', 'extensions', 'persistent_load
 READ_OPTION_KEYS = {'encoding', 'errors', 'fix_imports'}
 META_KEYS = {'FEATURES', 'PYTHONS', 'PROTOCOLS', 'LOAD', 'EXPECT', 'ERROR', 'OOB',
              'EXTRA_READS', 'COMPRESS', 'NEEDS'}
+# The category of the cases that NEED a real library (numpy, pandas, sklearn).
+LIBRARIES_CATEGORY = 'libraries'
 # What COMPRESS may say: the methods the producers write (zstd is only hand-written).
 COMPRESS_METHODS = ('gzip', 'bz2', 'xz')
 
@@ -141,21 +143,27 @@ def load_case(cid, path, features, errors):
         if meta.get('OOB'):
             err('COMPRESS and OOB do not go together')
     needs = meta.get('NEEDS', [])
-    if not isinstance(needs, list) or not all(n in THIRD_PARTY for n in needs) or \
+    if not isinstance(needs, list) or not all(n in NEEDABLE for n in needs) or \
             len(set(needs)) != len(needs):
-        err('NEEDS must be a list of: ' + ', '.join(THIRD_PARTY))
+        err('NEEDS must be a list of: ' + ', '.join(NEEDABLE))
         needs = []
+    libs = [n for n in needs if n in LIBRARIES]
+    if libs and (len(needs) != 1 or cat != LIBRARIES_CATEGORY):
+        err('a case that NEEDS a library (%s) needs that one only and is in %s/' % (
+            ', '.join(LIBRARIES), LIBRARIES_CATEGORY))
+    if not libs and cat == LIBRARIES_CATEGORY:
+        err('a case in %s/ NEEDS one of: %s' % (LIBRARIES_CATEGORY, ', '.join(LIBRARIES)))
     if needs and handwritten:
         err('NEEDS goes with obj, not DATA')
-    if needs and (compress or meta.get('OOB') or load):
-        err('NEEDS does not go with COMPRESS, OOB or LOAD')
+    if needs and (compress or load or (meta.get('OOB') and not libs)):
+        err('NEEDS does not go with COMPRESS or LOAD, nor OOB unless it NEEDS a library')
     description = ' '.join(doc.split('\n\n')[0].split())
     case = {
         'id': cid, 'path': path, 'source': text, 'description': description,
         'features': feats, 'expect': expect, 'error': error, 'load': load,
         'pythons': pythons, 'protocols': sorted(protocols), 'oob': bool(meta.get('OOB')),
         'extra_reads': extra, 'handwritten': handwritten,
-        'compress': compress, 'needs': sorted(needs, key=THIRD_PARTY.index),
+        'compress': compress, 'needs': sorted(needs, key=NEEDABLE.index),
     }
     if handwritten:
         ns = {'__name__': 'pjcase', '__file__': path}

@@ -10,8 +10,10 @@ import re
 import shutil
 
 from . import yaml
-from .ids import (DATAONLY_VERSIONS, HANDWRITTEN, HASH_SEED, PRODUCER_ORDER, READER_ORDER, THIRD_PARTY, THIRD_PARTY_PROTOCOLS,
-                  VERSIONS, api_name, dataonly_reader, highest, producers_of, readers_of,
+from .ids import (DATAONLY_VERSIONS, HANDWRITTEN, HASH_SEED, INTERPRETERS, PRODUCER_ORDER,
+                  LIBRARIES, LIBRARY_READER_ORDER, NEEDABLE, READER_ORDER,
+                  THIRD_PARTY_PROTOCOLS, VERSIONS, api_name, is_pypy,
+                  pypy_id, dataonly_reader, highest, producers_of, readers_of,
                   third_party_producer)
 
 # The files of a case directory that write_case replaces.
@@ -45,6 +47,23 @@ def group_results(var):
     return out
 
 
+def resolve_groups(resolves):
+    """The `resolves` groups of a variant ({library reader: outcome}): readers with the same
+    outcome together, groups in the order of their first reader."""
+    groups = []
+    index = {}
+    for r in sorted(resolves, key=lambda r: LIBRARY_READER_ORDER[r]):
+        out = resolves[r]
+        key = json.dumps(out, sort_keys=True)
+        if key not in index:
+            index[key] = len(groups)
+            g = {'readers': []}
+            g.update(out)
+            groups.append(g)
+        groups[index[key]]['readers'].append(r)
+    return groups
+
+
 def case_document(c, vl):
     """The case.yaml document (pj.yaml) of case c and its variants."""
     doc = {'id': c['id'], 'description': c['description'], 'features': list(c['features']),
@@ -70,6 +89,8 @@ def case_document(c, vl):
             if res.get('imports'):
                 r['imports'] = res['imports']
             v['results'].append(r)
+        if var.get('resolves'):
+            v['resolves'] = resolve_groups(var['resolves'])
         doc['variants'].append(v)
     return doc
 
@@ -134,15 +155,19 @@ def manifest_document(interps, third_party=None, old=None):
     manifest document), if it has one."""
     third_party = third_party or {}
     old_producers = {e['id']: e for e in (old or {}).get('producers', [])}
+    old_readers = {e['id']: e for e in (old or {}).get('readers', [])}
     producers = []
-    for v in VERSIONS:
+    for v in INTERPRETERS:
         if v not in interps:
+            # a PyPy not found here keeps its entries (its part is replayed: replay.py)
+            if is_pypy(v) and pypy_id(v) in old_producers:
+                producers.append(old_producers[pypy_id(v)])
             continue
         info = interps[v]
         for impl, pid in producers_of(v):
             producers.append(manifest_entry(pid, info, impl, api_name(v, impl, 'dump'),
                                             list(range(highest(v) + 1))))
-    for pkg in THIRD_PARTY:
+    for pkg in NEEDABLE:
         for v in VERSIONS:
             pid = third_party_producer(pkg, v)
             env = third_party.get((v, pkg))
@@ -150,7 +175,11 @@ def manifest_document(interps, third_party=None, old=None):
                 if pid in old_producers:
                     producers.append(old_producers[pid])
                 continue
-            api = '%s (%s, a subclass of %s)' % (env['api'], env['pickler'], env['base'])
+            if pkg in LIBRARIES:
+                api = '%s (%s) of objects of the real %s' % (
+                    env['api'], 'cPickle' if v == '2.7' else '_pickle', pkg)
+            else:
+                api = '%s (%s, a subclass of %s)' % (env['api'], env['pickler'], env['base'])
             protocols = [p for p in range(highest(v) + 1) if p in THIRD_PARTY_PROTOCOLS[pkg]]
             producers.append(manifest_entry(pid, interps[v], env['impl'], api, protocols,
                                             package='%s==%s' % (pkg, env['version'])))
@@ -159,8 +188,10 @@ def manifest_document(interps, third_party=None, old=None):
                       'hash_seed': int(HASH_SEED), 'platform': '',
                       'protocols': [0, 1, 2, 3, 4, 5]})
     readers = []
-    for v in VERSIONS:
+    for v in INTERPRETERS:
         if v not in interps:
+            if is_pypy(v) and pypy_id(v) in old_readers:
+                readers.append(old_readers[pypy_id(v)])
             continue
         info = interps[v]
         for impl, rid in readers_of(v):
@@ -171,6 +202,21 @@ def manifest_document(interps, third_party=None, old=None):
     for v in DATAONLY_VERSIONS:
         if v in interps:
             readers.append(dataonly_manifest_entry(v, interps[v]))
+    for lib in LIBRARIES:
+        for v in VERSIONS:
+            rid = third_party_producer(lib, v)
+            env = third_party.get((v, lib))
+            if env is None or v not in interps:
+                if rid in old_readers:
+                    readers.append(old_readers[rid])
+                continue
+            e = manifest_entry(rid, interps[v], 'c', '%s with the real %s' % (
+                'cPickle.loads' if v == '2.7' else 'pickle.loads (_pickle)', lib),
+                list(range(highest(v) + 1)), package='%s==%s' % (lib, env['version']))
+            e['options'] = False
+            e['reads'] = ('variants of libraries/ cases that NEED %s: whether they resolve with '
+                          'the real classes (resolves)' % lib)
+            readers.append(e)
     return {'producers': producers, 'readers': readers}
 
 

@@ -4,6 +4,10 @@ For each version in ids.VERSIONS the candidates are, in order: --python VERSION=
 $PYENV_ROOT/versions/VERSION.*/bin/python (newest patch release first; ~/.pyenv without
 PYENV_ROOT), then pythonVERSION on PATH.  The first candidate that runs and says it is that
 version wins.
+
+PyPy (discover_pypy): for each version in ids.PYPY_VERSIONS (key pypyX.Y), --python
+pypyX.Y=PATH, $PYENV_ROOT/versions/pypyX.Y-*/bin/python, then pypyX.Y and pypy3 on PATH
+(Debian's /usr/bin/pypy3); the first that runs, says it is PyPy and implements X.Y wins.
 """
 import glob
 import os
@@ -11,7 +15,7 @@ import re
 import shutil
 import subprocess
 
-from .ids import HASH_SEED, VERSIONS
+from .ids import HASH_SEED, PYPY_KEYS, VERSIONS
 
 PROBE = ('import sys, platform; '
          'print("%d.%d %s %s-%s" % (sys.version_info[0], sys.version_info[1], '
@@ -61,6 +65,55 @@ def candidates(version, overrides):
     if w:
         cands.append(w)
     return cands
+
+
+PYPY_PROBE = ('import sys, platform; '
+              'print("%s %d.%d %s %s-%s" % (platform.python_implementation(), '
+              'sys.version_info[0], sys.version_info[1], '
+              'platform.python_version(), sys.platform, platform.machine()))')
+
+
+def probe_pypy(path):
+    """probe()'s answer for a PyPy at `path`, or None when it does not run or is not PyPy."""
+    try:
+        out = subprocess.run([path, '-c', PYPY_PROBE], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, timeout=60, env=worker_env()).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    parts = out.decode('ascii', 'replace').split()
+    if len(parts) != 4 or parts[0] != 'PyPy':
+        return None
+    return {'short': parts[1], 'full': parts[2], 'platform': parts[3]}
+
+
+def pypy_candidates(key, overrides):
+    """The paths tried for the PyPy key `pypy3.9`, in order."""
+    cands = []
+    if key in overrides:
+        cands.append(overrides[key])
+    pats = sorted(glob.glob(os.path.join(pyenv_root(), 'versions', key + '-*', 'bin', 'python')))
+    cands.extend(reversed(pats))
+    for name in (key, 'pypy3'):
+        w = shutil.which(name)
+        if w and w not in cands:
+            cands.append(w)
+    return cands
+
+
+def discover_pypy(overrides):
+    """{pypy key: probe info + 'path'} of the PyPys found (each path serves one key)."""
+    found = {}
+    used = set()
+    for key in PYPY_KEYS:
+        for c in pypy_candidates(key, overrides):
+            if c in used:
+                continue
+            info = probe_pypy(c)
+            if info and 'pypy' + info['short'] == key:
+                found[key] = dict(info, path=c)
+                used.add(c)
+                break
+    return found
 
 
 def discover(overrides):

@@ -14,7 +14,7 @@ import pjcompress
 from pjcanon import pickle_protocol
 
 from . import ROOT
-from .ids import (HANDWRITTEN, PRODUCER_ORDER, THIRD_PARTY_PROTOCOLS, producers_of,
+from .ids import (HANDWRITTEN, LIBRARIES, PRODUCER_ORDER, THIRD_PARTY_PROTOCOLS, producers_of,
                   third_party_producer, version_matches)
 from .workers import run_jobs, run_worker
 
@@ -83,8 +83,9 @@ def produce(cases, interps, third_party, blobdir, workdir, jobs_n, warnings):
                 todo.append(cj)
             if not todo:
                 return
+            impl = 'lib:' + pkg if pkg in LIBRARIES else pkg
             recs = run_worker(env['python'], 'produce',
-                              {'impls': [[pkg, third_party_producer(pkg, v)]], 'blobdir': blobdir,
+                              {'impls': [[impl, third_party_producer(pkg, v)]], 'blobdir': blobdir,
                                'cases': todo, 'sys_path': env['sys_path']},
                               workdir, '%s-%s' % (pkg, v))
             collect(v, recs)

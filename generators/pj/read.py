@@ -10,7 +10,7 @@ globals the safety gate refused land in the variant's `blocked` (same keys).
 import os
 import threading
 
-from .ids import DATAONLY_VERSIONS, dataonly_reader, readers_of
+from .ids import DATAONLY_VERSIONS, LIBRARIES, dataonly_reader, readers_of, third_party_producer
 from .workers import run_jobs, run_worker
 
 
@@ -30,6 +30,8 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
                      'protocol': var['protocol'], 'load': c['load'], 'optsets': opts}
                 if c['needs'] and v in DATAONLY_VERSIONS:
                     t['dataonly'] = dataonly_reader(v)
+                if any(n in LIBRARIES for n in c['needs']):
+                    t['libraries'] = True
                 tlist.append(t)
             recs = run_worker(info['path'], 'read', {'impls': readers_of(v), 'tasks': tlist},
                               workdir, v)
@@ -64,4 +66,35 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
 
     jobs = [make_read(v, info)
             for v, info in sorted(interps.items(), key=lambda kv: -len(kv[0]))]
+    run_jobs(jobs, jobs_n)
+
+
+def resolve(cases, variants, envs, blobdir, workdir, jobs_n):
+    """The library readings: each library environment (envs: {(version, library): env} of
+    pj/libraries.py; other packages' are passed over) loads every variant of the cases that
+    NEED that library with the real classes (`pjrun.py resolve`).  Results land in each
+    variant's `resolves`: {reader id: {'ok': True} | {'error': {kind, type, message}}}."""
+    lock = threading.Lock()
+
+    def make_job(v, lib, env):
+        def job():
+            tasks = [(c, var) for c in cases if lib in c['needs'] for var in variants[c['id']]]
+            if not tasks:
+                return
+            reader = third_party_producer(lib, v)
+            tlist = [{'file': os.path.join(blobdir, var['sha']),
+                      'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
+                      'protocol': var['protocol']} for c, var in tasks]
+            recs = run_worker(env['python'], 'resolve',
+                              {'reader': reader, 'tasks': tlist, 'sys_path': env['sys_path']},
+                              workdir, reader)
+            with lock:
+                for r in recs:
+                    c, var = tasks[r['task']]
+                    out = {'ok': True} if r.get('ok') else {'error': r['error']}
+                    var.setdefault('resolves', {})[r['reader']] = out
+        return job
+
+    jobs = [make_job(v, lib, env) for (v, lib), env in sorted(envs.items())
+            if lib in LIBRARIES]
     run_jobs(jobs, jobs_n)

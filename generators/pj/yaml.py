@@ -24,7 +24,8 @@ Documents are plain dicts and lists:
 
     case:     {id, description, features, expect, [error], source, load, variants: [
                  {file, protocol, [compression], written_at, sha256, size, producers,
-                  buffers, results: [{options, readers, canon | error, [imports]}]}]}
+                  buffers, results: [{options, readers, canon | error, [imports]}],
+                  [resolves: [{readers, ok: true | error}]]}]}
               (error of a result: {kind, type, message}; canon: the JSON text, a str;
                imports: [[find, M, N] | [call, M, N, VIA]], written as a block list of
                flow sequences, names plain when they can be, else JSON strings)
@@ -236,8 +237,9 @@ def _parse_event(val):
 
 CASE_KEYS = ('id', 'description', 'features', 'expect', 'error', 'source', 'load', 'variants')
 VARIANT_KEYS = ('file', 'protocol', 'compression', 'written_at', 'sha256', 'size', 'producers',
-                'buffers', 'results')
+                'buffers', 'results', 'resolves')
 RESULT_KEYS = ('options', 'readers', 'canon', 'error', 'imports')
+RESOLVE_KEYS = ('readers', 'ok', 'error')
 
 
 def _keys(d, allowed, required, what):
@@ -274,7 +276,8 @@ def dump_case(doc):
     lines.append('load: ' + jdump(doc['load']))
     lines.append('variants:' if doc['variants'] else 'variants: []')
     for var in doc['variants']:
-        _keys(var, VARIANT_KEYS, [k for k in VARIANT_KEYS if k != 'compression'], 'variant')
+        _keys(var, VARIANT_KEYS, [k for k in VARIANT_KEYS if k not in ('compression', 'resolves')],
+              'variant')
         lines.append('- file: ' + plain(var['file']))
         lines.append('  protocol: ' + _int(var['protocol']))
         if 'compression' in var:
@@ -303,6 +306,21 @@ def dump_case(doc):
                 lines.append('    imports:')
                 for ev in res['imports']:
                     lines.append('    - ' + event_flow(ev))
+        if 'resolves' in var:
+            if not isinstance(var['resolves'], list) or not var['resolves']:
+                raise YamlError('resolves is a non-empty list (omitted when empty)')
+            lines.append('  resolves:')
+            for g in var['resolves']:
+                _keys(g, RESOLVE_KEYS, ('readers',), 'resolves group')
+                if ('ok' in g) == ('error' in g):
+                    raise YamlError('a resolves group has exactly one of ok and error')
+                lines.append('  - readers: ' + plain_list(g['readers']))
+                if 'ok' in g:
+                    if g['ok'] is not True:
+                        raise YamlError('ok is true')
+                    lines.append('    ok: true')
+                else:
+                    lines.append('    error: ' + error_flow(g['error']))
     return '\n'.join(lines) + '\n'
 
 
@@ -334,6 +352,9 @@ _RESULT = {'options': _parse_object,
            'readers': _parse_list,
            'canon': _unquote_single,
            'error': _parse_error_flow}
+_RESOLVE = {'readers': _parse_list,
+            'ok': lambda v: _one_of(v, ('true',)) == 'true',
+            'error': _parse_error_flow}
 
 
 def _put(d, key, val, line):
@@ -351,6 +372,7 @@ def parse_case(text):
     i = 0
     var = None
     res = None
+    section = None   # the list '  - ' items go to: results or resolves
     while i < len(lines):
         line = lines[i]
         i += 1
@@ -376,6 +398,14 @@ def parse_case(text):
             if var is None:
                 raise YamlError('results outside a variant')
             _put(var, 'results', [], line)
+            section = 'results'
+            continue
+        if line == '  resolves:':
+            if var is None:
+                raise YamlError('resolves outside a variant')
+            _put(var, 'resolves', [], line)
+            section = 'resolves'
+            res = None
             continue
         if line == '    imports:':
             if res is None:
@@ -391,7 +421,8 @@ def parse_case(text):
         if not m:
             raise YamlError('cannot parse line: %r' % line)
         prefix, key, val = m.group(1) or '', m.group(2), m.group(3)
-        table = {'': _TOP, '- ': _VARIANT, '  ': _VARIANT, '  - ': _RESULT, '    ': _RESULT}[prefix]
+        group = _RESOLVE if section == 'resolves' else _RESULT
+        table = {'': _TOP, '- ': _VARIANT, '  ': _VARIANT, '  - ': group, '    ': group}[prefix]
         if key not in table:
             raise YamlError('unknown key %r in line %r' % (key, line))
         val = table[key](val)
@@ -400,16 +431,17 @@ def parse_case(text):
                 raise YamlError('a variant before variants:')
             var = {key: val}
             res = None
+            section = None
             d['variants'].append(var)
         elif prefix == '  ':
             if var is None:
                 raise YamlError('a variant key outside a variant: %r' % line)
             _put(var, key, val, line)
         elif prefix == '  - ':
-            if var is None or 'results' not in var:
+            if var is None or section is None:
                 raise YamlError('a result outside results: %r' % line)
             res = {key: val}
-            var['results'].append(res)
+            var[section].append(res)
         elif prefix == '    ':
             if res is None:
                 raise YamlError('a result key outside a result: %r' % line)

@@ -6,12 +6,14 @@ import pytest
 
 from conftest import CORPUS
 from pj.cases import LOAD_KEYS, READ_OPTION_KEYS
-from pj.ids import ALL_PRODUCERS, ALL_READERS, DATAONLY_READERS, PRODUCER_ORDER, READER_ORDER
+from pj.ids import (ALL_PRODUCERS, ALL_READERS, DATAONLY_READERS, LIBRARY_READER_ORDER,
+                    LIBRARY_READERS, PRODUCER_ORDER, READER_ORDER)
 from pj.yaml import parse_case, parse_manifest
 
 # docs/CORPUS.md section 5
 ID_RE = re.compile(r'^(cpython-[0-9]+\.[0-9]+(-py)?|cpython-2\.7-cPickle|cpython-(2\.7|3\.13)-dataonly|'
-                   r'(dill|cloudpickle)-[0-9]+\.[0-9]+|handwritten)$')
+                   r'pypy-[0-9]+\.[0-9]+|(dill|cloudpickle|numpy|pandas|sklearn)-[0-9]+\.[0-9]+|'
+                   r'handwritten)$')
 
 
 @pytest.fixture(scope='module')
@@ -41,7 +43,10 @@ def test_variants_files_and_orders(docs):
             assert v['producers'] == sorted(v['producers'], key=PRODUCER_ORDER.__getitem__)
             if v['producers'] == ['handwritten']:
                 assert v['written_at'] == [v['protocol']]
-            third_party |= any(p.startswith(('dill-', 'cloudpickle-')) for p in v['producers'])
+            third_party |= any(p.startswith(('dill-', 'cloudpickle-', 'numpy-', 'pandas-', 'sklearn-'))
+                               for p in v['producers'])
+            for g in v.get('resolves', []):
+                assert g['readers'] == sorted(g['readers'], key=LIBRARY_READER_ORDER.__getitem__)
             option_sets = []
             seen = set()
             for g in v['results']:
@@ -76,7 +81,12 @@ def test_manifest_lists_ids_in_order():
     prods = [e['id'] for e in m['producers']]
     reads = [e['id'] for e in m['readers']]
     assert prods == sorted(prods, key=PRODUCER_ORDER.__getitem__)
+    # the library readers (`resolves`) come after the others, in their own order
+    lib = [r for r in reads if r in LIBRARY_READER_ORDER]
+    reads = [r for r in reads if r not in LIBRARY_READER_ORDER]
     assert reads == sorted(reads, key=READER_ORDER.__getitem__)
+    assert lib == sorted(lib, key=LIBRARY_READER_ORDER.__getitem__)
+    assert set(lib) <= set(LIBRARY_READERS)
     impl = {e['id']: e['implementation'] for e in m['producers']}
     assert impl.get('cpython-2.7') in (None, 'py')          # the 2.7 asymmetry
     assert impl.get('cpython-2.7-cPickle') in (None, 'c')

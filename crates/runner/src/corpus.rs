@@ -289,6 +289,35 @@ pub struct Variant {
     pub buffers: Vec<String>,
     /// What every reader got.
     pub results: Vec<ResultGroup>,
+    /// Whether the variant resolves with the real library in each library reader
+    /// (`numpy-3.12`, …): `resolves:` in `case.yaml`, only in variants of `libraries/`
+    /// cases (`docs/CORPUS.md` section 7); empty elsewhere.
+    pub resolves: Vec<ResolveGroup>,
+}
+
+/// Library readers that got the same outcome loading a variant with the real library.
+#[derive(Clone, Debug)]
+pub struct ResolveGroup {
+    /// Library reader ids (`numpy-2.7`, `pandas-3.13`, …).
+    pub readers: Vec<ImplId>,
+    /// What they got.
+    pub outcome: Resolved,
+}
+
+/// Whether a library reader loaded a variant with the real classes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// `pickle.loads` returned.
+    Ok,
+    /// It raised.
+    Error {
+        /// The codec-neutral error kind.
+        kind: ErrorKind,
+        /// The exception type (`ImportError`, `AttributeError`, …).
+        exception: String,
+        /// Its message.
+        message: String,
+    },
 }
 
 impl Variant {
@@ -345,7 +374,7 @@ impl Variant {
     /// };
     /// let v = Variant {
     ///     file: "p2-0.pkl".into(), protocol: 2, written_at: vec![2], sha256: String::new(),
-    ///     size: 0, compression: None, producers: vec![], buffers: vec![],
+    ///     size: 0, compression: None, producers: vec![], buffers: vec![], resolves: vec![],
     ///     results: vec![
     ///         group(&["cpython-2.7", "cpython-3.13"], unresolved),
     ///         group(&["cpython-2.7-dataonly"], ReaderOutcome::Canon(Canon::Bytes(b"py2".to_vec()))),
@@ -516,6 +545,18 @@ struct RawVariant {
     #[serde(default)]
     buffers: Vec<String>,
     results: Vec<RawResult>,
+    #[serde(default)]
+    resolves: Vec<RawResolve>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResolve {
+    readers: Vec<ImplId>,
+    #[serde(default)]
+    ok: Option<bool>,
+    #[serde(default)]
+    error: Option<RawError>,
 }
 
 #[derive(Deserialize)]
@@ -623,6 +664,27 @@ impl Case {
                     ))
                 })?),
             };
+            let mut resolves = Vec::with_capacity(v.resolves.len());
+            for r in v.resolves {
+                let outcome = match (r.ok, r.error) {
+                    (Some(true), None) => Resolved::Ok,
+                    (None, Some(e)) => Resolved::Error {
+                        kind: e.kind,
+                        exception: e.exception,
+                        message: e.message,
+                    },
+                    _ => {
+                        return Err(invalid(format!(
+                            "{}: a resolves group needs exactly one of `ok: true` or error",
+                            v.file
+                        )));
+                    }
+                };
+                resolves.push(ResolveGroup {
+                    readers: r.readers,
+                    outcome,
+                });
+            }
             variants.push(Variant {
                 written_at: if v.written_at.is_empty() {
                     vec![v.protocol]
@@ -637,6 +699,7 @@ impl Case {
                 producers: v.producers,
                 buffers: v.buffers,
                 results,
+                resolves,
             });
         }
         Ok(Case {
@@ -915,6 +978,7 @@ mod tests {
             producers: Vec::new(),
             buffers: Vec::new(),
             results,
+            resolves: Vec::new(),
         }
     }
 

@@ -11,7 +11,9 @@
 //! | `cpython-2.7-py` | Python 2.7's pure-Python `pickle.Unpickler` (reader) |
 //! | `cpython-2.7-cPickle` | Python 2.7's `cPickle` pickler (producer) |
 //! | `cpython-3.13-dataonly` | CPython 3.13's pure-Python unpickler with inert stand-ins for third-party classes (the reading data-only codecs are held to); `cpython-2.7-dataonly` the same on 2.7, for codecs compared with a 2.7 reader |
+//! | `pypy-3.9` | PyPy 3.9's pickle (pure Python: `pickle.dumps` is `pickle._Pickler`, `pickle.loads` `pickle._Unpickler`), as a producer and a reader |
 //! | `dill-3.12`, `cloudpickle-3.12` | that third-party pickler on CPython 3.12 |
+//! | `numpy-3.12`, `pandas-3.12`, `sklearn-3.12` | as a producer, CPython 3.12's `pickle.dumps` (2.7: `cPickle.dumps`) of objects of the real library pinned for 3.12; as a reader (a variant's `resolves`), `pickle.loads` with that library |
 //! | `handwritten` | bytes written by hand in a case file (`DATA`) |
 //!
 //! A CPython codec under test is named by the reader id it runs (`cpython-3.13`,
@@ -34,10 +36,18 @@ pub enum Family {
     CPickle,
     /// CPython's pure-Python unpickler with inert stand-ins: `cpython-X.Y-dataonly`.
     DataOnly,
+    /// PyPy implementing Python X.Y (its pickle is pure Python): `pypy-X.Y`.
+    PyPy,
     /// dill on that CPython: `dill-X.Y`.
     Dill,
     /// cloudpickle on that CPython: `cloudpickle-X.Y`.
     Cloudpickle,
+    /// That CPython's own pickler / unpickler with the real numpy: `numpy-X.Y`.
+    Numpy,
+    /// The same with the real pandas: `pandas-X.Y`.
+    Pandas,
+    /// The same with the real scikit-learn: `sklearn-X.Y`.
+    Sklearn,
     /// Bytes written by hand: `handwritten`.
     Handwritten,
 }
@@ -194,6 +204,24 @@ impl ImplId {
         }
     }
 
+    /// The real library a library producer or reader has (`numpy`, `pandas`, `sklearn`);
+    /// `None` for every other id.
+    ///
+    /// ```
+    /// use picklejar_runner::ids::ImplId;
+    /// assert_eq!("pandas-3.12".parse::<ImplId>()?.library(), Some("pandas"));
+    /// assert_eq!("cpython-3.12".parse::<ImplId>()?.library(), None);
+    /// # Ok::<(), picklejar_runner::ids::IdError>(())
+    /// ```
+    pub fn library(&self) -> Option<&'static str> {
+        match self.family {
+            Family::Numpy => Some("numpy"),
+            Family::Pandas => Some("pandas"),
+            Family::Sklearn => Some("sklearn"),
+            _ => None,
+        }
+    }
+
     /// The CPython version whose pickler wrote these bytes, for the profile a re-dump
     /// uses (`cpython-3.12-py`, `dill-3.12` and `cloudpickle-3.12` all ran on 3.12).
     ///
@@ -208,7 +236,7 @@ impl ImplId {
     }
 
     /// The order reports list ids in: by Python version, then C, pure-Python, cPickle,
-    /// data-only, dill, cloudpickle; hand-written bytes last.
+    /// data-only, PyPy, dill, cloudpickle, numpy, pandas, sklearn; hand-written bytes last.
     ///
     /// ```
     /// use picklejar_runner::ids::ImplId;
@@ -232,8 +260,12 @@ impl fmt::Display for ImplId {
             Family::CPythonPy => write!(f, "cpython-{v}-py"),
             Family::CPickle => write!(f, "cpython-{v}-cPickle"),
             Family::DataOnly => write!(f, "cpython-{v}-dataonly"),
+            Family::PyPy => write!(f, "pypy-{v}"),
             Family::Dill => write!(f, "dill-{v}"),
             Family::Cloudpickle => write!(f, "cloudpickle-{v}"),
+            Family::Numpy => write!(f, "numpy-{v}"),
+            Family::Pandas => write!(f, "pandas-{v}"),
+            Family::Sklearn => write!(f, "sklearn-{v}"),
             Family::Handwritten => f.write_str("handwritten"),
         }
     }
@@ -252,8 +284,9 @@ impl FromStr for ImplId {
         let bad = |why: &str| {
             IdError(format!(
                 "{s:?} is not a producer or reader id ({why}); ids look like cpython-3.13, \
-                 cpython-3.13-py, cpython-2.7-cPickle, cpython-3.13-dataonly, dill-3.12, \
-                 cloudpickle-3.12 or handwritten"
+                 cpython-3.13-py, cpython-2.7-cPickle, cpython-3.13-dataonly, pypy-3.9, \
+                 dill-3.12, cloudpickle-3.12, numpy-3.12, pandas-3.12, sklearn-3.12 or \
+                 handwritten"
             ))
         };
         let (family, rest) = if let Some(rest) = s.strip_prefix("cpython-") {
@@ -264,10 +297,18 @@ impl FromStr for ImplId {
                 Some((v, "dataonly")) => (Family::DataOnly, v),
                 Some(_) => return Err(bad("unknown CPython implementation")),
             }
+        } else if let Some(v) = s.strip_prefix("pypy-") {
+            (Family::PyPy, v)
         } else if let Some(v) = s.strip_prefix("dill-") {
             (Family::Dill, v)
         } else if let Some(v) = s.strip_prefix("cloudpickle-") {
             (Family::Cloudpickle, v)
+        } else if let Some(v) = s.strip_prefix("numpy-") {
+            (Family::Numpy, v)
+        } else if let Some(v) = s.strip_prefix("pandas-") {
+            (Family::Pandas, v)
+        } else if let Some(v) = s.strip_prefix("sklearn-") {
+            (Family::Sklearn, v)
         } else {
             return Err(bad("unknown implementation"));
         };
@@ -313,8 +354,12 @@ mod tests {
             "cpython-3.6",
             "cpython-3.13-py",
             "cpython-3.13-dataonly",
+            "pypy-3.9",
             "dill-3.9",
             "cloudpickle-2.7",
+            "numpy-2.7",
+            "pandas-3.13",
+            "sklearn-3.6",
             "handwritten",
         ] {
             let id: ImplId = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
@@ -329,7 +374,8 @@ mod tests {
             "cpython-py-3.13",
             "cpython-3",
             "cpython-3.13-PY",
-            "pypy-3.9",
+            "pypy-3",
+            "pypy3.9",
             "",
         ] {
             let e = s.parse::<ImplId>().expect_err(s);

@@ -598,17 +598,21 @@ fn run_load(
 }
 
 /// The producer whose profile a re-dump uses, and whether the bytes must match: a CPython 3
-/// C pickler if one wrote the variant (cloudpickle pickles with it too), else a
-/// pure-Python 3 pickler (dill subclasses it), else 2.7's pickle.py, else none (cPickle,
-/// by hand: CPython 3.13's profile, equivalence only). Byte-exactness is required when a
+/// C pickler if one wrote the variant (cloudpickle pickles with it too, and so do the
+/// library producers `numpy-X.Y`, `pandas-X.Y`, `sklearn-X.Y` on Python 3), else a
+/// pure-Python 3 pickler (dill subclasses it; PyPy's pickle is pickle.py), else 2.7's
+/// pickle.py, else none (cPickle, the library producers on 2.7, by hand: CPython 3.13's
+/// profile, equivalence only). Byte-exactness is required when a
 /// C pickler or 2.7's pickle.py wrote it; the pure-Python 3 picklers' batch edges and
 /// cPickle's refcount-driven memo are only held to equivalence.
 pub fn redump_target(producers: &[ImplId]) -> (Option<ImplId>, bool) {
     let is_c3 = |p: &&ImplId| {
-        p.is_c3() || p.family == Family::Cloudpickle && p.version.is_some_and(|v| v.major == 3)
+        p.is_c3()
+            || (p.family == Family::Cloudpickle || p.library().is_some())
+                && p.version.is_some_and(|v| v.major == 3)
     };
     let is_py3 = |p: &&ImplId| {
-        matches!(p.family, Family::CPythonPy | Family::Dill)
+        matches!(p.family, Family::CPythonPy | Family::Dill | Family::PyPy)
             && p.version.is_some_and(|v| v.major == 3)
     };
     let by_27 = producers.contains(&PY27);
@@ -628,14 +632,15 @@ pub fn redump_target(producers: &[ImplId]) -> (Option<ImplId>, bool) {
 const PY27: ImplId = ImplId::cpython(2, 7);
 
 /// The CPython whose pickler a producer's bytes come from: `cpython-3.12-py`,
-/// `cloudpickle-3.12` and `dill-3.12` pickle as CPython 3.12 does.
+/// `cloudpickle-3.12`, `dill-3.12` and `numpy-3.12` (and the other library producers)
+/// pickle as CPython 3.12 does; `pypy-3.9` as CPython 3.9's pure-Python pickler.
 pub fn producer_profile(producer: ImplId) -> ImplId {
     match producer.family {
-        Family::Cloudpickle => ImplId {
+        Family::Cloudpickle | Family::Numpy | Family::Pandas | Family::Sklearn => ImplId {
             family: Family::CPython,
             ..producer
         },
-        Family::Dill => ImplId {
+        Family::Dill | Family::PyPy => ImplId {
             family: Family::CPythonPy,
             ..producer
         },

@@ -19,7 +19,8 @@ use picklejar_runner::emulate;
 use picklejar_runner::ids::{Family, ImplId};
 
 /// Reads picklejar cannot emulate: (readers, case id, why), the readers an id or
-/// `cpython-*-py` (every pure-Python unpickler). Those readers' events may differ from
+/// `cpython-*-py` (every pure-Python unpickler: CPython's `-py` readers and PyPy's, whose
+/// pickle is pickle.py). Those readers' events may differ from
 /// picklejar's on the variants of that case; every other read must agree. The C
 /// unpicklers of Python 3, whose behaviour picklejar's loader follows, have none.
 const CANNOT: &[(&str, &str, &str)] = &[
@@ -62,7 +63,7 @@ const CANNOT: &[(&str, &str, &str)] = &[
 /// Whether `reader` is one of the readers of a [`CANNOT`] entry.
 fn listed(pattern: &str, reader: ImplId) -> bool {
     match pattern {
-        "cpython-*-py" => reader.family == Family::CPythonPy,
+        "cpython-*-py" => matches!(reader.family, Family::CPythonPy | Family::PyPy),
         id => reader == id,
     }
 }
