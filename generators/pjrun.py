@@ -64,6 +64,19 @@ LIBRARY_MODULES = ('numpy', 'pandas', 'sklearn', 'scipy', 'joblib', 'threadpoolc
 _EXTRA_BLOCKED = set()
 
 
+def task_bytes(task):
+    """A task's pickle and its out-of-band buffers (None when it has none)."""
+    with open(task['file'], 'rb') as f:
+        data = f.read()
+    bufdata = None
+    if task.get('bufs'):
+        bufdata = []
+        for p in task['bufs']:
+            with open(p, 'rb') as f:
+                bufdata.append(f.read())
+    return data, bufdata
+
+
 def blocked_modules():
     return BLOCKED_MODULES + tuple(sorted(_EXTRA_BLOCKED))
 
@@ -1143,14 +1156,7 @@ def read(job, out):
                for r in [r for _, r in impls] + ([task['dataonly']] if task.get('dataonly') else [])
                for j in range(len(task['optsets']))):
             continue
-        with open(task['file'], 'rb') as f:
-            data = f.read()
-        bufdata = None
-        if task.get('bufs'):
-            bufdata = []
-            for p in task['bufs']:
-                with open(p, 'rb') as f:
-                    bufdata.append(f.read())
+        data, bufdata = task_bytes(task)
         readers = list(impls)
         if task.get('dataonly'):
             readers.append(('dataonly', task['dataonly']))
@@ -1224,14 +1230,7 @@ def resolve(job, out):
     for i, task in enumerate(job['tasks']):
         if task['protocol'] > HIGHEST:
             continue
-        with open(task['file'], 'rb') as f:
-            data = f.read()
-        bufdata = None
-        if task.get('bufs'):
-            bufdata = []
-            for p in task['bufs']:
-                with open(p, 'rb') as f:
-                    bufdata.append(f.read())
+        data, bufdata = task_bytes(task)
         res = resolve_one(data, bufdata)
         if 'skip' in res:
             continue

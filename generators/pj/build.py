@@ -114,9 +114,10 @@ def build(args):
         log('missing interpreters: %s (producers and readers skipped: %s)' % (
             ', '.join(missing), ', '.join(p for v in missing for _, p in producers_of(v) + readers_of(v))))
     if not any(k in interps for k in PYPY_KEYS):
-        log('PyPy not found (pypy3 or pypy3.9 on PATH, or --python pypy3.9=PATH): the '
-            'committed variants and readings of the pypy-X.Y producers and readers are kept as '
-            'they are')
+        why = ('left out (--without)' if any(w.startswith('pypy') for w in args.without)
+               else 'not found (pypy3 or pypy3.9 on PATH, or --python pypy3.9=PATH)')
+        log('PyPy %s: the committed variants and readings of the pypy-X.Y producers and '
+            'readers are kept as they are' % why)
 
     # Third-party producers: only with --with; cases that need a package that is not
     # installed are skipped, and their committed corpus files are kept as they are.
