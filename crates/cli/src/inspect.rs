@@ -139,7 +139,15 @@ pub struct DisArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub flags: LoadFlags,
+    /// Print every argument whole. By default a str or bytes argument longer than 4 KiB
+    /// prints its first 4 KiB and its length (`b'\x00…'… (500000000 bytes)`), so that the
+    /// listing's size does not grow with the payloads.
+    #[arg(long)]
+    pub full: bool,
 }
+
+/// How much of a long argument `dis` prints without `--full`.
+const DIS_ARG: usize = 4096;
 
 /// Reads a file, or standard input for `-`.
 pub fn read_input(path: &PathBuf) -> Result<Vec<u8>> {
@@ -466,7 +474,8 @@ fn dis_listing(a: DisArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let d = picklejar_codec::dis(&data, &opts);
+    let max_arg = if a.full { usize::MAX } else { DIS_ARG };
+    let d = picklejar_codec::dis_cut(&data, &opts, max_arg);
     write!(out, "{d}")?;
     // The listing stops at the first structural fault; whether the input is a pickle at
     // all is judged by where loading it fails.

@@ -243,6 +243,14 @@ fn roundtrip_of_large_bytes_is_bounded() {
     let f = write(dir.path(), "exact.pkl", &exact);
     let (out, _) = run(&["roundtrip", "--profile", "3.13"], &f);
     assert!(String::from_utf8_lossy(&out.stdout).contains("byte-exact"));
+    // `dis` shows the payload cut too (4 KiB of it and its length); `--full` prints it all.
+    let (out, _) = run(&["dis"], &f);
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(listing.contains(&format!("… ({n} bytes)")), "{listing}");
+    assert!(listing.len() < 20_000, "{} bytes of listing", listing.len());
+    let (out, _) = run(&["dis", "--full"], &f);
+    assert!(out.stdout.len() > 4 * n, "{} bytes", out.stdout.len());
 }
 
 #[test]

@@ -87,6 +87,24 @@ pub fn dis(data: &[u8], options: &LoadOptions) -> Disassembly {
     dis_impl(data, Some(options), usize::MAX, usize::MAX)
 }
 
+/// [`dis`] with string and bytes arguments longer than `max_arg` bytes shown cut, as
+/// [`dis_brief`] shows them (`b'\x00\x00'… (500000000 bytes)`): every opcode is listed and
+/// checked as [`dis`] does, but the listing's size does not grow with the payloads.
+///
+/// ```
+/// use picklejar_codec::{LoadOptions, dis_cut};
+///
+/// let mut data = b"\x80\x04\x8e\x00\x00\x10\x00\x00\x00\x00\x00".to_vec();
+/// data.resize(data.len() + (1 << 20), 0);
+/// data.push(b'.');
+/// let d = dis_cut(&data, &LoadOptions::default(), 2);
+/// assert_eq!(d.lines[1].arg.as_deref(), Some("b'\\x00\\x00'… (1048576 bytes)"));
+/// assert!(d.error.is_none());
+/// ```
+pub fn dis_cut(data: &[u8], options: &LoadOptions, max_arg: usize) -> Disassembly {
+    dis_impl(data, Some(options), max_arg, usize::MAX)
+}
+
 /// A bounded listing, for showing where two pickles differ: string and bytes arguments
 /// longer than `max_arg` bytes are shown cut (`b'\x00\x00'… (500000000 bytes)`), at most
 /// `max_lines` opcodes are listed, and the bytes are not loaded (only structural faults are

@@ -56,7 +56,7 @@ mod value;
 pub use canon::{
     Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth, to_canon_with_limits,
 };
-pub use dis::{DisLine, Disassembly, dis, dis_brief};
+pub use dis::{DisLine, Disassembly, dis, dis_brief, dis_cut};
 pub use dump::{DumpOptions, Dumped, Profile, dump};
 pub use error::{Error, ErrorKind, Result};
 pub use imports::{ImportEvent, Imports, Via, imports};
