@@ -7,8 +7,9 @@
     python3 generators/make.py new CATEGORY/NAME    scaffold a case file
     python3 generators/make.py lint             lint the case files and the feature registry only
     python3 generators/make.py --with dill,cloudpickle   also run the third-party producers
-    python3 generators/make.py --with numpy,pandas,sklearn   also the real-library producers
-                                                and readers (libraries/ cases; pj/libraries.py)
+    python3 generators/make.py --with numpy,pandas,sklearn,joblib   also the real-library
+                                                producers and readers (libraries/ cases;
+                                                pj/libraries.py; joblib: joblib.dump files)
 
 Interpreters: --python VERSION=PATH (repeatable), then $PYENV_ROOT/versions/VERSION*/bin/python,
 then pythonVERSION on PATH.  PyPy (producer and reader pypy-X.Y) the same way under the key
@@ -56,7 +57,11 @@ pickle.dumps (2.7: cPickle.dumps) with the library pinned in requirements-<libra
 only with `--with numpy,pandas,sklearn` (one environment per interpreter in
 generators/.venvs/libs-X.Y/); readers block the libraries (they record `unresolved`, and the
 data-only readers read those variants too), and the library readers of the same ids record in
-each variant's `resolves` whether pickle.loads with the real library loads it.
+each variant's `resolves` whether pickle.loads with the real library loads it.  A case that
+also NEEDS joblib (["numpy", "joblib"]) is written by joblib-X.Y too: joblib.dump, plain and
+compress=3 (zlib), at joblib's default protocol; the variant says `container: joblib` and
+`cut` (the byte ranges joblib wrote outside the pickle: each array's bytes), readers read
+the file without them, and the joblib-X.Y readers load it with joblib.load.
 
 Every variant of a case that NEEDS a third-party pickler is also read by the data-only
 readers (pjrun.read_data_only: the pure-Python unpickler with inert stand-ins for the

@@ -4,7 +4,7 @@
 Runs unchanged on CPython 2.7 and 3.6+ (make.py, pjrun's readers, the runner's CPython
 worker).  No third-party imports.
 
-    detect(data)               -> 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zip' | None   (by magic, never by name)
+    detect(data)               -> 'gzip' | 'bz2' | 'xz' | 'zstd' | 'zip' | 'zlib' | None   (by magic, never by name)
     available(method)          -> whether this interpreter can decompress `method`
     decompress(data, cap=CAP)  -> the whole decompressed stream, or raises Error
 
@@ -21,6 +21,10 @@ their multi-member / multi-stream rules:
 * zstd: frames and skippable frames one after another.  Only raw and RLE blocks are decoded
   (no CPython before 3.14 has zstd; the corpus's zstd files are written by hand with those
   block types); a compressed block is reported as unsupported.
+* zlib (a `78` byte and a second byte that makes a valid RFC 1950 header: (CMF * 256 + FLG)
+  divisible by 31): joblib's default compressor (`joblib.dump(..., compress=3)`, its
+  BinaryZlibFile); one stream (zlib.decompress), its Adler-32 checked; data after the stream
+  is an error, as joblib's reader finds no second stream there.
 * zip (`PK\x03\x04`): a PyTorch-style zip checkpoint (torch.save's layout); its content is
   its single `<prefix>/data.pkl` member (stored or deflated, CRC-32 checked), read with the
   standard zipfile module.  No such member, several, a member whose path escapes the
@@ -76,6 +80,8 @@ def detect(data):
     for method, magic in MAGICS:
         if head[:len(magic)] == magic:
             return method
+    if len(head) >= 2 and head[:1] == b'x' and (ord(head[0:1]) * 256 + ord(head[1:2])) % 31 == 0:
+        return 'zlib'
     return None
 
 
@@ -84,7 +90,7 @@ def available(method):
         return bz2 is not None
     if method == 'xz':
         return lzma is not None
-    return method in ('gzip', 'zstd', 'zip')
+    return method in ('gzip', 'zstd', 'zip', 'zlib')
 
 
 # ---------------------------------------------------------------------------
@@ -753,7 +759,36 @@ def zstd_skippable(payload, nibble=0):
 
 # ---------------------------------------------------------------------------
 
-_DECODERS = {'gzip': _gunzip, 'bz2': _bunzip, 'xz': _unxz, 'zstd': _unzstd, 'zip': _unzip}
+def _unzlib(data, sink):
+    """One zlib stream (zlib.decompress; joblib's BinaryZlibFile writes one)."""
+    d = zlib.decompressobj()
+    buf = data
+    while True:
+        out = d.decompress(buf, sink.room())
+        buf = d.unconsumed_tail
+        sink.add(out)
+        if getattr(d, 'eof', None) or d.unused_data:
+            break
+        if not out and not buf:
+            break
+    if d.unused_data:
+        raise zlib.error('Error -3 while decompressing data: data after the end of the zlib stream')
+    if not getattr(d, 'eof', True) or (PY2 and d.flush()):
+        raise EOFError(TRUNCATED_STREAM_MESSAGE)
+    if PY2:
+        # 2.7's decompressobj has no eof: a stream that ended has no more to give and
+        # flush() of an incomplete one returns what it has without complaint; decompress
+        # the whole to tell (the input is already in memory)
+        try:
+            zlib.decompress(bytes(data))
+        except zlib.error as e:
+            if 'incomplete' in str(e) or 'truncated' in str(e):
+                raise EOFError(TRUNCATED_STREAM_MESSAGE)
+            raise
+
+
+_DECODERS = {'gzip': _gunzip, 'bz2': _bunzip, 'xz': _unxz, 'zstd': _unzstd, 'zip': _unzip,
+             'zlib': _unzlib}
 
 
 def decompress(data, cap=CAP):
@@ -819,3 +854,24 @@ def flip(data, i, mask):
     b = bytearray(data)
     b[i] ^= mask
     return bytes(b)
+
+
+# ---------------------------------------------------------------------------
+# joblib files
+
+# joblib.dump's compressed files in the corpus: joblib's default compressor at its default
+# level (compress=3 means this).
+JOBLIB_COMPRESS = ('zlib', 3)
+
+def apply_cut(data, cut):
+    """A joblib file's pickle: its (decompressed) bytes without the `cut` ranges, the
+    [start, end) byte ranges joblib wrote outside the pickle (case.yaml's `cut`: each
+    array's padding and raw bytes, written after its NumpyArrayWrapper's BUILD)."""
+    if not cut:
+        return data
+    parts, pos = [], 0
+    for start, end in cut:
+        parts.append(data[pos:start])
+        pos = end
+    parts.append(data[pos:])
+    return b''.join(parts)

@@ -400,6 +400,9 @@ def produce(job, out):
     uuids = _SequentialUUIDs() if third_party else None
     for case in job['cases']:
         cid = case['id']
+        if any(impl == 'lib:joblib' for impl, _ in impls):
+            produce_joblib(case, impls, blobdir, out)
+            continue
         if case.get('needs') and any(impl.startswith('lib:') for impl, _ in impls):
             produce_library(case, impls, blobdir, out)
             continue
@@ -505,6 +508,57 @@ def produce_library(case, impls, blobdir, out):
             out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
                            'sha': store_blob(blobdir, data),
                            'bufs': [store_blob(blobdir, b) for b in bufs]})
+
+
+def joblib_dump(obj, compress):
+    """joblib.dump of obj to memory at joblib's default protocol: (file bytes, cut), cut the
+    [start, end) byte ranges of the (decompressed) file joblib wrote outside the pickle,
+    one per array, recorded around NumpyArrayWrapper.write_array: the padding-length byte
+    and padding (joblib >= 1.2) and the raw bytes, or an object array's own pickle."""
+    import joblib
+    from joblib import numpy_pickle
+    wrapper = numpy_pickle.NumpyArrayWrapper
+    original = wrapper.write_array
+    cut = []
+
+    def write_array(self, array, pickler):
+        start = pickler.file_handle.tell()
+        original(self, array, pickler)
+        cut.append([start, pickler.file_handle.tell()])
+    wrapper.write_array = write_array
+    try:
+        f = io.BytesIO()
+        joblib.dump(obj, f, compress=compress)
+    finally:
+        wrapper.write_array = original
+    return f.getvalue(), cut
+
+
+def produce_joblib(case, impls, blobdir, out):
+    """A libraries/ case with JOBLIB, through joblib.dump (make.py --with joblib): plain
+    and compressed (pjcompress.JOBLIB_COMPRESS), each at joblib's default protocol; the record's `cut`
+    says which bytes of the file are not pickle (joblib_dump)."""
+    cid = case['id']
+    drop_numpy_stub()
+    unblock_third_party()
+    try:
+        ns = exec_case(case['path'])
+    except Exception as e:
+        out_line(out, {'case': cid, 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+        return
+    obj = ns['obj']
+    for impl, producer in impls:
+        for compress in (0, pjcompress.JOBLIB_COMPRESS):
+            try:
+                data, cut = joblib_dump(obj, compress)
+                plain = pjcompress.decompress(data) if compress else data
+                proto = pjcanon.pickle_protocol(plain)
+            except Exception as e:
+                out_line(out, {'case': cid, 'producer': producer, 'proto': -1,
+                               'error': '%s: %s' % (type(e).__name__, e)})
+                continue
+            out_line(out, {'case': cid, 'producer': producer, 'proto': proto,
+                           'sha': store_blob(blobdir, data), 'bufs': [], 'cut': cut})
 
 
 # ---------------------------------------------------------------------------
@@ -1035,17 +1089,18 @@ def canon_result(obj, protocol, buffers):
                 'trace': traceback.format_exc()[-2000:]}
 
 
-def unwrap(data):
+def unwrap(data, cut=None):
     """What a reader loads from a file: ('load', pickle bytes), or ('result', outcome) when
     the file is compressed and cannot be decompressed (an error record), or ('skip', why)
-    when this interpreter has no module for its compression."""
+    when this interpreter has no module for its compression.  A joblib file's `cut` ranges
+    (of the decompressed bytes: its arrays, apply_cut) are left out."""
     method = pjcompress.detect(data)
     if method is None:
-        return 'load', data
+        return 'load', pjcompress.apply_cut(data, cut)
     if not pjcompress.available(method):
         return 'skip', 'no %s module in Python %s' % (method, VERSION)
     try:
-        return 'load', pjcompress.decompress(data)
+        return 'load', pjcompress.apply_cut(pjcompress.decompress(data), cut)
     except pjcompress.Error as e:
         return 'result', {'error': e.record()}
 
@@ -1181,7 +1236,7 @@ def read_task(i, task, data, bufdata, readers, done, out):
             opts = dict(task['load'])
             opts.update(extra)
             if unwrapped is None:
-                unwrapped = unwrap(data)   # once per file, not per reader and option set
+                unwrapped = unwrap(data, task.get('cut'))   # once per file, not per reader and option set
             if impl == 'dataonly':
                 res = read_data_only_task(data, task['protocol'], opts, bufdata, unwrapped)
             else:
@@ -1195,11 +1250,15 @@ def read_task(i, task, data, bufdata, readers, done, out):
 # ---------------------------------------------------------------------------
 # resolve: the library readings (make.py --with numpy,pandas,sklearn)
 
-def resolve_one(data, bufdata):
+def resolve_one(data, bufdata, joblib_file=False):
     """Load a libraries/ variant with the real classes of the libraries installed here
-    (pickle.loads, Python 2.7: cPickle.loads; compressed files decompressed first):
-    {'ok': True} or {'error': {kind, type, message}}."""
-    what, payload = unwrap(data)
+    (pickle.loads, Python 2.7: cPickle.loads; compressed files decompressed first; a joblib
+    file with joblib.load, of the whole file): {'ok': True} or {'error': {kind, type,
+    message}}."""
+    if joblib_file:
+        what, payload = 'joblib', data
+    else:
+        what, payload = unwrap(data)
     if what == 'skip':
         return {'skip': payload}
     if what == 'result':
@@ -1208,7 +1267,11 @@ def resolve_one(data, bufdata):
     if bufdata is not None and not PY2:
         buffers = [bytearray(b) for b in bufdata]
     try:
-        load('c', payload, {}, buffers)
+        if joblib_file:
+            import joblib
+            joblib.load(io.BytesIO(payload))
+        else:
+            load('c', payload, {}, buffers)
     except Exception as e:
         kind = pjcanon.classify_error(e, 'c', sys.exc_info()[2])
         if kind in pjcanon.NOT_CLASSIFIED:
@@ -1231,7 +1294,7 @@ def resolve(job, out):
         if task['protocol'] > HIGHEST:
             continue
         data, bufdata = task_bytes(task)
-        res = resolve_one(data, bufdata)
+        res = resolve_one(data, bufdata, task.get('container') == 'joblib')
         if 'skip' in res:
             continue
         res['task'] = i

@@ -14,7 +14,7 @@ import os
 from pjcanon import ERROR_KINDS
 
 from . import CASES_DIR, FEATURES_SRC
-from .ids import FEATURE_NAME_RE, LIBRARIES, NAME_RE, NEEDABLE
+from .ids import FEATURE_NAME_RE, JOBLIB, LIBRARIES, NAME_RE, NEEDABLE
 from .yaml import YAML_RESERVED
 
 LOAD_KEYS = {'encoding', 'errors', 'fix_imports', 'extensions', 'persistent_load'}
@@ -148,11 +148,16 @@ def load_case(cid, path, features, errors):
         err('NEEDS must be a list of: ' + ', '.join(NEEDABLE))
         needs = []
     libs = [n for n in needs if n in LIBRARIES]
-    if libs and (len(needs) != 1 or cat != LIBRARIES_CATEGORY):
-        err('a case that NEEDS a library (%s) needs that one only and is in %s/' % (
-            ', '.join(LIBRARIES), LIBRARIES_CATEGORY))
+    # joblib comes beside the library whose objects it dumps: NEEDS = ["numpy", "joblib"]
+    # adds joblib.dump's files (producers joblib-X.Y) to the pickle.dumps ones
+    if libs and (len(needs) - needs.count(JOBLIB) != 1 or libs == [JOBLIB] or
+                 cat != LIBRARIES_CATEGORY):
+        err('a case that NEEDS a library (%s) needs that one only (and joblib, to add '
+            'joblib.dump files) and is in %s/' % (
+                ', '.join(x for x in LIBRARIES if x != JOBLIB), LIBRARIES_CATEGORY))
     if not libs and cat == LIBRARIES_CATEGORY:
-        err('a case in %s/ NEEDS one of: %s' % (LIBRARIES_CATEGORY, ', '.join(LIBRARIES)))
+        err('a case in %s/ NEEDS one of: %s' % (
+            LIBRARIES_CATEGORY, ', '.join(x for x in LIBRARIES if x != JOBLIB)))
     if needs and handwritten:
         err('NEEDS goes with obj, not DATA')
     if needs and (compress or load or (meta.get('OOB') and not libs)):

@@ -120,7 +120,7 @@ def compare_restricted(old, new, case_ids, producers, readers):
             o = vo[sha]
             if [p for p in o['producers'] if p in producers] != v['producers']:
                 bad = True
-            for k in ('file', 'protocol', 'compression', 'size', 'buffers'):
+            for k in ('file', 'protocol', 'compression', 'container', 'cut', 'size', 'buffers'):
                 if o.get(k) != v.get(k):
                     bad = True
 

@@ -9,11 +9,13 @@ import os
 import re
 import shutil
 
+import pjcompress
+
 from . import yaml
-from .ids import (DATAONLY_VERSIONS, HANDWRITTEN, HASH_SEED, INTERPRETERS, PRODUCER_ORDER,
+from .ids import (DATAONLY_VERSIONS, HANDWRITTEN, HASH_SEED, INTERPRETERS, JOBLIB, PRODUCER_ORDER,
                   LIBRARIES, LIBRARY_READER_ORDER, NEEDABLE, READER_ORDER,
                   THIRD_PARTY_PROTOCOLS, VERSIONS, api_name, is_pypy,
-                  pypy_id, dataonly_reader, highest, producers_of, readers_of,
+                  pypy_id, dataonly_reader, highest, joblib_protocol, producers_of, readers_of,
                   third_party_producer)
 
 # The files of a case directory that write_case replaces.
@@ -77,6 +79,9 @@ def case_document(c, vl):
         v = {'file': variant_file(var), 'protocol': var['protocol']}
         if var.get('compression'):
             v['compression'] = var['compression']
+        if var.get('container'):
+            v['container'] = var['container']
+            v['cut'] = var['cut']
         v.update({'written_at': list(var['written_at']), 'sha256': var['sha'],
                   'size': var['size'], 'producers': list(var['producers']),
                   'buffers': buffer_files(var), 'results': []})
@@ -175,12 +180,18 @@ def manifest_document(interps, third_party=None, old=None):
                 if pid in old_producers:
                     producers.append(old_producers[pid])
                 continue
-            if pkg in LIBRARIES:
+            if pkg == JOBLIB:
+                api = ('joblib.dump (NumpyPickler, a subclass of %s), plain and '
+                       'compress=%s: arrays\' bytes in the stream (`cut`)' % (
+                           'pickle.Pickler (pickle.py)' if v == '2.7' else 'pickle._Pickler',
+                           '(%r, %d)' % pjcompress.JOBLIB_COMPRESS))
+            elif pkg in LIBRARIES:
                 api = '%s (%s) of objects of the real %s' % (
                     env['api'], 'cPickle' if v == '2.7' else '_pickle', pkg)
             else:
                 api = '%s (%s, a subclass of %s)' % (env['api'], env['pickler'], env['base'])
-            protocols = [p for p in range(highest(v) + 1) if p in THIRD_PARTY_PROTOCOLS[pkg]]
+            protocols = ([joblib_protocol(v)] if pkg == JOBLIB else
+                         [p for p in range(highest(v) + 1) if p in THIRD_PARTY_PROTOCOLS[pkg]])
             producers.append(manifest_entry(pid, interps[v], env['impl'], api, protocols,
                                             package='%s==%s' % (pkg, env['version'])))
     producers.append({'id': HANDWRITTEN, 'python': '', 'implementation': 'none',
@@ -210,7 +221,8 @@ def manifest_document(interps, third_party=None, old=None):
                 if rid in old_readers:
                     readers.append(old_readers[rid])
                 continue
-            e = manifest_entry(rid, interps[v], 'c', '%s with the real %s' % (
+            e = manifest_entry(rid, interps[v], 'c', 'joblib.load of joblib files' if lib == JOBLIB
+                               else '%s with the real %s' % (
                 'cPickle.loads' if v == '2.7' else 'pickle.loads (_pickle)', lib),
                 list(range(highest(v) + 1)), package='%s==%s' % (lib, env['version']))
             e['options'] = False

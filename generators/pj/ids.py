@@ -9,6 +9,8 @@
     numpy-X.Y, pandas-X.Y, sklearn-X.Y   producers: CPython X.Y's pickle.dumps of a
                           libraries/ case with the real library installed; readers (the
                           `resolves` of case.yaml): pickle.loads with the real library
+    joblib-X.Y            producer: joblib.dump on CPython X.Y of a libraries/ case with
+                          JOBLIB (plain and zlib-compressed); reader: joblib.load
     handwritten           producer: the bytes of a case file's DATA
     cpython-2.7-dataonly, cpython-3.13-dataonly   readers: the data-only reading
                           (pjrun.read_data_only) on Python 2.7 / 3.13
@@ -65,13 +67,17 @@ THIRD_PARTY = ('dill', 'cloudpickle')
 # `<library>-X.Y` is CPython X.Y's own pickle.dumps (2.7: cPickle.dumps) run with the
 # library installed from generators/requirements-<library>.txt, and the reader of the same
 # id loads those variants with the real library (`resolves` in case.yaml).
-LIBRARIES = ('numpy', 'pandas', 'sklearn')
+# joblib is the same kind of producer and reader, of the cases that NEED it beside their
+# library (["numpy", "joblib"]): joblib.dump (its NumpyPickler, a pickle._Pickler that writes
+# the arrays' bytes into the stream) and joblib.load.
+JOBLIB = 'joblib'
+LIBRARIES = ('numpy', 'pandas', 'sklearn', JOBLIB)
 # Everything a case can NEED, in producer order.
 NEEDABLE = THIRD_PARTY + LIBRARIES
 # Protocols each third-party pickler is asked for (of those the case and interpreter have).
 THIRD_PARTY_PROTOCOLS = {'dill': [0, 1, 2, 3, 4, 5], 'cloudpickle': [0, 1, 2, 3, 4, 5],
                          'numpy': [0, 1, 2, 3, 4, 5], 'pandas': [0, 1, 2, 3, 4, 5],
-                         'sklearn': [0, 1, 2, 3, 4, 5]}
+                         'sklearn': [0, 1, 2, 3, 4, 5], 'joblib': []}
 # The data-only readings (pjrun.read_data_only, docs/CANON.md section 7): the pure-Python
 # unpickler of CPython 3.13 (pickle._Unpickler) and of 2.7 (pickle.py's Unpickler) with
 # inert stand-ins for the globals CPython cannot import.  Each reads the variants of cases
@@ -99,6 +105,12 @@ def vkey(v):
 def highest(version):
     """The highest protocol the interpreter `version` (or key) writes and reads."""
     return HIGHEST.get(version, 5)
+
+
+def joblib_protocol(version):
+    """The protocol joblib.dump writes on CPython `version` by default: pickle's
+    DEFAULT_PROTOCOL (Python 2.7: HIGHEST_PROTOCOL)."""
+    return {'2.7': 2, '3.6': 3, '3.7': 3}.get(version, 4)
 
 
 def version_matches(spec, version):

@@ -8,6 +8,8 @@ ignored by git.
                   cases with the real numpy: does it resolve?
     pandas-X.Y    the same with pandas (and the numpy it is pinned with)
     sklearn-X.Y   the same with scikit-learn (and its numpy, scipy, joblib)
+    joblib-X.Y    producer: joblib.dump (plain and zlib-compressed) of a libraries/ case that
+                  NEEDS joblib beside its library; reader: joblib.load of those files
 
 Python 3: a venv in generators/.venvs/libs-<version>/ (python -m venv); Python 2.7 (no venv
 module): pip install --target generators/.venvs/libs-2.7/site/, put on sys.path.  Each
@@ -29,9 +31,11 @@ from .thirdparty import _tail, requirements_file
 
 # What each library's environment needs installed first (its own requirements file pins
 # only what the libraries before it do not).
-LIBRARY_DEPS = {'numpy': [], 'pandas': ['numpy'], 'sklearn': ['numpy']}
+LIBRARY_DEPS = {'numpy': [], 'pandas': ['numpy'], 'sklearn': ['numpy', 'joblib'],
+                'joblib': ['numpy']}
 # The module each library is imported as, and its distribution name.
-LIBRARY_MODULE = {'numpy': 'numpy', 'pandas': 'pandas', 'sklearn': 'sklearn'}
+LIBRARY_MODULE = {'numpy': 'numpy', 'pandas': 'pandas', 'sklearn': 'sklearn',
+                  'joblib': 'joblib'}
 
 PROBE_LIBRARIES = r"""
 import sys, json
@@ -137,7 +141,10 @@ def setup_libraries(libs, interps):
             continue
         for lib in libs:
             envs[(v, lib)] = dict(env, version=env['versions'][lib],
-                                  api='pickle.dumps' if v != '2.7' else 'cPickle.dumps')
+                                  # joblib.dump pickles with pickle._Pickler (NumpyPickler)
+                                  impl='py' if lib == 'joblib' else env['impl'],
+                                  api='joblib.dump' if lib == 'joblib' else
+                                  'pickle.dumps' if v != '2.7' else 'cPickle.dumps')
     if envs:
         log('library producers and readers: ' + ', '.join(
             '%s (%s %s)' % (third_party_producer(lib, v), lib, e['version'])

@@ -52,6 +52,8 @@ def produce(cases, interps, third_party, blobdir, workdir, jobs_n, warnings):
                     continue
                 key = (r['sha'], tuple(r['bufs']))
                 ent = produced[r['case']].setdefault(key, {'producers': set(), 'written': set()})
+                if 'cut' in r:
+                    ent['cut'] = r['cut']   # a joblib file (pjrun.produce_joblib)
                 ent['producers'].add(r['producer'])
                 ent['written'].add(r['proto'])
 
@@ -79,7 +81,7 @@ def produce(cases, interps, third_party, blobdir, workdir, jobs_n, warnings):
                 if c['pythons'] and not any(version_matches(s, v) for s in c['pythons']):
                     continue
                 cj = case_job(c)
-                cj['protocols'] = [p for p in cj['protocols'] if p in THIRD_PARTY_PROTOCOLS[pkg]]
+                cj['protocols'] = [p for p in cj['protocols'] if p in THIRD_PARTY_PROTOCOLS.get(pkg, [])]
                 todo.append(cj)
             if not todo:
                 return
@@ -120,14 +122,16 @@ def py2_str_opcodes(data):
     return False
 
 
-def inspect_variant(data):
+def inspect_variant(data, cut=None):
     """(compression, protocol, has py2 str opcodes) of a variant's bytes: the protocol and
-    opcodes of the pickle inside when the file is compressed."""
+    opcodes of the pickle inside when the file is compressed (a joblib file's without its
+    `cut` ranges, its arrays)."""
     method = pjcompress.detect(data)
     if method is None:
+        data = pjcompress.apply_cut(data, cut)
         return None, pickle_protocol(data), py2_str_opcodes(data)
     try:
-        inner = pjcompress.decompress(data, SCAN_CAP)
+        inner = pjcompress.apply_cut(pjcompress.decompress(data, SCAN_CAP), cut)
     except pjcompress.Error:
         inner = None
     if inner is None:
@@ -161,11 +165,15 @@ def variants(cases, produced, blobdir):
         for (sha, bufs), ent in produced[c['id']].items():
             with open(os.path.join(blobdir, sha), 'rb') as f:
                 data = f.read()
-            compression, proto, py2_str = inspect_variant(data)
+            compression, proto, py2_str = inspect_variant(data, ent.get('cut'))
             prods = sorted(ent['producers'], key=lambda p: PRODUCER_ORDER[p])
-            vl.append({'sha': sha, 'bufs': list(bufs), 'protocol': proto, 'size': len(data),
-                       'compression': compression, 'written_at': sorted(ent['written']),
-                       'producers': prods, 'optsets': option_sets(c, py2_str), 'results': {}})
+            var = {'sha': sha, 'bufs': list(bufs), 'protocol': proto, 'size': len(data),
+                   'compression': compression, 'written_at': sorted(ent['written']),
+                   'producers': prods, 'optsets': option_sets(c, py2_str), 'results': {}}
+            if 'cut' in ent:
+                var['container'] = 'joblib'
+                var['cut'] = ent['cut']
+            vl.append(var)
         vl.sort(key=lambda x: (x['protocol'], PRODUCER_ORDER[x['producers'][0]], x['sha']))
         out[c['id']] = vl
     return out

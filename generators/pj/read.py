@@ -32,6 +32,8 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
                     t['dataonly'] = dataonly_reader(v)
                 if any(n in LIBRARIES for n in c['needs']):
                     t['libraries'] = True
+                if var.get('cut') is not None:
+                    t['cut'] = var['cut']   # a joblib file: its pickle is the rest
                 tlist.append(t)
             recs = run_worker(info['path'], 'read', {'impls': readers_of(v), 'tasks': tlist},
                               workdir, v)
@@ -72,19 +74,28 @@ def read(cases, variants, interps, blobdir, workdir, jobs_n, warnings):
 def resolve(cases, variants, envs, blobdir, workdir, jobs_n):
     """The library readings: each library environment (envs: {(version, library): env} of
     pj/libraries.py; other packages' are passed over) loads every variant of the cases that
-    NEED that library with the real classes (`pjrun.py resolve`).  Results land in each
+    NEED that library with the real classes (`pjrun.py resolve`); joblib's environments
+    load the joblib files (`container: joblib`) with joblib.load.  Results land in each
     variant's `resolves`: {reader id: {'ok': True} | {'error': {kind, type, message}}}."""
     lock = threading.Lock()
 
     def make_job(v, lib, env):
         def job():
-            tasks = [(c, var) for c in cases if lib in c['needs'] for var in variants[c['id']]]
+            # a joblib file is read by joblib's readers (joblib.load), the rest by the
+            # readers of the library the case NEEDS (pickle.loads)
+            if lib == 'joblib':
+                tasks = [(c, var) for c in cases if lib in c['needs']
+                         for var in variants[c['id']] if var.get('container') == 'joblib']
+            else:
+                tasks = [(c, var) for c in cases if lib in c['needs']
+                         for var in variants[c['id']] if not var.get('container')]
             if not tasks:
                 return
             reader = third_party_producer(lib, v)
             tlist = [{'file': os.path.join(blobdir, var['sha']),
                       'bufs': [os.path.join(blobdir, b) for b in var['bufs']],
-                      'protocol': var['protocol']} for c, var in tasks]
+                      'protocol': var['protocol'], 'container': var.get('container')}
+                     for c, var in tasks]
             recs = run_worker(env['python'], 'resolve',
                               {'reader': reader, 'tasks': tlist, 'sys_path': env['sys_path']},
                               workdir, reader)

@@ -108,6 +108,8 @@ def replay_producers(cases, produced, corpus_dir, blobdir, ids):
             ent = produced[c['id']].setdefault(key, {'producers': set(), 'written': set()})
             ent['producers'].update(mine)
             ent['written'].update(v.get('written_at') or [v['protocol']])
+            if 'cut' in v:
+                ent['cut'] = v['cut']
     return docs, stale
 
 

@@ -23,7 +23,7 @@ field-by-field specification; the spelling rules are:
 Documents are plain dicts and lists:
 
     case:     {id, description, features, expect, [error], source, load, variants: [
-                 {file, protocol, [compression], written_at, sha256, size, producers,
+                 {file, protocol, [compression], [container, cut], written_at, sha256, size, producers,
                   buffers, results: [{options, readers, canon | error, [imports]}],
                   [resolves: [{readers, ok: true | error}]]}]}
               (error of a result: {kind, type, message}; canon: the JSON text, a str;
@@ -236,8 +236,9 @@ def _parse_event(val):
 
 
 CASE_KEYS = ('id', 'description', 'features', 'expect', 'error', 'source', 'load', 'variants')
-VARIANT_KEYS = ('file', 'protocol', 'compression', 'written_at', 'sha256', 'size', 'producers',
-                'buffers', 'results', 'resolves')
+VARIANT_KEYS = ('file', 'protocol', 'compression', 'container', 'cut', 'written_at', 'sha256',
+                'size', 'producers', 'buffers', 'results', 'resolves')
+OPTIONAL_VARIANT_KEYS = ('compression', 'container', 'cut', 'resolves')
 RESULT_KEYS = ('options', 'readers', 'canon', 'error', 'imports')
 RESOLVE_KEYS = ('readers', 'ok', 'error')
 
@@ -276,12 +277,24 @@ def dump_case(doc):
     lines.append('load: ' + jdump(doc['load']))
     lines.append('variants:' if doc['variants'] else 'variants: []')
     for var in doc['variants']:
-        _keys(var, VARIANT_KEYS, [k for k in VARIANT_KEYS if k not in ('compression', 'resolves')],
+        _keys(var, VARIANT_KEYS, [k for k in VARIANT_KEYS if k not in OPTIONAL_VARIANT_KEYS],
               'variant')
+        if ('container' in var) != ('cut' in var):
+            raise YamlError('container and cut go together')
         lines.append('- file: ' + plain(var['file']))
         lines.append('  protocol: ' + _int(var['protocol']))
         if 'compression' in var:
             lines.append('  compression: ' + plain(var['compression']))
+        if 'container' in var:
+            if var['container'] != 'joblib':
+                raise YamlError('container is joblib: %r' % (var['container'],))
+            cut = var['cut']
+            if not isinstance(cut, list) or not all(
+                    isinstance(r, list) and len(r) == 2 and all(type(x) is int for x in r)
+                    for r in cut):
+                raise YamlError('cut is a list of [start, end] pairs: %r' % (cut,))
+            lines.append('  container: joblib')
+            lines.append('  cut: ' + jdump(cut))
         lines.append('  written_at: ' + int_list(var['written_at']))
         lines.append('  sha256: ' + plain(var['sha256'], SHA_RE))
         lines.append('  size: ' + _int(var['size']))
@@ -343,6 +356,8 @@ _TOP = {'id': lambda v: plain(v, CASE_ID_RE),
 _VARIANT = {'file': plain,
             'protocol': _parse_int,
             'compression': plain,
+            'container': plain,
+            'cut': _parse_json,
             'written_at': lambda v: _parse_list(v, _parse_int),
             'sha256': lambda v: plain(v, SHA_RE),
             'size': _parse_int,

@@ -12,7 +12,7 @@ from pj.yaml import parse_case, parse_manifest
 
 # docs/CORPUS.md section 5
 ID_RE = re.compile(r'^(cpython-[0-9]+\.[0-9]+(-py)?|cpython-2\.7-cPickle|cpython-(2\.7|3\.13)-dataonly|'
-                   r'pypy-[0-9]+\.[0-9]+|(dill|cloudpickle|numpy|pandas|sklearn)-[0-9]+\.[0-9]+|'
+                   r'pypy-[0-9]+\.[0-9]+|(dill|cloudpickle|numpy|pandas|sklearn|joblib)-[0-9]+\.[0-9]+|'
                    r'handwritten)$')
 
 

@@ -111,6 +111,25 @@ impl Compression {
             .find(|c| data.starts_with(c.magic()))
     }
 
+    /// Decompresses all of `data` as this format, to at most `limit` bytes: kinds
+    /// `truncated` (the stream ends early), `bad-compression` (corrupt) and
+    /// `limit-exceeded` (past `limit`; the bytes past it are counted, never kept).
+    ///
+    /// ```
+    /// use picklejar_codec::ErrorKind;
+    /// use picklejar_container::Compression;
+    ///
+    /// // zlib.compress(b"\x80\x04N.")
+    /// let z = b"x\x9ck`\xf1\xd3\x03\x00\x02\xda\x01\x01";
+    /// assert_eq!(Compression::Zlib.decompress(z, 1 << 20)?, b"\x80\x04N.");
+    /// assert_eq!(Compression::Zlib.decompress(z, 2).unwrap_err().kind(), ErrorKind::LimitExceeded);
+    /// assert_eq!(Compression::Zlib.decompress(&z[..6], 1 << 20).unwrap_err().kind(), ErrorKind::Truncated);
+    /// # Ok::<(), picklejar_container::Error>(())
+    /// ```
+    pub fn decompress(self, data: &[u8], limit: usize) -> Result<Vec<u8>> {
+        decompress(data, self, limit)
+    }
+
     fn codec_format(self) -> Option<compress::Compression> {
         match self {
             Compression::Gzip => Some(compress::Compression::Gzip),

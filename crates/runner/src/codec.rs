@@ -17,6 +17,11 @@ pub struct LoadRequest<'a> {
     pub buffers: Option<&'a [Vec<u8>]>,
     /// The protocol the stream declares.
     pub protocol: u8,
+    /// Whether the variant pickles a real library's objects (numpy, pandas, scikit-learn,
+    /// joblib: a `libraries/` case). The corpus's CPython readers read those with the
+    /// libraries unimportable (so CPython records `unresolved`); a codec that imports what
+    /// a pickle names (the CPython workers) must do the same to be judged alike.
+    pub real_library: bool,
 }
 
 /// What a codec did with a pickle.
@@ -165,7 +170,7 @@ pub trait Codec: Send + Sync {
     /// // GLOBAL 'os system', (, 'true', TUPLE, REDUCE, STOP
     /// let data = b"cos\nsystem\n(S'true'\ntR.";
     /// let spec = LoadSpec::default();
-    /// let req = LoadRequest { data, spec: &spec, buffers: None, protocol: 0 };
+    /// let req = LoadRequest { data, spec: &spec, buffers: None, protocol: 0, real_library: false };
     /// let events = Picklejar.imports(&req).unwrap().unwrap();
     /// let lines: Vec<String> = events.iter().map(ImportEvent::to_string).collect();
     /// assert_eq!(lines, ["find os.system", "call os.system via reduce"]);

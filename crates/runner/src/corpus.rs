@@ -19,13 +19,15 @@ use crate::ids::{DATA_ONLY_REFERENCE, Family, ImplId, REFERENCE};
 pub const MAX_DECOMPRESSED: usize = 256 << 20;
 
 /// How a compressed variant file is stored (`compression:` in `case.yaml`), by its magic
-/// bytes: a compressed stream (gzip, bz2, xz, zstd: [`picklejar_codec::compress`]), or
-/// `zip`, a PyTorch-style zip checkpoint (`PK\x03\x04`) whose pickle is its single
-/// `<prefix>/data.pkl` member, read by [`picklejar_container::torch_zip_pickle`].
+/// bytes: a compressed stream (gzip, bz2, xz, zstd: [`picklejar_codec::compress`]), `zip`,
+/// a PyTorch-style zip checkpoint (`PK\x03\x04`) whose pickle is its single
+/// `<prefix>/data.pkl` member, read by [`picklejar_container::torch_zip_pickle`], or
+/// `zlib`, one zlib stream (a `78` byte and a valid RFC 1950 header), as joblib compresses
+/// a file by default.
 ///
-/// Zip is a corpus packing, not one of the codec's stream formats: `picklejar-codec` cannot
-/// depend on `picklejar-container` (which depends on it), so it is handled here, where the
-/// runner reads corpus files.
+/// Zip and zlib are corpus packings, not the codec's stream formats: `picklejar-codec`
+/// cannot depend on `picklejar-container` (which depends on it), so they are handled here,
+/// where the runner reads corpus files.
 ///
 /// ```
 /// use picklejar_codec::compress::Compression;
@@ -34,6 +36,8 @@ pub const MAX_DECOMPRESSED: usize = 256 << 20;
 /// assert_eq!(CompressionMethod::detect(b"PK\x03\x04\x14\x00"), Some(CompressionMethod::Zip));
 /// assert_eq!(CompressionMethod::detect(b"\x1f\x8b\x08"), Some(CompressionMethod::Stream(Compression::Gzip)));
 /// assert_eq!(CompressionMethod::from_name("zip"), Some(CompressionMethod::Zip));
+/// assert_eq!(CompressionMethod::detect(b"x\x9c\x01"), Some(CompressionMethod::Zlib));
+/// assert_eq!(CompressionMethod::detect(b"x\x9d\x01"), None); // not a zlib header
 /// assert_eq!(CompressionMethod::Stream(Compression::Xz).name(), "xz");
 /// assert_eq!(CompressionMethod::detect(b"\x80\x04N."), None);
 /// ```
@@ -43,6 +47,8 @@ pub enum CompressionMethod {
     Stream(Compression),
     /// A PyTorch-style zip checkpoint: its `<prefix>/data.pkl` member.
     Zip,
+    /// One zlib stream (joblib's `compress=3`).
+    Zlib,
 }
 
 impl CompressionMethod {
@@ -54,21 +60,29 @@ impl CompressionMethod {
         if data.starts_with(Self::ZIP_MAGIC) {
             return Some(CompressionMethod::Zip);
         }
+        if let [0x78, flg, ..] = *data
+            && (0x7800 + u16::from(flg)) % 31 == 0
+        {
+            return Some(CompressionMethod::Zlib);
+        }
         compress::detect(data).map(CompressionMethod::Stream)
     }
 
-    /// Its name in `case.yaml`: `gzip`, `bz2`, `xz`, `zstd` or `zip`.
+    /// Its name in `case.yaml`: `gzip`, `bz2`, `xz`, `zstd`, `zip` or `zlib`.
     pub fn name(self) -> &'static str {
         match self {
             CompressionMethod::Stream(c) => c.name(),
             CompressionMethod::Zip => "zip",
+            CompressionMethod::Zlib => "zlib",
         }
     }
 
     /// Parses a name as [`CompressionMethod::name`] spells it.
     pub fn from_name(name: &str) -> Option<CompressionMethod> {
-        if name == "zip" {
-            return Some(CompressionMethod::Zip);
+        match name {
+            "zip" => return Some(CompressionMethod::Zip),
+            "zlib" => return Some(CompressionMethod::Zlib),
+            _ => {}
         }
         Compression::from_name(name).map(CompressionMethod::Stream)
     }
@@ -110,7 +124,61 @@ pub fn unpack(raw: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, picklejar_codec:
                     picklejar_codec::Error::new(e.kind(), message)
                 })
         }
+        Some(CompressionMethod::Zlib) => picklejar_container::Compression::Zlib
+            .decompress(raw, MAX_DECOMPRESSED)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| picklejar_codec::Error::new(e.kind(), e.message())),
     }
+}
+
+/// What a variant file is besides a (possibly compressed) pickle (`container:` in
+/// `case.yaml`).
+///
+/// ```
+/// use picklejar_runner::corpus::Container;
+///
+/// assert_eq!(Container::from_name("joblib"), Some(Container::Joblib));
+/// assert_eq!(Container::Joblib.name(), "joblib");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Container {
+    /// A `joblib.dump` file: each numpy array's bytes are in the stream after its
+    /// `NumpyArrayWrapper`'s BUILD (the variant's `cut`); the rest is the pickle.
+    Joblib,
+}
+
+impl Container {
+    /// Its name in `case.yaml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Container::Joblib => "joblib",
+        }
+    }
+
+    /// Parses a name as [`Container::name`] spells it.
+    pub fn from_name(name: &str) -> Option<Container> {
+        (name == "joblib").then_some(Container::Joblib)
+    }
+}
+
+/// `data` without the byte ranges `cut` (sorted, disjoint, within `data`: the corpus
+/// checks that when it is read): a joblib file's pickle.
+///
+/// ```
+/// use picklejar_runner::corpus::apply_cut;
+///
+/// assert_eq!(apply_cut(b"\x80\x04(RAWx.", &[3..7]), b"\x80\x04(x.");
+/// assert_eq!(apply_cut(b"abc", &[]), b"abc");
+/// ```
+pub fn apply_cut(data: &[u8], cut: &[std::ops::Range<usize>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut pos = 0;
+    for r in cut {
+        out.extend_from_slice(data.get(pos..r.start).unwrap_or_default());
+        pos = r.end;
+    }
+    out.extend_from_slice(data.get(pos..).unwrap_or_default());
+    out
 }
 
 /// Why a variant's pickle bytes could not be had.
@@ -283,6 +351,11 @@ pub struct Variant {
     /// a plain pickle. The runner detects compression by magic bytes; the corpus test
     /// checks that this says the same.
     pub compression: Option<CompressionMethod>,
+    /// What the file is besides a pickle (`container:`), `None` for a pickle.
+    pub container: Option<Container>,
+    /// The byte ranges of the (decompressed) file that are not pickle (`cut:`): a joblib
+    /// file's arrays. [`Case::read_variant`] leaves them out.
+    pub cut: Vec<std::ops::Range<usize>>,
     /// Producers that wrote exactly these bytes.
     pub producers: Vec<ImplId>,
     /// Out-of-band buffer files, in order.
@@ -293,6 +366,30 @@ pub struct Variant {
     /// (`numpy-3.12`, …): `resolves:` in `case.yaml`, only in variants of `libraries/`
     /// cases (`docs/CORPUS.md` section 7); empty elsewhere.
     pub resolves: Vec<ResolveGroup>,
+}
+
+impl Variant {
+    /// Whether a real-library producer (`numpy-X.Y`, …, `joblib-X.Y`) wrote it: its pickle
+    /// names a real library's classes, which the corpus's CPython readers read with the
+    /// libraries unimportable.
+    ///
+    /// ```
+    /// use picklejar_runner::corpus::Variant;
+    ///
+    /// let mut v = Variant {
+    ///     file: "p2-0.pkl".into(), protocol: 2, written_at: vec![2], sha256: String::new(),
+    ///     size: 0, compression: None, container: None, cut: vec![],
+    ///     producers: vec!["cpython-3.12".parse()?], buffers: vec![], results: vec![],
+    ///     resolves: vec![],
+    /// };
+    /// assert!(!v.real_library());
+    /// v.producers = vec!["numpy-3.12".parse()?];
+    /// assert!(v.real_library());
+    /// # Ok::<(), picklejar_runner::ids::IdError>(())
+    /// ```
+    pub fn real_library(&self) -> bool {
+        self.producers.iter().any(|p| p.library().is_some())
+    }
 }
 
 /// Library readers that got the same outcome loading a variant with the real library.
@@ -374,7 +471,7 @@ impl Variant {
     /// };
     /// let v = Variant {
     ///     file: "p2-0.pkl".into(), protocol: 2, written_at: vec![2], sha256: String::new(),
-    ///     size: 0, compression: None, producers: vec![], buffers: vec![], resolves: vec![],
+    ///     size: 0, compression: None, container: None, cut: vec![], producers: vec![], buffers: vec![], resolves: vec![],
     ///     results: vec![
     ///         group(&["cpython-2.7", "cpython-3.13"], unresolved),
     ///         group(&["cpython-2.7-dataonly"], ReaderOutcome::Canon(Canon::Bytes(b"py2".to_vec()))),
@@ -541,6 +638,10 @@ struct RawVariant {
     size: u64,
     #[serde(default)]
     compression: Option<String>,
+    #[serde(default)]
+    container: Option<String>,
+    #[serde(default)]
+    cut: Vec<(usize, usize)>,
     producers: Vec<ImplId>,
     #[serde(default)]
     buffers: Vec<String>,
@@ -659,11 +760,26 @@ impl Case {
                 None => None,
                 Some(name) => Some(CompressionMethod::from_name(name).ok_or_else(|| {
                     invalid(format!(
-                        "{}: unknown compression {name:?} (gzip, bz2, xz, zstd or zip)",
+                        "{}: unknown compression {name:?} (gzip, bz2, xz, zstd, zip or zlib)",
                         v.file
                     ))
                 })?),
             };
+            let container = match &v.container {
+                None => None,
+                Some(name) => Some(Container::from_name(name).ok_or_else(|| {
+                    invalid(format!("{}: unknown container {name:?} (joblib)", v.file))
+                })?),
+            };
+            let ordered =
+                v.cut.iter().all(|&(a, b)| a <= b) && v.cut.windows(2).all(|w| w[0].1 <= w[1].0);
+            if !ordered || (container.is_none() && !v.cut.is_empty()) {
+                return Err(invalid(format!(
+                    "{}: cut is sorted disjoint [start, end] ranges of a joblib container",
+                    v.file
+                )));
+            }
+            let cut = v.cut.iter().map(|&(a, b)| a..b).collect();
             let mut resolves = Vec::with_capacity(v.resolves.len());
             for r in v.resolves {
                 let outcome = match (r.ok, r.error) {
@@ -696,6 +812,8 @@ impl Case {
                 sha256: v.sha256,
                 size: v.size,
                 compression,
+                container,
+                cut,
                 producers: v.producers,
                 buffers: v.buffers,
                 results,
@@ -722,10 +840,21 @@ impl Case {
     /// [`VariantError::Decompress`].
     pub fn read_variant(&self, v: &Variant) -> Result<Vec<u8>, VariantError> {
         let raw = self.read_variant_file(v)?;
-        if CompressionMethod::detect(&raw).is_none() {
-            return Ok(raw);
+        let plain = if CompressionMethod::detect(&raw).is_none() {
+            raw
+        } else {
+            unpack(&raw)?.into_owned()
+        };
+        if v.cut.is_empty() {
+            return Ok(plain);
         }
-        Ok(unpack(&raw)?.into_owned())
+        if v.cut.last().is_some_and(|r| r.end > plain.len()) {
+            return Err(VariantError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: its cut runs past its {} bytes", v.file, plain.len()),
+            )));
+        }
+        Ok(apply_cut(&plain, &v.cut))
     }
 
     /// The bytes of a variant's file as they are on disk (compressed or not): what its
@@ -975,6 +1104,8 @@ mod tests {
             sha256: String::new(),
             size: 0,
             compression: None,
+            container: None,
+            cut: Vec::new(),
             producers: Vec::new(),
             buffers: Vec::new(),
             results,

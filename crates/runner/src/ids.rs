@@ -48,6 +48,9 @@ pub enum Family {
     Pandas,
     /// The same with the real scikit-learn: `sklearn-X.Y`.
     Sklearn,
+    /// joblib on that CPython: `joblib-X.Y`, producer (`joblib.dump`: its pure-Python
+    /// `NumpyPickler`, each array's bytes in the stream) and reader (`joblib.load`).
+    Joblib,
     /// Bytes written by hand: `handwritten`.
     Handwritten,
 }
@@ -204,8 +207,8 @@ impl ImplId {
         }
     }
 
-    /// The real library a library producer or reader has (`numpy`, `pandas`, `sklearn`);
-    /// `None` for every other id.
+    /// The real library a library producer or reader has (`numpy`, `pandas`, `sklearn`,
+    /// `joblib`); `None` for every other id.
     ///
     /// ```
     /// use picklejar_runner::ids::ImplId;
@@ -218,6 +221,7 @@ impl ImplId {
             Family::Numpy => Some("numpy"),
             Family::Pandas => Some("pandas"),
             Family::Sklearn => Some("sklearn"),
+            Family::Joblib => Some("joblib"),
             _ => None,
         }
     }
@@ -236,7 +240,8 @@ impl ImplId {
     }
 
     /// The order reports list ids in: by Python version, then C, pure-Python, cPickle,
-    /// data-only, PyPy, dill, cloudpickle, numpy, pandas, sklearn; hand-written bytes last.
+    /// data-only, PyPy, dill, cloudpickle, numpy, pandas, sklearn, joblib; hand-written
+    /// bytes last.
     ///
     /// ```
     /// use picklejar_runner::ids::ImplId;
@@ -266,6 +271,7 @@ impl fmt::Display for ImplId {
             Family::Numpy => write!(f, "numpy-{v}"),
             Family::Pandas => write!(f, "pandas-{v}"),
             Family::Sklearn => write!(f, "sklearn-{v}"),
+            Family::Joblib => write!(f, "joblib-{v}"),
             Family::Handwritten => f.write_str("handwritten"),
         }
     }
@@ -285,8 +291,8 @@ impl FromStr for ImplId {
             IdError(format!(
                 "{s:?} is not a producer or reader id ({why}); ids look like cpython-3.13, \
                  cpython-3.13-py, cpython-2.7-cPickle, cpython-3.13-dataonly, pypy-3.9, \
-                 dill-3.12, cloudpickle-3.12, numpy-3.12, pandas-3.12, sklearn-3.12 or \
-                 handwritten"
+                 dill-3.12, cloudpickle-3.12, numpy-3.12, pandas-3.12, sklearn-3.12, \
+                 joblib-3.12 or handwritten"
             ))
         };
         let (family, rest) = if let Some(rest) = s.strip_prefix("cpython-") {
@@ -309,6 +315,8 @@ impl FromStr for ImplId {
             (Family::Pandas, v)
         } else if let Some(v) = s.strip_prefix("sklearn-") {
             (Family::Sklearn, v)
+        } else if let Some(v) = s.strip_prefix("joblib-") {
+            (Family::Joblib, v)
         } else {
             return Err(bad("unknown implementation"));
         };
@@ -360,6 +368,7 @@ mod tests {
             "numpy-2.7",
             "pandas-3.13",
             "sklearn-3.6",
+            "joblib-3.13",
             "handwritten",
         ] {
             let id: ImplId = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));

@@ -246,7 +246,10 @@ pub fn run(
     // A codec that does not leave decompression to the runner reports imports on the file
     // as it is: a scanner that cannot read gzip misses what is inside (a bypass), never a
     // pass by the runner's unzipping.
-    if spec.kind == TrialKind::Imports && info.compressed != CompressedInput::Runner {
+    // A joblib file's pickle is what the runner cuts out of it (`Case::read_variant`), for
+    // every codec: no codec is asked to find a joblib file's arrays.
+    let whole_file = info.compressed != CompressedInput::Runner && v.container.is_none();
+    if spec.kind == TrialKind::Imports && whole_file {
         return match (case.read_variant_file(v), case.read_buffers(v)) {
             (Ok(raw), Ok(buffers)) => {
                 let spec_opts = case.load.merged(&spec.options);
@@ -255,6 +258,7 @@ pub fn run(
                     spec: &spec_opts,
                     buffers: buffers.as_deref(),
                     protocol: v.protocol,
+                    real_library: v.real_library(),
                 };
                 let names = Spelling::of(spec.reference, v.protocol, &spec_opts);
                 judge_imports(spec, codec.imports(&req), names)
@@ -263,7 +267,7 @@ pub fn run(
             (_, Err(e)) => unreadable(format!("reading buffers: {e}")),
         };
     }
-    if spec.kind == TrialKind::Load && info.compressed != CompressedInput::Runner {
+    if spec.kind == TrialKind::Load && whole_file {
         return match case.read_variant_file(v) {
             Ok(raw) => match CompressionMethod::detect(&raw) {
                 None => run_load(codec, info, spec, &raw, &raw, case, v),
@@ -330,6 +334,7 @@ pub fn run(
                 spec: &spec_opts,
                 buffers: buffers.as_deref(),
                 protocol: v.protocol,
+                real_library: v.real_library(),
             };
             let got = codec.load(&req);
             judge_load(info, spec, &data, &spec_opts, got)
@@ -340,6 +345,7 @@ pub fn run(
                 spec: &spec_opts,
                 buffers: buffers.as_deref(),
                 protocol: v.written_at.first().copied().unwrap_or(v.protocol),
+                real_library: v.real_library(),
             };
             judge_dump(codec, reloader, spec, &ctx)
         }
@@ -349,6 +355,7 @@ pub fn run(
                 spec: &spec_opts,
                 buffers: buffers.as_deref(),
                 protocol: v.protocol,
+                real_library: v.real_library(),
             };
             judge_redump(codec, reloader, spec, v, &req)
         }
@@ -358,6 +365,7 @@ pub fn run(
                 spec: &spec_opts,
                 buffers: buffers.as_deref(),
                 protocol: v.protocol,
+                real_library: v.real_library(),
             };
             let names = Spelling::of(spec.reference, v.protocol, &spec_opts);
             judge_imports(spec, codec.imports(&req), names)
@@ -592,6 +600,7 @@ fn run_load(
         spec: &spec_opts,
         buffers: buffers.as_deref(),
         protocol: v.protocol,
+        real_library: v.real_library(),
     };
     let got = codec.load(&req);
     judge_load(info, spec, plain, &spec_opts, got)
@@ -604,8 +613,13 @@ fn run_load(
 /// pickle.py, else none (cPickle, the library producers on 2.7, by hand: CPython 3.13's
 /// profile, equivalence only). Byte-exactness is required when a
 /// C pickler or 2.7's pickle.py wrote it; the pure-Python 3 picklers' batch edges and
-/// cPickle's refcount-driven memo are only held to equivalence.
+/// cPickle's refcount-driven memo are only held to equivalence. A joblib file's pickle
+/// (`joblib-X.Y`) is what is left when its arrays are cut out, which no pickler wrote:
+/// none, equivalence only.
 pub fn redump_target(producers: &[ImplId]) -> (Option<ImplId>, bool) {
+    if producers.iter().any(|p| p.family == Family::Joblib) {
+        return (None, false);
+    }
     let is_c3 = |p: &&ImplId| {
         p.is_c3()
             || (p.family == Family::Cloudpickle || p.library().is_some())
@@ -633,14 +647,15 @@ const PY27: ImplId = ImplId::cpython(2, 7);
 
 /// The CPython whose pickler a producer's bytes come from: `cpython-3.12-py`,
 /// `cloudpickle-3.12`, `dill-3.12` and `numpy-3.12` (and the other library producers)
-/// pickle as CPython 3.12 does; `pypy-3.9` as CPython 3.9's pure-Python pickler.
+/// pickle as CPython 3.12 does; `pypy-3.9` and `joblib-3.9` (its `NumpyPickler` is a
+/// `pickle._Pickler`) as CPython 3.9's pure-Python pickler.
 pub fn producer_profile(producer: ImplId) -> ImplId {
     match producer.family {
         Family::Cloudpickle | Family::Numpy | Family::Pandas | Family::Sklearn => ImplId {
             family: Family::CPython,
             ..producer
         },
-        Family::Dill | Family::PyPy => ImplId {
+        Family::Dill | Family::PyPy | Family::Joblib => ImplId {
             family: Family::CPythonPy,
             ..producer
         },
@@ -713,6 +728,7 @@ fn judge_redump(
         spec: req.spec,
         buffers: req.buffers,
         protocol: v.protocol,
+        real_library: v.real_library(),
     };
     let d0 = dis(req.data, &LoadOptions::default()).to_string();
     let d1 = dis(&bytes, &LoadOptions::default()).to_string();
@@ -877,6 +893,7 @@ fn judge_dump(
         spec: ctx.spec,
         buffers: ctx.buffers,
         protocol: declared,
+        real_library: ctx.real_library,
     };
     let want = baseline(reloader, ctx, expected);
     let reloaded = match reloader.load(&req) {

@@ -16,6 +16,7 @@ fn load(cmd: &str, spec: &LoadSpec) -> Outcome {
         spec,
         buffers: None,
         protocol: 4,
+        real_library: false,
     })
 }
 

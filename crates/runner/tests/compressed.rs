@@ -61,6 +61,7 @@ fn write_case(root: &Path, name: &str, error: Option<&str>, variants: &[V]) {
             Some(CompressionMethod::Stream(Compression::Xz)) => ".xz",
             Some(CompressionMethod::Stream(Compression::Zstd)) => ".zst",
             Some(CompressionMethod::Zip) => ".pt",
+            Some(CompressionMethod::Zlib) => ".z",
         };
         let file = format!("p4-{}-{i}.pkl{ext}", &hex[..12]);
         std::fs::write(dir.join(&file), &v.bytes).expect("write");

@@ -160,6 +160,7 @@ fn run(py: Python) -> Result<(), Failed> {
                     spec: &spec,
                     buffers: None,
                     protocol,
+                    real_library: false,
                 };
                 match reader.load(&req) {
                     Outcome::Loaded(c) => prop_assert_eq!(&c, &want, "protocol {}", protocol),

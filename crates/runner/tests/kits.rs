@@ -152,6 +152,7 @@ fn loose_on_the_corpus(codec: &dyn Codec) -> usize {
             spec: &spec,
             buffers: None,
             protocol: 4,
+            real_library: false,
         });
         if got != Outcome::Loaded(want) {
             failures.push(format!(
@@ -184,6 +185,7 @@ fn load(codec: &dyn Codec, data: &[u8]) -> Outcome {
         spec: &LoadSpec::default(),
         buffers: None,
         protocol: 2,
+        real_library: false,
     })
 }
 
@@ -219,6 +221,7 @@ fn outcomes(codec: &dyn Codec, worker: Option<&WorkerCodec>) {
         spec: &spec,
         buffers: Some(&bufs),
         protocol: 5,
+        real_library: false,
     });
     let Outcome::Loaded(Canon::Str(t)) = got else {
         panic!("options: {got:?}")

@@ -25,6 +25,7 @@ fn req<'a>(data: &'a [u8], spec: &'a LoadSpec) -> LoadRequest<'a> {
         spec,
         buffers: None,
         protocol: 2,
+        real_library: false,
     }
 }
 
@@ -196,6 +197,7 @@ fn worker_requests_carry_the_options_and_buffers() {
         spec: &spec,
         buffers: Some(&bufs),
         protocol: 5,
+        real_library: false,
     });
     let Outcome::Loaded(Canon::Str(t)) = o else {
         panic!("{o:?}")

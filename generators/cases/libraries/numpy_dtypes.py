@@ -2,9 +2,12 @@
 
 Written by CPython's own pickle.dumps with the real numpy of each interpreter (make.py --with
 numpy): numpy 1.x names numpy.core.multiarray._reconstruct, numpy 2.x numpy._core.
+
+Through joblib.dump (make.py --with joblib) each array's raw bytes follow its
+NumpyArrayWrapper in the stream, sized by the dtype's itemsize (float16, U2, V2 included).
 """
-FEATURES = ["numpy-real"]
-NEEDS = ["numpy"]
+FEATURES = ["numpy-real", "joblib"]
+NEEDS = ["numpy", "joblib"]
 
 import numpy as np
 

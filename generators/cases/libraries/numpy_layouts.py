@@ -2,9 +2,12 @@
 
 A non-contiguous array is pickled as a copy in C order; a Fortran-order one as its
 Fortran-order bytes with the flag in its state.
+
+Through joblib.dump (make.py --with joblib) the Fortran-order array's bytes are written in
+Fortran order (the wrapper says order 'F'), the 0-d and empty arrays' as one item and none.
 """
-FEATURES = ["numpy-real"]
-NEEDS = ["numpy"]
+FEATURES = ["numpy-real", "joblib"]
+NEEDS = ["numpy", "joblib"]
 
 import numpy as np
 

@@ -1,7 +1,10 @@
 """A real fitted scikit-learn LinearRegression (coef_, intercept_, its _sklearn_version) on five points.
+
+Through joblib.dump (make.py --with joblib), as scikit-learn's documentation says to save a
+model: coef_'s bytes follow its NumpyArrayWrapper in the stream.
 """
-FEATURES = ["sklearn"]
-NEEDS = ["sklearn"]
+FEATURES = ["sklearn", "joblib"]
+NEEDS = ["sklearn", "joblib"]
 
 import numpy as np
 from sklearn.linear_model import LinearRegression

@@ -246,6 +246,7 @@ impl Codec for CPython {
             "protocol": req.protocol,
             "opts": opts,
             "buffers": req.buffers.map(|b| b.iter().map(|x| b64(x)).collect::<Vec<_>>()),
+            "libraries": req.real_library,
         });
         let taken = self.idle.lock().ok().and_then(|mut v| v.pop());
         let mut worker = match taken {
