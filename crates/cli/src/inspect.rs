@@ -438,7 +438,9 @@ fn dis_listing(a: DisArgs) -> Result<ExitCode> {
         match container::open(&raw, &opts) {
             Ok(c) if c.kind.is_container() => {
                 let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-                let written = write!(out, "{}", c.dis(&opts)).and_then(|()| out.flush());
+                let max_arg = if a.full { usize::MAX } else { DIS_ARG };
+                let listing = c.dis_cut(&opts, max_arg);
+                let written = write!(out, "{listing}").and_then(|()| out.flush());
                 return match written {
                     Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
                     r => r.map(|()| ExitCode::SUCCESS).map_err(Into::into),

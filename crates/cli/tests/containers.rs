@@ -72,3 +72,35 @@ fn a_zip_bomb_member_and_a_path_outside_the_archive_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("outside the archive"));
 }
+
+#[test]
+fn a_joblib_listing_cuts_long_arguments_unless_full() {
+    // joblib_root_p2.joblib with a 1 MiB str pushed and popped right after its PROTO: still
+    // a joblib file (the scan follows the stream), whose listing must not print the str whole.
+    let raw = std::fs::read(data("joblib_root_p2.joblib")).expect("test file");
+    let n = 1usize << 20;
+    let mut d = raw[..2].to_vec();
+    d.push(b'X');
+    d.extend_from_slice(&(n as u32).to_le_bytes());
+    d.resize(d.len() + n, b'a');
+    d.push(b'0');
+    d.extend_from_slice(&raw[2..]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("big.joblib");
+    std::fs::write(&f, &d).expect("write");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_picklejar"))
+            .args(args)
+            .arg(&f)
+            .output()
+            .expect("runs")
+    };
+    let o = run(&["dis"]);
+    let listing = text(&o.stdout);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(listing.contains("# joblib file"), "{listing}");
+    assert!(listing.contains(&format!("… ({n} bytes)")), "{listing}");
+    assert!(listing.len() < 20_000, "{} bytes of listing", listing.len());
+    let o = run(&["dis", "--full"]);
+    assert!(o.stdout.len() > n, "{} bytes", o.stdout.len());
+}

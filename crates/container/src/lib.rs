@@ -413,7 +413,25 @@ impl Container {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn dis(&self, options: &LoadOptions) -> String {
-        render::dis(self, options)
+        render::dis(self, options, usize::MAX)
+    }
+
+    /// [`Container::dis`] with string and bytes arguments longer than `max_arg` bytes shown
+    /// cut, with their length ([`picklejar_codec::dis_cut`]): the listing's size does not
+    /// grow with what the pickles hold.
+    ///
+    /// ```
+    /// use picklejar_codec::LoadOptions;
+    ///
+    /// let data = std::fs::read("tests/data/joblib_zlib.joblib")?;
+    /// let opts = LoadOptions::default();
+    /// let c = picklejar_container::open(&data, &opts)?;
+    /// assert!(c.dis(&opts).contains("'text'"));
+    /// assert!(c.dis_cut(&opts, 2).contains("'te'… (4 bytes)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dis_cut(&self, options: &LoadOptions, max_arg: usize) -> String {
+        render::dis(self, options, max_arg)
     }
 }
 

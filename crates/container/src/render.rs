@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use picklejar_codec::{Disassembly, LoadOptions, Node, NodeId, Opcode, Value, dis as codec_dis};
+use picklejar_codec::{Disassembly, LoadOptions, Node, NodeId, Opcode, Value, dis_cut};
 
 use crate::error::Error;
 use crate::graph;
@@ -260,7 +260,7 @@ fn listing(
 }
 
 /// [`Container::dis`].
-pub(crate) fn dis(c: &Container, options: &LoadOptions) -> String {
+pub(crate) fn dis(c: &Container, options: &LoadOptions, max_arg: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}: {}", c.kind, c.pickle_name);
     const MAX_MEMBERS: usize = 64;
@@ -272,7 +272,7 @@ pub(crate) fn dis(c: &Container, options: &LoadOptions) -> String {
     }
     for (name, at, bytes) in &c.layout.preamble {
         let _ = writeln!(out, "# {name}, at byte {at}:");
-        let d = codec_dis(bytes, options);
+        let d = dis_cut(bytes, options, max_arg);
         let base = *at as u64;
         listing(&mut out, &d, &|o| o + base, &|_| Vec::new());
     }
@@ -283,7 +283,7 @@ pub(crate) fn dis(c: &Container, options: &LoadOptions) -> String {
     } else if let Some(z) = c.kind.compression() {
         let _ = writeln!(out, "# offsets below are in the {z}-decompressed file");
     }
-    let d = codec_dis(&c.pickle, options);
+    let d = dis_cut(&c.pickle, options, max_arg);
     let base = c.layout.base as u64;
     let cuts = &c.layout.cuts;
     let map = |o: u64| to_stream(cuts, o) + base;
