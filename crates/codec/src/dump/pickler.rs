@@ -98,6 +98,7 @@ impl Memo {
         self.nodes.get(id.index()).and_then(|&i| i.checked_sub(1))
     }
 
+    #[inline]
     fn get(&mut self, k: &Key<'_>) -> Option<u32> {
         match k {
             Key::Node(id) => self.node(*id),
@@ -137,6 +138,7 @@ impl Memo {
         self.get(k).is_some()
     }
 
+    #[inline]
     fn insert(&mut self, k: Key<'_>, idx: u32) {
         match k {
             Key::Node(id) => {
@@ -253,6 +255,7 @@ impl<'g> Pickler<'g> {
 
     // ----- memo -----------------------------------------------------------------------
 
+    #[inline]
     fn memoize(&mut self, key: Option<Key<'_>>) {
         if !self.kept_alive
             && self.opts.profile == Profile::Py27
@@ -288,15 +291,21 @@ impl<'g> Pickler<'g> {
 
     /// A memo index operand: the 1-byte form, the 4-byte form, or protocol 0's text line
     /// (BINPUT/LONG_BINPUT/PUT, BINGET/LONG_BINGET/GET).
+    #[inline]
     fn memo_opcode(&mut self, idx: u32, short: u8, long: u8, text: u8) {
         if self.proto == 0 {
-            self.text_op(text, &format!("{idx}\n"));
+            self.memo_text_op(idx, text);
         } else if idx < 256 {
             self.out.write(&[short, idx as u8]);
         } else {
             let [a, b, c, d] = idx.to_le_bytes();
             self.out.write(&[long, a, b, c, d]);
         }
+    }
+
+    #[cold]
+    fn memo_text_op(&mut self, idx: u32, text: u8) {
+        self.text_op(text, &format!("{idx}\n"));
     }
 
     fn memo_get(&mut self, key: &Key<'_>) -> bool {
@@ -357,6 +366,20 @@ impl<'g> Pickler<'g> {
             {
                 self.save_str_fast(id, text.as_bytes());
                 return Ok(());
+            }
+            // Not in the memo (just looked): the node's own save, minus that lookup.
+            if let Some(node) = self.g.get(id)
+                && !matches!(node, Node::Global(_))
+            {
+                let check_stack = self.depth.is_multiple_of(STACK_CHECK_EVERY);
+                self.depth += 1;
+                let r = if check_stack {
+                    crate::canon::grow(|| self.save_node_body(id, node))
+                } else {
+                    self.save_node_body(id, node)
+                };
+                self.depth -= 1;
+                return r;
             }
         }
         // Checking the stack costs more than a save of a small node: every
@@ -680,6 +703,11 @@ impl<'g> Pickler<'g> {
         if self.memo_get(&Key::Node(id)) {
             return Ok(());
         }
+        self.save_node_body(id, node)
+    }
+
+    /// [`Self::save_node`] of a node that is not a global and not in the memo.
+    fn save_node_body(&mut self, id: NodeId, node: &'g Node) -> Result<()> {
         // CPython's empty and one-character Latin-1 strs are singletons: one object,
         // one memo entry, however many places hold them.
         if let Node::Str { text, .. } = node
@@ -910,7 +938,7 @@ impl<'g> Pickler<'g> {
         for &x in items {
             self.save(x)?;
         }
-        if let Some(idx) = self.memo.get(&Key::Node(id)) {
+        if let Some(idx) = self.memo.node(id) {
             // Reached again through its own items: throw away what was pushed.
             if small {
                 for _ in 0..n {
