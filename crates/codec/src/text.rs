@@ -248,21 +248,84 @@ pub(crate) fn latin1_to_text(b: &[u8]) -> Vec<u8> {
 /// Whether `utf8` is exactly the UTF-8 encoding of the latin-1 text `data` (what
 /// [`latin1_to_text`] would make), checked without decoding or allocating.
 pub(crate) fn is_latin1_text_of(utf8: &[u8], data: &[u8]) -> bool {
+    // Sixteen input bytes at a time when they are all ASCII (sixteen equal output bytes)
+    // or all non-ASCII (sixteen two-byte sequences, compared in a shape the compiler
+    // turns into vector instructions); a mixed block by halves, an ASCII half at once and
+    // another a byte at a time, as the tail.
     let mut i = 0;
+    let mut blocks = data.chunks_exact(16);
+    for blk in &mut blocks {
+        let Some(blk) = blk.first_chunk::<16>() else {
+            return false;
+        };
+        let (lo, hi) = blk.split_at(8);
+        let (Ok(lo), Ok(hi)) = (<[u8; 8]>::try_from(lo), <[u8; 8]>::try_from(hi)) else {
+            return false;
+        };
+        let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+        if (lo | hi) & HIGH_BITS == 0 {
+            if utf8.get(i..).and_then(|u| u.first_chunk::<16>()) != Some(blk) {
+                return false;
+            }
+            i += 16;
+        } else if lo & hi & HIGH_BITS == HIGH_BITS {
+            match utf8.get(i..).and_then(|u| u.first_chunk::<32>()) {
+                Some(u) if is_latin1_high_utf8(u, blk) => i += 32,
+                _ => return false,
+            }
+        } else {
+            // A mixed block: an ASCII half is still compared a word at a time.
+            for (half, x) in blk.chunks_exact(8).zip([lo, hi]) {
+                if x & HIGH_BITS == 0 {
+                    if utf8.get(i..i + 8) != Some(half) {
+                        return false;
+                    }
+                    i += 8;
+                } else {
+                    match latin1_text_prefix(utf8, i, half) {
+                        Some(next) => i = next,
+                        None => return false,
+                    }
+                }
+            }
+        }
+    }
+    match latin1_text_prefix(utf8, i, blocks.remainder()) {
+        Some(end) => end == utf8.len(),
+        None => false,
+    }
+}
+
+/// Whether `u` is the UTF-8 of sixteen Latin-1 bytes that are all 0x80 or more: each
+/// byte `b` becomes the pair `0xC0 | b >> 6`, `0x80 | b & 0x3F`, compared as 16-bit
+/// little-endian lanes (a shape the compiler turns into vector instructions).
+/// Kept out of line: inlined into the caller's loop it loses its vector form.
+#[inline(never)]
+fn is_latin1_high_utf8(u: &[u8; 32], blk: &[u8; 16]) -> bool {
+    let want: [u16; 16] = blk.map(|b| {
+        let b = u16::from(b);
+        (b >> 6) | ((b & 0x3f) << 8) | 0x80c0
+    });
+    let got: [u16; 16] = std::array::from_fn(|k| u16::from_le_bytes([u[2 * k], u[2 * k + 1]]));
+    want == got
+}
+
+/// Whether `utf8[i..]` starts with the UTF-8 of the Latin-1 text `data`; where it ends.
+fn latin1_text_prefix(utf8: &[u8], mut i: usize, data: &[u8]) -> Option<usize> {
     for &b in data {
         if b < 0x80 {
             if utf8.get(i) != Some(&b) {
-                return false;
+                return None;
             }
             i += 1;
         } else {
             if utf8.get(i..i + 2) != Some(&[0xc0 | (b >> 6), 0x80 | (b & 0x3f)]) {
-                return false;
+                return None;
             }
             i += 2;
         }
     }
-    i == utf8.len()
+    Some(i)
 }
 
 /// How much of a mixed block on goes through encoding_rs at once.
@@ -581,6 +644,46 @@ mod tests {
         }
         let all: Vec<u8> = (0..=255).collect();
         assert!(is_latin1_text_of(&latin1_to_text(&all), &all));
+    }
+
+    #[test]
+    fn latin1_text_check_finds_every_changed_byte() {
+        // Inputs whose words are all ASCII, all high, mixed, with tails of every length:
+        // the text of each passes, and changing any one byte of it, cutting it or
+        // extending it fails, on the word-at-a-time paths as on the byte-at-a-time one.
+        let mut inputs: Vec<Vec<u8>> = vec![
+            (0..=255).collect(),
+            (0x80..=0xff).chain(0..0x80).collect(),
+            b"abcdefgh\xe9\xff\x80\xc3\xa9\xbf\xc0\xfeabc\x81defg".to_vec(),
+        ];
+        for len in 0..20 {
+            inputs.push(
+                (0..len)
+                    .map(|k| if k % 3 == 0 { 0xe0 + k } else { 0x41 + k })
+                    .collect(),
+            );
+            inputs.push((0..len).map(|k| 0x80 + 6 * k).collect());
+        }
+        for data in &inputs {
+            let text = latin1_to_text(data);
+            assert!(is_latin1_text_of(&text, data), "{data:?}");
+            for k in 0..text.len() {
+                for flip in [0x01u8, 0x40, 0x80] {
+                    let mut bad = text.clone();
+                    bad[k] ^= flip;
+                    assert!(
+                        !is_latin1_text_of(&bad, data),
+                        "{data:?} byte {k} ^ {flip:#x}"
+                    );
+                }
+            }
+            if !text.is_empty() {
+                assert!(!is_latin1_text_of(&text[..text.len() - 1], data));
+            }
+            let mut longer = text.clone();
+            longer.push(b'a');
+            assert!(!is_latin1_text_of(&longer, data));
+        }
     }
 
     #[test]

@@ -53,14 +53,14 @@ enum Syn<'a> {
 }
 
 /// The memo, split by key kind so the hot lookups do not hash or allocate: graph nodes
-/// in a vector indexed by node id, names in maps queried through a scratch buffer.
+/// in a vector indexed by node id (holding memo index + 1, 0 for none, so the vector
+/// starts as zeroed memory the allocator need not fill), names in maps queried through
+/// a scratch buffer.
 struct Memo {
     nodes: Vec<u32>,
     names: FxHashMap<String, u32>,
     scratch: String,
 }
-
-const NONE: u32 = u32::MAX;
 
 /// How many nesting levels of `save` share one stack check (`canon::grow` keeps 64 KiB in
 /// reserve; eight levels of the pickler's frames use far less).
@@ -69,7 +69,7 @@ const STACK_CHECK_EVERY: usize = 8;
 impl Memo {
     fn new(nodes: usize) -> Memo {
         Memo {
-            nodes: vec![NONE; nodes],
+            nodes: vec![0; nodes],
             names: FxHashMap::default(),
             scratch: String::new(),
         }
@@ -92,12 +92,34 @@ impl Memo {
         }
     }
 
+    /// The memo index of a graph node, if it has one.
+    #[inline(always)]
+    fn node(&self, id: NodeId) -> Option<u32> {
+        self.nodes.get(id.index()).and_then(|&i| i.checked_sub(1))
+    }
+
+    #[inline]
     fn get(&mut self, k: &Key<'_>) -> Option<u32> {
         match k {
-            Key::Node(id) => self.nodes.get(id.index()).copied().filter(|&i| i != NONE),
+            Key::Node(id) => self.node(*id),
             _ => {
                 self.name_key(k);
                 self.names.get(self.scratch.as_str()).copied()
+            }
+        }
+    }
+
+    /// Gives a graph node memo index `idx`.
+    #[inline(always)]
+    fn set_node(&mut self, id: NodeId, idx: u32) {
+        // The pickler never reaches 2^32 - 1 memo entries (the graph's ids and the
+        // pickle's LONG_BINPUT are 32-bit); were it to, the entry would read as absent.
+        let stored = idx.wrapping_add(1);
+        match self.nodes.get_mut(id.index()) {
+            Some(slot) => *slot = stored,
+            None => {
+                self.nodes.resize(id.index() + 1, 0);
+                self.nodes[id.index()] = stored;
             }
         }
     }
@@ -116,13 +138,11 @@ impl Memo {
         self.get(k).is_some()
     }
 
+    #[inline]
     fn insert(&mut self, k: Key<'_>, idx: u32) {
         match k {
             Key::Node(id) => {
-                if id.index() >= self.nodes.len() {
-                    self.nodes.resize(id.index() + 1, NONE);
-                }
-                self.nodes[id.index()] = idx;
+                self.set_node(id, idx);
             }
             _ => {
                 self.name_key(&k);
@@ -152,12 +172,29 @@ pub(crate) struct Pickler<'g> {
     kept_alive: bool,
     /// The Python 2 spelling of the global being written, when the graph kept one.
     py2_names: HashMap<(String, String), (String, String)>,
+    /// Whether a str node takes [`Self::save_str_fast`]: BINUNICODE-family opcodes
+    /// (protocol ≥ 1) and no Python 2 profile (whose strs and memo need more care).
+    fast_str: bool,
 }
 
-/// A guess at the size of the pickle, so the output buffer is allocated once: payloads
-/// plus a few bytes per node and per container item (protocol 0 text and escapes can
-/// still make it grow).
+/// Graphs of more nodes than this start the output buffer at [`BYTES_PER_NODE`] bytes a
+/// node rather than walking every node for a closer guess (the walk costs more than
+/// growing the buffer, and a payload of 64 KiB or more reserves its own room as it is
+/// written).
+const ESTIMATE_WALK_NODES: usize = 4096;
+const BYTES_PER_NODE: usize = 8;
+
+/// A guess at the size of the pickle, so the output buffer is allocated once: for small
+/// graphs payloads plus a few bytes per node and per container item (protocol 0 text and
+/// escapes can still make it grow); for large ones a few bytes a node.
 fn output_estimate(g: &Graph) -> usize {
+    if g.nodes().len() > ESTIMATE_WALK_NODES {
+        return g
+            .nodes()
+            .len()
+            .saturating_mul(BYTES_PER_NODE)
+            .saturating_add(64);
+    }
     let mut n: usize = 64;
     for node in g.nodes() {
         n = n.saturating_add(match node {
@@ -190,6 +227,7 @@ impl<'g> Pickler<'g> {
             oob: Vec::new(),
             kept_alive: false,
             py2_names: HashMap::new(),
+            fast_str: proto >= 1 && opts.profile != Profile::Py27,
         }
     }
 
@@ -217,6 +255,7 @@ impl<'g> Pickler<'g> {
 
     // ----- memo -----------------------------------------------------------------------
 
+    #[inline]
     fn memoize(&mut self, key: Option<Key<'_>>) {
         if !self.kept_alive
             && self.opts.profile == Profile::Py27
@@ -252,15 +291,21 @@ impl<'g> Pickler<'g> {
 
     /// A memo index operand: the 1-byte form, the 4-byte form, or protocol 0's text line
     /// (BINPUT/LONG_BINPUT/PUT, BINGET/LONG_BINGET/GET).
+    #[inline]
     fn memo_opcode(&mut self, idx: u32, short: u8, long: u8, text: u8) {
         if self.proto == 0 {
-            self.text_op(text, &format!("{idx}\n"));
+            self.memo_text_op(idx, text);
         } else if idx < 256 {
             self.out.write(&[short, idx as u8]);
         } else {
             let [a, b, c, d] = idx.to_le_bytes();
             self.out.write(&[long, a, b, c, d]);
         }
+    }
+
+    #[cold]
+    fn memo_text_op(&mut self, idx: u32, text: u8) {
+        self.text_op(text, &format!("{idx}\n"));
     }
 
     fn memo_get(&mut self, key: &Key<'_>) -> bool {
@@ -306,6 +351,37 @@ impl<'g> Pickler<'g> {
                 return self.save_value(v);
             }
         };
+        // The commonest nodes first, without the recursion's bookkeeping: a node already
+        // in the memo (a GET) and a str (which holds nothing to recurse into). Past the
+        // depth limit the general path reports the error.
+        if self.depth < self.opts.max_depth {
+            self.out.opcode_boundary();
+            if let Some(idx) = self.memo.node(id) {
+                self.get(idx);
+                return Ok(());
+            }
+            if self.fast_str
+                && let Some(Node::Str { text, .. }) = self.g.get(id)
+                && !text.is_empty()
+            {
+                self.save_str_fast(id, text.as_bytes());
+                return Ok(());
+            }
+            // Not in the memo (just looked): the node's own save, minus that lookup.
+            if let Some(node) = self.g.get(id)
+                && !matches!(node, Node::Global(_))
+            {
+                let check_stack = self.depth.is_multiple_of(STACK_CHECK_EVERY);
+                self.depth += 1;
+                let r = if check_stack {
+                    crate::canon::grow(|| self.save_node_body(id, node))
+                } else {
+                    self.save_node_body(id, node)
+                };
+                self.depth -= 1;
+                return r;
+            }
+        }
         // Checking the stack costs more than a save of a small node: every
         // `STACK_CHECK_EVERY` levels leaves room for the frames in between.
         if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
@@ -334,11 +410,36 @@ impl<'g> Pickler<'g> {
             && self.proto >= 1
         {
             self.out.opcode_boundary();
-            self.out.byte(op::BINFLOAT);
-            self.out.write(&f.to_be_bytes());
+            let [a, b, c, d, e, f, g, h] = f.to_be_bytes();
+            self.out.write(&[op::BINFLOAT, a, b, c, d, e, f, g, h]);
             return Ok(());
         }
         self.save_item(v)
+    }
+
+    /// A non-empty str node that is not in the memo, with [`Self::fast_str`]: what
+    /// `save_node` writes for it (the text opcode, then its memo entry), in one go.
+    #[inline]
+    fn save_str_fast(&mut self, id: NodeId, utf8: &[u8]) {
+        let idx = self.next_memo;
+        self.next_memo += 1;
+        self.memo.set_node(id, idx);
+        let n = utf8.len();
+        if self.proto >= 4 && n <= 0xff {
+            self.out.ready();
+            let buf = &mut self.out.buf;
+            buf.reserve(n + 3);
+            buf.extend_from_slice(&[op::SHORT_BINUNICODE, n as u8]);
+            buf.extend_from_slice(utf8);
+            buf.push(op::MEMOIZE);
+            return;
+        }
+        self.write_str(utf8);
+        if self.proto >= 4 {
+            self.out.byte(op::MEMOIZE);
+        } else {
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+        }
     }
 
     fn save_node_at_depth(&mut self, id: NodeId) -> Result<()> {
@@ -602,6 +703,11 @@ impl<'g> Pickler<'g> {
         if self.memo_get(&Key::Node(id)) {
             return Ok(());
         }
+        self.save_node_body(id, node)
+    }
+
+    /// [`Self::save_node`] of a node that is not a global and not in the memo.
+    fn save_node_body(&mut self, id: NodeId, node: &'g Node) -> Result<()> {
         // CPython's empty and one-character Latin-1 strs are singletons: one object,
         // one memo entry, however many places hold them.
         if let Node::Str { text, .. } = node
@@ -832,7 +938,7 @@ impl<'g> Pickler<'g> {
         for &x in items {
             self.save(x)?;
         }
-        if let Some(idx) = self.memo.get(&Key::Node(id)) {
+        if let Some(idx) = self.memo.node(id) {
             // Reached again through its own items: throw away what was pushed.
             if small {
                 for _ in 0..n {

@@ -14,6 +14,13 @@ pub(crate) struct Writer {
     pub(crate) buf: Vec<u8>,
     framing: bool,
     frame_start: Option<usize>,
+    /// Whether the next write opens a frame (`framing` with no frame open): one flag for
+    /// the hot paths to test.
+    need_frame: bool,
+    /// The buffer length at which an opcode boundary commits the open frame (its start,
+    /// header and [`FRAME_SIZE_TARGET`]), `usize::MAX` with no frame open: one compare
+    /// per `save()`.
+    frame_limit: usize,
     /// CPython 3.6: every frame gets a header, and large payloads stay inside frames.
     legacy36: bool,
 }
@@ -26,34 +33,48 @@ impl Writer {
             buf: Vec::with_capacity(capacity),
             framing: false,
             frame_start: None,
+            need_frame: false,
+            frame_limit: usize::MAX,
             legacy36,
         }
     }
 
     pub(crate) fn start_framing(&mut self) {
-        self.framing = true;
+        self.set_framing(true);
+    }
+
+    fn set_framing(&mut self, on: bool) {
+        self.framing = on;
+        self.need_frame = on && self.frame_start.is_none();
+    }
+
+    /// Opens a frame if the next bytes need one; then `buf` may be written directly.
+    #[inline(always)]
+    pub(crate) fn ready(&mut self) {
+        if self.need_frame {
+            self.open_frame();
+        }
     }
 
     #[inline(always)]
     pub(crate) fn write(&mut self, data: &[u8]) {
-        if self.framing && self.frame_start.is_none() {
-            self.open_frame();
-        }
+        self.ready();
         self.buf.extend_from_slice(data);
     }
 
     #[inline(always)]
     pub(crate) fn byte(&mut self, b: u8) {
-        if self.framing && self.frame_start.is_none() {
-            self.open_frame();
-        }
+        self.ready();
         self.buf.push(b);
     }
 
     /// Reserves a frame header (filled in or removed by `commit_frame`).
     #[cold]
     fn open_frame(&mut self) {
-        self.frame_start = Some(self.buf.len());
+        let start = self.buf.len();
+        self.frame_start = Some(start);
+        self.frame_limit = start + HEADER + FRAME_SIZE_TARGET;
+        self.need_frame = false;
         self.buf.extend_from_slice(&[0; HEADER]);
     }
 
@@ -61,6 +82,8 @@ impl Writer {
         let Some(start) = self.frame_start.take() else {
             return;
         };
+        self.frame_limit = usize::MAX;
+        self.need_frame = self.framing;
         let len = self.buf.len() - start - HEADER;
         if len >= FRAME_SIZE_MIN || self.legacy36 {
             self.buf[start] = op::FRAME;
@@ -71,24 +94,30 @@ impl Writer {
     }
 
     /// Called at the start of every save(): commits a frame that has reached the target.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn opcode_boundary(&mut self) {
-        if let Some(start) = self.frame_start
-            && self.buf.len() - start - HEADER >= FRAME_SIZE_TARGET
-        {
-            self.commit_frame();
+        if self.buf.len() >= self.frame_limit {
+            self.commit_full_frame();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn commit_full_frame(&mut self) {
+        self.commit_frame();
     }
 
     /// An opcode with a payload: payloads of 64 KiB or more go outside any frame.
     pub(crate) fn write_large(&mut self, header: &[u8], data: &[u8]) {
+        // Room for the whole opcode at once (the buffer's first guess can be small).
+        self.buf.reserve(HEADER + header.len() + data.len());
         if data.len() >= FRAME_SIZE_TARGET && !self.legacy36 {
             self.commit_frame();
             let framing = self.framing;
-            self.framing = false;
+            self.set_framing(false);
             self.write(header);
             self.write(data);
-            self.framing = framing;
+            self.set_framing(framing);
         } else {
             self.write(header);
             self.write(data);
