@@ -480,6 +480,22 @@ def produce_third_party(case, impls, blobdir, out, uuids):
             cm.__exit__(None, None, None)
 
 
+_NO_OBJECT = object()
+
+
+def library_case_object(case, out):
+    """A libraries/ case's `obj`, the case run as an ordinary module with the real
+    libraries importable (pjfixtures' numpy stand-in dropped first); _NO_OBJECT, with an
+    error record written, when the case fails to run."""
+    drop_numpy_stub()
+    unblock_third_party()
+    try:
+        return exec_case(case['path'])['obj']
+    except Exception as e:
+        out_line(out, {'case': case['id'], 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+        return _NO_OBJECT
+
+
 def produce_library(case, impls, blobdir, out):
     """A libraries/ case, in the environment that has the real libraries (make.py --with
     numpy,pandas,sklearn): the case runs as an ordinary module with the real packages
@@ -487,14 +503,9 @@ def produce_library(case, impls, blobdir, out):
     cPickle.dumps, what numpy and pandas users' pickles are) writes it at each protocol;
     with OOB, protocol 5 passes the arrays' buffers out-of-band."""
     cid = case['id']
-    drop_numpy_stub()
-    unblock_third_party()
-    try:
-        ns = exec_case(case['path'])
-    except Exception as e:
-        out_line(out, {'case': cid, 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+    obj = library_case_object(case, out)
+    if obj is _NO_OBJECT:
         return
-    obj = ns['obj']
     for impl, producer in impls:
         for proto in case['protocols']:
             if proto > HIGHEST:
@@ -535,18 +546,13 @@ def joblib_dump(obj, compress):
 
 
 def produce_joblib(case, impls, blobdir, out):
-    """A libraries/ case with JOBLIB, through joblib.dump (make.py --with joblib): plain
-    and compressed (pjcompress.JOBLIB_COMPRESS), each at joblib's default protocol; the record's `cut`
-    says which bytes of the file are not pickle (joblib_dump)."""
+    """A libraries/ case that NEEDS joblib, through joblib.dump (make.py --with joblib):
+    plain and compressed (pjcompress.JOBLIB_COMPRESS), each at joblib's default protocol;
+    the record's `cut` says which bytes of the file are not pickle (joblib_dump)."""
     cid = case['id']
-    drop_numpy_stub()
-    unblock_third_party()
-    try:
-        ns = exec_case(case['path'])
-    except Exception as e:
-        out_line(out, {'case': cid, 'error': 'exec: %s: %s' % (type(e).__name__, e)})
+    obj = library_case_object(case, out)
+    if obj is _NO_OBJECT:
         return
-    obj = ns['obj']
     for impl, producer in impls:
         for compress in (0, pjcompress.JOBLIB_COMPRESS):
             try:

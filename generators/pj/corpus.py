@@ -221,7 +221,9 @@ def manifest_document(interps, third_party=None, old=None):
                 if rid in old_readers:
                     readers.append(old_readers[rid])
                 continue
-            e = manifest_entry(rid, interps[v], 'c', 'joblib.load of joblib files' if lib == JOBLIB
+            # joblib.load unpickles with its NumpyUnpickler, a pickle._Unpickler
+            e = manifest_entry(rid, interps[v], 'py' if lib == JOBLIB else 'c',
+                               'joblib.load of joblib files' if lib == JOBLIB
                                else '%s with the real %s' % (
                 'cPickle.loads' if v == '2.7' else 'pickle.loads (_pickle)', lib),
                 list(range(highest(v) + 1)), package='%s==%s' % (lib, env['version']))
