@@ -167,7 +167,7 @@ impl Container {
 /// ```
 /// use picklejar_runner::corpus::apply_cut;
 ///
-/// assert_eq!(apply_cut(b"\x80\x04(RAWx.", &[3..7]), b"\x80\x04(x.");
+/// assert_eq!(apply_cut(b"\x80\x04(RAWx.", &[3..6]), b"\x80\x04(x.");
 /// assert_eq!(apply_cut(b"abc", &[]), b"abc");
 /// ```
 pub fn apply_cut(data: &[u8], cut: &[std::ops::Range<usize>]) -> Vec<u8> {
