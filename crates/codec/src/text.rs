@@ -328,8 +328,12 @@ fn latin1_text_prefix(utf8: &[u8], mut i: usize, data: &[u8]) -> Option<usize> {
     Some(i)
 }
 
-/// How much of a mixed block on goes through encoding_rs at once.
-const MIXED_SPAN: usize = 512;
+/// Input bytes per block of [`latin1_block`]; it reads four bytes more (the byte after
+/// the block, for a lead byte last, rounded to a word) and writes up to four bytes more
+/// than it keeps.
+const BLOCK: usize = 64;
+const BLOCK_IN: usize = BLOCK + 4;
+const BLOCK_OUT: usize = BLOCK + 4;
 
 /// Text to Latin-1 bytes, if every code point is below 256.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
@@ -343,63 +347,140 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     if b.iter().fold(0u8, |m, &c| m.max(c)) >= 0xc4 {
         return None;
     }
-    // One output byte per code point, allocated once at its exact size. Blocks of 32
-    // ASCII bytes are copied and blocks of sixteen 0xC2/0xC3 pairs decoded a word at a
-    // time, other blocks go through encoding_rs; the tail a word (`latin1_word_at`), then
-    // a byte, at a time.
-    let mut out = vec![0u8; count_code_points(b)];
-    let mut scratch = [0u8; MIXED_SPAN + 1];
-    let (mut i, mut o) = (0, 0);
-    while let Some(blk) = b.get(i..).and_then(|r| r.first_chunk::<32>()) {
-        let w = words4(blk);
-        if (w[0] | w[1] | w[2] | w[3]) & HIGH_BITS == 0 {
-            out.get_mut(o..o + 32)?.copy_from_slice(blk);
-            (i, o) = (i + 32, o + 32);
-        } else if w.iter().all(|&x| is_latin1_pairs(x)) {
-            let d = out.get_mut(o..o + 16)?;
-            for (chunk, &x) in d.chunks_exact_mut(4).zip(&w) {
-                chunk.copy_from_slice(&latin1_pairs(x).to_le_bytes());
+    // One output byte per code point, allocated once at its exact size and appended to
+    // (never zeroed first). Blocks of 64 bytes are copied when they are ASCII and
+    // decoded a word at a time when they are all 0xC2/0xC3 pairs
+    // and converted by `latin1_block` otherwise, the last one from a copy padded with zeros
+    // (ASCII, so nothing after the text's code points is kept); each block's output is
+    // appended whole, then cut to what it made, while there is room for that.
+    let len = count_code_points(b);
+    let mut out = Vec::with_capacity(len);
+    let mut buf = [0u8; BLOCK_OUT];
+    let mut pad = [0u8; BLOCK_IN];
+    let mut i = 0;
+    while i < b.len() {
+        let rest = b.get(i..)?;
+        let blk = match rest.first_chunk::<BLOCK_IN>() {
+            Some(blk) => {
+                let head = blk.first_chunk::<BLOCK>()?;
+                if head.is_ascii() && out.capacity() - out.len() >= BLOCK {
+                    out.extend_from_slice(head);
+                    i += BLOCK;
+                    continue;
+                }
+                if let Some(pairs) = latin1_all_pairs(head)
+                    && out.capacity() - out.len() >= BLOCK / 2
+                {
+                    out.extend_from_slice(&pairs);
+                    i += BLOCK;
+                    continue;
+                }
+                blk
             }
-            (i, o) = (i + 32, o + 16);
+            None => {
+                pad.get_mut(..rest.len())?.copy_from_slice(rest);
+                &pad
+            }
+        };
+        let n = latin1_block(blk, &mut buf).min(len.saturating_sub(out.len()));
+        if out.capacity() - out.len() >= BLOCK_OUT {
+            let keep = out.len() + n;
+            out.extend_from_slice(&buf);
+            out.truncate(keep);
         } else {
-            // A mixed block (with a lead byte last, its continuation too): encoding_rs,
-            // which beats a word at a time on ASCII and pairs interleaved (binary data).
-            let end = (i + MIXED_SPAN).min(b.len());
-            let end = if end < b.len() && b[end - 1] >= 0xc0 {
-                end + 1
-            } else {
-                end
-            };
-            let src = b.get(i..end)?;
-            let n = encoding_rs::mem::convert_utf8_to_latin1_lossy(src, &mut scratch);
-            out.get_mut(o..o + n)?.copy_from_slice(scratch.get(..n)?);
-            (i, o) = (end, o + n);
+            out.extend_from_slice(buf.get(..n)?);
         }
+        i += BLOCK;
     }
-    while b.len() - i >= 8 {
-        (i, o) = latin1_word_at(b, i, &mut out, o)?;
-    }
-    for (k, &c) in b.get(i..)?.iter().enumerate() {
-        if c & 0xc0 == 0x80 {
-            continue;
-        }
-        let next = b.get(i + k + 1).copied().unwrap_or(0);
-        *out.get_mut(o)? = latin1_code(c, next);
-        o += 1;
-    }
-    (o == out.len()).then_some(out)
+    (out.len() == len).then_some(out)
 }
 
-/// The four little-endian words of a block.
+/// Converts the code points that start in the first 64 bytes of `blk` (text of
+/// ASCII, 0xC2/0xC3 lead bytes and continuation bytes; the four bytes after them are
+/// read for the continuation of a lead byte last) into `dst`; returns how many.
+/// A continuation byte first belongs to the block before and makes nothing.
+///
+/// In two passes, each over the sixteen 4-byte words: the first (free of branches, a
+/// shape the compiler turns into vector instructions) turns each word into its code
+/// points packed into the low bytes and their count, the second stores the words one
+/// after another, each at the end of the ones before (writing four bytes, of which the
+/// ones past the count are overwritten next).
 #[inline(always)]
-fn words4(blk: &[u8; 32]) -> [u64; 4] {
-    let mut w = [0u64; 4];
-    for (x, c) in w.iter_mut().zip(blk.chunks_exact(8)) {
+fn latin1_block(blk: &[u8; BLOCK_IN], dst: &mut [u8; BLOCK_OUT]) -> usize {
+    const N: usize = BLOCK / 4;
+    let mut words = [0u32; N + 1];
+    for (w, c) in words.iter_mut().zip(blk.chunks_exact(4)) {
+        *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    let mut packed = [0u32; N];
+    let mut counts = [0u32; N];
+    for k in 0..N {
+        (packed[k], counts[k]) = latin1_quad(words[k], words[k + 1]);
+    }
+    let mut j = 0usize;
+    for k in 0..N {
+        // `j` is at most 4 * k <= 60 here, so the mask changes nothing; it shows the
+        // compiler the store is in bounds.
+        let at = j & (BLOCK - 1);
+        if let Some(d) = dst.get_mut(at..at + 4) {
+            d.copy_from_slice(&packed[k].to_le_bytes());
+        }
+        j += counts[k] as usize;
+    }
+    j
+}
+
+/// The code points that start in the four bytes of `w` (little-endian; `next` is the
+/// word after it, whose first byte continues a lead byte last), packed into the low
+/// bytes, and how many there are. Continuation bytes start nothing; since each follows
+/// its lead byte, no two are adjacent, so each 16-bit half holds at most one.
+#[inline(always)]
+fn latin1_quad(w: u32, next: u32) -> (u32, u32) {
+    const HIGH: u32 = 0x8080_8080;
+    // Each byte's following byte.
+    let after = (w >> 8) | (next << 24);
+    let hi = w & HIGH;
+    // 0xFF in the bytes of 0x80 or more (lead and continuation bytes).
+    let m = hi | (hi - (hi >> 7));
+    // A lead byte 0xC2/0xC3 and its continuation make (lead & 3) << 6 | (cont & 0x3F).
+    let lead = ((w & 0x0303_0303) << 6) | (after & 0x3f3f_3f3f);
+    let v = (w & !m) | (lead & m);
+    // 0x80 in the continuation bytes (0b10xx_xxxx).
+    let cont = hi & !(w << 1);
+    // Each half alone: a continuation byte low takes the high byte down, one high is
+    // cleared.
+    let lo_cont = cont & 0x0080_0080;
+    let hi_cont = cont & 0x8000_8000;
+    let lo_m = lo_cont | (lo_cont - (lo_cont >> 7));
+    let hi_m = hi_cont | (hi_cont - (hi_cont >> 7));
+    let x = (v & !(lo_m | (lo_m << 8) | hi_m)) | ((v >> 8) & lo_m);
+    // The halves together: a low half of one code point takes the high half down a byte.
+    let full = u32::from(cont & 0x8080 == 0).wrapping_neg();
+    let packed = (x & full) | (((x & 0xff) | ((x >> 8) & 0x00ff_ff00)) & !full);
+    let s = cont >> 7;
+    let s = s + (s >> 16);
+    let s = s + (s >> 8);
+    (packed, 4 - (s & 0xff))
+}
+
+/// The code points of a block of 0xC2/0xC3 + continuation pairs, if it is one: each
+/// word of four pairs checked and decoded with [`latin1_pairs`].
+#[inline(always)]
+fn latin1_all_pairs(head: &[u8; BLOCK]) -> Option<[u8; BLOCK / 2]> {
+    let mut w = [0u64; BLOCK / 8];
+    for (x, c) in w.iter_mut().zip(head.chunks_exact(8)) {
         let mut a = [0u8; 8];
         a.copy_from_slice(c);
         *x = u64::from_le_bytes(a);
     }
-    w
+    if !w.iter().all(|&x| is_latin1_pairs(x)) {
+        return None;
+    }
+    let mut out = [0u8; BLOCK / 2];
+    for (d, &x) in out.chunks_exact_mut(4).zip(&w) {
+        d.copy_from_slice(&latin1_pairs(x).to_le_bytes());
+    }
+    Some(out)
 }
 
 /// Whether the word is four 0xC2/0xC3 + continuation pairs.
@@ -417,59 +498,14 @@ fn latin1_pairs(x: u64) -> u32 {
     ((v | (v >> 16)) & 0xffff_ffff) as u32
 }
 
-/// Converts the eight bytes at `b[i..]` (which must exist) into `out[o..]`; returns the
-/// new positions.
-#[inline(always)]
-fn latin1_word_at(b: &[u8], i: usize, out: &mut [u8], o: usize) -> Option<(usize, usize)> {
-    let w = b.get(i..)?.first_chunk::<8>()?;
-    let x = u64::from_le_bytes(*w);
-    let (bytes, n) = if x & HIGH_BITS == 0 {
-        (*w, 8)
-    } else if is_latin1_pairs(x) {
-        (u64::from(latin1_pairs(x)).to_le_bytes(), 4)
-    } else {
-        // A lead in the last byte takes its continuation from the next word; that
-        // continuation is then skipped (`latin1_word` emits nothing for one).
-        let next = b.get(i + 8).copied().unwrap_or(0);
-        let (v, n) = latin1_word(x, next);
-        (v.to_le_bytes(), n)
-    };
-    // Eight bytes are stored when there is room (the ones past `n` are overwritten by
-    // what follows), so the store has a constant size.
-    match out.get_mut(o..o + 8) {
-        Some(d) => d.copy_from_slice(&bytes),
-        None => out.get_mut(o..o + n)?.copy_from_slice(bytes.get(..n)?),
-    }
-    Some((i + 8, o + n))
-}
-
 /// The code point starting with byte `c` (ASCII, or 0xC2/0xC3 followed by `next`).
-#[inline(always)]
+#[cfg(test)]
 fn latin1_code(c: u8, next: u8) -> u8 {
     if c < 0x80 {
         c
     } else {
         ((c & 0x03) << 6) | (next & 0x3f)
     }
-}
-
-/// The code points that start in the eight bytes of `x` (little-endian; `next` is the
-/// byte after them), packed into the low bytes of the result, and how many there are.
-/// Continuation bytes start nothing.
-#[inline(always)]
-fn latin1_word(x: u64, next: u8) -> (u64, usize) {
-    let bytes = x.to_le_bytes();
-    let mut acc = 0u64;
-    let mut n = 0usize;
-    for k in 0..8 {
-        let c = bytes[k];
-        let after = if k == 7 { next } else { bytes[(k + 1) & 7] };
-        let start = c & 0xc0 != 0x80;
-        let v = if start { latin1_code(c, after) } else { 0 };
-        acc |= u64::from(v) << ((n & 7) * 8);
-        n += usize::from(start);
-    }
-    (acc, n)
 }
 
 /// The number of code points in (surrogatepass) UTF-8: the bytes that are not
@@ -792,6 +828,83 @@ mod tests {
             high[at] = 0x101;
             let t = Text::from_code_points(high.iter().copied()).expect("text");
             assert_eq!(text_to_latin1(&t), None);
+        }
+    }
+
+    /// The code points of `text_to_latin1`'s input, one at a time.
+    fn latin1_reference(t: &Text) -> Option<Vec<u8>> {
+        t.code_points().map(|c| u8::try_from(c).ok()).collect()
+    }
+
+    #[test]
+    fn latin1_quad_matches_a_byte_at_a_time() {
+        // Every window of four bytes drawn from ASCII, both lead bytes and continuation
+        // bytes that text can hold (a continuation byte after a lead byte, or first,
+        // continuing the word before), and the byte after it.
+        let vals: &[u8] = &[0x00, 0x41, 0x7f, 0xc2, 0xc3, 0x80, 0xa9, 0xbf];
+        let cont = |c: u8| c & 0xc0 == 0x80;
+        for a in 0..vals.len().pow(5) {
+            let mut bytes = [0u8; 5];
+            let mut x = a;
+            for b in &mut bytes {
+                *b = vals[x % vals.len()];
+                x /= vals.len();
+            }
+            let well_formed = (1..5).all(|k| cont(bytes[k]) == (bytes[k - 1] >= 0xc0));
+            if !well_formed {
+                continue;
+            }
+            let mut want = Vec::new();
+            for k in 0..4 {
+                if !cont(bytes[k]) {
+                    want.push(latin1_code(bytes[k], bytes[k + 1]));
+                }
+            }
+            let w = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+            let (packed, n) = latin1_quad(w, u32::from(bytes[4]));
+            assert_eq!(n as usize, want.len(), "{bytes:x?}");
+            assert_eq!(&packed.to_le_bytes()[..want.len()], &want[..], "{bytes:x?}");
+        }
+    }
+
+    #[test]
+    fn latin1_blocks_match_the_reference() {
+        // Every code point below 256 at every offset of the first blocks, after ASCII and
+        // after two-byte code points (so a lead byte falls last in a word and in a block,
+        // with its continuation in the next); then one above U+00FF (every lead byte from
+        // 0xC4 up, and a surrogate) at every offset: no Latin-1.
+        for fill in [0x41u32, 0xe9] {
+            for at in 0..140 {
+                for cp in 0..=255u32 {
+                    let mut cps = vec![fill; 150];
+                    cps[at] = cp;
+                    let t = Text::from_code_points(cps.iter().copied()).expect("text");
+                    assert_eq!(text_to_latin1(&t), latin1_reference(&t), "{fill} {at} {cp}");
+                }
+                for cp in [0x100u32, 0x7ff, 0x800, 0xd800, 0xffff, 0x10000, 0x10ffff] {
+                    let mut cps = vec![fill; 150];
+                    cps[at] = cp;
+                    let t = Text::from_code_points(cps.iter().copied()).expect("text");
+                    assert_eq!(text_to_latin1(&t), None, "{fill} {at} {cp:#x}");
+                }
+            }
+        }
+        // Pseudo-random mixes at every length up to 700, with ASCII one time in 8, 2, or
+        // 7 in 8 (so blocks are ASCII, mixed and all two-byte).
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for ascii_in_8 in [1u64, 4, 7] {
+            let mut cps: Vec<u32> = Vec::new();
+            for _ in 0..700 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let c = (x >> 32) as u32 & 0x7f;
+                cps.push(if x % 8 < ascii_in_8 { c } else { 0x80 | c });
+                let t = Text::from_code_points(cps.iter().copied()).expect("text");
+                let got = text_to_latin1(&t);
+                assert_eq!(got, latin1_reference(&t), "{cps:?}");
+                assert_eq!(got.map(|v| v.len()), Some(cps.len()));
+            }
         }
     }
 
