@@ -175,6 +175,11 @@ pub(crate) struct Pickler<'g> {
     /// Whether a str node takes [`Self::save_str_fast`]: BINUNICODE-family opcodes
     /// (protocol ≥ 1) and no Python 2 profile (whose strs and memo need more care).
     fast_str: bool,
+    /// `opts.max_depth`, at hand.
+    max_depth: usize,
+    /// Whether memoizing is just the next index (not the 2.7 profile, whose pickle.py
+    /// keep-alive list can step over one).
+    plain_memo: bool,
 }
 
 /// Graphs of more nodes than this start the output buffer at [`BYTES_PER_NODE`] bytes a
@@ -228,6 +233,8 @@ impl<'g> Pickler<'g> {
             kept_alive: false,
             py2_names: HashMap::new(),
             fast_str: proto >= 1 && opts.profile != Profile::Py27,
+            max_depth: opts.max_depth,
+            plain_memo: opts.profile != Profile::Py27,
         }
     }
 
@@ -257,10 +264,7 @@ impl<'g> Pickler<'g> {
 
     #[inline]
     fn memoize(&mut self, key: Option<Key<'_>>) {
-        if !self.kept_alive
-            && self.opts.profile == Profile::Py27
-            && self.g.memo_skip() == Some(self.next_memo)
-        {
+        if !self.plain_memo && !self.kept_alive && self.g.memo_skip() == Some(self.next_memo) {
             // The loaded stream stepped over this index: pickle.py's keep-alive list took
             // it (for a `__getstate__` result, which the graph cannot otherwise show).
             self.kept_alive = true;
@@ -285,6 +289,7 @@ impl<'g> Pickler<'g> {
         self.out.write(arg.as_bytes());
     }
 
+    #[inline(always)]
     fn get(&mut self, idx: u32) {
         self.memo_opcode(idx, op::BINGET, op::LONG_BINGET, op::GET);
     }
@@ -354,23 +359,27 @@ impl<'g> Pickler<'g> {
         // The commonest nodes first, without the recursion's bookkeeping: a node already
         // in the memo (a GET) and a str (which holds nothing to recurse into). Past the
         // depth limit the general path reports the error.
-        if self.depth < self.opts.max_depth {
+        if self.depth < self.max_depth {
             self.out.opcode_boundary();
             if let Some(idx) = self.memo.node(id) {
                 self.get(idx);
                 return Ok(());
             }
-            if self.fast_str
-                && let Some(Node::Str { text, .. }) = self.g.get(id)
-                && !text.is_empty()
-            {
+            return self.save_new_node(id);
+        }
+        self.save_node_checked(id)
+    }
+
+    /// [`Self::save`] of a node below the depth limit that is not in the memo, past its
+    /// opcode boundary.
+    fn save_new_node(&mut self, id: NodeId) -> Result<()> {
+        match self.g.get(id) {
+            Some(Node::Str { text, .. }) if self.fast_str && !text.is_empty() => {
                 self.save_str_fast(id, text.as_bytes());
-                return Ok(());
+                Ok(())
             }
             // Not in the memo (just looked): the node's own save, minus that lookup.
-            if let Some(node) = self.g.get(id)
-                && !matches!(node, Node::Global(_))
-            {
+            Some(node) if !matches!(node, Node::Global(_)) => {
                 let check_stack = self.depth.is_multiple_of(STACK_CHECK_EVERY);
                 self.depth += 1;
                 let r = if check_stack {
@@ -379,9 +388,16 @@ impl<'g> Pickler<'g> {
                     self.save_node_body(id, node)
                 };
                 self.depth -= 1;
-                return r;
+                r
             }
+            _ => self.save_node_checked(id),
         }
+    }
+
+    /// The general path of [`Self::save`] for a node: globals, missing nodes and the
+    /// depth limit's error.
+    #[inline(never)]
+    fn save_node_checked(&mut self, id: NodeId) -> Result<()> {
         // Checking the stack costs more than a save of a small node: every
         // `STACK_CHECK_EVERY` levels leaves room for the frames in between.
         if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
@@ -391,16 +407,27 @@ impl<'g> Pickler<'g> {
         }
     }
 
-    /// [`Self::save`] of a batch's item: an int, the commonest item, is saved inline (a call
-    /// to `save` costs more than the save of a small int).
+    /// [`Self::save`] of a container's item: an int, the commonest item, and a node
+    /// already in the memo (a GET) are saved inline (a call to `save` costs more than
+    /// either).
     #[inline(always)]
     fn save_item(&mut self, v: Value) -> Result<()> {
-        if let Value::Int(i) = v {
-            self.out.opcode_boundary();
-            self.save_i64(i);
-            return Ok(());
+        match v {
+            Value::Int(i) => {
+                self.out.opcode_boundary();
+                self.save_i64(i);
+                Ok(())
+            }
+            Value::Node(id) if self.depth < self.max_depth => {
+                self.out.opcode_boundary();
+                if let Some(idx) = self.memo.node(id) {
+                    self.get(idx);
+                    return Ok(());
+                }
+                self.save_new_node(id)
+            }
+            _ => self.save(v),
         }
-        self.save(v)
     }
 
     /// [`Self::save_item`] of a dict's value, where floats are as common as ints.
@@ -936,7 +963,7 @@ impl<'g> Pickler<'g> {
             self.out.byte(op::MARK);
         }
         for &x in items {
-            self.save(x)?;
+            self.save_item(x)?;
         }
         if let Some(idx) = self.memo.node(id) {
             // Reached again through its own items: throw away what was pushed.
@@ -1016,7 +1043,7 @@ impl<'g> Pickler<'g> {
             let take = rest.len().min(BATCHSIZE);
             self.out.byte(op::MARK);
             for &(k, v) in &rest[..take] {
-                self.save(k)?;
+                self.save_item(k)?;
                 self.save_dict_value(v)?;
             }
             self.out.byte(op::SETITEMS);
