@@ -282,6 +282,22 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    /// [`Self::memoize`] of a graph node: inline when memoizing is just the next index.
+    #[inline(always)]
+    fn memoize_node(&mut self, id: NodeId) {
+        if !self.plain_memo {
+            return self.memoize(Some(Key::Node(id)));
+        }
+        let idx = self.next_memo;
+        self.next_memo += 1;
+        self.memo.set_node(id, idx);
+        if self.proto >= 4 {
+            self.out.byte(op::MEMOIZE);
+        } else {
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+        }
+    }
+
     /// A text opcode of protocol 0 (or Python 2): the opcode, then its argument text, which
     /// ends in a newline.
     fn text_op(&mut self, opcode: u8, arg: &str) {
@@ -412,22 +428,27 @@ impl<'g> Pickler<'g> {
     /// either).
     #[inline(always)]
     fn save_item(&mut self, v: Value) -> Result<()> {
-        match v {
-            Value::Int(i) => {
-                self.out.opcode_boundary();
-                self.save_i64(i);
-                Ok(())
-            }
-            Value::Node(id) if self.depth < self.max_depth => {
-                self.out.opcode_boundary();
-                if let Some(idx) = self.memo.node(id) {
-                    self.get(idx);
-                    return Ok(());
-                }
-                self.save_new_node(id)
-            }
-            _ => self.save(v),
+        if let Value::Int(i) = v {
+            self.out.opcode_boundary();
+            self.save_i64(i);
+            return Ok(());
         }
+        if let Value::Node(id) = v
+            && self.depth < self.max_depth
+        {
+            self.out.opcode_boundary();
+            if let Some(idx) = self.memo.node(id) {
+                self.get(idx);
+                return Ok(());
+            }
+            return self.save_new_node(id);
+        }
+        if let Value::None = v {
+            self.out.opcode_boundary();
+            self.out.byte(op::NONE);
+            return Ok(());
+        }
+        self.save(v)
     }
 
     /// [`Self::save_item`] of a dict's value, where floats are as common as ints.
@@ -461,11 +482,37 @@ impl<'g> Pickler<'g> {
             buf.push(op::MEMOIZE);
             return;
         }
+        if self.proto < 4 {
+            return self.save_str_binunicode(idx, utf8);
+        }
         self.write_str(utf8);
         if self.proto >= 4 {
             self.out.byte(op::MEMOIZE);
         } else {
             self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+        }
+    }
+
+    /// [`Self::save_str_fast`] below protocol 4: BINUNICODE (frames do not exist there)
+    /// and its BINPUT/LONG_BINPUT.
+    #[inline(never)]
+    fn save_str_binunicode(&mut self, idx: u32, utf8: &[u8]) {
+        let Ok(n) = u32::try_from(utf8.len()) else {
+            self.write_str(utf8);
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+            return;
+        };
+        let [a, b, c, d] = n.to_le_bytes();
+        self.out.ready();
+        let buf = &mut self.out.buf;
+        buf.reserve(utf8.len() + 10);
+        buf.extend_from_slice(&[op::BINUNICODE, a, b, c, d]);
+        buf.extend_from_slice(utf8);
+        if idx < 256 {
+            buf.extend_from_slice(&[op::BINPUT, idx as u8]);
+        } else {
+            let [a, b, c, d] = idx.to_le_bytes();
+            buf.extend_from_slice(&[op::LONG_BINPUT, a, b, c, d]);
         }
     }
 
@@ -776,13 +823,13 @@ impl<'g> Pickler<'g> {
             Node::ByteArray(b) => self.save_bytearray(b, id)?,
             Node::List(items) => {
                 self.empty_list();
-                self.memoize(Some(Key::Node(id)));
+                self.memoize_node(id);
                 self.batch_list_exact(items)?;
             }
             Node::Tuple(items) => self.save_tuple(items, id)?,
             Node::Dict(pairs) => {
                 self.empty_dict();
-                self.memoize(Some(Key::Node(id)));
+                self.memoize_node(id);
                 self.batch_dict_exact(pairs)?;
             }
             Node::Set(items) => {
@@ -864,9 +911,16 @@ impl<'g> Pickler<'g> {
         } else {
             // The loaded str object when the graph kept it (its sharing is part of the
             // stream), else a fresh one.
+            // A loaded graph nobody changed holds the pairs as the loader made them: the
+            // check (a pass over both payloads) is only needed after `node_mut`.
+            let intact = self.g.latin1_sources_intact();
             let source =
                 id.and_then(|b| self.g.latin1_source(b))
                     .filter(|&src| match self.g.get(src) {
+                        Some(Node::Str { text, .. }) if intact => {
+                            debug_assert!(text::is_latin1_text_of(text.as_bytes(), data));
+                            true
+                        }
                         Some(Node::Str { text, .. }) => {
                             text::is_latin1_text_of(text.as_bytes(), data)
                         }
@@ -982,7 +1036,7 @@ impl<'g> Pickler<'g> {
             return Ok(());
         }
         self.tuple_opcode(n);
-        self.memoize(Some(Key::Node(id)));
+        self.memoize_node(id);
         Ok(())
     }
 
@@ -1011,11 +1065,53 @@ impl<'g> Pickler<'g> {
     /// `MARK items… close`: one APPENDS or ADDITEMS batch.
     fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
         self.out.byte(op::MARK);
-        for &x in items {
+        let mut it = items.iter();
+        while let Some(&x) = it.next() {
+            if let Value::Int(i) = x
+                && self.proto >= 1
+            {
+                self.out.opcode_boundary();
+                self.save_i64(i);
+                // The ints that follow, in one run.
+                let rest = it.as_slice();
+                let n = self.int_run(rest);
+                it = rest[n..].iter();
+                continue;
+            }
             self.save_item(x)?;
         }
         self.out.byte(close);
         Ok(())
+    }
+
+    /// The BININT-family ints that start `items` (protocol >= 1), written without a
+    /// boundary check each: as many as surely start before the open frame's limit (each
+    /// is at most five bytes), so the checks skipped would have found nothing to commit.
+    /// Returns how many were written (up to an item that is not an int, an int beyond 32
+    /// bits, or the end of the run).
+    fn int_run(&mut self, items: &[Value]) -> usize {
+        self.out.opcode_boundary();
+        self.out.ready();
+        let count = ((self.out.room() - 1) / 5 + 1).min(items.len());
+        let buf = &mut self.out.buf;
+        buf.reserve(5 * count);
+        for (i, &x) in items[..count].iter().enumerate() {
+            let Value::Int(v) = x else {
+                return i;
+            };
+            let Ok(small) = i32::try_from(v) else {
+                return i;
+            };
+            let b = small.to_le_bytes();
+            if b[2] != 0 || b[3] != 0 {
+                buf.extend_from_slice(&[op::BININT, b[0], b[1], b[2], b[3]]);
+            } else if b[1] != 0 {
+                buf.extend_from_slice(&[op::BININT2, b[0], b[1]]);
+            } else {
+                buf.extend_from_slice(&[op::BININT1, b[0]]);
+            }
+        }
+        count
     }
 
     fn batch_dict_exact(&mut self, pairs: &[(Value, Value)]) -> Result<()> {
