@@ -1035,7 +1035,14 @@ impl<'g> Pickler<'g> {
             self.get(idx);
             return Ok(());
         }
-        self.tuple_opcode(n);
+        // TUPLE1-3 for the small ones (protocol >= 2), else TUPLE after the MARK.
+        let close = match n {
+            1 if small => op::TUPLE1,
+            2 if small => op::TUPLE2,
+            3 if small => op::TUPLE3,
+            _ => op::TUPLE,
+        };
+        self.out.byte(close);
         self.memoize_node(id);
         Ok(())
     }
