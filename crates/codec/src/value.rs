@@ -573,6 +573,19 @@ pub struct Graph {
     memo_skip: Option<u32>,
     /// Bytes nodes folded from `_codecs.encode(str, 'latin1')` → that str node.
     latin1_sources: HashMap<NodeId, NodeId>,
+    /// Whether a str or bytes node was handed out mutably since, so that a pair of
+    /// `latin1_sources` may no longer match.
+    text_touched: Touched,
+}
+
+/// A flag that is no part of a graph's value: every two compare equal.
+#[derive(Clone, Copy, Debug, Default)]
+struct Touched(bool);
+
+impl PartialEq for Touched {
+    fn eq(&self, _: &Touched) -> bool {
+        true
+    }
 }
 
 impl Graph {
@@ -749,7 +762,11 @@ impl Graph {
     /// assert_eq!(g.node(id), &Node::List(vec![Value::Int(1)]));
     /// ```
     pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        &mut self.nodes[id.index()]
+        let node = &mut self.nodes[id.index()];
+        if matches!(node, Node::Str { .. } | Node::Bytes { .. }) {
+            self.text_touched = Touched(true);
+        }
+        node
     }
 
     /// All nodes, in creation order.
@@ -808,6 +825,13 @@ impl Graph {
     /// `b'b'` are one memo entry); a re-dump writes that node so the sharing survives.
     pub(crate) fn latin1_source(&self, bytes: NodeId) -> Option<NodeId> {
         self.latin1_sources.get(&bytes).copied()
+    }
+
+    /// Whether every [`Graph::latin1_source`] pair still holds the str and the bytes it
+    /// was recorded with (the bytes are the str's Latin-1 encoding, as the loader made
+    /// them): no str or bytes node was handed out by [`Graph::node_mut`] since.
+    pub(crate) fn latin1_sources_intact(&self) -> bool {
+        !self.text_touched.0
     }
 
     /// Records the `str` node a bytes node was folded from (see [`Graph::latin1_source`]).

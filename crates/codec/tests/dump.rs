@@ -1,7 +1,7 @@
 //! Re-dumps that depend on what the loader records beyond the canon (the unit tests of
 //! `value.rs` check the records themselves).
 
-use picklejar_codec::{DumpOptions, Profile, dump, load};
+use picklejar_codec::{DumpOptions, Node, Profile, Text, Value, dump, load};
 
 /// Python 2.7 `pickle.py`, `[C(), 'x']` where `C` is an old-style class whose
 /// `__getstate__` returns a dict: `_keep_alive` takes memo slot 3 after the instance (2),
@@ -45,5 +45,44 @@ fn the_str_behind_a_latin1_bytes_reduce_keeps_its_sharing() {
         let g = load(bytes).expect("loads");
         let out = dump(&g, 2, &DumpOptions::new(Profile::Py313)).expect("dumps");
         assert_eq!(out.bytes, bytes);
+    }
+}
+
+/// The str a latin-1 bytes reduce was loaded from, or the bytes, changed through
+/// `Graph::node_mut`: the pair no longer holds, so the bytes get a str of their own, as
+/// CPython 3.13 writes `pickle.dumps([b'b', 'z'], 2)` and `pickle.dumps([b'c', 'b'], 2)`.
+#[test]
+fn a_changed_latin1_pair_is_written_afresh() {
+    let cases: [(bool, &[u8]); 2] = [
+        (
+            true,
+            b"\x80\x02]q\x00(c_codecs\nencode\nq\x01X\x01\x00\x00\x00bq\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05X\x01\x00\x00\x00zq\x06e.",
+        ),
+        (
+            false,
+            b"\x80\x02]q\x00(c_codecs\nencode\nq\x01X\x01\x00\x00\x00cq\x02X\x06\x00\x00\x00latin1q\x03\x86q\x04Rq\x05X\x01\x00\x00\x00bq\x06e.",
+        ),
+    ];
+    for (change_str, expected) in cases {
+        let mut g = load(LATIN1_SHARED[0]).expect("loads");
+        let Some(Node::List(items)) = g.deref(g.root()) else {
+            panic!("a list")
+        };
+        let (Value::Node(bytes), Value::Node(text)) = (items[0], items[1]) else {
+            panic!("two nodes")
+        };
+        if change_str {
+            *g.node_mut(text) = Node::Str {
+                text: Text::new("z"),
+                py2: false,
+            };
+        } else {
+            *g.node_mut(bytes) = Node::Bytes {
+                data: Box::new(*b"c"),
+                py2: false,
+            };
+        }
+        let out = dump(&g, 2, &DumpOptions::new(Profile::Py313)).expect("dumps");
+        assert_eq!(out.bytes, expected, "change_str {change_str}");
     }
 }

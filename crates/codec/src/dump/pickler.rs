@@ -175,6 +175,11 @@ pub(crate) struct Pickler<'g> {
     /// Whether a str node takes [`Self::save_str_fast`]: BINUNICODE-family opcodes
     /// (protocol ≥ 1) and no Python 2 profile (whose strs and memo need more care).
     fast_str: bool,
+    /// `opts.max_depth`, at hand.
+    max_depth: usize,
+    /// Whether memoizing is just the next index (not the 2.7 profile, whose pickle.py
+    /// keep-alive list can step over one).
+    plain_memo: bool,
 }
 
 /// Graphs of more nodes than this start the output buffer at [`BYTES_PER_NODE`] bytes a
@@ -228,6 +233,8 @@ impl<'g> Pickler<'g> {
             kept_alive: false,
             py2_names: HashMap::new(),
             fast_str: proto >= 1 && opts.profile != Profile::Py27,
+            max_depth: opts.max_depth,
+            plain_memo: opts.profile != Profile::Py27,
         }
     }
 
@@ -257,10 +264,7 @@ impl<'g> Pickler<'g> {
 
     #[inline]
     fn memoize(&mut self, key: Option<Key<'_>>) {
-        if !self.kept_alive
-            && self.opts.profile == Profile::Py27
-            && self.g.memo_skip() == Some(self.next_memo)
-        {
+        if !self.plain_memo && !self.kept_alive && self.g.memo_skip() == Some(self.next_memo) {
             // The loaded stream stepped over this index: pickle.py's keep-alive list took
             // it (for a `__getstate__` result, which the graph cannot otherwise show).
             self.kept_alive = true;
@@ -278,6 +282,22 @@ impl<'g> Pickler<'g> {
         }
     }
 
+    /// [`Self::memoize`] of a graph node: inline when memoizing is just the next index.
+    #[inline(always)]
+    fn memoize_node(&mut self, id: NodeId) {
+        if !self.plain_memo {
+            return self.memoize(Some(Key::Node(id)));
+        }
+        let idx = self.next_memo;
+        self.next_memo += 1;
+        self.memo.set_node(id, idx);
+        if self.proto >= 4 {
+            self.out.byte(op::MEMOIZE);
+        } else {
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+        }
+    }
+
     /// A text opcode of protocol 0 (or Python 2): the opcode, then its argument text, which
     /// ends in a newline.
     fn text_op(&mut self, opcode: u8, arg: &str) {
@@ -285,6 +305,7 @@ impl<'g> Pickler<'g> {
         self.out.write(arg.as_bytes());
     }
 
+    #[inline(always)]
     fn get(&mut self, idx: u32) {
         self.memo_opcode(idx, op::BINGET, op::LONG_BINGET, op::GET);
     }
@@ -354,23 +375,27 @@ impl<'g> Pickler<'g> {
         // The commonest nodes first, without the recursion's bookkeeping: a node already
         // in the memo (a GET) and a str (which holds nothing to recurse into). Past the
         // depth limit the general path reports the error.
-        if self.depth < self.opts.max_depth {
+        if self.depth < self.max_depth {
             self.out.opcode_boundary();
             if let Some(idx) = self.memo.node(id) {
                 self.get(idx);
                 return Ok(());
             }
-            if self.fast_str
-                && let Some(Node::Str { text, .. }) = self.g.get(id)
-                && !text.is_empty()
-            {
+            return self.save_new_node(id);
+        }
+        self.save_node_checked(id)
+    }
+
+    /// [`Self::save`] of a node below the depth limit that is not in the memo, past its
+    /// opcode boundary.
+    fn save_new_node(&mut self, id: NodeId) -> Result<()> {
+        match self.g.get(id) {
+            Some(Node::Str { text, .. }) if self.fast_str && !text.is_empty() => {
                 self.save_str_fast(id, text.as_bytes());
-                return Ok(());
+                Ok(())
             }
             // Not in the memo (just looked): the node's own save, minus that lookup.
-            if let Some(node) = self.g.get(id)
-                && !matches!(node, Node::Global(_))
-            {
+            Some(node) if !matches!(node, Node::Global(_)) => {
                 let check_stack = self.depth.is_multiple_of(STACK_CHECK_EVERY);
                 self.depth += 1;
                 let r = if check_stack {
@@ -379,9 +404,16 @@ impl<'g> Pickler<'g> {
                     self.save_node_body(id, node)
                 };
                 self.depth -= 1;
-                return r;
+                r
             }
+            _ => self.save_node_checked(id),
         }
+    }
+
+    /// The general path of [`Self::save`] for a node: globals, missing nodes and the
+    /// depth limit's error.
+    #[inline(never)]
+    fn save_node_checked(&mut self, id: NodeId) -> Result<()> {
         // Checking the stack costs more than a save of a small node: every
         // `STACK_CHECK_EVERY` levels leaves room for the frames in between.
         if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
@@ -391,13 +423,29 @@ impl<'g> Pickler<'g> {
         }
     }
 
-    /// [`Self::save`] of a batch's item: an int, the commonest item, is saved inline (a call
-    /// to `save` costs more than the save of a small int).
+    /// [`Self::save`] of a container's item: an int, the commonest item, and a node
+    /// already in the memo (a GET) are saved inline (a call to `save` costs more than
+    /// either).
     #[inline(always)]
     fn save_item(&mut self, v: Value) -> Result<()> {
         if let Value::Int(i) = v {
             self.out.opcode_boundary();
             self.save_i64(i);
+            return Ok(());
+        }
+        if let Value::Node(id) = v
+            && self.depth < self.max_depth
+        {
+            self.out.opcode_boundary();
+            if let Some(idx) = self.memo.node(id) {
+                self.get(idx);
+                return Ok(());
+            }
+            return self.save_new_node(id);
+        }
+        if let Value::None = v {
+            self.out.opcode_boundary();
+            self.out.byte(op::NONE);
             return Ok(());
         }
         self.save(v)
@@ -434,11 +482,37 @@ impl<'g> Pickler<'g> {
             buf.push(op::MEMOIZE);
             return;
         }
+        if self.proto < 4 {
+            return self.save_str_binunicode(idx, utf8);
+        }
         self.write_str(utf8);
         if self.proto >= 4 {
             self.out.byte(op::MEMOIZE);
         } else {
             self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+        }
+    }
+
+    /// [`Self::save_str_fast`] below protocol 4: BINUNICODE (frames do not exist there)
+    /// and its BINPUT/LONG_BINPUT.
+    #[inline(never)]
+    fn save_str_binunicode(&mut self, idx: u32, utf8: &[u8]) {
+        let Ok(n) = u32::try_from(utf8.len()) else {
+            self.write_str(utf8);
+            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+            return;
+        };
+        let [a, b, c, d] = n.to_le_bytes();
+        self.out.ready();
+        let buf = &mut self.out.buf;
+        buf.reserve(utf8.len() + 10);
+        buf.extend_from_slice(&[op::BINUNICODE, a, b, c, d]);
+        buf.extend_from_slice(utf8);
+        if idx < 256 {
+            buf.extend_from_slice(&[op::BINPUT, idx as u8]);
+        } else {
+            let [a, b, c, d] = idx.to_le_bytes();
+            buf.extend_from_slice(&[op::LONG_BINPUT, a, b, c, d]);
         }
     }
 
@@ -749,13 +823,13 @@ impl<'g> Pickler<'g> {
             Node::ByteArray(b) => self.save_bytearray(b, id)?,
             Node::List(items) => {
                 self.empty_list();
-                self.memoize(Some(Key::Node(id)));
+                self.memoize_node(id);
                 self.batch_list_exact(items)?;
             }
             Node::Tuple(items) => self.save_tuple(items, id)?,
             Node::Dict(pairs) => {
                 self.empty_dict();
-                self.memoize(Some(Key::Node(id)));
+                self.memoize_node(id);
                 self.batch_dict_exact(pairs)?;
             }
             Node::Set(items) => {
@@ -837,9 +911,16 @@ impl<'g> Pickler<'g> {
         } else {
             // The loaded str object when the graph kept it (its sharing is part of the
             // stream), else a fresh one.
+            // A loaded graph nobody changed holds the pairs as the loader made them: the
+            // check (a pass over both payloads) is only needed after `node_mut`.
+            let intact = self.g.latin1_sources_intact();
             let source =
                 id.and_then(|b| self.g.latin1_source(b))
                     .filter(|&src| match self.g.get(src) {
+                        Some(Node::Str { text, .. }) if intact => {
+                            debug_assert!(text::is_latin1_text_of(text.as_bytes(), data));
+                            true
+                        }
                         Some(Node::Str { text, .. }) => {
                             text::is_latin1_text_of(text.as_bytes(), data)
                         }
@@ -936,7 +1017,7 @@ impl<'g> Pickler<'g> {
             self.out.byte(op::MARK);
         }
         for &x in items {
-            self.save(x)?;
+            self.save_item(x)?;
         }
         if let Some(idx) = self.memo.node(id) {
             // Reached again through its own items: throw away what was pushed.
@@ -954,8 +1035,15 @@ impl<'g> Pickler<'g> {
             self.get(idx);
             return Ok(());
         }
-        self.tuple_opcode(n);
-        self.memoize(Some(Key::Node(id)));
+        // TUPLE1-3 for the small ones (protocol >= 2), else TUPLE after the MARK.
+        let close = match n {
+            1 if small => op::TUPLE1,
+            2 if small => op::TUPLE2,
+            3 if small => op::TUPLE3,
+            _ => op::TUPLE,
+        };
+        self.out.byte(close);
+        self.memoize_node(id);
         Ok(())
     }
 
@@ -984,11 +1072,53 @@ impl<'g> Pickler<'g> {
     /// `MARK items… close`: one APPENDS or ADDITEMS batch.
     fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
         self.out.byte(op::MARK);
-        for &x in items {
+        let mut it = items.iter();
+        while let Some(&x) = it.next() {
+            if let Value::Int(i) = x
+                && self.proto >= 1
+            {
+                self.out.opcode_boundary();
+                self.save_i64(i);
+                // The ints that follow, in one run.
+                let rest = it.as_slice();
+                let n = self.int_run(rest);
+                it = rest[n..].iter();
+                continue;
+            }
             self.save_item(x)?;
         }
         self.out.byte(close);
         Ok(())
+    }
+
+    /// The BININT-family ints that start `items` (protocol >= 1), written without a
+    /// boundary check each: as many as surely start before the open frame's limit (each
+    /// is at most five bytes), so the checks skipped would have found nothing to commit.
+    /// Returns how many were written (up to an item that is not an int, an int beyond 32
+    /// bits, or the end of the run).
+    fn int_run(&mut self, items: &[Value]) -> usize {
+        self.out.opcode_boundary();
+        self.out.ready();
+        let count = ((self.out.room() - 1) / 5 + 1).min(items.len());
+        let buf = &mut self.out.buf;
+        buf.reserve(5 * count);
+        for (i, &x) in items[..count].iter().enumerate() {
+            let Value::Int(v) = x else {
+                return i;
+            };
+            let Ok(small) = i32::try_from(v) else {
+                return i;
+            };
+            let b = small.to_le_bytes();
+            if b[2] != 0 || b[3] != 0 {
+                buf.extend_from_slice(&[op::BININT, b[0], b[1], b[2], b[3]]);
+            } else if b[1] != 0 {
+                buf.extend_from_slice(&[op::BININT2, b[0], b[1]]);
+            } else {
+                buf.extend_from_slice(&[op::BININT1, b[0]]);
+            }
+        }
+        count
     }
 
     fn batch_dict_exact(&mut self, pairs: &[(Value, Value)]) -> Result<()> {
@@ -1016,7 +1146,7 @@ impl<'g> Pickler<'g> {
             let take = rest.len().min(BATCHSIZE);
             self.out.byte(op::MARK);
             for &(k, v) in &rest[..take] {
-                self.save(k)?;
+                self.save_item(k)?;
                 self.save_dict_value(v)?;
             }
             self.out.byte(op::SETITEMS);

@@ -101,6 +101,14 @@ impl Writer {
         }
     }
 
+    /// How many bytes can still be written before an opcode boundary would commit the
+    /// open frame (at least 1 right after [`Self::opcode_boundary`]; `usize::MAX` less
+    /// the buffer's length with no frame open).
+    #[inline(always)]
+    pub(crate) fn room(&self) -> usize {
+        self.frame_limit.saturating_sub(self.buf.len()).max(1)
+    }
+
     #[cold]
     #[inline(never)]
     fn commit_full_frame(&mut self) {
