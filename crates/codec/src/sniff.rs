@@ -178,6 +178,15 @@ pub fn identify(data: &[u8], failed_at: Option<u64>) -> Option<NotAPickle> {
             return Some(NotAPickle { name, hint });
         }
     }
+    // zlib has no magic, only a header check (no opcode is `x`, so no pickle starts so)
+    if let [0x78, flg, ..] = *data
+        && (0x7800 + u16::from(flg)) % 31 == 0
+    {
+        return Some(NotAPickle {
+            name: "zlib-compressed data",
+            hint: "`picklejar load` reads joblib files compressed so (joblib.dump(..., compress=3)) when the whole zlib stream is there; for zlib.compress(pickle.dumps(x)), decompress it (python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))' < FILE) and load the result",
+        });
+    }
     // PROTO, or opcodes that walk to a STOP: a pickle, whatever else is wrong with it (a
     // protocol-0 int past CPython's digit limit fails at byte 0, and is one).
     if data[0] == 0x80 || skip_pickle(data, 0).is_some() {
@@ -392,6 +401,21 @@ mod tests {
     #[test]
     fn binary_junk_at_byte_zero() {
         let w = identify(&[0u8; 100], Some(0)).expect("named");
+        assert_eq!(w.name, "binary data of an unknown kind");
+    }
+
+    #[test]
+    fn zlib_is_named_by_its_header_check() {
+        // zlib.compress(b"\x80\x04N.") at levels 1, 6 and 9: 78 01, 78 9c, 78 da
+        for head in [&b"x\x01"[..], b"x\x9c", b"x\xda"] {
+            let mut data = head.to_vec();
+            data.extend_from_slice(b"k`\xf1\xd3\x03\x00\x02\xda\x01\x01");
+            let e = crate::load(&data).expect_err("not a pickle");
+            let w = identify(&data, e.offset()).expect("named");
+            assert_eq!(w.name, "zlib-compressed data", "{head:?}");
+        }
+        // a 78 byte whose header check fails is not zlib
+        let w = identify(b"x\x9d\x00\x00", Some(0)).expect("named");
         assert_eq!(w.name, "binary data of an unknown kind");
     }
 
