@@ -773,12 +773,11 @@ def _unzlib(data, sink):
             break
     if d.unused_data:
         raise zlib.error('Error -3 while decompressing data: data after the end of the zlib stream')
-    if not getattr(d, 'eof', True) or (PY2 and d.flush()):
+    if not getattr(d, 'eof', True):
         raise EOFError(TRUNCATED_STREAM_MESSAGE)
     if PY2:
-        # 2.7's decompressobj has no eof: a stream that ended has no more to give and
-        # flush() of an incomplete one returns what it has without complaint; decompress
-        # the whole to tell (the input is already in memory)
+        # 2.7's decompressobj has no eof and says nothing of a stream cut short: decompress
+        # the whole to tell (within the cap: the loop above got all of it)
         try:
             zlib.decompress(bytes(data))
         except zlib.error as e:

@@ -1262,9 +1262,9 @@ def resolve_one(data, bufdata, joblib_file=False):
     file with joblib.load, of the whole file): {'ok': True} or {'error': {kind, type,
     message}}."""
     if joblib_file:
-        what, payload = 'joblib', data
-    else:
-        what, payload = unwrap(data)
+        import joblib
+        return resolution(lambda: joblib.load(io.BytesIO(data)))
+    what, payload = unwrap(data)
     if what == 'skip':
         return {'skip': payload}
     if what == 'result':
@@ -1272,12 +1272,13 @@ def resolve_one(data, bufdata, joblib_file=False):
     buffers = None
     if bufdata is not None and not PY2:
         buffers = [bytearray(b) for b in bufdata]
+    return resolution(lambda: load('c', payload, {}, buffers))
+
+
+def resolution(call):
+    """{'ok': True} when call() returns, else the error it raised, classified."""
     try:
-        if joblib_file:
-            import joblib
-            joblib.load(io.BytesIO(payload))
-        else:
-            load('c', payload, {}, buffers)
+        call()
     except Exception as e:
         kind = pjcanon.classify_error(e, 'c', sys.exc_info()[2])
         if kind in pjcanon.NOT_CLASSIFIED:

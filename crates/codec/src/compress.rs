@@ -189,6 +189,23 @@ impl fmt::Display for Compression {
     }
 }
 
+/// Whether `data` starts with a zlib (RFC 1950) header as joblib's default compressor
+/// writes it: a `78` byte (deflate, 32 KiB window) and a flag byte that makes the pair a
+/// multiple of 31. zlib has no magic, only this check; no pickle opcode is `x`, so no
+/// pickle starts so. The codec does not decompress zlib ([`detect`] does not name it):
+/// `picklejar-container` reads joblib files compressed so.
+///
+/// ```
+/// use picklejar_codec::compress::is_zlib_header;
+///
+/// assert!(is_zlib_header(b"x\x9c\x01"));
+/// assert!(!is_zlib_header(b"x\x9d\x01"));
+/// assert!(!is_zlib_header(b"\x80\x04N."));
+/// ```
+pub fn is_zlib_header(data: &[u8]) -> bool {
+    matches!(*data, [0x78, flg, ..] if (0x7800 + u16::from(flg)) % 31 == 0)
+}
+
 /// The compression format `data` starts with, by its magic bytes; `None` for anything else
 /// (a plain pickle).
 ///

@@ -178,10 +178,7 @@ pub fn identify(data: &[u8], failed_at: Option<u64>) -> Option<NotAPickle> {
             return Some(NotAPickle { name, hint });
         }
     }
-    // zlib has no magic, only a header check (no opcode is `x`, so no pickle starts so)
-    if let [0x78, flg, ..] = *data
-        && (0x7800 + u16::from(flg)) % 31 == 0
-    {
+    if crate::compress::is_zlib_header(data) {
         return Some(NotAPickle {
             name: "zlib-compressed data",
             hint: "`picklejar load` reads joblib files compressed so (joblib.dump(..., compress=3)) when the whole zlib stream is there; for zlib.compress(pickle.dumps(x)), decompress it (python3 -c 'import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))' < FILE) and load the result",

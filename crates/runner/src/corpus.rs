@@ -60,9 +60,7 @@ impl CompressionMethod {
         if data.starts_with(Self::ZIP_MAGIC) {
             return Some(CompressionMethod::Zip);
         }
-        if let [0x78, flg, ..] = *data
-            && (0x7800 + u16::from(flg)) % 31 == 0
-        {
+        if compress::is_zlib_header(data) {
             return Some(CompressionMethod::Zlib);
         }
         compress::detect(data).map(CompressionMethod::Stream)
