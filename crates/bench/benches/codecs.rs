@@ -25,6 +25,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use picklejar_bench::codecs::{DUMPERS, LOADERS, NotTimed, prepare_verified};
 use picklejar_bench::record::{DUMP_GROUP, LOAD_GROUP};
 use picklejar_bench::workloads;
+use picklejar_codec::bytes::Bytes;
 
 fn benches(c: &mut Criterion) {
     let (manifest, files) = match workloads::for_bench() {
@@ -36,14 +37,15 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group(LOAD_GROUP);
     for w in &files {
         g.throughput(Throughput::Bytes(w.data.len() as u64));
+        let shared = Bytes::from(w.data.clone());
         for codec in LOADERS {
-            if let Err(e) = (codec.load)(&w.data) {
+            if let Err(e) = (codec.load)(&shared) {
                 eprintln!("skipping {} load {}: {e}", codec.name, w.entry.id());
                 continue;
             }
             g.bench_with_input(
                 BenchmarkId::new(codec.name, w.entry.id()),
-                &w.data,
+                &shared,
                 |b, data| b.iter(|| (codec.load)(black_box(data))),
             );
         }

@@ -8,6 +8,7 @@
 //! that does not write CPython's bytes (serde-pickle: no memo, no frames) must at least
 //! read its own output back to the value it dumped.
 
+use picklejar_codec::bytes::Bytes;
 use picklejar_codec::{DumpOptions, Loader, Profile};
 use serde_pickle::{DeOptions, SerOptions};
 
@@ -16,7 +17,9 @@ pub struct LoadCodec {
     /// Name in results (`picklejar`, `serde-pickle`).
     pub name: &'static str,
     /// Loads; `Ok` carries something small to keep the optimiser honest.
-    pub load: fn(&[u8]) -> Result<usize, String>,
+    /// Its input is the workload's bytes as [`Bytes`] (made once, untimed), so a codec
+    /// that can share payloads with its input does ([`Loader::load_shared`]).
+    pub load: fn(&Bytes) -> Result<usize, String>,
     /// How it is called, for the report.
     pub call: &'static str,
 }
@@ -67,11 +70,11 @@ pub const LOADERS: &[LoadCodec] = &[
         name: "picklejar",
         load: |d| {
             Loader::new()
-                .load(d)
+                .load_shared(d.clone())
                 .map(|l| l.end)
                 .map_err(|e| e.to_string())
         },
-        call: "picklejar_codec::Loader::new().load(&bytes)",
+        call: "picklejar_codec::Loader::new().load_shared(bytes.clone())",
     },
     LoadCodec {
         name: "serde-pickle",

@@ -146,7 +146,7 @@ pub const SPECS: &[Spec] = &[
         description: "64 MiB bytearray at protocol 5 (BYTEARRAY8, in band)",
         build: |sc| {
             let mut b = Builder::new();
-            let v = b.g.value(Node::ByteArray(big_bytes(sc)));
+            let v = b.g.value(Node::ByteArray(big_bytes(sc).into()));
             b.finish(v)
         },
     },

@@ -184,7 +184,8 @@ fn the_workloads_are_the_bytes_cpython_writes() {
 
 fn loads_everything(dir: &Path, m: &Manifest) {
     for e in &m.workloads {
-        let data = std::fs::read(dir.join(&e.file)).expect("file");
+        let data =
+            picklejar_codec::bytes::Bytes::from(std::fs::read(dir.join(&e.file)).expect("file"));
         let pj = LOADERS
             .iter()
             .find(|c| c.name == "picklejar")

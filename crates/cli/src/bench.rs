@@ -578,8 +578,9 @@ fn run_all(a: RunArgs) -> Result<i32> {
     //    before anything is timed (the bench binary skips the same ones)
     for e in &selected {
         let data = std::fs::read(dir.join(&e.file))?;
+        let shared = picklejar_codec::bytes::Bytes::from(data.clone());
         for c in LOADERS {
-            if let Err(err) = (c.load)(&data) {
+            if let Err(err) = (c.load)(&shared) {
                 notes.push(format!("{} cannot load {}: {err}", c.name, e.id()));
             }
         }

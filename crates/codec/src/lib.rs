@@ -49,10 +49,14 @@ mod error;
 mod imports;
 mod load;
 mod opcode;
+mod payload;
 pub mod sniff;
 mod text;
 mod value;
 
+/// The [`bytes`](https://docs.rs/bytes) crate, whose [`Bytes`](bytes::Bytes)
+/// [`Loader::load_shared`] takes and [`Payload`] can hold.
+pub use bytes;
 pub use canon::{
     Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth, to_canon_with_limits,
 };
@@ -65,6 +69,7 @@ pub use load::{
     load,
 };
 pub use opcode::{ArgKind, Opcode, StackItem};
+pub use payload::{Payload, SHARE_MIN};
 pub use value::{
     Global, GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
 };

@@ -25,6 +25,7 @@
 //! # Ok::<(), picklejar_codec::Error>(())
 //! ```
 
+use crate::payload::Payload;
 use num_bigint::BigInt;
 use std::collections::HashMap;
 
@@ -516,13 +517,13 @@ pub enum Node {
     /// Bytes. `py2` is set when it came from a Python 2 `str` loaded with
     /// `encoding="bytes"`.
     Bytes {
-        /// The bytes.
-        data: Box<[u8]>,
+        /// The bytes (owned, or shared with the input: [`Payload`]).
+        data: Payload,
         /// Whether it was a Python 2 `str`.
         py2: bool,
     },
-    /// A bytearray.
-    ByteArray(Vec<u8>),
+    /// A bytearray (its bytes owned, or shared with the input: [`Payload`]).
+    ByteArray(Payload),
     /// A list.
     List(Vec<Value>),
     /// A tuple.
@@ -724,8 +725,8 @@ impl Graph {
     /// use picklejar_codec::{Graph, Node};
     ///
     /// let mut g = Graph::new();
-    /// let id = g.add(Node::ByteArray(b"x".to_vec()));
-    /// assert_eq!(g.node(id), &Node::ByteArray(b"x".to_vec()));
+    /// let id = g.add(Node::ByteArray(b"x".into()));
+    /// assert_eq!(g.node(id), &Node::ByteArray(b"x".into()));
     /// ```
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]

@@ -78,7 +78,7 @@ fn a_changed_latin1_pair_is_written_afresh() {
             };
         } else {
             *g.node_mut(bytes) = Node::Bytes {
-                data: Box::new(*b"c"),
+                data: b"c".into(),
                 py2: false,
             };
         }

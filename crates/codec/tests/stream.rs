@@ -1,13 +1,15 @@
 //! A streamed load (`Loader::load_reader`, what `compress::load_pickle` feeds a
-//! decompressor's output into) gives what a load from the whole input gives: the same
-//! graph, end and protocol, or the same error kind at the same offset and opcode, for every
-//! corpus pickle, read in pieces of awkward sizes that split every opcode and argument.
+//! decompressor's output into) and a shared load (`Loader::load_shared`, payloads kept as
+//! slices of the input) give what a load from a borrowed slice gives: the same graph, end
+//! and protocol, or the same error kind at the same offset and opcode, for every corpus
+//! pickle, streamed in pieces of awkward sizes that split every opcode and argument.
 
 use std::io::Read;
 use std::path::Path;
 
+use picklejar_codec::bytes::Bytes;
 use picklejar_codec::compress::{Compression, compress, decompress, load_pickle};
-use picklejar_codec::{Error, ErrorKind, Loaded, Loader};
+use picklejar_codec::{Error, ErrorKind, Limits, Loaded, Loader, Node, SHARE_MIN};
 
 /// Hands out `data` at most `step` bytes per read.
 struct Pieces<'a> {
@@ -102,6 +104,70 @@ fn streamed_loads_match_slice_loads_on_the_corpus() {
     }
     // Both kinds of outcome were compared.
     assert!(errors > 100, "{errors} errors");
+}
+
+#[test]
+fn shared_loads_match_slice_loads_on_the_corpus() {
+    let pickles = corpus_pickles();
+    let mut shared = 0;
+    for (name, data) in &pickles {
+        let input = Bytes::from(data.clone());
+        let whole = Loader::new().load(data);
+        let got = Loader::new().load_shared(input.clone());
+        // Every long bytes payload of a BINBYTES, BINBYTES8 or BYTEARRAY8 is a slice of
+        // the input; nothing else is.
+        if let Ok(l) = &got {
+            for node in l.graph.nodes() {
+                if let Node::Bytes { data: p, .. } | Node::ByteArray(p) = node
+                    && p.is_shared()
+                {
+                    assert!(p.len() >= SHARE_MIN, "{name}: {} bytes shared", p.len());
+                    let inside = input.as_ptr_range();
+                    assert!(
+                        inside.contains(&p.as_ptr()),
+                        "{name}: not the input's bytes"
+                    );
+                    shared += 1;
+                }
+            }
+        }
+        assert_eq!(outcome(got), outcome(whole), "{name}");
+    }
+    assert!(shared >= 40, "{shared} payloads shared");
+}
+
+#[test]
+fn a_shared_load_charges_what_a_copying_load_does() {
+    // BINBYTES8, BINBYTES and BYTEARRAY8 of 4 KiB: a limit the copying load passes
+    // passes, and one it fails fails the same way; payloads outlive the caller's handle.
+    for (op, len_bytes) in [(0x8eu8, 8usize), (b'B', 4), (0x96, 8)] {
+        let n = 4096usize;
+        let mut data = vec![0x80, 5, op];
+        data.extend_from_slice(&(n as u64).to_le_bytes()[..len_bytes]);
+        data.extend((0..n).map(|i| (i % 251) as u8));
+        data.push(b'.');
+        let input = Bytes::from(data.clone());
+        for max_alloc in [n / 2, n + (1 << 16), usize::MAX] {
+            let limits = Limits {
+                max_alloc,
+                ..Limits::default()
+            };
+            let copied = Loader::new().limits(limits).load(&data);
+            let shared = Loader::new().limits(limits).load_shared(input.clone());
+            assert_eq!(
+                outcome(shared),
+                outcome(copied),
+                "op {op:#x}, limit {max_alloc}"
+            );
+        }
+        let l = Loader::new().load_shared(input).expect("loads");
+        let Some(Node::Bytes { data: p, .. } | Node::ByteArray(p)) = l.graph.deref(l.graph.root())
+        else {
+            panic!("op {op:#x}: not bytes");
+        };
+        assert!(p.is_shared());
+        assert_eq!(&p[..], &data[3 + len_bytes..3 + len_bytes + n]);
+    }
 }
 
 #[test]

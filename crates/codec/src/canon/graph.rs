@@ -88,7 +88,7 @@ impl Build {
                 data: b.clone().into(),
                 py2: false,
             }),
-            Canon::ByteArray(b) => self.node(Node::ByteArray(b.clone())),
+            Canon::ByteArray(b) => self.node(Node::ByteArray(b.as_slice().into())),
             Canon::List(v) => {
                 let items = self.values(v)?;
                 self.node(Node::List(items))

@@ -364,7 +364,7 @@ impl Builder<'_> {
             }
             Node::ByteArray(b) => {
                 self.charge(b.len())?;
-                Canon::ByteArray(b.clone())
+                Canon::ByteArray(b.to_vec())
             }
             Node::List(v) => Canon::List(self.list(v, depth)?),
             Node::Tuple(v) => Canon::Tuple(self.list(v, depth)?),

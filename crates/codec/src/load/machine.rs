@@ -15,6 +15,7 @@ use super::{Loaded, PersistentLoad};
 use crate::error::{Error, ErrorKind, Result};
 use crate::imports::Via;
 use crate::opcode::Opcode;
+use crate::payload::{self, Payload};
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
 
@@ -95,6 +96,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The arena size at which its next growth is charged.
     arena_cap: usize,
     next_buffer: usize,
+    /// The input as shared bytes ([`Machine::sharing`]): payloads of
+    /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
+    owner: Option<bytes::Bytes>,
 }
 
 impl<'a, S: Source> Machine<'a, S, false> {
@@ -132,7 +136,15 @@ impl<'a, S: Source> Machine<'a, S, false> {
             budget: opts.limits.max_alloc.saturating_sub(first),
             arena_cap,
             next_buffer: 0,
+            owner: None,
         }
+    }
+
+    /// The same machine sharing payloads with `owner`, which must be the bytes its
+    /// source reads (a payload that is not a slice of `owner` is copied).
+    pub(crate) fn sharing(mut self, owner: bytes::Bytes) -> Self {
+        self.owner = Some(owner);
+        self
     }
 
     /// The same machine keeping the import log in `rec`.
@@ -157,6 +169,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
             budget: self.budget,
             arena_cap: self.arena_cap,
             next_buffer: self.next_buffer,
+            owner: self.owner,
         }
     }
 }
@@ -351,6 +364,17 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         self.src.take_vec(n).map_err(|s| self.short_len(len, s))
     }
 
+    /// A bytes payload of `len` bytes ([`Self::len_prefixed_from`]): a slice of the input
+    /// when the machine shares it and the payload is long enough, else a copy.
+    fn payload(&mut self, len: u64, alloc_first: bool) -> Result<Payload> {
+        if self.owner.is_some() && len >= crate::SHARE_MIN as u64 {
+            let b = self.len_prefixed_from(len, alloc_first)?;
+            let shared = self.owner.as_ref().and_then(|o| payload::share(o, &b));
+            return Ok(shared.unwrap_or_else(|| Payload::from(&b[..])));
+        }
+        self.len_prefixed_vec(len, alloc_first).map(Payload::from)
+    }
+
     #[inline(always)]
     fn check_len(&self, len: u64, alloc_first: bool) -> Result<()> {
         if alloc_first && len > i64::MAX as u64 {
@@ -522,11 +546,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     }
 
     /// A bytes node that takes `b` as its payload.
-    fn add_bytes_vec(&mut self, b: Vec<u8>) -> Result<Value> {
+    fn add_payload(&mut self, b: Payload) -> Result<Value> {
         let n = b.len();
         self.add(
             Node::Bytes {
-                data: b.into_boxed_slice(),
+                data: b,
                 py2: false,
             },
             n,
@@ -1213,19 +1237,19 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             O::BinBytes => {
                 let n = u32::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed_vec(u64::from(n), false)?;
-                let v = self.add_bytes_vec(b)?;
+                let b = self.payload(u64::from(n), false)?;
+                let v = self.add_payload(b)?;
                 self.push(v)?;
             }
             O::BinBytes8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed_vec(n, true)?;
-                let v = self.add_bytes_vec(b)?;
+                let b = self.payload(n, true)?;
+                let v = self.add_payload(b)?;
                 self.push(v)?;
             }
             O::ByteArray8 => {
                 let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed_vec(n, true)?;
+                let b = self.payload(n, true)?;
                 let n = b.len();
                 let v = self.add(Node::ByteArray(b), n)?;
                 self.push(v)?;

@@ -255,6 +255,39 @@ impl<'h> Loader<'h> {
         machine::Machine::new(source::Slice::new(data), &self.options, hook).run()
     }
 
+    /// [`Loader::load`], sharing payloads with the input instead of copying them: every
+    /// `bytes` and `bytearray` payload of [`SHARE_MIN`](crate::SHARE_MIN) bytes or more
+    /// (`BINBYTES`, `BINBYTES8`, `BYTEARRAY8`) is a slice of `data` ([`Payload`](crate::Payload)),
+    /// which the graph then keeps alive. Loading a file read into a `Vec<u8>` this way
+    /// (`Bytes::from(vec)` moves it without a copy) costs no copy of its payloads and no
+    /// second copy of them in memory. The graph, the errors and the allocation limit's
+    /// verdicts are those of [`Loader::load`] (a shared payload is charged as a copy).
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Node};
+    ///
+    /// // Protocol 4: BINBYTES8 of 300 bytes.
+    /// let mut pickle = b"\x80\x04\x8e\x2c\x01\x00\x00\x00\x00\x00\x00".to_vec();
+    /// pickle.extend([7u8; 300]);
+    /// pickle.push(b'.');
+    /// let input = bytes::Bytes::from(pickle);
+    /// let l = Loader::new().load_shared(input.clone())?;
+    /// let Some(Node::Bytes { data, .. }) = l.graph.deref(l.graph.root()) else { panic!() };
+    /// assert!(data.is_shared());
+    /// assert_eq!(data.as_ptr(), input[11..].as_ptr()); // the input's own bytes
+    /// assert_eq!(l.graph, Loader::new().load(&input)?.graph);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn load_shared(&mut self, data: bytes::Bytes) -> Result<Loaded> {
+        let hook = self
+            .hook
+            .as_deref_mut()
+            .map(|h| h as &mut PersistentLoad<'_>);
+        machine::Machine::new(source::Slice::new(&data), &self.options, hook)
+            .sharing(data.clone())
+            .run()
+    }
+
     /// Loads the pickle at the start of what `reader` yields, streamed: the input is read
     /// through a small window as the loader goes and is never held whole, so loading costs
     /// the graph and not the input too (what a decompressor's output needs:

@@ -12,6 +12,7 @@
 //!
 //! Names are compared after `fix_imports`, so `__builtin__.set` and `copy_reg` match too.
 
+use crate::payload::Payload;
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Value};
 
@@ -28,7 +29,7 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
             ("builtins", "set") => Some(Node::Set(iterable_items(g, a)?)),
             ("builtins", "frozenset") => Some(Node::FrozenSet(iterable_items(g, a)?)),
             ("builtins", "bytes") if a.is_empty() => Some(Node::Bytes {
-                data: Box::new([]),
+                data: Payload::default(),
                 py2: false,
             }),
             ("_codecs", "encode") => {
@@ -42,13 +43,13 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                 })
             }
             ("builtins", "bytearray") => match a {
-                [] => Some(Node::ByteArray(Vec::new())),
+                [] => Some(Node::ByteArray(Payload::default())),
                 [b] => match g.deref(*b)? {
-                    Node::Bytes { data, .. } => Some(Node::ByteArray(data.to_vec())),
+                    Node::Bytes { data, .. } => Some(Node::ByteArray(data.clone())),
                     _ => None,
                 },
                 [s, enc] if matches!(g.as_str(*enc)?, "latin-1" | "latin1") => {
-                    Some(Node::ByteArray(latin1_of(g, *s)?))
+                    Some(Node::ByteArray(latin1_of(g, *s)?.into()))
                 }
                 _ => None,
             },
