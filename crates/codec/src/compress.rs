@@ -460,6 +460,47 @@ impl Streamed {
     }
 }
 
+/// [`load_pickle`] of input held as [`Bytes`](bytes::Bytes): a plain pickle is loaded
+/// with [`Loader::load_shared`](crate::Loader::load_shared), its long payloads shared with
+/// `data` instead of copied (what `picklejar load` does with a file it has read); a
+/// compressed one as [`load_pickle`] loads it.
+///
+/// ```
+/// use picklejar_codec::bytes::Bytes;
+/// use picklejar_codec::compress::load_pickle_shared;
+/// use picklejar_codec::{Loader, Node};
+///
+/// let mut p = b"\x80\x04B\x00\x01\x00\x00".to_vec(); // BINBYTES of 256 bytes
+/// p.extend([1u8; 256]);
+/// p.extend(b".K\x01.");
+/// let s = load_pickle_shared(&Bytes::from(p), &mut Loader::new())?;
+/// let Some(Node::Bytes { data, .. }) = s.loaded.graph.deref(s.loaded.graph.root()) else { panic!() };
+/// assert!(data.is_shared());
+/// assert_eq!((s.format, s.trailing().pickles), (None, 1));
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+pub fn load_pickle_shared(data: &bytes::Bytes, loader: &mut crate::Loader<'_>) -> Result<Streamed> {
+    match detect(data) {
+        None => loader.load_shared(data.clone()).map(|l| plain(l, data)),
+        Some(_) => load_pickle(data, loader),
+    }
+}
+
+/// A plain pickle's load as a [`Streamed`].
+fn plain(loaded: crate::Loaded, data: &[u8]) -> Streamed {
+    let after = data[loaded.end.min(data.len())..]
+        .iter()
+        .take(AFTER)
+        .copied()
+        .collect();
+    Streamed {
+        loaded,
+        format: None,
+        len: data.len(),
+        after,
+    }
+}
+
 /// Loads the pickle in `data`, which may be compressed, with `loader`: a plain pickle
 /// loads from the slice; a compressed one is first checked at its head (as
 /// [`decompress_pickle`] does: compressed twice, or not a pickle, is refused after
@@ -485,18 +526,7 @@ impl Streamed {
 /// ```
 pub fn load_pickle(data: &[u8], loader: &mut crate::Loader<'_>) -> Result<Streamed> {
     let Some(format) = detect(data) else {
-        let loaded = loader.load(data)?;
-        let after = data[loaded.end.min(data.len())..]
-            .iter()
-            .take(AFTER)
-            .copied()
-            .collect();
-        return Ok(Streamed {
-            loaded,
-            format: None,
-            len: data.len(),
-            after,
-        });
+        return loader.load(data).map(|l| plain(l, data));
     };
     let options = loader.options().clone();
     check_head(data, format, &options)?;
