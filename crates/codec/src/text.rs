@@ -53,20 +53,34 @@ pub(crate) fn valid_utf8_or_surrogatepass(b: &[u8]) -> bool {
     if b.len() >= 64 && simdutf8::basic::from_utf8(b).is_ok() {
         return true;
     }
-    dfa_valid(b)
+    // ASCII (most dict keys and names) is settled here; the rest goes to the automaton.
+    let rest = skip_ascii(b);
+    rest.is_empty() || dfa_valid(rest)
 }
 
 /// The validating automaton, one table lookup and a shift per byte (a "shift DFA"): each
 /// state is a bit offset (a multiple of 6) and `DFA[byte] >> state & 63` is the next one.
+#[inline(never)]
 fn dfa_valid(b: &[u8]) -> bool {
     let mut state = 0u64;
-    // ASCII words leave the start state as it is.
-    let mut rest = skip_ascii(b);
+    let mut rest = b;
     while !rest.is_empty() {
-        for &c in rest.iter().take(64) {
+        let (block, after) = rest.split_at(rest.len().min(64));
+        // Four bytes a round, then the rest: the loop's own count and compare once per
+        // four steps of the automaton.
+        let mut quads = block.chunks_exact(4);
+        for q in &mut quads {
+            if let &[a, b, c, d] = q {
+                state = (DFA[usize::from(a)] >> (state & 63)) & 63;
+                state = (DFA[usize::from(b)] >> (state & 63)) & 63;
+                state = (DFA[usize::from(c)] >> (state & 63)) & 63;
+                state = (DFA[usize::from(d)] >> (state & 63)) & 63;
+            }
+        }
+        for &c in quads.remainder() {
             state = (DFA[usize::from(c)] >> (state & 63)) & 63;
         }
-        rest = rest.get(64..).unwrap_or_default();
+        rest = after;
         if state == ERR {
             return false;
         }
@@ -129,14 +143,22 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// `b` after its leading ASCII words (a few ASCII bytes may remain).
 #[inline]
-fn skip_ascii(mut b: &[u8]) -> &[u8] {
-    while let Some((w, rest)) = b.split_first_chunk::<8>() {
+fn skip_ascii(b: &[u8]) -> &[u8] {
+    let mut rest = b;
+    while let Some((w, after)) = rest.split_first_chunk::<8>() {
         if u64::from_ne_bytes(*w) & HIGH_BITS != 0 {
-            break;
+            return rest;
         }
-        b = rest;
+        rest = after;
     }
-    b
+    // Fewer than 8 bytes left: the last 8 of `b` (overlapping what was skipped) hold them
+    // all, so one more word says whether they are ASCII; shorter input is looked at byte
+    // by byte.
+    let ascii = match b.last_chunk::<8>() {
+        Some(w) => u64::from_ne_bytes(*w) & HIGH_BITS == 0,
+        None => rest.is_ascii(),
+    };
+    if ascii { &[] } else { rest }
 }
 
 /// Iterator over the code points of surrogatepass UTF-8.
