@@ -15,9 +15,11 @@
 
 // The value graph is one heap block per str, bytes, tuple, container and instance, as
 // CPython's objects are; CPython serves those from its own small-object allocator
-// (pymalloc), and so does this bench, with mimalloc instead of the system malloc.
+// (pymalloc), and so does this bench, with the `picklejar` command's allocator: mimalloc
+// (through its plain entry points) for those, the system allocator for blocks of 32 MiB
+// and more (`picklejar_alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: picklejar_alloc::Picklejar = picklejar_alloc::Picklejar::DEFAULT;
 
 use std::hint::black_box;
 

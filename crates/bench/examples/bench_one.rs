@@ -17,9 +17,11 @@
 //! file on stdout: `{"file":…, "op":…, "called":…, "ok":…, "error":…}` (`called`: whether
 //! the counted function ran, so whether callgrind wrote a part for this file).
 
-// As the criterion benches: mimalloc serves the graph's many small blocks.
+// The `picklejar` command's allocator, as in the criterion benches: mimalloc (through its
+// plain entry points) serves the graph's many small blocks, the system allocator the few
+// of 32 MiB and more.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: picklejar_alloc::Picklejar = picklejar_alloc::Picklejar::DEFAULT;
 
 use std::hint::black_box;
 

@@ -4,8 +4,9 @@
 //! Wall times on a shared 2-core machine move with whatever else runs; the instructions a
 //! call executes do not. For every workload file and operation:
 //!
-//! * **picklejar**: the `picklejar-bench-one` example (built in release, mimalloc as in the
-//!   criterion benches) runs under `valgrind --tool=callgrind
+//! * **picklejar**: the `picklejar-bench-one` example (built in release, with the
+//!   `picklejar` command's allocator, `picklejar_alloc::Picklejar`, as the criterion
+//!   benches) runs under `valgrind --tool=callgrind
 //!   --toggle-collect=picklejar_bench_one::load_once --dump-after=…` (or `dump_once`);
 //! * **CPython**: `generators/bench_cpython.py once` runs under callgrind toggled on
 //!   `_pickle_loads` / `_pickle_dumps`, the C functions behind `pickle.loads` and

@@ -602,8 +602,10 @@ fn run_all(a: RunArgs) -> Result<i32> {
         }
     }
     notes.push(
-        "allocator: mimalloc is the global allocator of the criterion bench binaries \
-         (picklejar and serde-pickle alike); CPython uses its own pymalloc"
+        "allocator: the criterion bench binaries use the picklejar command's global \
+         allocator (picklejar_alloc::Picklejar: mimalloc through its plain entry points, \
+         the system allocator from 32 MiB), picklejar and serde-pickle alike; CPython uses \
+         its own pymalloc"
             .into(),
     );
     for c in LOADERS {
@@ -848,7 +850,7 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
              dump pickles and freeing the result are outside the count"
         ),
         format!(
-            "picklejar: the {} example (release, mimalloc) toggled on {} and {}",
+            "picklejar: the {} example (release, the picklejar command's allocator) toggled on {} and {}",
             instructions::HELPER,
             instructions::PICKLEJAR_LOAD_FN,
             instructions::PICKLEJAR_DUMP_FN

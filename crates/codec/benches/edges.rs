@@ -15,8 +15,10 @@
 //!
 //! Run: `cargo bench -p picklejar-codec --bench edges`
 
+// The `picklejar` command's allocator: these inputs are the ones whose huge buffers it
+// serves from the system allocator (`picklejar_alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: picklejar_alloc::Picklejar = picklejar_alloc::Picklejar::DEFAULT;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use picklejar_codec::canon::{Format, render};
