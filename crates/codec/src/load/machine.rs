@@ -114,13 +114,16 @@ impl<'a, S: Source> Machine<'a, S, false> {
         let mut graph = Graph::new();
         graph.reserve_nodes(guess);
         let arena_cap = graph.node_capacity();
-        // The first arena and memo table; both are small next to any limit in use.
-        let first = arena_cap * ARENA_SLOT + guess * SLOT_COST;
+        // Batches of up to 1000 items (2000 values for a dict) sit on the stack; a small
+        // pickle's biggest batch fits in its first block.
+        let stack_cap = guess.clamp(16, 2048);
+        // The first arena, memo table and stack; all small next to any limit in use.
+        let first = arena_cap * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
             src,
             op_start: 0,
             graph,
-            stack: Vec::with_capacity(16),
+            stack: Vec::with_capacity(stack_cap),
             marks: Vec::new(),
             memo: Vec::with_capacity(guess),
             sparse: std::collections::HashMap::new(),
