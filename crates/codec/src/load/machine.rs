@@ -17,7 +17,9 @@ use crate::imports::Via;
 use crate::opcode::Opcode;
 use crate::payload::{self, Payload};
 use crate::text;
-use crate::value::{Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, Text, Value};
+use crate::value::{
+    Global, Graph, Node, Object, ObjectForm, Reduce, ReduceForm, TEXT_INLINE, Text, Value,
+};
 
 use super::source::{Short, Slice, Source};
 
@@ -542,6 +544,22 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
+    /// A str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
+    #[inline(always)]
+    fn add_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<Value> {
+        match window.get(..n) {
+            Some(b) if text::valid_utf8_or_surrogatepass(b) => {}
+            _ => return Err(self.bad_utf8()),
+        }
+        self.add(
+            Node::Str {
+                text: Text::inline_unchecked(window, n),
+                py2: false,
+            },
+            n,
+        )
+    }
+
     #[cold]
     #[inline(never)]
     fn bad_utf8(&self) -> Error {
@@ -976,15 +994,25 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
 
             O::ShortBinUnicode => {
-                let n = self.u8()?;
-                let b = self.take(usize::from(n))?;
-                let v = self.add_str(&b, false)?;
+                let n = usize::from(self.u8()?);
+                let v = match self.src.take_window::<TEXT_INLINE>(n) {
+                    Some(w) => self.add_inline_str(w, n)?,
+                    None => {
+                        let b = self.take(n)?;
+                        self.add_str(&b, false)?
+                    }
+                };
                 self.push(v)?;
             }
             O::BinUnicode => {
-                let n = u32::from_le_bytes(self.take_array()?);
-                let b = self.len_prefixed(u64::from(n))?;
-                let v = self.add_str(&b, false)?;
+                let n = u32::from_le_bytes(self.take_array()?) as usize;
+                let v = match self.src.take_window::<TEXT_INLINE>(n) {
+                    Some(w) => self.add_inline_str(w, n)?,
+                    None => {
+                        let b = self.len_prefixed(n as u64)?;
+                        self.add_str(&b, false)?
+                    }
+                };
                 self.push(v)?;
             }
             O::ShortBinBytes => {

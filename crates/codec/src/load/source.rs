@@ -40,6 +40,14 @@ pub(crate) trait Source {
     fn take_array<const N: usize>(&mut self) -> Option<&[u8; N]>;
     /// The next `n` bytes.
     fn take(&mut self, n: usize) -> Result<Self::Bytes, Short>;
+    /// The next `n` bytes (`n <= N`) as the first `n` of a copy of the next `N`, taking
+    /// only `n`: a fixed-size copy for short payloads. `None` (nothing taken) when fewer
+    /// than `N` bytes are at hand; [`Source::take`] then takes them.
+    #[inline(always)]
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+        let _ = n;
+        None
+    }
     /// The next `n` bytes, owned.
     fn take_vec(&mut self, n: usize) -> Result<Vec<u8>, Short>;
     /// Whether `n` more bytes are there, without taking them.
@@ -79,6 +87,10 @@ impl<T: Source> Source for &mut T {
     #[inline(always)]
     fn take(&mut self, n: usize) -> Result<T::Bytes, Short> {
         (**self).take(n)
+    }
+    #[inline(always)]
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+        (**self).take_window(n)
     }
     fn take_vec(&mut self, n: usize) -> Result<Vec<u8>, Short> {
         (**self).take_vec(n)
@@ -140,6 +152,16 @@ impl<'a> Source for Slice<'a> {
         let a: &[u8; N] = self.data.get(pos..end)?.try_into().ok()?;
         self.pos = end;
         Some(a)
+    }
+
+    #[inline(always)]
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+        if n > N {
+            return None;
+        }
+        let w = *self.data.get(self.pos..)?.first_chunk::<N>()?;
+        self.pos += n;
+        Some(w)
     }
 
     #[inline(always)]
