@@ -274,7 +274,22 @@ impl Text {
     /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.as_bytes().is_empty()
+        self.len() == 0
+    }
+
+    /// The length of its surrogatepass UTF-8 bytes.
+    ///
+    /// ```
+    /// use picklejar_codec::Text;
+    ///
+    /// assert_eq!((Text::new("é").len(), Text::new(&"x".repeat(40)).len()), (2, 40));
+    /// ```
+    #[inline]
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            TextRepr::Inline { len, .. } => usize::from(*len),
+            TextRepr::Heap(b) => b.len(),
+        }
     }
 
     /// The code points, surrogates included.

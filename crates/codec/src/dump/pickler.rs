@@ -203,7 +203,7 @@ fn output_estimate(g: &Graph) -> usize {
     let mut n: usize = 64;
     for node in g.nodes() {
         n = n.saturating_add(match node {
-            Node::Str { text, .. } => 8 + text.as_bytes().len(),
+            Node::Str { text, .. } => 8 + text.len(),
             Node::Bytes { data, .. } => 12 + data.len(),
             Node::ByteArray(b) => 12 + b.len(),
             Node::Buffer { data, .. } => 12 + data.as_ref().map_or(0, |d| d.len()),
