@@ -116,9 +116,10 @@ impl<'a, S: Source> Machine<'a, S, false> {
         let mut graph = Graph::new();
         graph.reserve_nodes(guess);
         let arena_cap = graph.node_capacity();
-        // Batches of up to 1000 items (2000 values for a dict) sit on the stack; a small
-        // pickle's biggest batch fits in its first block.
-        let stack_cap = guess.clamp(16, 2048);
+        // Batches of up to 1000 items (2000 values for a dict) sit on the stack, each at
+        // least one byte of input (most two to five); a small pickle's biggest batch fits
+        // in its first block.
+        let stack_cap = (src.size_hint() / 2).clamp(32, 2048);
         // The first arena, memo table and stack; all small next to any limit in use.
         let first = arena_cap * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
@@ -1767,7 +1768,13 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             self.budget = self.budget.saturating_add(n * SLOT_COST);
             return Ok(());
         }
-        target.extend_from_slice(items);
+        if target.is_empty() {
+            // The first batch (most containers have one): one block of its size, without
+            // the growth path's bookkeeping.
+            *target = items.to_vec();
+        } else {
+            target.extend_from_slice(items);
+        }
         self.stack.truncate(start);
         Ok(())
     }
@@ -1802,7 +1809,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         };
         // A dict filled by one SETITEMS (most instance states) gets exactly its size.
         if target.is_empty() {
-            target.reserve_exact(items.len() / 2);
+            *target = Vec::with_capacity(items.len() / 2);
         } else {
             target.reserve(items.len() / 2);
         }
