@@ -1623,8 +1623,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         kwargs: Option<Value>,
         form: ObjectForm,
     ) -> Result<Value> {
+        // The block first, then the object built in it: `Box::new(Object::new(..))` built
+        // it on the stack and copied it over with a `memcpy` call (an `Object` is more
+        // than 128 bytes), 54 instructions per instance.
         self.add(
-            Node::Object(Box::new(Object::new(class, args, kwargs, form))),
+            Node::Object(Box::write(
+                Box::new_uninit(),
+                Object::new(class, args, kwargs, form),
+            )),
             std::mem::size_of::<Object>(),
         )
     }
@@ -1696,7 +1702,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             return Ok(v);
         }
         self.add(
-            Node::Reduce(Box::new(Reduce::new(callable, args))),
+            Node::Reduce(Box::write(Box::new_uninit(), Reduce::new(callable, args))),
             std::mem::size_of::<Reduce>(),
         )
     }
