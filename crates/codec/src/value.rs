@@ -209,10 +209,7 @@ impl Text {
         if b.len() <= TEXT_INLINE {
             let mut buf = [0u8; TEXT_INLINE];
             buf[..b.len()].copy_from_slice(b);
-            Text(TextRepr::Inline {
-                len: b.len() as u8,
-                buf,
-            })
+            Text::inline_unchecked(buf, b.len())
         } else {
             Text(TextRepr::Heap(b.into()))
         }

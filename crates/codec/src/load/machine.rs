@@ -545,6 +545,22 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
+    /// A str argument of `n` bytes: held inline from one fixed-size copy of the input
+    /// window when it is short and the window is there, else read as its opcode reads it
+    /// (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks it).
+    #[inline(always)]
+    fn str_arg(&mut self, n: usize, prefixed: bool) -> Result<Value> {
+        if let Some(w) = self.src.take_window::<TEXT_INLINE>(n) {
+            return self.add_inline_str(w, n);
+        }
+        let b = if prefixed {
+            self.len_prefixed(n as u64)?
+        } else {
+            self.take(n)?
+        };
+        self.add_str(&b, false)
+    }
+
     /// A str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
     #[inline(always)]
     fn add_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<Value> {
@@ -996,24 +1012,12 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8()?);
-                let v = match self.src.take_window::<TEXT_INLINE>(n) {
-                    Some(w) => self.add_inline_str(w, n)?,
-                    None => {
-                        let b = self.take(n)?;
-                        self.add_str(&b, false)?
-                    }
-                };
+                let v = self.str_arg(n, false)?;
                 self.push(v)?;
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array()?) as usize;
-                let v = match self.src.take_window::<TEXT_INLINE>(n) {
-                    Some(w) => self.add_inline_str(w, n)?,
-                    None => {
-                        let b = self.len_prefixed(n as u64)?;
-                        self.add_str(&b, false)?
-                    }
-                };
+                let v = self.str_arg(n, true)?;
                 self.push(v)?;
             }
             O::ShortBinBytes => {
