@@ -227,6 +227,17 @@ impl Text {
         })
     }
 
+    /// The inline form's whole window and the text's length (`Some` for texts of up to
+    /// [`TEXT_INLINE`] bytes): a writer can copy the fixed-size window and cut it to the
+    /// length, a fixed-size move instead of a call to copy `len` bytes.
+    #[inline(always)]
+    pub(crate) fn inline_window(&self) -> Option<(&[u8; TEXT_INLINE], usize)> {
+        match &self.0 {
+            TextRepr::Inline { len, buf } => Some((buf, usize::from(*len))),
+            TextRepr::Heap(_) => None,
+        }
+    }
+
     pub(crate) fn from_vec_unchecked(v: Vec<u8>) -> Text {
         if v.len() <= TEXT_INLINE {
             Text::from_slice_unchecked(&v)

@@ -13,7 +13,8 @@ use crate::load::py3_to_py2;
 use crate::opcode::op;
 use crate::text;
 use crate::value::{
-    GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, Text, Value,
+    GlobalForm, Graph, Node, NodeId, Object, ObjectForm, Reduce, ReduceForm, TEXT_INLINE, Text,
+    Value,
 };
 
 const BATCHSIZE: usize = 1000;
@@ -391,7 +392,7 @@ impl<'g> Pickler<'g> {
     fn save_new_node(&mut self, id: NodeId) -> Result<()> {
         match self.g.get(id) {
             Some(Node::Str { text, .. }) if self.fast_str && !text.is_empty() => {
-                self.save_str_fast(id, text.as_bytes());
+                self.save_str_fast(id, text);
                 Ok(())
             }
             // Not in the memo (just looked): the node's own save, minus that lookup.
@@ -468,12 +469,32 @@ impl<'g> Pickler<'g> {
     /// A non-empty str node that is not in the memo, with [`Self::fast_str`]: what
     /// `save_node` writes for it (the text opcode, then its memo entry), in one go.
     #[inline]
-    fn save_str_fast(&mut self, id: NodeId, utf8: &[u8]) {
+    fn save_str_fast(&mut self, id: NodeId, text: &Text) {
         let idx = self.next_memo;
         self.next_memo += 1;
         self.memo.set_node(id, idx);
+        if self.proto < 4 {
+            if let Some((window, n)) = text.inline_window() {
+                return self.str_window_binunicode(idx, window, n);
+            }
+            return self.save_str_binunicode(idx, text.as_bytes());
+        }
+        if let Some((window, n)) = text.inline_window() {
+            // The whole inline window is appended (a fixed-size move), then cut to the
+            // text's length, before MEMOIZE.
+            self.out.ready();
+            let buf = &mut self.out.buf;
+            buf.reserve(TEXT_INLINE + 3);
+            let keep = buf.len() + 2 + n;
+            buf.extend_from_slice(&[op::SHORT_BINUNICODE, n as u8]);
+            buf.extend_from_slice(window);
+            buf.truncate(keep);
+            buf.push(op::MEMOIZE);
+            return;
+        }
+        let utf8 = text.as_bytes();
         let n = utf8.len();
-        if self.proto >= 4 && n <= 0xff {
+        if n <= 0xff {
             self.out.ready();
             let buf = &mut self.out.buf;
             buf.reserve(n + 3);
@@ -482,14 +503,27 @@ impl<'g> Pickler<'g> {
             buf.push(op::MEMOIZE);
             return;
         }
-        if self.proto < 4 {
-            return self.save_str_binunicode(idx, utf8);
-        }
         self.write_str(utf8);
-        if self.proto >= 4 {
-            self.out.byte(op::MEMOIZE);
+        self.out.byte(op::MEMOIZE);
+    }
+
+    /// [`Self::save_str_fast`] below protocol 4 of an inline text (`window[..n]`):
+    /// BINUNICODE with the whole window appended (a fixed-size move) and cut to the
+    /// text's length, then BINPUT/LONG_BINPUT.
+    #[inline(always)]
+    fn str_window_binunicode(&mut self, idx: u32, window: &[u8; TEXT_INLINE], n: usize) {
+        self.out.ready();
+        let buf = &mut self.out.buf;
+        buf.reserve(TEXT_INLINE + 10);
+        let keep = buf.len() + 5 + n;
+        buf.extend_from_slice(&[op::BINUNICODE, n as u8, 0, 0, 0]);
+        buf.extend_from_slice(window);
+        buf.truncate(keep);
+        if idx < 256 {
+            buf.extend_from_slice(&[op::BINPUT, idx as u8]);
         } else {
-            self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
+            let [a, b, c, d] = idx.to_le_bytes();
+            buf.extend_from_slice(&[op::LONG_BINPUT, a, b, c, d]);
         }
     }
 
