@@ -662,6 +662,19 @@ pub struct Graph {
     /// Whether a str or bytes node was handed out mutably since, so that a pair of
     /// `latin1_sources` may no longer match.
     text_touched: Touched,
+    /// The length of the pickle the graph was loaded from (0 for a graph built
+    /// otherwise): the dump's first guess at its output size. No part of the value.
+    loaded_from: SizeHint,
+}
+
+/// A size that is no part of a graph's value: every two compare equal.
+#[derive(Clone, Copy, Debug, Default)]
+struct SizeHint(usize);
+
+impl PartialEq for SizeHint {
+    fn eq(&self, _: &SizeHint) -> bool {
+        true
+    }
 }
 
 /// A flag that is no part of a graph's value: every two compare equal.
@@ -709,6 +722,16 @@ impl Graph {
     /// Makes room for `additional` more nodes (the loader sizes the arena from its input).
     pub(crate) fn reserve_nodes(&mut self, additional: usize) {
         self.nodes.reserve(additional);
+    }
+
+    /// Records the length of the pickle the graph was loaded from.
+    pub(crate) fn set_loaded_from(&mut self, len: usize) {
+        self.loaded_from = SizeHint(len);
+    }
+
+    /// The length of the pickle the graph was loaded from, if it was loaded.
+    pub(crate) fn loaded_from(&self) -> Option<usize> {
+        Some(self.loaded_from.0).filter(|&n| n > 0)
     }
 
     /// How many nodes the arena holds before it grows.
@@ -1025,6 +1048,29 @@ mod tests {
         // CPython 3 C pickler, protocol 2: [1, 'x', 'x'] memoizes 0 and 1 in sequence.
         let g = load(b"\x80\x02]q\x00(K\x01X\x01\x00\x00\x00xq\x01h\x01e.").expect("loads");
         assert_eq!(g.memo_skip(), None);
+    }
+
+    #[test]
+    fn a_loaded_graph_keeps_its_pickle_length_outside_its_value() {
+        // pickle.dumps(['a', 'b'], 4) on CPython 3.13.
+        let data = b"\x80\x04\x95\r\x00\x00\x00\x00\x00\x00\x00]\x94(\x8c\x01a\x94\x8c\x01b\x94e.";
+        let g = load(data).expect("loads");
+        assert_eq!(g.loaded_from(), Some(data.len()));
+        let mut built = g.clone();
+        built.set_loaded_from(0);
+        assert_eq!(built.loaded_from(), None);
+        // The same value either way, and the same dump; the loaded one's buffer is
+        // allocated once, at the pickle's length and a little more.
+        assert_eq!(g, built);
+        let out = dump(&g, 4, &DumpOptions::new(Profile::Py313)).expect("dumps");
+        assert_eq!(out.bytes, data);
+        assert_eq!(out.bytes.capacity(), data.len() + 64);
+        assert_eq!(
+            dump(&built, 4, &DumpOptions::new(Profile::Py313))
+                .expect("dumps")
+                .bytes,
+            data
+        );
     }
 
     #[test]

@@ -190,10 +190,15 @@ pub(crate) struct Pickler<'g> {
 const ESTIMATE_WALK_NODES: usize = 4096;
 const BYTES_PER_NODE: usize = 8;
 
-/// A guess at the size of the pickle, so the output buffer is allocated once: for small
-/// graphs payloads plus a few bytes per node and per container item (protocol 0 text and
-/// escapes can still make it grow); for large ones a few bytes a node.
+/// A guess at the size of the pickle, so the output buffer is allocated once: for a
+/// loaded graph the size of the pickle it came from (a dump is mostly about that size,
+/// and the guess costs nothing); otherwise, for small graphs, payloads plus a few bytes
+/// per node and per container item (protocol 0 text and escapes can still make it grow);
+/// for large ones a few bytes a node.
 fn output_estimate(g: &Graph) -> usize {
+    if let Some(n) = g.loaded_from() {
+        return n.saturating_add(64);
+    }
     if g.nodes().len() > ESTIMATE_WALK_NODES {
         return g
             .nodes()

@@ -938,6 +938,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     fn stop(mut self) -> Result<Loaded> {
         let root = self.pop()?;
         self.graph.set_root(root);
+        self.graph.set_loaded_from(self.src.pos());
         Ok(Loaded {
             graph: self.graph,
             end: self.src.pos(),
