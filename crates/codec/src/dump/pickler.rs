@@ -1332,14 +1332,16 @@ impl<'g> Pickler<'g> {
 
     /// `GLOBAL module\nname\n`, names mapped to Python 2 at protocols 0–2.
     fn write_global_opcode(&mut self, module: &str, name: &str) -> Result<()> {
-        let (m, n) =
-            if let Some((m, n)) = self.py2_names.remove(&(module.to_owned(), name.to_owned())) {
-                (m, n)
-            } else if self.proto < 3 && self.opts.fix_imports {
-                py3_to_py2(module, name)
-            } else {
-                (module.to_owned(), name.to_owned())
-            };
+        let kept = if self.py2_names.is_empty() {
+            None
+        } else {
+            self.py2_names.remove(&(module.to_owned(), name.to_owned()))
+        };
+        let (m, n) = match &kept {
+            Some((m, n)) => (m.as_str(), n.as_str()),
+            None if self.proto < 3 && self.opts.fix_imports => py3_to_py2(module, name),
+            None => (module, name),
+        };
         if m.contains('\n') || n.contains('\n') || m.is_empty() || n.is_empty() {
             return Err(unpicklable(format!(
                 "can't pickle global {module:?}.{name:?}: not a valid name"
@@ -1351,7 +1353,12 @@ impl<'g> Pickler<'g> {
                 self.proto
             )));
         }
-        self.text_op(op::GLOBAL, &format!("{m}\n{n}\n"));
+        // GLOBAL, then `module\nname\n`, written in place.
+        self.out.byte(op::GLOBAL);
+        self.out.write(m.as_bytes());
+        self.out.byte(b'\n');
+        self.out.write(n.as_bytes());
+        self.out.byte(b'\n');
         Ok(())
     }
 
@@ -1509,7 +1516,7 @@ impl<'g> Pickler<'g> {
                 .as_global(class)
                 .ok_or_else(|| unpicklable("INST needs a class given by name"))?;
             let (m, n) = match &g.py2_name {
-                Some(orig) => (**orig).clone(),
+                Some(orig) => (orig.0.as_str(), orig.1.as_str()),
                 None => py3_to_py2(&g.module, &g.name),
             };
             self.text_op(op::INST, &format!("{m}\n{n}\n"));

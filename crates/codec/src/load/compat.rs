@@ -35,15 +35,24 @@ pub(crate) fn fix_import(module: &str, name: &str) -> (String, String) {
 
 /// The Python 2 `(module, name)` a protocol 0–2 pickler writes for a Python 3 one
 /// (`fix_imports=True`): `builtins.str` → `__builtin__.unicode`, `copyreg` → `copy_reg`.
-pub(crate) fn py3_to_py2(module: &str, name: &str) -> (String, String) {
-    if let Ok(i) = REVERSE_NAME_MAPPING.binary_search_by(|(k, _)| (k.0, k.1).cmp(&(module, name))) {
-        let (m, n) = REVERSE_NAME_MAPPING[i].1;
-        return (m.to_owned(), n.to_owned());
+pub(crate) fn py3_to_py2<'a>(module: &'a str, name: &'a str) -> (&'a str, &'a str) {
+    let by_name = REVERSE_NAME_MAPPING
+        .binary_search_by(|(k, _)| cmp_str(k.0, module).then_with(|| cmp_str(k.1, name)));
+    if let Ok(i) = by_name {
+        return REVERSE_NAME_MAPPING[i].1;
     }
-    if let Ok(i) = REVERSE_IMPORT_MAPPING.binary_search_by(|(k, _)| (*k).cmp(module)) {
-        return (REVERSE_IMPORT_MAPPING[i].1.to_owned(), name.to_owned());
+    if let Ok(i) = REVERSE_IMPORT_MAPPING.binary_search_by(|(k, _)| cmp_str(k, module)) {
+        return (REVERSE_IMPORT_MAPPING[i].1, name);
     }
-    (module.to_owned(), name.to_owned())
+    (module, name)
+}
+
+/// `a.cmp(b)`, settled by the first bytes where they differ (most steps of a search over
+/// module names) before a call to compare the rest.
+#[inline(always)]
+fn cmp_str(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.first().cmp(&b.first()).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
@@ -78,17 +87,17 @@ mod tests {
         for ((m, n), (wm, wn)) in table {
             assert_eq!(fix_import(m, n), (wm.to_owned(), wn.to_owned()), "{m}.{n}");
         }
-        assert_eq!(
-            py3_to_py2("builtins", "str"),
-            ("__builtin__".into(), "unicode".into())
-        );
+        assert_eq!(py3_to_py2("builtins", "str"), ("__builtin__", "unicode"));
         assert_eq!(
             py3_to_py2("copyreg", "_reconstructor"),
-            ("copy_reg".into(), "_reconstructor".into())
+            ("copy_reg", "_reconstructor")
         );
-        assert_eq!(
-            py3_to_py2("builtins", "range"),
-            ("__builtin__".into(), "xrange".into())
-        );
+        assert_eq!(py3_to_py2("builtins", "range"), ("__builtin__", "xrange"));
+        assert_eq!(py3_to_py2("pjfixtures", "Plain"), ("pjfixtures", "Plain"));
+        for a in ["", "a", "b", "ab", "abc", "b\u{e9}", "\u{e9}"] {
+            for b in ["", "a", "b", "ab", "abc", "b\u{e9}", "\u{e9}"] {
+                assert_eq!(cmp_str(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 }
