@@ -269,7 +269,7 @@ impl<'g> Pickler<'g> {
     // ----- memo -----------------------------------------------------------------------
 
     #[inline]
-    fn memoize(&mut self, key: Option<Key<'_>>) {
+    fn memoize(&mut self, key: Option<Key<'_>>) -> u32 {
         if !self.plain_memo && !self.kept_alive && self.g.memo_skip() == Some(self.next_memo) {
             // The loaded stream stepped over this index: pickle.py's keep-alive list took
             // it (for a `__getstate__` result, which the graph cannot otherwise show).
@@ -286,13 +286,15 @@ impl<'g> Pickler<'g> {
         } else {
             self.memo_opcode(idx, op::BINPUT, op::LONG_BINPUT, op::PUT);
         }
+        idx
     }
 
     /// [`Self::memoize`] of a graph node: inline when memoizing is just the next index.
     #[inline(always)]
     fn memoize_node(&mut self, id: NodeId) {
         if !self.plain_memo {
-            return self.memoize(Some(Key::Node(id)));
+            self.memoize(Some(Key::Node(id)));
+            return;
         }
         let idx = self.next_memo;
         self.next_memo += 1;
@@ -810,8 +812,14 @@ impl<'g> Pickler<'g> {
             {
                 self.py2_names
                     .insert((gl.module.clone(), gl.name.clone()), (**orig).clone());
+                return self.save_global_form(&gl.module, &gl.name, gl.form);
             }
-            return self.save_global_form(&gl.module, &gl.name, gl.form);
+            // A class is one object per name, memoized by name; the node's id now finds
+            // that entry too, so its next save is a GET without a lookup by name.
+            if let Some(idx) = self.save_global_memo(&gl.module, &gl.name, gl.form)? {
+                self.memo.set_node(id, idx);
+            }
+            return Ok(());
         }
         if self.memo_get(&Key::Node(id)) {
             return Ok(());
@@ -1265,9 +1273,20 @@ impl<'g> Pickler<'g> {
     }
 
     fn save_global_form(&mut self, module: &str, name: &str, form: GlobalForm) -> Result<()> {
+        self.save_global_memo(module, name, form).map(drop)
+    }
+
+    /// [`Self::save_global_form`], giving the global's memo index (`None` for an
+    /// extension code, which is not memoized).
+    fn save_global_memo(
+        &mut self,
+        module: &str,
+        name: &str,
+        form: GlobalForm,
+    ) -> Result<Option<u32>> {
         if let Some(idx) = self.memo.get_global(module, name) {
             self.get(idx);
-            return Ok(());
+            return Ok(Some(idx));
         }
         let key = Key::Global(module, name);
         if self.proto >= 2
@@ -1285,7 +1304,7 @@ impl<'g> Pickler<'g> {
                 self.out.byte(op::EXT4);
                 self.out.write(&code.to_le_bytes());
             }
-            return Ok(());
+            return Ok(None);
         }
         if form == GlobalForm::Getattr
             && self.proto >= 4
@@ -1293,7 +1312,9 @@ impl<'g> Pickler<'g> {
         {
             // getattr(parent, 'last') with a memoized tuple: a bound method's reduction,
             // which CPython writes as a reduce at every protocol.
-            return self.save_nested_global(module, parent, last, key, false);
+            return self
+                .save_nested_global(module, parent, last, key, false)
+                .map(Some);
         }
         if self.proto >= 4 {
             match form {
@@ -1314,8 +1335,7 @@ impl<'g> Pickler<'g> {
                 }
             }
             self.out.byte(op::STACK_GLOBAL);
-            self.memoize(Some(key));
-            return Ok(());
+            return Ok(Some(self.memoize(Some(key))));
         }
         if let Some((parent, last)) = name.rsplit_once('.') {
             let chain = match form {
@@ -1323,11 +1343,12 @@ impl<'g> Pickler<'g> {
                 GlobalForm::Getattr => false,
                 _ => self.opts.profile == Profile::Py313,
             };
-            return self.save_nested_global(module, parent, last, key, chain);
+            return self
+                .save_nested_global(module, parent, last, key, chain)
+                .map(Some);
         }
         self.write_global_opcode(module, name)?;
-        self.memoize(Some(key));
-        Ok(())
+        Ok(Some(self.memoize(Some(key))))
     }
 
     /// `GLOBAL module\nname\n`, names mapped to Python 2 at protocols 0–2.
@@ -1370,7 +1391,7 @@ impl<'g> Pickler<'g> {
         last: &str,
         key: Key<'_>,
         chain: bool,
-    ) -> Result<()> {
+    ) -> Result<u32> {
         if chain {
             // 3.13: getattr once per component (each followed by MARK at protocols 0-1),
             // the top-level GLOBAL unmemoized, then per component its name str, a tuple
@@ -1392,8 +1413,7 @@ impl<'g> Pickler<'g> {
                 }
                 self.out.byte(op::REDUCE);
             }
-            self.memoize(Some(key));
-            return Ok(());
+            return Ok(self.memoize(Some(key)));
         }
         let parent_form = if parent.contains('.') {
             GlobalForm::Getattr
@@ -1407,8 +1427,7 @@ impl<'g> Pickler<'g> {
         ];
         self.save_args_tuple(&args)?;
         self.out.byte(op::REDUCE);
-        self.memoize(Some(key));
-        Ok(())
+        Ok(self.memoize(Some(key)))
     }
 
     // ----- reduce ---------------------------------------------------------------------
