@@ -221,6 +221,16 @@ fn output_estimate(g: &Graph) -> usize {
     n
 }
 
+/// `v`'s fewest little-endian two's-complement bytes (`BigInt::to_signed_bytes_le`): the
+/// count and the eight bytes they start.
+fn i64_le_minimal(v: i64) -> (usize, [u8; 8]) {
+    let bytes = v.to_le_bytes();
+    // Bits needed besides the sign, plus the sign bit, rounded up to whole bytes.
+    let magnitude = if v < 0 { !v } else { v };
+    let bits = 64 - magnitude.leading_zeros() as usize + 1;
+    (bits.div_ceil(8), bytes)
+}
+
 fn unpicklable(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Unpicklable, msg)
 }
@@ -673,6 +683,14 @@ impl<'g> Pickler<'g> {
         if self.py2() {
             // A Python 2 int outside int32 (64-bit builds): INT text at every protocol.
             self.text_op(op::INT, &format!("{v}\n"));
+            return;
+        }
+        if self.proto >= 2 {
+            // LONG1 of the fewest little-endian two's-complement bytes (what
+            // `save_long`'s `to_signed_bytes_le` gives), without a BigInt.
+            let (n, bytes) = i64_le_minimal(v);
+            self.out.write(&[op::LONG1, n as u8]);
+            self.out.write(bytes.get(..n).unwrap_or(&bytes));
             return;
         }
         self.save_long(&BigInt::from(v));
@@ -1721,4 +1739,22 @@ impl<'g> Pickler<'g> {
 /// the graph's identity.)
 fn singleton_key(utf8: &[u8]) -> Option<Key<'static>> {
     utf8.is_empty().then_some(Key::Interned("\u{0}empty-str"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn i64_le_minimal_is_bigints_signed_bytes() {
+        let mut values = vec![0, 1, -1, i64::MIN, i64::MAX, 412_317_970_704];
+        for shift in 0..63 {
+            let p = 1i64 << shift;
+            values.extend([p, p - 1, p + 1, -p, -p - 1, -p + 1]);
+        }
+        for v in values {
+            let (n, bytes) = i64_le_minimal(v);
+            assert_eq!(&bytes[..n], BigInt::from(v).to_signed_bytes_le(), "{v}");
+        }
+    }
 }
