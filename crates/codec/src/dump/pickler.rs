@@ -469,6 +469,36 @@ impl<'g> Pickler<'g> {
         self.save(v)
     }
 
+    /// [`Self::save_item`] of each of `items`, the depth limit checked once for all
+    /// (saving an item returns to the same depth).
+    #[inline(always)]
+    fn save_items(&mut self, items: &[Value]) -> Result<()> {
+        if self.depth >= self.max_depth {
+            for &x in items {
+                self.save_item(x)?;
+            }
+            return Ok(());
+        }
+        for &x in items {
+            match x {
+                Value::Int(i) => {
+                    self.out.opcode_boundary();
+                    self.save_i64(i);
+                }
+                Value::Node(id) => {
+                    self.out.opcode_boundary();
+                    if let Some(idx) = self.memo.node(id) {
+                        self.get(idx);
+                    } else {
+                        self.save_new_node(id)?;
+                    }
+                }
+                _ => self.save_item(x)?,
+            }
+        }
+        Ok(())
+    }
+
     /// [`Self::save_item`] of a dict's value, where floats are as common as ints.
     #[inline(always)]
     fn save_dict_value(&mut self, v: Value) -> Result<()> {
@@ -1081,9 +1111,7 @@ impl<'g> Pickler<'g> {
         if !small {
             self.out.byte(op::MARK);
         }
-        for &x in items {
-            self.save_item(x)?;
-        }
+        self.save_items(items)?;
         if let Some(idx) = self.memo.node(id) {
             // Reached again through its own items: throw away what was pushed.
             if small {
