@@ -1506,6 +1506,16 @@ impl<'g> Pickler<'g> {
     /// were written (it reached itself), drop the new one and fetch the memo copy (POP +
     /// GET) and report `false`; else memoize it and report `true`.
     fn memoize_result(&mut self, key: Option<Key<'_>>) -> bool {
+        if let Some(Key::Node(id)) = key {
+            // The common case (a node's own reduction), without the general key's match.
+            if let Some(idx) = self.memo.node(id) {
+                self.out.byte(op::POP);
+                self.get(idx);
+                return false;
+            }
+            self.memoize_node(id);
+            return true;
+        }
         if let Some(k) = &key
             && let Some(idx) = self.memo.get(k)
         {
