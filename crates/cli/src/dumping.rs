@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use picklejar_codec::compress::{self, Compression};
-use picklejar_codec::{Canon, DisLine, Disassembly, DumpOptions, Loader, Profile, dis_brief, dump};
+use picklejar_codec::{
+    Canon, DisLine, Disassembly, DumpOptions, Loader, Profile, dis_brief, dump, dump_parts,
+};
 use picklejar_runner::unified;
 
 use super::inspect::{LoadFlags, opcodes, read_input, report_error, trailing_note, uncompressed};
@@ -103,7 +105,9 @@ pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
         }
     };
     let graph = canon.to_graph().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let out = match dump(&graph, a.protocol, &DumpOptions::new(profile(&a.profile)?)) {
+    // In parts: large payloads go from the graph to the output without a copy.
+    let opts = DumpOptions::new(profile(&a.profile)?);
+    let out = match dump_parts(&graph, a.protocol, &opts) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {}\nmessage: {}", e.kind(), e.message());
@@ -113,13 +117,19 @@ pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
     if !out.buffers.is_empty() {
         bail!("the value has out-of-band buffers; picklejar dump writes in-band pickles only");
     }
-    let bytes = match a.compress {
-        None => out.bytes,
-        Some(c) => compress::compress(&out.bytes, c).map_err(|e| anyhow::anyhow!("{e}"))?,
+    let compressed = match a.compress {
+        None => None,
+        Some(c) => Some(compress::compress(&out.to_vec(), c).map_err(|e| anyhow::anyhow!("{e}"))?),
+    };
+    let write = |w: &mut dyn Write| match &compressed {
+        Some(bytes) => w.write_all(bytes),
+        None => out.write_to(w),
     };
     match &a.output {
-        Some(p) => std::fs::write(p, &bytes).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        Some(p) => std::fs::File::create(p)
+            .and_then(|mut f| write(&mut f))
+            .with_context(|| format!("writing {}", p.display()))?,
+        None => write(&mut std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,7 @@ pub use canon::{
     Canon, CanonObject, CanonReduce, to_canon, to_canon_with_depth, to_canon_with_limits,
 };
 pub use dis::{DisLine, Disassembly, dis, dis_brief, dis_cut};
-pub use dump::{DumpOptions, Dumped, Profile, dump};
+pub use dump::{DumpOptions, Dumped, DumpedParts, Profile, dump, dump_parts};
 pub use error::{Error, ErrorKind, Result};
 pub use imports::{ImportEvent, Imports, Via, imports};
 pub use load::{

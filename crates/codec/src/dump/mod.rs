@@ -219,6 +219,38 @@ pub struct Dumped {
 /// # Ok::<(), picklejar_codec::Error>(())
 /// ```
 pub fn dump(g: &Graph, protocol: u8, opts: &DumpOptions) -> Result<Dumped> {
+    check_protocol(protocol, opts)?;
+    pickler::Pickler::new(g, protocol, opts, false).run()
+}
+
+/// [`dump`] in parts, for writing out: the same bytes, except that the graph's `bytes`
+/// and `bytearray` payloads of 64 KiB and more, which CPython writes outside frames (and,
+/// dumping to a file, hands to the file's `write` without copying), are not copied into
+/// the pickle's buffer but borrowed from the graph.
+///
+/// ```
+/// use picklejar_codec::{DumpOptions, Graph, Node, Profile, dump, dump_parts};
+///
+/// let mut g = Graph::new();
+/// let v = g.value(Node::Bytes { data: vec![7; 1 << 20].into(), py2: false });
+/// g.set_root(v);
+/// let opts = DumpOptions::new(Profile::Py313);
+/// let parts = dump_parts(&g, 5, &opts)?;
+/// // One MiB borrowed from the graph, the rest written around it.
+/// assert_eq!(parts.chunks().count(), 3);
+/// assert_eq!(parts.len(), dump(&g, 5, &opts)?.bytes.len());
+/// assert_eq!(parts.to_vec(), dump(&g, 5, &opts)?.bytes);
+/// let mut file = Vec::new();
+/// parts.write_to(&mut file)?;
+/// assert_eq!(file, parts.to_vec());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn dump_parts<'g>(g: &'g Graph, protocol: u8, opts: &DumpOptions) -> Result<DumpedParts<'g>> {
+    check_protocol(protocol, opts)?;
+    pickler::Pickler::new(g, protocol, opts, true).run_parts()
+}
+
+fn check_protocol(protocol: u8, opts: &DumpOptions) -> Result<()> {
     if protocol > opts.profile.highest_protocol() {
         return Err(Error::new(
             ErrorKind::UnsupportedProtocol,
@@ -229,5 +261,126 @@ pub fn dump(g: &Graph, protocol: u8, opts: &DumpOptions) -> Result<Dumped> {
             ),
         ));
     }
-    pickler::Pickler::new(g, protocol, opts).run()
+    Ok(())
+}
+
+/// The result of [`dump_parts`]: the pickle as its own bytes with the graph's large
+/// payloads borrowed in between.
+///
+/// ```
+/// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+///
+/// let g = load(b"\x80\x05K\x07.")?;
+/// let parts = dump_parts(&g, 5, &DumpOptions::new(Profile::Py313))?;
+/// assert_eq!(parts.chunks().collect::<Vec<_>>(), [&b"\x80\x05K\x07."[..]]);
+/// assert!(parts.buffers.is_empty());
+/// # Ok::<(), picklejar_codec::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpedParts<'g> {
+    /// The pickle's bytes, without the payloads.
+    head: Vec<u8>,
+    /// Each payload and the length of `head` it goes after, in order.
+    payloads: Vec<(usize, &'g [u8])>,
+    /// Out-of-band buffers (protocol 5 `NEXT_BUFFER`), in order.
+    pub buffers: Vec<Vec<u8>>,
+}
+
+impl<'g> DumpedParts<'g> {
+    /// The pickle's pieces in order: runs of its own bytes and the borrowed payloads
+    /// (no empty piece).
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+    ///
+    /// let g = load(b"\x80\x04N.")?;
+    /// let parts = dump_parts(&g, 4, &DumpOptions::new(Profile::Py313))?;
+    /// assert_eq!(parts.chunks().flatten().count(), parts.len());
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let mut from = 0;
+        let mut payloads = self.payloads.iter();
+        let mut tail = Some(&self.head[..]);
+        std::iter::from_fn(move || {
+            loop {
+                if let Some(&(at, data)) = payloads.as_slice().first() {
+                    if from < at {
+                        let run = self.head.get(from..at).unwrap_or_default();
+                        from = at;
+                        return Some(run);
+                    }
+                    payloads.next();
+                    if !data.is_empty() {
+                        return Some(data);
+                    }
+                    continue;
+                }
+                let rest = tail.take()?.get(from..).unwrap_or_default();
+                return (!rest.is_empty()).then_some(rest);
+            }
+        })
+    }
+
+    /// The pickle's length in bytes.
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+    ///
+    /// let g = load(b"\x80\x04N.")?;
+    /// assert_eq!(dump_parts(&g, 4, &DumpOptions::new(Profile::Py313))?.len(), 4);
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.head.len() + self.payloads.iter().map(|(_, d)| d.len()).sum::<usize>()
+    }
+
+    /// Whether the pickle is empty (never: every pickle ends in STOP).
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+    ///
+    /// let g = load(b"N.")?;
+    /// assert!(!dump_parts(&g, 0, &DumpOptions::new(Profile::Py313))?.is_empty());
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the pickle to `w`, piece by piece (the payloads straight from the graph).
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+    ///
+    /// let g = load(b"\x80\x04N.")?;
+    /// let mut out = Vec::new();
+    /// dump_parts(&g, 4, &DumpOptions::new(Profile::Py313))?.write_to(&mut out)?;
+    /// assert_eq!(out, b"\x80\x04N.");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
+        for chunk in self.chunks() {
+            w.write_all(chunk)?;
+        }
+        Ok(())
+    }
+
+    /// The pickle as one buffer (what [`dump`] gives).
+    ///
+    /// ```
+    /// use picklejar_codec::{DumpOptions, Profile, dump_parts, load};
+    ///
+    /// let g = load(b"\x80\x04N.")?;
+    /// let parts = dump_parts(&g, 4, &DumpOptions::new(Profile::Py313))?;
+    /// assert_eq!(parts.to_vec(), b"\x80\x04N.");
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        for chunk in self.chunks() {
+            out.extend_from_slice(chunk);
+        }
+        out
+    }
 }

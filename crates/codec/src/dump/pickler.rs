@@ -6,7 +6,7 @@ use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 
 use super::writer::Writer;
-use super::{DumpOptions, Dumped, Profile};
+use super::{DumpOptions, Dumped, DumpedParts, Profile};
 use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::load::py3_to_py2;
@@ -51,6 +51,23 @@ enum Syn<'a> {
     Bytes(Vec<u8>),
     /// A new Python 2 `str`.
     Py2Str(Vec<u8>),
+}
+
+/// A payload to write: the graph's own (which a dump in parts may keep aside, not
+/// copy) or one the pickler made.
+#[derive(Clone, Copy)]
+enum Data<'t, 'g> {
+    Graph(&'g [u8]),
+    Made(&'t [u8]),
+}
+
+impl<'t, 'g: 't> Data<'t, 'g> {
+    fn as_slice(self) -> &'t [u8] {
+        match self {
+            Data::Graph(d) => d,
+            Data::Made(d) => d,
+        }
+    }
 }
 
 /// The memo, split by key kind so the hot lookups do not hash or allocate: graph nodes
@@ -160,11 +177,11 @@ impl Memo {
     }
 }
 
-pub(crate) struct Pickler<'g> {
+pub(crate) struct Pickler<'g, 'o> {
     g: &'g Graph,
     proto: u8,
-    opts: &'g DumpOptions,
-    out: Writer,
+    opts: &'o DumpOptions,
+    out: Writer<'g>,
     memo: Memo,
     next_memo: u32,
     depth: usize,
@@ -235,13 +252,20 @@ fn unpicklable(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Unpicklable, msg)
 }
 
-impl<'g> Pickler<'g> {
-    pub(crate) fn new(g: &'g Graph, proto: u8, opts: &'g DumpOptions) -> Pickler<'g> {
+impl<'g, 'o> Pickler<'g, 'o> {
+    /// `parts`: whether the graph's large payloads are kept aside rather than copied
+    /// ([`Self::run_parts`]).
+    pub(crate) fn new(
+        g: &'g Graph,
+        proto: u8,
+        opts: &'o DumpOptions,
+        parts: bool,
+    ) -> Pickler<'g, 'o> {
         Pickler {
             g,
             proto,
             opts,
-            out: Writer::new(opts.profile == Profile::Py30To36, output_estimate(g)),
+            out: Writer::new(opts.profile == Profile::Py30To36, output_estimate(g), parts),
             memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
@@ -255,6 +279,25 @@ impl<'g> Pickler<'g> {
     }
 
     pub(crate) fn run(mut self) -> Result<Dumped> {
+        self.write_all()?;
+        Ok(Dumped {
+            bytes: self.out.buf,
+            buffers: self.oob,
+        })
+    }
+
+    /// The dump in parts (a pickler made with `parts`): its own bytes and, aside, the
+    /// graph's payloads that go outside frames.
+    pub(crate) fn run_parts(mut self) -> Result<DumpedParts<'g>> {
+        self.write_all()?;
+        Ok(DumpedParts {
+            head: self.out.buf,
+            payloads: self.out.segments.unwrap_or_default(),
+            buffers: self.oob,
+        })
+    }
+
+    fn write_all(&mut self) -> Result<()> {
         if self.proto >= 2 {
             self.out.write(&[op::PROTO, self.proto]);
         }
@@ -264,10 +307,7 @@ impl<'g> Pickler<'g> {
         self.save(self.g.root())?;
         self.out.byte(op::STOP);
         self.out.commit_frame();
-        Ok(Dumped {
-            bytes: self.out.buf,
-            buffers: self.oob,
-        })
+        Ok(())
     }
 
     fn node(&self, id: NodeId) -> Result<&'g Node> {
@@ -663,7 +703,7 @@ impl<'g> Pickler<'g> {
                 }
             }
             Syn::Tuple(items) => self.save_args_tuple(items),
-            Syn::Bytes(b) => self.save_bytes_payload(b, None),
+            Syn::Bytes(b) => self.save_bytes_payload(Data::Made(b), None),
             Syn::Py2Str(b) => {
                 self.save_py2_str(b, None);
                 Ok(())
@@ -794,27 +834,37 @@ impl<'g> Pickler<'g> {
             return;
         }
         let short = (self.proto >= 4).then_some(op::SHORT_BINUNICODE);
-        self.write_sized(utf8, short, op::BINUNICODE, op::BINUNICODE8);
+        self.write_sized(Data::Made(utf8), short, op::BINUNICODE, op::BINUNICODE8);
     }
 
     /// A length-prefixed payload: the one-byte-length opcode when there is one and the
     /// payload fits, else the four-byte one, else the eight-byte one.
-    fn write_sized(&mut self, data: &[u8], short: Option<u8>, op4: u8, op8: u8) {
-        let n = data.len();
+    fn write_sized(&mut self, data: Data<'_, 'g>, short: Option<u8>, op4: u8, op8: u8) {
+        let n = data.as_slice().len();
         match short {
             Some(short) if n <= 0xff => {
                 self.out.write(&[short, n as u8]);
-                self.out.write(data);
+                self.out.write(data.as_slice());
             }
             _ if n <= 0xffff_ffff => {
                 let [a, b, c, d] = (n as u32).to_le_bytes();
-                self.out.write_large(&[op4, a, b, c, d], data);
+                self.write_large(&[op4, a, b, c, d], data);
             }
             _ => {
                 let mut h = [op8; 9];
                 h[1..].copy_from_slice(&(n as u64).to_le_bytes());
-                self.out.write_large(&h, data);
+                self.write_large(&h, data);
             }
+        }
+    }
+
+    /// [`Writer::write_large`], or for the graph's own payloads
+    /// [`Writer::write_large_graph`].
+    #[inline(always)]
+    fn write_large(&mut self, header: &[u8], data: Data<'_, 'g>) {
+        match data {
+            Data::Graph(d) => self.out.write_large_graph(header, d),
+            Data::Made(d) => self.out.write_large(header, d),
         }
     }
 
@@ -914,7 +964,7 @@ impl<'g> Pickler<'g> {
                     self.memo.insert_new(k, idx);
                 }
             }
-            Node::Bytes { data, .. } => self.save_bytes_payload(data, Some(id))?,
+            Node::Bytes { data, .. } => self.save_bytes_payload(Data::Graph(data), Some(id))?,
             Node::ByteArray(b) => self.save_bytearray(b, id)?,
             Node::List(items) => {
                 self.empty_list();
@@ -994,13 +1044,19 @@ impl<'g> Pickler<'g> {
         Ok(())
     }
 
-    fn save_bytes_payload(&mut self, data: &[u8], id: Option<NodeId>) -> Result<()> {
+    fn save_bytes_payload(&mut self, payload: Data<'_, 'g>, id: Option<NodeId>) -> Result<()> {
         if self.proto >= 3 {
-            self.write_sized(data, Some(op::SHORT_BINBYTES), op::BINBYTES, op::BINBYTES8);
+            self.write_sized(
+                payload,
+                Some(op::SHORT_BINBYTES),
+                op::BINBYTES,
+                op::BINBYTES8,
+            );
             self.memoize(id.map(Key::Node));
             return Ok(());
         }
         // Protocols 0-2 have no bytes opcode: CPython writes a reduce.
+        let data = payload.as_slice();
         if data.is_empty() {
             self.save_reduce_parts(&Syn::Global("builtins", "bytes"), &[], id)
         } else {
@@ -1069,7 +1125,7 @@ impl<'g> Pickler<'g> {
         }
     }
 
-    fn save_bytearray(&mut self, b: &[u8], id: NodeId) -> Result<()> {
+    fn save_bytearray(&mut self, b: &'g [u8], id: NodeId) -> Result<()> {
         if self.py2() {
             // bytearray.__reduce__ on 2.7: (bytearray, (unicode_latin1, 'latin-1'), None)
             let args = [
@@ -1079,9 +1135,9 @@ impl<'g> Pickler<'g> {
             return self.save_reduce_parts(&Syn::Global("builtins", "bytearray"), &args, Some(id));
         }
         if self.proto >= 5 {
-            let mut h = vec![op::BYTEARRAY8];
-            h.extend_from_slice(&(b.len() as u64).to_le_bytes());
-            self.out.write_large(&h, b);
+            let mut h = [op::BYTEARRAY8; 9];
+            h[1..].copy_from_slice(&(b.len() as u64).to_le_bytes());
+            self.out.write_large_graph(&h, b);
             self.memoize(Some(Key::Node(id)));
             return Ok(());
         }

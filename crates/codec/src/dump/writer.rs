@@ -10,8 +10,12 @@ pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
 /// Frames smaller than this are written without a header.
 const FRAME_SIZE_MIN: usize = 4;
 
-pub(crate) struct Writer {
+pub(crate) struct Writer<'g> {
     pub(crate) buf: Vec<u8>,
+    /// With `Some` (a dump in parts), the graph's payloads that go outside frames are
+    /// not copied into `buf`: each is kept as (the length of `buf` where it goes, the
+    /// payload), as CPython's pickler hands such a payload to a file's `write` whole.
+    pub(crate) segments: Option<Vec<(usize, &'g [u8])>>,
     framing: bool,
     frame_start: Option<usize>,
     /// Whether the next write opens a frame (`framing` with no frame open): one flag for
@@ -25,12 +29,14 @@ pub(crate) struct Writer {
     legacy36: bool,
 }
 
-impl Writer {
+impl<'g> Writer<'g> {
     /// A writer whose buffer starts at `capacity` bytes (a guess at the output size, so
-    /// small pickles are written without growing the buffer).
-    pub(crate) fn new(legacy36: bool, capacity: usize) -> Writer {
+    /// small pickles are written without growing the buffer); `parts`: whether the
+    /// graph's large payloads are kept aside rather than copied ([`Self::segments`]).
+    pub(crate) fn new(legacy36: bool, capacity: usize, parts: bool) -> Writer<'g> {
         Writer {
             buf: Vec::with_capacity(capacity),
+            segments: parts.then(Vec::new),
             framing: false,
             frame_start: None,
             need_frame: false,
@@ -113,6 +119,29 @@ impl Writer {
     #[inline(never)]
     fn commit_full_frame(&mut self) {
         self.commit_frame();
+    }
+
+    /// [`Self::write_large`] of a payload of the graph: in a dump in parts, one that goes
+    /// outside any frame is kept aside in [`Self::segments`] instead of copied.
+    #[inline]
+    pub(crate) fn write_large_graph(&mut self, header: &[u8], data: &'g [u8]) {
+        if data.len() < FRAME_SIZE_TARGET || self.segments.is_none() || self.legacy36 {
+            return self.write_large(header, data);
+        }
+        self.keep_aside(header, data);
+    }
+
+    #[cold]
+    fn keep_aside(&mut self, header: &[u8], data: &'g [u8]) {
+        self.commit_frame();
+        let framing = self.framing;
+        self.set_framing(false);
+        self.write(header);
+        let at = self.buf.len();
+        if let Some(segments) = self.segments.as_mut() {
+            segments.push((at, data));
+        }
+        self.set_framing(framing);
     }
 
     /// An opcode with a payload: payloads of 64 KiB or more go outside any frame.
