@@ -244,6 +244,10 @@ def cmd_time(args):
         sys.stdout.write(text)
 
 
+class Sink(object):
+    """A file whose write() keeps what it is given (as list.append: no copy)."""
+
+
 def cmd_once(args):
     import pickle
     import _pickle
@@ -268,6 +272,21 @@ def cmd_once(args):
                     called = True
                     out = loads(data)  # the one counted call
                     del out
+                elif args.op == "stream":
+                    # pickle.dump to a file: the Pickler writes each frame to the file, and
+                    # hands a payload of 64 KiB or more to its write() whole (no copy).
+                    obj = pickle.Unpickler(io.BytesIO(data)).load()
+                    dumps(obj, proto)  # warm-up: not _pickle_Pickler_dump
+                    chunks = []
+                    sink = Sink()
+                    sink.write = chunks.append
+                    p = pickle.Pickler(sink, proto)
+                    called = True
+                    p.dump(obj)  # the one counted call (_pickle_Pickler_dump)
+                    out = b"".join(chunks)
+                    if out != data:
+                        error = mismatch(out, data)
+                    del out, obj, chunks, p
                 else:
                     obj = pickle.Unpickler(io.BytesIO(data)).load()
                     pickle.Pickler(io.BytesIO(), proto).dump(obj)  # warm-up: not _pickle_dumps
@@ -326,9 +345,9 @@ def main():
                    help="target seconds per sample (calls are batched to reach it)")
     t.add_argument("--only", default="")
     t.add_argument("--out", default="")
-    o = sub.add_parser("once", help="one counted _pickle.loads or _pickle.dumps per file "
-                                    "(for callgrind)")
-    o.add_argument("op", choices=["load", "dump"])
+    o = sub.add_parser("once", help="one counted _pickle.loads, _pickle.dumps or (stream) "
+                                    "Pickler(file).dump per file (for callgrind)")
+    o.add_argument("op", choices=["load", "dump", "stream"])
     o.add_argument("files", nargs="+", metavar="FILE:PROTOCOL")
     m = sub.add_parser("memory", help="bytes per record of pickle.loads under tracemalloc "
                                       "(writes the record files)")

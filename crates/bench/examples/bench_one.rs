@@ -1,7 +1,7 @@
 //! `picklejar-bench-one`: one picklejar load or dump per workload file, for callgrind.
 //!
 //! ```text
-//! picklejar-bench-one load|dump FILE:PROTOCOL...
+//! picklejar-bench-one load|dump|stream FILE:PROTOCOL...
 //! ```
 //!
 //! For each file, in order: read it, warm up (one untimed load, or one dump of the loaded
@@ -12,6 +12,11 @@
 //! holding the instructions of that one call and nothing else: reading the file, building
 //! the graph a dump pickles, and freeing what the call returned all happen outside it, as
 //! with the `_pickle_loads`/`_pickle_dumps` toggles on CPython.
+//!
+//! `stream` counts [`stream_once`], a dump in parts (`dump_parts`, large payloads borrowed,
+//! not copied), against `bench_cpython.py once stream` toggled on `_pickle_Pickler_dump`
+//! (`pickle.Pickler(file).dump`, which hands large payloads to the file whole); by hand
+//! for now: `bench instructions` counts `load` and `dump`.
 //!
 //! Every dump is compared with the file's bytes (outside the count). One JSON line per
 //! file on stdout: `{"file":…, "op":…, "called":…, "ok":…, "error":…}` (`called`: whether
@@ -26,7 +31,7 @@ static GLOBAL: picklejar_alloc::Picklejar = picklejar_alloc::Picklejar::DEFAULT;
 use std::hint::black_box;
 
 use picklejar_codec::bytes::Bytes;
-use picklejar_codec::{DumpOptions, Graph, Loaded, Loader, Profile};
+use picklejar_codec::{DumpOptions, DumpedParts, Graph, Loaded, Loader, Profile};
 
 /// The counted load: one `Loader::new().load_shared` of the whole file, handed over as
 /// [`Bytes`] made outside the count (as CPython's `pickle.loads` is handed a `bytes`
@@ -42,6 +47,19 @@ fn load_once(data: Bytes) -> picklejar_codec::Result<Loaded> {
 #[inline(never)]
 fn dump_once(graph: &Graph, protocol: u8, opts: &DumpOptions) -> picklejar_codec::Result<Vec<u8>> {
     picklejar_codec::dump(black_box(graph), protocol, opts).map(|d| d.bytes)
+}
+
+/// The counted dump in parts (`stream`): one `picklejar_codec::dump_parts`, what
+/// `picklejar dump` writes out, whose large payloads are borrowed from the graph as
+/// CPython's `Pickler(file).dump` hands them to the file's `write`. The parts are returned,
+/// so they are freed outside the count.
+#[inline(never)]
+fn stream_once<'g>(
+    graph: &'g Graph,
+    protocol: u8,
+    opts: &DumpOptions,
+) -> picklejar_codec::Result<DumpedParts<'g>> {
+    picklejar_codec::dump_parts(black_box(graph), protocol, opts)
 }
 
 /// The warm-up: the same work through a function callgrind does not toggle on.
@@ -88,6 +106,30 @@ fn one(op: &str, path: &str, protocol: u8) -> (bool, Result<(), String>) {
             drop(black_box(out));
             (true, r)
         }
+        "stream" => {
+            let graph = match Loader::new().load(&data) {
+                Ok(l) => l.graph,
+                Err(e) => return (false, Err(e.to_string())),
+            };
+            let opts = DumpOptions::new(Profile::Py313);
+            drop(black_box(picklejar_codec::dump_parts(
+                &graph, protocol, &opts,
+            )));
+            let out = stream_once(&graph, protocol, &opts);
+            let r = match &out {
+                Ok(parts) => {
+                    let b = parts.to_vec();
+                    if b == data {
+                        Ok(())
+                    } else {
+                        Err(picklejar_bench::codecs::describe_mismatch(&b, &data))
+                    }
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            drop(black_box(out));
+            (true, r)
+        }
         other => (false, Err(format!("unknown op {other:?}"))),
     }
 }
@@ -95,7 +137,7 @@ fn one(op: &str, path: &str, protocol: u8) -> (bool, Result<(), String>) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((op, files)) = args.split_first() else {
-        eprintln!("usage: picklejar-bench-one load|dump FILE:PROTOCOL...");
+        eprintln!("usage: picklejar-bench-one load|dump|stream FILE:PROTOCOL...");
         std::process::exit(2);
     };
     for f in files {
