@@ -722,18 +722,19 @@ impl<'g, 'o> Pickler<'g, 'o> {
 
     #[inline(always)]
     fn save_i64(&mut self, v: i64) {
-        if self.proto >= 1
-            && let Ok(small) = i32::try_from(v)
-        {
-            let b = small.to_le_bytes();
-            if b[2] != 0 || b[3] != 0 {
-                self.out.write(&[op::BININT, b[0], b[1], b[2], b[3]]);
-            } else if b[1] != 0 {
-                self.out.write(&[op::BININT2, b[0], b[1]]);
-            } else {
-                self.out.write(&[op::BININT1, b[0]]);
+        if self.proto >= 1 {
+            // As `int_run`: BININT1 (0..256), BININT2 (..65536), else BININT (any i32).
+            if (v as u64) < 0x100 {
+                self.out.write(&[op::BININT1, v as u8]);
+                return;
+            } else if (v as u64) < 0x1_0000 {
+                self.out.write(&[op::BININT2, v as u8, (v >> 8) as u8]);
+                return;
+            } else if let Ok(small) = i32::try_from(v) {
+                let [a, b, c, d] = small.to_le_bytes();
+                self.out.write(&[op::BININT, a, b, c, d]);
+                return;
             }
-            return;
         }
         self.save_i64_text_or_long(v);
     }
@@ -1255,16 +1256,16 @@ impl<'g, 'o> Pickler<'g, 'o> {
             let Value::Int(v) = x else {
                 return i;
             };
-            let Ok(small) = i32::try_from(v) else {
-                return i;
-            };
-            let b = small.to_le_bytes();
-            if b[2] != 0 || b[3] != 0 {
-                buf.extend_from_slice(&[op::BININT, b[0], b[1], b[2], b[3]]);
-            } else if b[1] != 0 {
-                buf.extend_from_slice(&[op::BININT2, b[0], b[1]]);
+            // One unsigned compare settles the commonest, BININT1 (0..256), then BININT2.
+            if (v as u64) < 0x100 {
+                buf.extend_from_slice(&[op::BININT1, v as u8]);
+            } else if (v as u64) < 0x1_0000 {
+                buf.extend_from_slice(&[op::BININT2, v as u8, (v >> 8) as u8]);
+            } else if let Ok(small) = i32::try_from(v) {
+                let [a, b, c, d] = small.to_le_bytes();
+                buf.extend_from_slice(&[op::BININT, a, b, c, d]);
             } else {
-                buf.extend_from_slice(&[op::BININT1, b[0]]);
+                return i;
             }
         }
         count
