@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 
-use super::writer::Writer;
+use super::writer::{FRAME_SIZE_TARGET, Writer};
 use super::{DumpOptions, Dumped, DumpedParts, Profile};
 use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind, Result};
@@ -206,14 +206,22 @@ pub(crate) struct Pickler<'g, 'o> {
 /// written).
 const ESTIMATE_WALK_NODES: usize = 4096;
 const BYTES_PER_NODE: usize = 8;
+/// A dump in parts of a loaded graph whose pickle averages this many bytes a node or more
+/// (mostly payloads, which the parts may keep aside) walks the graph for its estimate
+/// rather than take the pickle's size.
+const PARTS_WALK_BYTES_PER_NODE: usize = 4096;
 
 /// A guess at the size of the pickle, so the output buffer is allocated once: for a
 /// loaded graph the size of the pickle it came from (a dump is mostly about that size,
 /// and the guess costs nothing); otherwise, for small graphs, payloads plus a few bytes
 /// per node and per container item (protocol 0 text and escapes can still make it grow);
-/// for large ones a few bytes a node.
-fn output_estimate(g: &Graph) -> usize {
-    if let Some(n) = g.loaded_from() {
+/// for large ones a few bytes a node. A dump in parts (`parts`) of a loaded graph of
+/// [`PARTS_WALK_BYTES_PER_NODE`] or more takes the walk, without the payloads it keeps
+/// aside.
+fn output_estimate(g: &Graph, parts: bool) -> usize {
+    if let Some(n) = g.loaded_from()
+        && !(parts && n / g.nodes().len().max(1) >= PARTS_WALK_BYTES_PER_NODE)
+    {
         return n.saturating_add(64);
     }
     if g.nodes().len() > ESTIMATE_WALK_NODES {
@@ -223,12 +231,20 @@ fn output_estimate(g: &Graph) -> usize {
             .saturating_mul(BYTES_PER_NODE)
             .saturating_add(64);
     }
+    // Payloads a dump in parts may keep aside count for their header only.
+    let payload = |len: usize| {
+        if parts && len >= FRAME_SIZE_TARGET {
+            0
+        } else {
+            len
+        }
+    };
     let mut n: usize = 64;
     for node in g.nodes() {
         n = n.saturating_add(match node {
             Node::Str { text, .. } => 8 + text.len(),
-            Node::Bytes { data, .. } => 12 + data.len(),
-            Node::ByteArray(b) => 12 + b.len(),
+            Node::Bytes { data, .. } => 12 + payload(data.len()),
+            Node::ByteArray(b) => 12 + payload(b.len()),
             Node::Buffer { data, .. } => 12 + data.as_ref().map_or(0, |d| d.len()),
             Node::List(v) | Node::Tuple(v) | Node::Set(v) | Node::FrozenSet(v) => 8 + 3 * v.len(),
             Node::Dict(pairs) => 8 + 6 * pairs.len(),
@@ -265,7 +281,11 @@ impl<'g, 'o> Pickler<'g, 'o> {
             g,
             proto,
             opts,
-            out: Writer::new(opts.profile == Profile::Py30To36, output_estimate(g), parts),
+            out: Writer::new(
+                opts.profile == Profile::Py30To36,
+                output_estimate(g, parts),
+                parts,
+            ),
             memo: Memo::new(g.nodes().len()),
             next_memo: 0,
             depth: 0,
