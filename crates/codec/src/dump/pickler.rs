@@ -1,7 +1,5 @@
 //! `save()` and friends: the byte choices of CPython's C pickler.
 
-use std::collections::HashMap;
-
 use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 
@@ -189,7 +187,7 @@ pub(crate) struct Pickler<'g, 'o> {
     /// Whether pickle.py's keep-alive list already took its memo slot.
     kept_alive: bool,
     /// The Python 2 spelling of the global being written, when the graph kept one.
-    py2_names: HashMap<(String, String), (String, String)>,
+    py2_names: FxHashMap<(String, String), (String, String)>,
     /// Whether a str node takes [`Self::save_str_fast`]: BINUNICODE-family opcodes
     /// (protocol ≥ 1) and no Python 2 profile (whose strs and memo need more care).
     fast_str: bool,
@@ -291,7 +289,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
             depth: 0,
             oob: Vec::new(),
             kept_alive: false,
-            py2_names: HashMap::new(),
+            py2_names: FxHashMap::default(),
             fast_str: proto >= 1 && opts.profile != Profile::Py27,
             max_depth: opts.max_depth,
             plain_memo: opts.profile != Profile::Py27,

@@ -36,7 +36,7 @@ impl<'g> Writer<'g> {
     pub(crate) fn new(legacy36: bool, capacity: usize, parts: bool) -> Writer<'g> {
         Writer {
             buf: Vec::with_capacity(capacity),
-            segments: parts.then(Vec::new),
+            segments: parts.then(|| Vec::with_capacity(2)),
             framing: false,
             frame_start: None,
             need_frame: false,
