@@ -80,7 +80,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     stack: Vec<Value>,
     marks: Vec<usize>,
     memo: Vec<Option<Value>>,
-    sparse: std::collections::HashMap<usize, Value>,
+    /// Memo entries far past the dense table ([`Self::memo_put_any`]); made on the first
+    /// one, so that loads without any cost nothing to make and drop.
+    sparse: Option<std::collections::HashMap<usize, Value>>,
     memo_count: usize,
     /// The value the last REDUCE pushed and the offset just after it (state setters).
     last_reduce: Option<(Value, usize)>,
@@ -100,7 +102,7 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     next_buffer: usize,
     /// The input as shared bytes ([`Machine::sharing`]): payloads of
     /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
-    owner: Option<bytes::Bytes>,
+    owner: Option<&'a bytes::Bytes>,
 }
 
 impl<'a, S: Source> Machine<'a, S, false> {
@@ -113,8 +115,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
         // both up front saves the first rounds of regrowth (capped: a 64 MiB bytes payload
         // is one node).
         let guess = (src.size_hint() / 8).clamp(8, 8192);
-        let mut graph = Graph::new();
-        graph.reserve_nodes(guess);
+        let graph = Graph::with_node_capacity(guess);
         let arena_cap = graph.node_capacity();
         // Batches of up to 1000 items (2000 values for a dict) sit on the stack, each at
         // least one byte of input (most two to five); a small pickle's biggest batch fits
@@ -129,7 +130,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
             stack: Vec::with_capacity(stack_cap),
             marks: Vec::new(),
             memo: Vec::with_capacity(guess),
-            sparse: std::collections::HashMap::new(),
+            sparse: None,
             memo_count: 0,
             last_reduce: None,
             last_put: None,
@@ -146,11 +147,11 @@ impl<'a, S: Source> Machine<'a, S, false> {
         }
     }
 
-    /// The same machine sharing payloads with `owner`, which must be the bytes its
-    /// source reads (a payload that is not a slice of `owner` is copied).
-    pub(crate) fn sharing(mut self, owner: bytes::Bytes) -> Self {
+    /// Shares payloads with `owner`, which must be the bytes the source reads (a payload
+    /// that is not a slice of `owner` is copied). Set in place: a machine is too big to
+    /// move around cheaply.
+    pub(crate) fn sharing(&mut self, owner: &'a bytes::Bytes) {
         self.owner = Some(owner);
-        self
     }
 
     /// The same machine keeping the import log in `rec`.
@@ -375,7 +376,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     fn payload(&mut self, len: u64, alloc_first: bool) -> Result<Payload> {
         if self.owner.is_some() && len >= crate::SHARE_MIN as u64 {
             let b = self.len_prefixed_from(len, alloc_first)?;
-            let shared = self.owner.as_ref().and_then(|o| payload::share(o, &b));
+            let shared = self.owner.and_then(|o| payload::share(o, &b));
             return Ok(shared.unwrap_or_else(|| Payload::from(&b[..])));
         }
         self.len_prefixed_vec(len, alloc_first).map(Payload::from)
@@ -857,7 +858,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             true
         } else {
             self.charge(SLOT_COST * 3)?;
-            self.sparse.insert(idx, v).is_none()
+            self.sparse.get_or_insert_default().insert(idx, v).is_none()
         };
         if fresh {
             self.memo_count += 1;
@@ -882,7 +883,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     #[inline(never)]
     fn memo_get_sparse(&mut self, idx: usize) -> Result<()> {
-        match self.sparse.get(&idx).copied() {
+        match self.sparse.as_ref().and_then(|s| s.get(&idx)).copied() {
             Some(v) => self.push(v),
             None => Err(self.memo_missing(idx)),
         }
@@ -913,7 +914,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     // ----- the loop -------------------------------------------------------------------
 
-    pub(crate) fn run(mut self) -> Result<Loaded> {
+    /// Runs the machine to STOP. It runs in place (the caller's machine is not moved
+    /// into the call: a machine is a few hundred bytes, which a move copies).
+    pub(crate) fn run(&mut self) -> Result<Loaded> {
         loop {
             self.op_start = self.src.pos();
             self.src.begin_op();
@@ -934,12 +937,12 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         }
     }
 
-    /// STOP: the top of the stack is the result.
-    fn stop(mut self) -> Result<Loaded> {
+    /// STOP: the top of the stack is the result; the graph is taken out of the machine.
+    fn stop(&mut self) -> Result<Loaded> {
         let root = self.pop()?;
         self.graph.set_root(root);
         Ok(Loaded {
-            graph: self.graph,
+            graph: std::mem::take(&mut self.graph),
             end: self.src.pos(),
             protocol: self.max_proto,
             allocated: self.opts.limits.max_alloc.saturating_sub(self.budget),
