@@ -97,8 +97,6 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The import log (`Some` exactly when `REC`).
     rec: Option<&'a mut Recorder>,
     budget: usize,
-    /// The arena size at which its next growth is charged.
-    arena_cap: usize,
     next_buffer: usize,
     /// The input as shared bytes ([`Machine::sharing`]): payloads of
     /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
@@ -116,13 +114,12 @@ impl<'a, S: Source> Machine<'a, S, false> {
         // is one node).
         let guess = (src.size_hint() / 8).clamp(8, 8192);
         let graph = Graph::with_node_capacity(guess);
-        let arena_cap = graph.node_capacity();
         // Batches of up to 1000 items (2000 values for a dict) sit on the stack, each at
         // least one byte of input (most two to five); a small pickle's biggest batch fits
         // in its first block.
         let stack_cap = (src.size_hint() / 2).clamp(32, 2048);
         // The first arena, memo table and stack; all small next to any limit in use.
-        let first = arena_cap * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
+        let first = graph.node_capacity() * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
             src,
             op_start: 0,
@@ -141,7 +138,6 @@ impl<'a, S: Source> Machine<'a, S, false> {
             hook,
             rec: None,
             budget: opts.limits.max_alloc.saturating_sub(first),
-            arena_cap,
             next_buffer: 0,
             owner: None,
         }
@@ -174,7 +170,6 @@ impl<'a, S: Source> Machine<'a, S, false> {
             hook: self.hook,
             rec: Some(rec),
             budget: self.budget,
-            arena_cap: self.arena_cap,
             next_buffer: self.next_buffer,
             owner: self.owner,
         }
@@ -515,10 +510,25 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
-        if self.graph.nodes().len() == self.arena_cap {
+        // A full arena is charged for its growth first (its capacity is where a push
+        // would grow it, so that the push's own check folds into this one).
+        if self.graph.nodes().len() == self.graph.node_capacity() {
             self.grow_arena()?;
         }
         Ok(Value::Node(self.graph.push_node(node)))
+    }
+
+    /// [`Self::add`], then [`Self::push`] of the node: what most opcodes that make a node
+    /// do. The node's id goes straight onto the stack; through [`Self::add`]'s `Result`
+    /// the value would be built in memory and copied over.
+    #[inline(always)]
+    fn add_push(&mut self, node: Node, payload: usize) -> Result<()> {
+        self.charge(NODE_COST + payload)?;
+        if self.graph.nodes().len() == self.graph.node_capacity() {
+            self.grow_arena()?;
+        }
+        let id = self.graph.push_node(node);
+        self.push(Value::Node(id))
     }
 
     /// Charges for the arena's next growth and grows it (the doubling a push would make).
@@ -528,7 +538,6 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         let len = self.graph.nodes().len();
         self.charge(len.max(8) * ARENA_SLOT)?;
         self.graph.reserve_nodes(len.max(8));
-        self.arena_cap = self.graph.node_capacity();
         Ok(())
     }
 
@@ -546,30 +555,32 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    /// A str argument of `n` bytes: held inline from one fixed-size copy of the input
-    /// window when it is short and the window is there, else read as its opcode reads it
-    /// (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks it).
+    /// Pushes a str argument of `n` bytes: held inline from one fixed-size copy of the
+    /// input window when it is short and the window is there, else read as its opcode
+    /// reads it (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks
+    /// it).
     #[inline(always)]
-    fn str_arg(&mut self, n: usize, prefixed: bool) -> Result<Value> {
+    fn push_str_arg(&mut self, n: usize, prefixed: bool) -> Result<()> {
         if let Some(w) = self.src.take_window::<TEXT_INLINE>(n) {
-            return self.add_inline_str(w, n);
+            return self.push_inline_str(w, n);
         }
         let b = if prefixed {
             self.len_prefixed(n as u64)?
         } else {
             self.take(n)?
         };
-        self.add_str(&b, false)
+        let v = self.add_str(&b, false)?;
+        self.push(v)
     }
 
-    /// A str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
+    /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
     #[inline(always)]
-    fn add_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<Value> {
+    fn push_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<()> {
         match window.get(..n) {
             Some(b) if text::valid_utf8_or_surrogatepass(b) => {}
             _ => return Err(self.bad_utf8()),
         }
-        self.add(
+        self.add_push(
             Node::Str {
                 text: Text::inline_unchecked(window, n),
                 py2: false,
@@ -924,15 +935,22 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 return Err(self.out_of_input());
             };
             // The table's hot opcodes are dispatched on the byte itself, each to its own
-            // inlined copy of its `exec` arm; the rest go through `step`.
+            // inlined copy of its `exec` arm; so are STOP and PROTO, which every pickle of
+            // protocol 2 and up has once (a small one would spend a good part of its time
+            // decoding them); the rest go through `step`.
             crate::opcode::opcode_table!(hot_dispatch[self, byte, {
-                let Some(op) = Opcode::from_byte(byte) else {
-                    return Err(self.unknown_opcode(byte));
-                };
-                if op == Opcode::Stop {
-                    return self.stop();
+                const STOP: u8 = Opcode::Stop as u8;
+                const PROTO: u8 = Opcode::Proto as u8;
+                match byte {
+                    STOP => return self.stop(),
+                    PROTO => self.exec(Opcode::Proto)?,
+                    _ => {
+                        let Some(op) = Opcode::from_byte(byte) else {
+                            return Err(self.unknown_opcode(byte));
+                        };
+                        self.step(op)?;
+                    }
                 }
-                self.step(op)?;
             }]);
         }
     }
@@ -1015,13 +1033,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8()?);
-                let v = self.str_arg(n, false)?;
-                self.push(v)?;
+                self.push_str_arg(n, false)?;
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array()?) as usize;
-                let v = self.str_arg(n, true)?;
-                self.push(v)?;
+                self.push_str_arg(n, true)?;
             }
             O::ShortBinBytes => {
                 let n = self.u8()?;
@@ -1029,27 +1045,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let v = self.add_bytes(&b)?;
                 self.push(v)?;
             }
-            O::EmptyList => {
-                let v = self.add(Node::List(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptyTuple => {
-                let v = self.add_tuple(Vec::new())?;
-                self.push(v)?;
-            }
-            O::EmptyDict => {
-                let v = self.add(Node::Dict(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptySet => {
-                let v = self.add(Node::Set(Vec::new()), 0)?;
-                self.push(v)?;
-            }
+            O::EmptyList => self.add_push(Node::List(Vec::new()), 0)?,
+            O::EmptyTuple => self.add_push(Node::Tuple(Vec::new()), 0)?,
+            O::EmptyDict => self.add_push(Node::Dict(Vec::new()), 0)?,
+            O::EmptySet => self.add_push(Node::Set(Vec::new()), 0)?,
             O::Tuple => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
-                let v = self.add_tuple(items)?;
-                self.push(v)?;
+                let n = items.len() * SLOT_COST;
+                self.add_push(Node::Tuple(items), n)?;
             }
             O::Tuple1 | O::Tuple2 | O::Tuple3 => {
                 let n = match op {
@@ -1058,8 +1062,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     _ => 3,
                 };
                 let items = self.pop_n(n)?;
-                let v = self.add_tuple(items)?;
-                self.push(v)?;
+                let n = items.len() * SLOT_COST;
+                self.add_push(Node::Tuple(items), n)?;
             }
             O::Append => {
                 let len = self.stack.len();
