@@ -1816,8 +1816,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     fn extend_dict(&mut self, start: usize) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
         let id = self.target_at(start, "SETITEM")?;
-        self.check_hashable(self.stack[start..].iter().step_by(2).copied())?;
-        let items = &self.stack[start..];
+        // The callers leave an even number of items (an odd one out would be left on
+        // the stack).
+        let (pairs, _) = self.stack[start..].as_chunks::<2>();
+        self.check_hashable_pairs(pairs)?;
         let target = match self.graph.node_mut(id) {
             Node::Dict(d) => d,
             Node::Object(o) => &mut o.dictitems,
@@ -1826,15 +1828,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         };
         // A dict filled by one SETITEMS (most instance states) gets exactly its size.
         if target.is_empty() {
-            *target = Vec::with_capacity(items.len() / 2);
-        } else {
-            target.reserve(items.len() / 2);
+            *target = Vec::with_capacity(pairs.len());
         }
-        for pair in items.chunks_exact(2) {
-            if let &[k, v] = pair {
-                target.push((k, v));
-            }
-        }
+        target.extend(pairs.iter().map(|&[k, v]| (k, v)));
         self.stack.truncate(start);
         Ok(())
     }
@@ -1845,14 +1841,31 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn check_hashable(&self, keys: impl Iterator<Item = Value>) -> Result<()> {
         for k in keys {
-            // The common keys (scalars, str, bytes, globals) need no search.
-            let Value::Node(id) = k else { continue };
-            if matches!(
+            self.check_hashable_one(k)?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::check_hashable`] of the keys of key/value pairs (a loop over the slice
+    /// itself: through an iterator adapter each key is copied out to memory first).
+    #[inline(always)]
+    fn check_hashable_pairs(&self, pairs: &[[Value; 2]]) -> Result<()> {
+        for &[k, _] in pairs {
+            self.check_hashable_one(k)?;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn check_hashable_one(&self, k: Value) -> Result<()> {
+        // The common keys (scalars, str, bytes, globals) need no search.
+        if let Value::Node(id) = k
+            && matches!(
                 self.graph.node(id),
                 Node::List(_) | Node::Dict(_) | Node::Set(_) | Node::ByteArray(_) | Node::Tuple(_)
-            ) {
-                self.check_hashable_key(k)?;
-            }
+            )
+        {
+            return self.check_hashable_key(k);
         }
         Ok(())
     }
