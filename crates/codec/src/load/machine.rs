@@ -79,6 +79,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     graph: Graph,
     stack: Vec<Value>,
     marks: Vec<usize>,
+    /// The topmost mark (0 without one): the fence pops may not cross, kept apart from
+    /// `marks` because every pop checks it.
+    fence: usize,
     memo: Vec<Option<Value>>,
     /// Memo entries far past the dense table ([`Self::memo_put_any`]); made on the first
     /// one, so that loads without any cost nothing to make and drop.
@@ -90,6 +93,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     last_put: Option<Value>,
     /// The memo index a PUT numbering in sequence would use next.
     put_next: usize,
+    /// How many memo entries the limits allow and the most a MEMOIZE can number
+    /// (`max_memo` and [`MAX_MEMO_INDEX`] + 1), whichever is lower.
+    memo_limit: usize,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -126,12 +132,14 @@ impl<'a, S: Source> Machine<'a, S, false> {
             graph,
             stack: Vec::with_capacity(stack_cap),
             marks: Vec::new(),
+            fence: 0,
             memo: Vec::with_capacity(guess),
             sparse: None,
             memo_count: 0,
             last_reduce: None,
             last_put: None,
             put_next: 0,
+            memo_limit: opts.limits.max_memo.min(MAX_MEMO_INDEX + 1),
             proto: 0,
             max_proto: 0,
             opts,
@@ -158,12 +166,14 @@ impl<'a, S: Source> Machine<'a, S, false> {
             graph: self.graph,
             stack: self.stack,
             marks: self.marks,
+            fence: self.fence,
             memo: self.memo,
             sparse: self.sparse,
             memo_count: self.memo_count,
             last_reduce: self.last_reduce,
             last_put: self.last_put,
             put_next: self.put_next,
+            memo_limit: self.memo_limit,
             proto: self.proto,
             max_proto: self.max_proto,
             opts: self.opts,
@@ -437,7 +447,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     #[inline(always)]
     fn fence(&self) -> usize {
-        self.marks.last().copied().unwrap_or(0)
+        self.fence
+    }
+
+    /// Pops the topmost mark, moving the fence down to the one below it.
+    #[inline(always)]
+    fn pop_mark(&mut self) -> Option<usize> {
+        let m = self.marks.pop()?;
+        self.fence = self.marks.last().copied().unwrap_or(0);
+        Some(m)
     }
 
     #[inline(always)]
@@ -483,7 +501,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// Pops the topmost mark and returns the stack position it marked.
     #[inline(always)]
     fn marker(&mut self) -> Result<usize> {
-        match self.marks.pop() {
+        match self.pop_mark() {
             Some(m) => Ok(m),
             None => Err(self.no_mark()),
         }
@@ -841,6 +859,26 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         self.memo_put_any(idx, v)
     }
 
+    /// MEMOIZE's [`Self::memo_put`] at the count of entries: its index is that count, so
+    /// that the common case takes fewer checks (the count under both limits at once).
+    #[inline(always)]
+    fn memoize(&mut self, v: Value) -> Result<()> {
+        let idx = self.memo_count;
+        if idx == self.put_next
+            && idx == self.memo.len()
+            && idx < self.memo_limit
+            && self.budget >= SLOT_COST
+        {
+            self.last_put = Some(v);
+            self.put_next = idx + 1;
+            self.budget -= SLOT_COST;
+            self.memo.push(Some(v));
+            self.memo_count = idx + 1;
+            return Ok(());
+        }
+        self.memo_put_any(idx, v)
+    }
+
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
@@ -1109,7 +1147,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     ));
                 }
                 self.charge(SLOT_COST)?;
-                self.marks.push(self.stack.len());
+                self.fence = self.stack.len();
+                self.marks.push(self.fence);
             }
             O::BinPut => {
                 let idx = self.u8()?;
@@ -1124,7 +1163,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::Memoize => {
                 // MEMOIZE: the top of the stack at the next index (the count of entries).
                 let v = self.top()?;
-                self.memo_put(self.memo_count, v)?;
+                self.memoize(v)?;
             }
             O::BinGet => {
                 let idx = self.u8()?;
@@ -1385,7 +1424,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             // --- stack manipulation
             O::Pop => {
                 if self.marks.last() == Some(&self.stack.len()) {
-                    self.marks.pop();
+                    self.pop_mark();
                 } else {
                     let v = self.pop()?;
                     self.apply_state_setter(v);
