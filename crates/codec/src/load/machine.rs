@@ -856,7 +856,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             self.memo_count += 1;
             return Ok(());
         }
-        self.memo_put_any(idx, v)
+        // Checked here, not returned as it is: the compiler then merges this call's
+        // result (built in memory) with the fast path's, and checks it on that path too.
+        self.memo_put_any(idx, v)?;
+        Ok(())
     }
 
     /// MEMOIZE's [`Self::memo_put`] at the count of entries: its index is that count, so
@@ -876,7 +879,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             self.memo_count = idx + 1;
             return Ok(());
         }
-        self.memo_put_any(idx, v)
+        // Checked here, not returned as it is: the compiler then merges this call's
+        // result (built in memory) with the fast path's, and checks it on that path too.
+        self.memo_put_any(idx, v)?;
+        Ok(())
     }
 
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
@@ -926,7 +932,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         match self.memo.get(idx) {
             Some(Some(v)) => self.push(*v),
             Some(None) => Err(self.memo_missing(idx)),
-            None => self.memo_get_sparse(idx),
+            None => {
+                // Checked here, not returned as it is (see `memo_put`).
+                self.memo_get_sparse(idx)?;
+                Ok(())
+            }
         }
     }
 
