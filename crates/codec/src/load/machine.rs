@@ -528,10 +528,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
-        // A full arena is charged for its growth first (its capacity is where a push
-        // would grow it, so that the push's own check folds into this one).
+        // A full arena is charged for its growth first, out of line with the node: the
+        // push that follows here then has room (its own check folds into this one) and
+        // the node can be written where it goes.
         if self.graph.nodes().len() == self.graph.node_capacity() {
-            self.grow_arena()?;
+            return self.grow_arena_add(node).map(Value::Node);
         }
         Ok(Value::Node(self.graph.push_node(node)))
     }
@@ -542,21 +543,23 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn add_push(&mut self, node: Node, payload: usize) -> Result<()> {
         self.charge(NODE_COST + payload)?;
-        if self.graph.nodes().len() == self.graph.node_capacity() {
-            self.grow_arena()?;
-        }
-        let id = self.graph.push_node(node);
+        let id = if self.graph.nodes().len() == self.graph.node_capacity() {
+            self.grow_arena_add(node)?
+        } else {
+            self.graph.push_node(node)
+        };
         self.push(Value::Node(id))
     }
 
-    /// Charges for the arena's next growth and grows it (the doubling a push would make).
+    /// Charges for the arena's next growth, grows it (the doubling a push would make)
+    /// and adds `node`.
     #[cold]
     #[inline(never)]
-    fn grow_arena(&mut self) -> Result<()> {
+    fn grow_arena_add(&mut self, node: Node) -> Result<crate::value::NodeId> {
         let len = self.graph.nodes().len();
         self.charge(len.max(8) * ARENA_SLOT)?;
         self.graph.reserve_nodes(len.max(8));
-        Ok(())
+        Ok(self.graph.push_node(node))
     }
 
     #[inline(always)]
