@@ -32,6 +32,8 @@ const SLOT_COST: usize = 16;
 /// An APPENDS/ADDITEMS batch this large into an empty container takes over the stack's
 /// buffer.
 const BIG_BATCH: usize = 1 << 16;
+/// Inputs this long and longer start with room for a few marks.
+const MARKS_FROM: usize = 16;
 /// How far past the dense memo table an index may land and still grow it.
 const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
@@ -124,6 +126,14 @@ impl<'a, S: Source> Machine<'a, S, false> {
         // least one byte of input (most two to five); a small pickle's biggest batch fits
         // in its first block.
         let stack_cap = (src.size_hint() / 2).clamp(32, 2048);
+        // Any pickle with a container of more than three items has a MARK; a first block
+        // for a few costs less than the first push's growth (only the tiniest pickles go
+        // without, which hardly ever mark).
+        let marks = if src.size_hint() >= MARKS_FROM {
+            Vec::with_capacity(8)
+        } else {
+            Vec::new()
+        };
         // The first arena, memo table and stack; all small next to any limit in use.
         let first = graph.node_capacity() * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
@@ -131,7 +141,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
             op_start: 0,
             graph,
             stack: Vec::with_capacity(stack_cap),
-            marks: Vec::new(),
+            marks,
             fence: 0,
             memo: Vec::with_capacity(guess),
             sparse: None,
