@@ -1810,6 +1810,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// APPEND/APPENDS: moves `stack[start..]` into the list (or list items of an object)
     /// at `stack[start - 1]`, without an intermediate vector.
+    #[inline(always)]
     fn extend_items(&mut self, start: usize) -> Result<()> {
         self.extend_seq(start, false)
     }
