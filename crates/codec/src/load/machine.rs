@@ -943,6 +943,12 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn memo_get(&mut self, idx: usize) -> Result<()> {
         match self.memo.get(idx) {
+            // Copied from the memo straight onto the stack when it has room (through a
+            // local, as `push` takes it, the value goes through memory twice).
+            Some(Some(v)) if self.stack.len() < self.stack.capacity() => {
+                self.stack.push(*v);
+                Ok(())
+            }
             Some(Some(v)) => self.push(*v),
             Some(None) => Err(self.memo_missing(idx)),
             None => {
