@@ -1919,8 +1919,20 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// itself: through an iterator adapter each key is copied out to memory first).
     #[inline(always)]
     fn check_hashable_pairs(&self, pairs: &[[Value; 2]]) -> Result<()> {
-        for &[k, _] in pairs {
-            self.check_hashable_one(k)?;
+        for [k, _] in pairs {
+            // Matched in place: a copy of the key goes through memory.
+            if let Value::Node(id) = *k
+                && matches!(
+                    self.graph.node(id),
+                    Node::List(_)
+                        | Node::Dict(_)
+                        | Node::Set(_)
+                        | Node::ByteArray(_)
+                        | Node::Tuple(_)
+                )
+            {
+                self.check_hashable_key(*k)?;
+            }
         }
         Ok(())
     }
