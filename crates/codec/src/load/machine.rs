@@ -1210,11 +1210,13 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 if self.graph.as_tuple(args).is_none() {
                     return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
                 }
-                let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
                 if REC {
+                    let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
                     self.record_call(cls, v, Via::NewObj)?;
+                    self.push(v)?;
+                } else {
+                    self.object_push(cls, Some(args), None, ObjectForm::NewObj)?;
                 }
-                self.push(v)?;
             }
             O::Build => {
                 let state = self.pop()?;
@@ -1706,6 +1708,24 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         // it on the stack and copied it over with a `memcpy` call (an `Object` is more
         // than 128 bytes), 54 instructions per instance.
         self.add(
+            Node::Object(Box::write(
+                Box::new_uninit(),
+                Object::new(class, args, kwargs, form),
+            )),
+            std::mem::size_of::<Object>(),
+        )
+    }
+
+    /// [`Self::object`], then [`Self::push`] of it (see [`Self::add_push`]).
+    #[inline(always)]
+    fn object_push(
+        &mut self,
+        class: Value,
+        args: Option<Value>,
+        kwargs: Option<Value>,
+        form: ObjectForm,
+    ) -> Result<()> {
+        self.add_push(
             Node::Object(Box::write(
                 Box::new_uninit(),
                 Object::new(class, args, kwargs, form),
