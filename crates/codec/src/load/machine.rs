@@ -1219,12 +1219,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 }
             }
             O::Build => {
-                let state = self.pop()?;
-                let target = self.top()?;
                 if REC {
+                    let state = self.pop()?;
+                    let target = self.top()?;
                     self.record_build(target, state)?;
+                    self.build(target, state)?;
+                } else {
+                    self.build_top()?;
                 }
-                self.build(target, state)?;
             }
 
             // --- protocol and control
@@ -2033,6 +2035,37 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             _ => {}
         }
+    }
+
+    /// BUILD without the import log: [`Self::build`] of the top two items, the state
+    /// (popped) copied from the stack straight into an instance (through locals, as
+    /// [`Self::pop`] and [`Self::top`] give them, it goes through memory twice more).
+    #[inline(always)]
+    fn build_top(&mut self) -> Result<()> {
+        // Popping the state and then reading the target below it, neither crossing the
+        // fence.
+        let len = self.stack.len();
+        if len <= self.fence.saturating_add(1) {
+            return Err(self.underflow());
+        }
+        let &[target, ref state] = &self.stack[len - 2..] else {
+            return Err(self.underflow());
+        };
+        if let Value::Node(id) = target {
+            let slot = match self.graph.node_mut(id) {
+                Node::Object(o) => Some(&mut o.state),
+                Node::Reduce(r) => Some(&mut r.state),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                *slot = Some(*state);
+                self.stack.truncate(len - 1);
+                return Ok(());
+            }
+        }
+        let state = *state;
+        self.stack.truncate(len - 1);
+        self.build(target, state)
     }
 
     #[inline(always)]
