@@ -1203,6 +1203,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.memo_get(idx as usize)?;
             }
 
+            O::NewObj if !REC => self.new_obj()?,
             O::NewObj => {
                 let args = self.pop()?;
                 let cls = self.pop()?;
@@ -1210,13 +1211,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 if self.graph.as_tuple(args).is_none() {
                     return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
                 }
-                if REC {
-                    let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
-                    self.record_call(cls, v, Via::NewObj)?;
-                    self.push(v)?;
-                } else {
-                    self.object_push(cls, Some(args), None, ObjectForm::NewObj)?;
-                }
+                let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
+                self.record_call(cls, v, Via::NewObj)?;
+                self.push(v)?;
             }
             O::Build => {
                 if REC {
@@ -1718,22 +1715,31 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    /// [`Self::object`], then [`Self::push`] of it (see [`Self::add_push`]).
+    /// NEWOBJ without the import log: the class and the arguments (popped) are copied
+    /// from the stack straight into the new instance (through locals, as [`Self::pop`]
+    /// gives them, they go through memory twice more), which is added and pushed in one
+    /// go (as [`Self::add_push`] does).
     #[inline(always)]
-    fn object_push(
-        &mut self,
-        class: Value,
-        args: Option<Value>,
-        kwargs: Option<Value>,
-        form: ObjectForm,
-    ) -> Result<()> {
-        self.add_push(
-            Node::Object(Box::write(
-                Box::new_uninit(),
-                Object::new(class, args, kwargs, form),
-            )),
-            std::mem::size_of::<Object>(),
-        )
+    fn new_obj(&mut self) -> Result<()> {
+        // Popping the arguments, then the class, neither crossing the fence.
+        let len = self.stack.len();
+        if len <= self.fence.saturating_add(1) {
+            return Err(self.underflow());
+        }
+        let [cls, args] = &self.stack[len - 2..] else {
+            return Err(self.underflow());
+        };
+        self.check_class(*cls, "NEWOBJ")?;
+        if self.graph.as_tuple(*args).is_none() {
+            return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
+        }
+        // The block first, then the object built in it (see `object`).
+        let object = Box::write(
+            Box::new_uninit(),
+            Object::new(*cls, Some(*args), None, ObjectForm::NewObj),
+        );
+        self.stack.truncate(len - 2);
+        self.add_push(Node::Object(object), std::mem::size_of::<Object>())
     }
 
     /// INST/OBJ: with no arguments an instance of the class; with arguments a call.
