@@ -27,7 +27,6 @@
 
 use crate::payload::Payload;
 use num_bigint::BigInt;
-use std::collections::HashMap;
 
 /// Index of a node in a [`Graph`]; the same id is the same Python object.
 ///
@@ -657,8 +656,10 @@ pub struct Graph {
     nodes: Vec<Node>,
     root: Option<Value>,
     memo_skip: Option<u32>,
-    /// Bytes nodes folded from `_codecs.encode(str, 'latin1')` → that str node.
-    latin1_sources: HashMap<NodeId, NodeId>,
+    /// Bytes nodes folded from `_codecs.encode(str, 'latin1')` → that str node, sorted by
+    /// bytes node (a map; the loader adds them in order, so at the end). A vector costs
+    /// nothing to make and drop while empty, as it is in most graphs.
+    latin1_sources: Vec<(NodeId, NodeId)>,
     /// Whether a str or bytes node was handed out mutably since, so that a pair of
     /// `latin1_sources` may no longer match.
     text_touched: Touched,
@@ -719,7 +720,15 @@ impl Graph {
         NodeId(id)
     }
 
-    /// Makes room for `additional` more nodes (the loader sizes the arena from its input).
+    /// An empty graph with room for `n` nodes (the loader sizes the arena from its input).
+    pub(crate) fn with_node_capacity(n: usize) -> Graph {
+        Graph {
+            nodes: Vec::with_capacity(n),
+            ..Graph::default()
+        }
+    }
+
+    /// Makes room for `additional` more nodes.
     pub(crate) fn reserve_nodes(&mut self, additional: usize) {
         self.nodes.reserve(additional);
     }
@@ -933,7 +942,11 @@ impl Graph {
     /// one-character strings are singletons, so a field name `'b'` and the text of
     /// `b'b'` are one memo entry); a re-dump writes that node so the sharing survives.
     pub(crate) fn latin1_source(&self, bytes: NodeId) -> Option<NodeId> {
-        self.latin1_sources.get(&bytes).copied()
+        let i = self
+            .latin1_sources
+            .binary_search_by_key(&bytes, |&(b, _)| b)
+            .ok()?;
+        self.latin1_sources.get(i).map(|&(_, text)| text)
     }
 
     /// Whether every [`Graph::latin1_source`] pair still holds the str and the bytes it
@@ -945,7 +958,17 @@ impl Graph {
 
     /// Records the `str` node a bytes node was folded from (see [`Graph::latin1_source`]).
     pub(crate) fn set_latin1_source(&mut self, bytes: NodeId, text: NodeId) {
-        self.latin1_sources.insert(bytes, text);
+        match self
+            .latin1_sources
+            .binary_search_by_key(&bytes, |&(b, _)| b)
+        {
+            Ok(i) => {
+                if let Some(pair) = self.latin1_sources.get_mut(i) {
+                    pair.1 = text;
+                }
+            }
+            Err(i) => self.latin1_sources.insert(i, (bytes, text)),
+        }
     }
 
     /// If `v` is a node, that node; `None` for inline scalars and foreign ids.

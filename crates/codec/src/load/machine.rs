@@ -32,6 +32,8 @@ const SLOT_COST: usize = 16;
 /// An APPENDS/ADDITEMS batch this large into an empty container takes over the stack's
 /// buffer.
 const BIG_BATCH: usize = 1 << 16;
+/// Inputs this long and longer start with room for a few marks.
+const MARKS_FROM: usize = 16;
 /// How far past the dense memo table an index may land and still grow it.
 const DENSE_SLACK: usize = 1 << 16;
 /// Largest memo index accepted (`i32::MAX`).
@@ -79,8 +81,13 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     graph: Graph,
     stack: Vec<Value>,
     marks: Vec<usize>,
+    /// The topmost mark (0 without one): the fence pops may not cross, kept apart from
+    /// `marks` because every pop checks it.
+    fence: usize,
     memo: Vec<Option<Value>>,
-    sparse: std::collections::HashMap<usize, Value>,
+    /// Memo entries far past the dense table ([`Self::memo_put_any`]); made on the first
+    /// one, so that loads without any cost nothing to make and drop.
+    sparse: Option<std::collections::HashMap<usize, Value>>,
     memo_count: usize,
     /// The value the last REDUCE pushed and the offset just after it (state setters).
     last_reduce: Option<(Value, usize)>,
@@ -88,6 +95,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     last_put: Option<Value>,
     /// The memo index a PUT numbering in sequence would use next.
     put_next: usize,
+    /// How many memo entries the limits allow and the most a MEMOIZE can number
+    /// (`max_memo` and [`MAX_MEMO_INDEX`] + 1), whichever is lower.
+    memo_limit: usize,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -95,12 +105,10 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The import log (`Some` exactly when `REC`).
     rec: Option<&'a mut Recorder>,
     budget: usize,
-    /// The arena size at which its next growth is charged.
-    arena_cap: usize,
     next_buffer: usize,
     /// The input as shared bytes ([`Machine::sharing`]): payloads of
     /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
-    owner: Option<bytes::Bytes>,
+    owner: Option<&'a bytes::Bytes>,
 }
 
 impl<'a, S: Source> Machine<'a, S, false> {
@@ -113,44 +121,51 @@ impl<'a, S: Source> Machine<'a, S, false> {
         // both up front saves the first rounds of regrowth (capped: a 64 MiB bytes payload
         // is one node).
         let guess = (src.size_hint() / 8).clamp(8, 8192);
-        let mut graph = Graph::new();
-        graph.reserve_nodes(guess);
-        let arena_cap = graph.node_capacity();
+        let graph = Graph::with_node_capacity(guess);
         // Batches of up to 1000 items (2000 values for a dict) sit on the stack, each at
         // least one byte of input (most two to five); a small pickle's biggest batch fits
         // in its first block.
         let stack_cap = (src.size_hint() / 2).clamp(32, 2048);
+        // Any pickle with a container of more than three items has a MARK; a first block
+        // for a few costs less than the first push's growth (only the tiniest pickles go
+        // without, which hardly ever mark).
+        let marks = if src.size_hint() >= MARKS_FROM {
+            Vec::with_capacity(8)
+        } else {
+            Vec::new()
+        };
         // The first arena, memo table and stack; all small next to any limit in use.
-        let first = arena_cap * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
+        let first = graph.node_capacity() * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
             src,
             op_start: 0,
             graph,
             stack: Vec::with_capacity(stack_cap),
-            marks: Vec::new(),
+            marks,
+            fence: 0,
             memo: Vec::with_capacity(guess),
-            sparse: std::collections::HashMap::new(),
+            sparse: None,
             memo_count: 0,
             last_reduce: None,
             last_put: None,
             put_next: 0,
+            memo_limit: opts.limits.max_memo.min(MAX_MEMO_INDEX + 1),
             proto: 0,
             max_proto: 0,
             opts,
             hook,
             rec: None,
             budget: opts.limits.max_alloc.saturating_sub(first),
-            arena_cap,
             next_buffer: 0,
             owner: None,
         }
     }
 
-    /// The same machine sharing payloads with `owner`, which must be the bytes its
-    /// source reads (a payload that is not a slice of `owner` is copied).
-    pub(crate) fn sharing(mut self, owner: bytes::Bytes) -> Self {
+    /// Shares payloads with `owner`, which must be the bytes the source reads (a payload
+    /// that is not a slice of `owner` is copied). Set in place: a machine is too big to
+    /// move around cheaply.
+    pub(crate) fn sharing(&mut self, owner: &'a bytes::Bytes) {
         self.owner = Some(owner);
-        self
     }
 
     /// The same machine keeping the import log in `rec`.
@@ -161,19 +176,20 @@ impl<'a, S: Source> Machine<'a, S, false> {
             graph: self.graph,
             stack: self.stack,
             marks: self.marks,
+            fence: self.fence,
             memo: self.memo,
             sparse: self.sparse,
             memo_count: self.memo_count,
             last_reduce: self.last_reduce,
             last_put: self.last_put,
             put_next: self.put_next,
+            memo_limit: self.memo_limit,
             proto: self.proto,
             max_proto: self.max_proto,
             opts: self.opts,
             hook: self.hook,
             rec: Some(rec),
             budget: self.budget,
-            arena_cap: self.arena_cap,
             next_buffer: self.next_buffer,
             owner: self.owner,
         }
@@ -375,7 +391,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     fn payload(&mut self, len: u64, alloc_first: bool) -> Result<Payload> {
         if self.owner.is_some() && len >= crate::SHARE_MIN as u64 {
             let b = self.len_prefixed_from(len, alloc_first)?;
-            let shared = self.owner.as_ref().and_then(|o| payload::share(o, &b));
+            let shared = self.owner.and_then(|o| payload::share(o, &b));
             return Ok(shared.unwrap_or_else(|| Payload::from(&b[..])));
         }
         self.len_prefixed_vec(len, alloc_first).map(Payload::from)
@@ -441,7 +457,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     #[inline(always)]
     fn fence(&self) -> usize {
-        self.marks.last().copied().unwrap_or(0)
+        self.fence
+    }
+
+    /// Pops the topmost mark, moving the fence down to the one below it.
+    #[inline(always)]
+    fn pop_mark(&mut self) -> Option<usize> {
+        let m = self.marks.pop()?;
+        self.fence = self.marks.last().copied().unwrap_or(0);
+        Some(m)
     }
 
     #[inline(always)]
@@ -487,7 +511,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// Pops the topmost mark and returns the stack position it marked.
     #[inline(always)]
     fn marker(&mut self) -> Result<usize> {
-        match self.marks.pop() {
+        match self.pop_mark() {
             Some(m) => Ok(m),
             None => Err(self.no_mark()),
         }
@@ -514,21 +538,38 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn add(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
-        if self.graph.nodes().len() == self.arena_cap {
-            self.grow_arena()?;
+        // A full arena is charged for its growth first, out of line with the node: the
+        // push that follows here then has room (its own check folds into this one) and
+        // the node can be written where it goes.
+        if self.graph.nodes().len() == self.graph.node_capacity() {
+            return self.grow_arena_add(node).map(Value::Node);
         }
         Ok(Value::Node(self.graph.push_node(node)))
     }
 
-    /// Charges for the arena's next growth and grows it (the doubling a push would make).
+    /// [`Self::add`], then [`Self::push`] of the node: what most opcodes that make a node
+    /// do. The node's id goes straight onto the stack; through [`Self::add`]'s `Result`
+    /// the value would be built in memory and copied over.
+    #[inline(always)]
+    fn add_push(&mut self, node: Node, payload: usize) -> Result<()> {
+        self.charge(NODE_COST + payload)?;
+        let id = if self.graph.nodes().len() == self.graph.node_capacity() {
+            self.grow_arena_add(node)?
+        } else {
+            self.graph.push_node(node)
+        };
+        self.push(Value::Node(id))
+    }
+
+    /// Charges for the arena's next growth, grows it (the doubling a push would make)
+    /// and adds `node`.
     #[cold]
     #[inline(never)]
-    fn grow_arena(&mut self) -> Result<()> {
+    fn grow_arena_add(&mut self, node: Node) -> Result<crate::value::NodeId> {
         let len = self.graph.nodes().len();
         self.charge(len.max(8) * ARENA_SLOT)?;
         self.graph.reserve_nodes(len.max(8));
-        self.arena_cap = self.graph.node_capacity();
-        Ok(())
+        Ok(self.graph.push_node(node))
     }
 
     #[inline(always)]
@@ -545,30 +586,32 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    /// A str argument of `n` bytes: held inline from one fixed-size copy of the input
-    /// window when it is short and the window is there, else read as its opcode reads it
-    /// (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks it).
+    /// Pushes a str argument of `n` bytes: held inline from one fixed-size copy of the
+    /// input window when it is short and the window is there, else read as its opcode
+    /// reads it (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks
+    /// it).
     #[inline(always)]
-    fn str_arg(&mut self, n: usize, prefixed: bool) -> Result<Value> {
+    fn push_str_arg(&mut self, n: usize, prefixed: bool) -> Result<()> {
         if let Some(w) = self.src.take_window::<TEXT_INLINE>(n) {
-            return self.add_inline_str(w, n);
+            return self.push_inline_str(w, n);
         }
         let b = if prefixed {
             self.len_prefixed(n as u64)?
         } else {
             self.take(n)?
         };
-        self.add_str(&b, false)
+        let v = self.add_str(&b, false)?;
+        self.push(v)
     }
 
-    /// A str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
+    /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
     #[inline(always)]
-    fn add_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<Value> {
+    fn push_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<()> {
         match window.get(..n) {
             Some(b) if text::valid_utf8_or_surrogatepass(b) => {}
             _ => return Err(self.bad_utf8()),
         }
-        self.add(
+        self.add_push(
             Node::Str {
                 text: Text::inline_unchecked(window, n),
                 py2: false,
@@ -826,7 +869,33 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             self.memo_count += 1;
             return Ok(());
         }
-        self.memo_put_any(idx, v)
+        // Checked here, not returned as it is: the compiler then merges this call's
+        // result (built in memory) with the fast path's, and checks it on that path too.
+        self.memo_put_any(idx, v)?;
+        Ok(())
+    }
+
+    /// MEMOIZE's [`Self::memo_put`] at the count of entries: its index is that count, so
+    /// that the common case takes fewer checks (the count under both limits at once).
+    #[inline(always)]
+    fn memoize(&mut self, v: Value) -> Result<()> {
+        let idx = self.memo_count;
+        if idx == self.put_next
+            && idx == self.memo.len()
+            && idx < self.memo_limit
+            && self.budget >= SLOT_COST
+        {
+            self.last_put = Some(v);
+            self.put_next = idx + 1;
+            self.budget -= SLOT_COST;
+            self.memo.push(Some(v));
+            self.memo_count = idx + 1;
+            return Ok(());
+        }
+        // Checked here, not returned as it is: the compiler then merges this call's
+        // result (built in memory) with the fast path's, and checks it on that path too.
+        self.memo_put_any(idx, v)?;
+        Ok(())
     }
 
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
@@ -857,7 +926,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             true
         } else {
             self.charge(SLOT_COST * 3)?;
-            self.sparse.insert(idx, v).is_none()
+            self.sparse.get_or_insert_default().insert(idx, v).is_none()
         };
         if fresh {
             self.memo_count += 1;
@@ -874,15 +943,25 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn memo_get(&mut self, idx: usize) -> Result<()> {
         match self.memo.get(idx) {
+            // Copied from the memo straight onto the stack when it has room (through a
+            // local, as `push` takes it, the value goes through memory twice).
+            Some(Some(v)) if self.stack.len() < self.stack.capacity() => {
+                self.stack.push(*v);
+                Ok(())
+            }
             Some(Some(v)) => self.push(*v),
             Some(None) => Err(self.memo_missing(idx)),
-            None => self.memo_get_sparse(idx),
+            None => {
+                // Checked here, not returned as it is (see `memo_put`).
+                self.memo_get_sparse(idx)?;
+                Ok(())
+            }
         }
     }
 
     #[inline(never)]
     fn memo_get_sparse(&mut self, idx: usize) -> Result<()> {
-        match self.sparse.get(&idx).copied() {
+        match self.sparse.as_ref().and_then(|s| s.get(&idx)).copied() {
             Some(v) => self.push(v),
             None => Err(self.memo_missing(idx)),
         }
@@ -913,7 +992,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     // ----- the loop -------------------------------------------------------------------
 
-    pub(crate) fn run(mut self) -> Result<Loaded> {
+    /// Runs the machine to STOP. It runs in place (the caller's machine is not moved
+    /// into the call: a machine is a few hundred bytes, which a move copies).
+    pub(crate) fn run(&mut self) -> Result<Loaded> {
         loop {
             self.op_start = self.src.pos();
             self.src.begin_op();
@@ -921,26 +1002,33 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 return Err(self.out_of_input());
             };
             // The table's hot opcodes are dispatched on the byte itself, each to its own
-            // inlined copy of its `exec` arm; the rest go through `step`.
+            // inlined copy of its `exec` arm; so are STOP and PROTO, which every pickle of
+            // protocol 2 and up has once (a small one would spend a good part of its time
+            // decoding them); the rest go through `step`.
             crate::opcode::opcode_table!(hot_dispatch[self, byte, {
-                let Some(op) = Opcode::from_byte(byte) else {
-                    return Err(self.unknown_opcode(byte));
-                };
-                if op == Opcode::Stop {
-                    return self.stop();
+                const STOP: u8 = Opcode::Stop as u8;
+                const PROTO: u8 = Opcode::Proto as u8;
+                match byte {
+                    STOP => return self.stop(),
+                    PROTO => self.exec(Opcode::Proto)?,
+                    _ => {
+                        let Some(op) = Opcode::from_byte(byte) else {
+                            return Err(self.unknown_opcode(byte));
+                        };
+                        self.step(op)?;
+                    }
                 }
-                self.step(op)?;
             }]);
         }
     }
 
-    /// STOP: the top of the stack is the result.
-    fn stop(mut self) -> Result<Loaded> {
+    /// STOP: the top of the stack is the result; the graph is taken out of the machine.
+    fn stop(&mut self) -> Result<Loaded> {
         let root = self.pop()?;
         self.graph.set_root(root);
         self.graph.set_loaded_from(self.src.pos());
         Ok(Loaded {
-            graph: self.graph,
+            graph: std::mem::take(&mut self.graph),
             end: self.src.pos(),
             protocol: self.max_proto,
             allocated: self.opts.limits.max_alloc.saturating_sub(self.budget),
@@ -1013,13 +1101,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8()?);
-                let v = self.str_arg(n, false)?;
-                self.push(v)?;
+                self.push_str_arg(n, false)?;
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array()?) as usize;
-                let v = self.str_arg(n, true)?;
-                self.push(v)?;
+                self.push_str_arg(n, true)?;
             }
             O::ShortBinBytes => {
                 let n = self.u8()?;
@@ -1027,27 +1113,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let v = self.add_bytes(&b)?;
                 self.push(v)?;
             }
-            O::EmptyList => {
-                let v = self.add(Node::List(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptyTuple => {
-                let v = self.add_tuple(Vec::new())?;
-                self.push(v)?;
-            }
-            O::EmptyDict => {
-                let v = self.add(Node::Dict(Vec::new()), 0)?;
-                self.push(v)?;
-            }
-            O::EmptySet => {
-                let v = self.add(Node::Set(Vec::new()), 0)?;
-                self.push(v)?;
-            }
+            O::EmptyList => self.add_push(Node::List(Vec::new()), 0)?,
+            O::EmptyTuple => self.add_push(Node::Tuple(Vec::new()), 0)?,
+            O::EmptyDict => self.add_push(Node::Dict(Vec::new()), 0)?,
+            O::EmptySet => self.add_push(Node::Set(Vec::new()), 0)?,
             O::Tuple => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
-                let v = self.add_tuple(items)?;
-                self.push(v)?;
+                let n = items.len() * SLOT_COST;
+                self.add_push(Node::Tuple(items), n)?;
             }
             O::Tuple1 | O::Tuple2 | O::Tuple3 => {
                 let n = match op {
@@ -1056,8 +1130,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     _ => 3,
                 };
                 let items = self.pop_n(n)?;
-                let v = self.add_tuple(items)?;
-                self.push(v)?;
+                let n = items.len() * SLOT_COST;
+                self.add_push(Node::Tuple(items), n)?;
             }
             O::Append => {
                 let len = self.stack.len();
@@ -1103,7 +1177,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     ));
                 }
                 self.charge(SLOT_COST)?;
-                self.marks.push(self.stack.len());
+                self.fence = self.stack.len();
+                self.marks.push(self.fence);
             }
             O::BinPut => {
                 let idx = self.u8()?;
@@ -1118,7 +1193,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::Memoize => {
                 // MEMOIZE: the top of the stack at the next index (the count of entries).
                 let v = self.top()?;
-                self.memo_put(self.memo_count, v)?;
+                self.memoize(v)?;
             }
             O::BinGet => {
                 let idx = self.u8()?;
@@ -1129,6 +1204,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.memo_get(idx as usize)?;
             }
 
+            O::NewObj if !REC => self.new_obj()?,
             O::NewObj => {
                 let args = self.pop()?;
                 let cls = self.pop()?;
@@ -1137,18 +1213,18 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
                 }
                 let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
-                if REC {
-                    self.record_call(cls, v, Via::NewObj)?;
-                }
+                self.record_call(cls, v, Via::NewObj)?;
                 self.push(v)?;
             }
             O::Build => {
-                let state = self.pop()?;
-                let target = self.top()?;
                 if REC {
+                    let state = self.pop()?;
+                    let target = self.top()?;
                     self.record_build(target, state)?;
+                    self.build(target, state)?;
+                } else {
+                    self.build_top()?;
                 }
-                self.build(target, state)?;
             }
 
             // --- protocol and control
@@ -1379,7 +1455,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             // --- stack manipulation
             O::Pop => {
                 if self.marks.last() == Some(&self.stack.len()) {
-                    self.marks.pop();
+                    self.pop_mark();
                 } else {
                     let v = self.pop()?;
                     self.apply_state_setter(v);
@@ -1640,6 +1716,33 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
+    /// NEWOBJ without the import log: the class and the arguments (popped) are copied
+    /// from the stack straight into the new instance (through locals, as [`Self::pop`]
+    /// gives them, they go through memory twice more), which is added and pushed in one
+    /// go (as [`Self::add_push`] does).
+    #[inline(always)]
+    fn new_obj(&mut self) -> Result<()> {
+        // Popping the arguments, then the class, neither crossing the fence.
+        let len = self.stack.len();
+        if len <= self.fence.saturating_add(1) {
+            return Err(self.underflow());
+        }
+        let [cls, args] = &self.stack[len - 2..] else {
+            return Err(self.underflow());
+        };
+        self.check_class(*cls, "NEWOBJ")?;
+        if self.graph.as_tuple(*args).is_none() {
+            return Err(self.err(ErrorKind::BadArgument, "NEWOBJ expected an arg tuple."));
+        }
+        // The block first, then the object built in it (see `object`).
+        let object = Box::write(
+            Box::new_uninit(),
+            Object::new(*cls, Some(*args), None, ObjectForm::NewObj),
+        );
+        self.stack.truncate(len - 2);
+        self.add_push(Node::Object(object), std::mem::size_of::<Object>())
+    }
+
     /// INST/OBJ: with no arguments an instance of the class; with arguments a call.
     fn instantiate(&mut self, cls: Value, args: Vec<Value>, form: ObjectForm) -> Result<Value> {
         if args.is_empty() {
@@ -1742,6 +1845,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// APPEND/APPENDS: moves `stack[start..]` into the list (or list items of an object)
     /// at `stack[start - 1]`, without an intermediate vector.
+    #[inline(always)]
     fn extend_items(&mut self, start: usize) -> Result<()> {
         self.extend_seq(start, false)
     }
@@ -1810,8 +1914,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     fn extend_dict(&mut self, start: usize) -> Result<()> {
         self.charge((self.stack.len() - start) * SLOT_COST)?;
         let id = self.target_at(start, "SETITEM")?;
-        self.check_hashable(self.stack[start..].iter().step_by(2).copied())?;
-        let items = &self.stack[start..];
+        // The callers leave an even number of items (an odd one out would be left on
+        // the stack).
+        let (pairs, _) = self.stack[start..].as_chunks::<2>();
+        self.check_hashable_pairs(pairs)?;
         let target = match self.graph.node_mut(id) {
             Node::Dict(d) => d,
             Node::Object(o) => &mut o.dictitems,
@@ -1820,15 +1926,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         };
         // A dict filled by one SETITEMS (most instance states) gets exactly its size.
         if target.is_empty() {
-            *target = Vec::with_capacity(items.len() / 2);
-        } else {
-            target.reserve(items.len() / 2);
+            *target = Vec::with_capacity(pairs.len());
         }
-        for pair in items.chunks_exact(2) {
-            if let &[k, v] = pair {
-                target.push((k, v));
-            }
-        }
+        target.extend(pairs.iter().map(|&[k, v]| (k, v)));
         self.stack.truncate(start);
         Ok(())
     }
@@ -1839,14 +1939,43 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn check_hashable(&self, keys: impl Iterator<Item = Value>) -> Result<()> {
         for k in keys {
-            // The common keys (scalars, str, bytes, globals) need no search.
-            let Value::Node(id) = k else { continue };
-            if matches!(
+            self.check_hashable_one(k)?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::check_hashable`] of the keys of key/value pairs (a loop over the slice
+    /// itself: through an iterator adapter each key is copied out to memory first).
+    #[inline(always)]
+    fn check_hashable_pairs(&self, pairs: &[[Value; 2]]) -> Result<()> {
+        for [k, _] in pairs {
+            // Matched in place: a copy of the key goes through memory.
+            if let Value::Node(id) = *k
+                && matches!(
+                    self.graph.node(id),
+                    Node::List(_)
+                        | Node::Dict(_)
+                        | Node::Set(_)
+                        | Node::ByteArray(_)
+                        | Node::Tuple(_)
+                )
+            {
+                self.check_hashable_key(*k)?;
+            }
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn check_hashable_one(&self, k: Value) -> Result<()> {
+        // The common keys (scalars, str, bytes, globals) need no search.
+        if let Value::Node(id) = k
+            && matches!(
                 self.graph.node(id),
                 Node::List(_) | Node::Dict(_) | Node::Set(_) | Node::ByteArray(_) | Node::Tuple(_)
-            ) {
-                self.check_hashable_key(k)?;
-            }
+            )
+        {
+            return self.check_hashable_key(k);
         }
         Ok(())
     }
@@ -1913,6 +2042,37 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             _ => {}
         }
+    }
+
+    /// BUILD without the import log: [`Self::build`] of the top two items, the state
+    /// (popped) copied from the stack straight into an instance (through locals, as
+    /// [`Self::pop`] and [`Self::top`] give them, it goes through memory twice more).
+    #[inline(always)]
+    fn build_top(&mut self) -> Result<()> {
+        // Popping the state and then reading the target below it, neither crossing the
+        // fence.
+        let len = self.stack.len();
+        if len <= self.fence.saturating_add(1) {
+            return Err(self.underflow());
+        }
+        let &[target, ref state] = &self.stack[len - 2..] else {
+            return Err(self.underflow());
+        };
+        if let Value::Node(id) = target {
+            let slot = match self.graph.node_mut(id) {
+                Node::Object(o) => Some(&mut o.state),
+                Node::Reduce(r) => Some(&mut r.state),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                *slot = Some(*state);
+                self.stack.truncate(len - 1);
+                return Ok(());
+            }
+        }
+        let state = *state;
+        self.stack.truncate(len - 1);
+        self.build(target, state)
     }
 
     #[inline(always)]

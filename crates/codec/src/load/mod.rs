@@ -283,9 +283,9 @@ impl<'h> Loader<'h> {
             .hook
             .as_deref_mut()
             .map(|h| h as &mut PersistentLoad<'_>);
-        machine::Machine::new(source::Slice::new(&data), &self.options, hook)
-            .sharing(data.clone())
-            .run()
+        let mut m = machine::Machine::new(source::Slice::new(&data), &self.options, hook);
+        m.sharing(&data);
+        m.run()
     }
 
     /// Loads the pickle at the start of what `reader` yields, streamed: the input is read
