@@ -360,14 +360,13 @@ const BLOCK_OUT: usize = BLOCK + 4;
 /// Text to Latin-1 bytes, if every code point is below 256.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     let b = t.as_bytes();
-    if b.is_ascii() {
-        return Some(b.to_vec());
-    }
     // Text is well formed, so it is Latin-1 exactly when it has no lead byte above 0xC3
     // (code points up to U+00FF are ASCII or 0xC2/0xC3 + a continuation byte; surrogates
-    // and everything above U+00FF start with 0xC4 or more).
-    if b.iter().fold(0u8, |m, &c| m.max(c)) >= 0xc4 {
-        return None;
+    // and everything above U+00FF start with 0xC4 or more): one pass checks that and
+    // counts the code points.
+    let len = latin1_scan_apart(b)?;
+    if len == b.len() {
+        return Some(b.to_vec());
     }
     // One output byte per code point, allocated once at its exact size and appended to
     // (never zeroed first). Blocks of 64 bytes are copied when they are ASCII and
@@ -375,7 +374,6 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     // and converted by `latin1_block` otherwise, the last one from a copy padded with zeros
     // (ASCII, so nothing after the text's code points is kept); each block's output is
     // appended whole, then cut to what it made, while there is room for that.
-    let len = count_code_points(b);
     let mut out = Vec::with_capacity(len);
     let mut buf = [0u8; BLOCK_OUT];
     let mut pad = [0u8; BLOCK_IN];
@@ -530,16 +528,55 @@ fn latin1_code(c: u8, next: u8) -> u8 {
     }
 }
 
-/// The number of code points in (surrogatepass) UTF-8: the bytes that are not
-/// continuation bytes, counted 64 at a time.
-fn count_code_points(b: &[u8]) -> usize {
-    let is_start = |c: &u8| c & 0xc0 != 0x80;
-    let mut chunks = b.chunks_exact(64);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        n += usize::from(chunk.iter().map(|c| u8::from(is_start(c))).sum::<u8>());
+/// [`latin1_scan`] in a function of its own: inlined into its caller, the loop lost its
+/// vector registers to the caller's state (21 instructions per 32 bytes, not 10).
+#[inline(never)]
+fn latin1_scan_apart(b: &[u8]) -> Option<usize> {
+    latin1_scan(b)
+}
+
+/// The number of code points in (surrogatepass) UTF-8 text if none of its bytes is 0xC4
+/// or more (then every code point is below U+0100), else `None`: the bytes that are not
+/// continuation bytes (0x80..=0xBF, below -64 as `i8`) are counted and the largest byte is
+/// found in one pass, 32 bytes at a time into per-lane counters and maxima (arrays the
+/// compiler keeps in vector registers), the counters summed every 252 chunks, before one
+/// could overflow (not 255: an even count, so the unrolled loop has no exit between its
+/// chunks); the last chunk is padded with zeros (ASCII: counted as neither).
+#[inline(always)]
+fn latin1_scan(b: &[u8]) -> Option<usize> {
+    const LANES: usize = 32;
+    let mut max = [0u8; LANES];
+    let mut conts = 0usize;
+    let add = |count: &mut [u8; LANES], max: &mut [u8; LANES], c: &[u8; LANES]| {
+        for ((n, m), &x) in count.iter_mut().zip(max.iter_mut()).zip(c) {
+            *n += u8::from((x as i8) < -64);
+            *m = (*m).max(x);
+        }
+    };
+    let mut blocks = b.chunks_exact(252 * LANES);
+    let sum = |count: [u8; LANES]| count.iter().map(|&n| usize::from(n)).sum::<usize>();
+    for blk in &mut blocks {
+        let mut count = [0u8; LANES];
+        for c in blk.chunks_exact(LANES) {
+            if let Some(c) = c.first_chunk::<LANES>() {
+                add(&mut count, &mut max, c);
+            }
+        }
+        conts += sum(count);
     }
-    n + chunks.remainder().iter().filter(|c| is_start(c)).count()
+    let mut count = [0u8; LANES];
+    let mut chunks = blocks.remainder().chunks_exact(LANES);
+    for c in &mut chunks {
+        if let Some(c) = c.first_chunk::<LANES>() {
+            add(&mut count, &mut max, c);
+        }
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; LANES];
+    last.get_mut(..rest.len())?.copy_from_slice(rest);
+    add(&mut count, &mut max, &last);
+    conts += sum(count);
+    max.iter().all(|&m| m < 0xc4).then(|| b.len() - conts)
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
