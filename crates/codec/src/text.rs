@@ -4,6 +4,9 @@
 
 use std::fmt::Write as _;
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 /// Decodes one code point of UTF-8 that may encode surrogates; returns the code point and
 /// its length, or `None` if malformed.
 fn decode_one(b: &[u8]) -> Option<(u32, usize)> {
@@ -357,17 +360,26 @@ const BLOCK: usize = 64;
 const BLOCK_IN: usize = BLOCK + 4;
 const BLOCK_OUT: usize = BLOCK + 4;
 
-/// Text to Latin-1 bytes, if every code point is below 256.
+/// Text to Latin-1 bytes, if every code point is below 256: with AVX2 and BMI2 when the
+/// CPU has them (`text/x86.rs`), else [`latin1_portable`]. Both give the same result.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
-    let b = t.as_bytes();
-    if b.is_ascii() {
-        return Some(b.to_vec());
+    #[cfg(target_arch = "x86_64")]
+    if let Some(latin1) = x86::text_to_latin1(t.as_bytes()) {
+        return latin1;
     }
+    latin1_portable(t.as_bytes())
+}
+
+/// [`text_to_latin1`] of the text's bytes `b`, in portable code (the machine's baseline
+/// vector instructions at most, through the compiler).
+fn latin1_portable(b: &[u8]) -> Option<Vec<u8>> {
     // Text is well formed, so it is Latin-1 exactly when it has no lead byte above 0xC3
     // (code points up to U+00FF are ASCII or 0xC2/0xC3 + a continuation byte; surrogates
-    // and everything above U+00FF start with 0xC4 or more).
-    if b.iter().fold(0u8, |m, &c| m.max(c)) >= 0xc4 {
-        return None;
+    // and everything above U+00FF start with 0xC4 or more): one pass checks that and
+    // counts the code points.
+    let len = latin1_scan_apart(b)?;
+    if len == b.len() {
+        return Some(b.to_vec());
     }
     // One output byte per code point, allocated once at its exact size and appended to
     // (never zeroed first). Blocks of 64 bytes are copied when they are ASCII and
@@ -375,7 +387,6 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     // and converted by `latin1_block` otherwise, the last one from a copy padded with zeros
     // (ASCII, so nothing after the text's code points is kept); each block's output is
     // appended whole, then cut to what it made, while there is room for that.
-    let len = count_code_points(b);
     let mut out = Vec::with_capacity(len);
     let mut buf = [0u8; BLOCK_OUT];
     let mut pad = [0u8; BLOCK_IN];
@@ -530,16 +541,56 @@ fn latin1_code(c: u8, next: u8) -> u8 {
     }
 }
 
-/// The number of code points in (surrogatepass) UTF-8: the bytes that are not
-/// continuation bytes, counted 64 at a time.
-fn count_code_points(b: &[u8]) -> usize {
-    let is_start = |c: &u8| c & 0xc0 != 0x80;
-    let mut chunks = b.chunks_exact(64);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        n += usize::from(chunk.iter().map(|c| u8::from(is_start(c))).sum::<u8>());
+/// [`latin1_scan`] in a function of its own: inlined into its caller, the loop lost its
+/// vector registers to the caller's state (21 instructions per 32 bytes, not 10).
+#[inline(never)]
+fn latin1_scan_apart(b: &[u8]) -> Option<usize> {
+    latin1_scan(b)
+}
+
+/// The number of code points in (surrogatepass) UTF-8 text if none of its bytes is 0xC4
+/// or more (then every code point is below U+0100), else `None`: the bytes that are not
+/// continuation bytes (0x80..=0xBF, below -64 as `i8`) are counted and the largest byte is
+/// found in one pass, 32 bytes at a time into per-lane counters and maxima (arrays the
+/// compiler keeps in vector registers), the counters summed every 252 chunks, before one
+/// could overflow (not 255: an even count, so the unrolled loop has no exit between its
+/// chunks); the last chunk is padded with zeros (ASCII: counted as neither). Inlined, it
+/// is vectorized for whatever the caller is compiled for (SSE2, or AVX2 in `text/x86.rs`).
+#[inline(always)]
+fn latin1_scan(b: &[u8]) -> Option<usize> {
+    const LANES: usize = 32;
+    let mut max = [0u8; LANES];
+    let mut conts = 0usize;
+    let add = |count: &mut [u8; LANES], max: &mut [u8; LANES], c: &[u8; LANES]| {
+        for ((n, m), &x) in count.iter_mut().zip(max.iter_mut()).zip(c) {
+            *n += u8::from((x as i8) < -64);
+            *m = (*m).max(x);
+        }
+    };
+    let mut blocks = b.chunks_exact(252 * LANES);
+    let sum = |count: [u8; LANES]| count.iter().map(|&n| usize::from(n)).sum::<usize>();
+    for blk in &mut blocks {
+        let mut count = [0u8; LANES];
+        for c in blk.chunks_exact(LANES) {
+            if let Some(c) = c.first_chunk::<LANES>() {
+                add(&mut count, &mut max, c);
+            }
+        }
+        conts += sum(count);
     }
-    n + chunks.remainder().iter().filter(|c| is_start(c)).count()
+    let mut count = [0u8; LANES];
+    let mut chunks = blocks.remainder().chunks_exact(LANES);
+    for c in &mut chunks {
+        if let Some(c) = c.first_chunk::<LANES>() {
+            add(&mut count, &mut max, c);
+        }
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; LANES];
+    last.get_mut(..rest.len())?.copy_from_slice(rest);
+    add(&mut count, &mut max, &last);
+    conts += sum(count);
+    max.iter().all(|&m| m < 0xc4).then(|| b.len() - conts)
 }
 
 /// Escapes bytes the canon way: printable ASCII but backslash as is, `\\`, and `\xNN`.
@@ -825,11 +876,14 @@ mod tests {
         ];
         for cps in samples {
             let t = Text::from_code_points(cps.iter().copied()).expect("text");
-            assert_eq!(text_to_latin1(&t), reference(&t), "{cps:?}");
+            assert_eq!(latin1_checked(&t), reference(&t), "{cps:?}");
         }
-        let all: Vec<u32> = (0..=255).cycle().take(5000).collect();
+        let all: Vec<u32> = (0..=255)
+            .cycle()
+            .take(if cfg!(miri) { 600 } else { 5000 })
+            .collect();
         let t = Text::from_code_points(all.iter().copied()).expect("text");
-        assert_eq!(text_to_latin1(&t), reference(&t));
+        assert_eq!(latin1_checked(&t), reference(&t));
         // Pseudo-random mixes of ASCII and two-byte code points, at every length up to
         // 100 (blocks, words and the byte tail), and one above U+00FF at every position.
         let mut x = 0x2545_f491_4f6c_dd1du64;
@@ -844,18 +898,43 @@ mod tests {
                 0x80 + (x >> 8) as u32 % 0x80
             });
             let t = Text::from_code_points(cps.iter().copied()).expect("text");
-            assert_eq!(text_to_latin1(&t), reference(&t), "{cps:?}");
+            assert_eq!(latin1_checked(&t), reference(&t), "{cps:?}");
             let mut high = cps.clone();
             let at = (x >> 20) as usize % high.len();
             high[at] = 0x101;
             let t = Text::from_code_points(high.iter().copied()).expect("text");
-            assert_eq!(text_to_latin1(&t), None);
+            assert_eq!(latin1_checked(&t), None);
         }
     }
 
     /// The code points of `text_to_latin1`'s input, one at a time.
     fn latin1_reference(t: &Text) -> Option<Vec<u8>> {
         t.code_points().map(|c| u8::try_from(c).ok()).collect()
+    }
+
+    /// `text_to_latin1(t)`, checked to be what both of its paths give: the portable one
+    /// and, on x86-64 with AVX2 and BMI2 (detected, or enabled at compile time under
+    /// Miri), the vector one.
+    fn latin1_checked(t: &Text) -> Option<Vec<u8>> {
+        let b = t.as_bytes();
+        let portable = latin1_portable(b);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(vector) = x86::text_to_latin1(b) {
+            assert_eq!(
+                vector, portable,
+                "x86 path against the portable one: {b:x?}"
+            );
+        }
+        assert_eq!(text_to_latin1(t), portable);
+        portable
+    }
+
+    /// Every `step`-th of `0..n` (every one but under Miri, which is slow), and the last.
+    fn sample(n: usize, miri_step: usize) -> impl Iterator<Item = usize> {
+        let step = if cfg!(miri) { miri_step } else { 1 };
+        (0..n)
+            .step_by(step)
+            .chain(n.checked_sub(1).filter(|l| l % step != 0))
     }
 
     #[test]
@@ -892,41 +971,108 @@ mod tests {
     #[test]
     fn latin1_blocks_match_the_reference() {
         // Every code point below 256 at every offset of the first blocks, after ASCII and
-        // after two-byte code points (so a lead byte falls last in a word and in a block,
-        // with its continuation in the next); then one above U+00FF (every lead byte from
-        // 0xC4 up, and a surrogate) at every offset: no Latin-1.
+        // after two-byte code points (so a lead byte falls last in a word, in a vector
+        // half, in a block and in a chunk, with its continuation in the next); then one
+        // above U+00FF (every lead byte from 0xC4 up, and a surrogate) at every offset: no
+        // Latin-1. Under Miri, every 13th offset and every 17th code point.
         for fill in [0x41u32, 0xe9] {
-            for at in 0..140 {
-                for cp in 0..=255u32 {
+            for at in sample(140, 13) {
+                for cp in sample(256, 17) {
+                    let cp = cp as u32;
                     let mut cps = vec![fill; 150];
                     cps[at] = cp;
                     let t = Text::from_code_points(cps.iter().copied()).expect("text");
-                    assert_eq!(text_to_latin1(&t), latin1_reference(&t), "{fill} {at} {cp}");
+                    assert_eq!(latin1_checked(&t), latin1_reference(&t), "{fill} {at} {cp}");
                 }
                 for cp in [0x100u32, 0x7ff, 0x800, 0xd800, 0xffff, 0x10000, 0x10ffff] {
                     let mut cps = vec![fill; 150];
                     cps[at] = cp;
                     let t = Text::from_code_points(cps.iter().copied()).expect("text");
-                    assert_eq!(text_to_latin1(&t), None, "{fill} {at} {cp:#x}");
+                    assert_eq!(latin1_checked(&t), None, "{fill} {at} {cp:#x}");
                 }
             }
         }
         // Pseudo-random mixes at every length up to 700, with ASCII one time in 8, 2, or
-        // 7 in 8 (so blocks are ASCII, mixed and all two-byte).
+        // 7 in 8 (so blocks and chunks are ASCII, mixed and all two-byte, and the x86
+        // path's 256-byte stage fills up at every phase); under Miri, every 23rd length.
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for ascii_in_8 in [1u64, 4, 7] {
             let mut cps: Vec<u32> = Vec::new();
-            for _ in 0..700 {
+            for len in 1..=700 {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
                 let c = (x >> 32) as u32 & 0x7f;
                 cps.push(if x % 8 < ascii_in_8 { c } else { 0x80 | c });
+                if cfg!(miri) && len % 23 != 0 {
+                    continue;
+                }
                 let t = Text::from_code_points(cps.iter().copied()).expect("text");
-                let got = text_to_latin1(&t);
+                let got = latin1_checked(&t);
                 assert_eq!(got, latin1_reference(&t), "{cps:?}");
                 assert_eq!(got.map(|v| v.len()), Some(cps.len()));
             }
+        }
+    }
+
+    #[test]
+    fn latin1_chunk_shapes_match_the_reference() {
+        // The shapes the x86 path tells apart, each at every phase against its 32-byte
+        // chunks (after 0 to 40 ASCII code points) and with tails of every length:
+        // * runs of two-byte code points (whole chunks of pairs, from a chunk's first
+        //   byte or its second), cut by one ASCII code point at every place;
+        // * ASCII runs of every length between two-byte code points (whole ASCII chunks);
+        // * one, two or three two-byte code points per 8-byte word (each `pext` mask);
+        // and one code point above U+00FF at every place of a long text (past the first
+        // stage of the x86 path). Under Miri, fewer phases, cuts and lengths.
+        let check = |cps: &[u32]| {
+            let t = Text::from_code_points(cps.iter().copied()).expect("text");
+            let got = latin1_checked(&t);
+            assert_eq!(got, latin1_reference(&t), "{cps:x?}");
+        };
+        for pre in sample(41, 7) {
+            let ascii = |n: usize| (0..n).map(|k| 0x20 + (k as u32 % 0x5f));
+            let pairs = |n: usize| (0..n).map(|k| 0x80 + (k as u32 * 37 % 0x80));
+            for cut in sample(90, 11) {
+                let mut cps: Vec<u32> = ascii(pre).chain(pairs(90)).collect();
+                cps[pre + cut] = 0x41;
+                check(&cps);
+            }
+            for run in sample(70, 9) {
+                let cps: Vec<u32> = ascii(pre)
+                    .chain(pairs(3))
+                    .chain(ascii(run))
+                    .chain(pairs(40))
+                    .collect();
+                check(&cps);
+            }
+            for period in [8, 4, 3, 2] {
+                let cps: Vec<u32> = (0..200)
+                    .map(|k| {
+                        if k % period == 0 {
+                            0xc0 + k as u32 % 0x40
+                        } else {
+                            0x61
+                        }
+                    })
+                    .collect();
+                check(&cps[..pre + 120]);
+            }
+        }
+        for len in sample(100, 9) {
+            let cps: Vec<u32> = (0..len as u32)
+                .map(|k| [0x41, 0xe9, 0x80, 0xff][k as usize % 4])
+                .collect();
+            check(&cps);
+        }
+        let long: Vec<u32> = (0..600u32)
+            .map(|k| if k % 5 == 0 { 0xe9 } else { 0x41 })
+            .collect();
+        for at in sample(600, 37) {
+            let mut cps = long.clone();
+            cps[at] = 0x100 + at as u32;
+            let t = Text::from_code_points(cps.iter().copied()).expect("text");
+            assert_eq!(latin1_checked(&t), None, "{at}");
         }
     }
 
@@ -974,8 +1120,8 @@ mod tests {
     fn latin1_both_ways() {
         let all: Vec<u8> = (0..=255).collect();
         let t = Text::from_vec_unchecked(latin1_to_text(&all));
-        assert_eq!(text_to_latin1(&t).as_deref(), Some(&all[..]));
-        assert_eq!(text_to_latin1(&Text::new("€")), None);
+        assert_eq!(latin1_checked(&t).as_deref(), Some(&all[..]));
+        assert_eq!(latin1_checked(&Text::new("€")), None);
         assert_eq!(
             text_to_latin1(&Text::from_code_points([0xd800]).expect("text")),
             None

@@ -1,0 +1,204 @@
+//! [`text_to_latin1`] with AVX2, BMI2 and POPCNT (x86-64), chosen at run time: 32 bytes
+//! of text at a time, the bytes of each code point found with vector compares, and the
+//! lead bytes squeezed out of each 8-byte word with one `pext`.
+//!
+//! Baseline x86-64 (SSE2) has no instruction that moves bytes by a variable amount, which
+//! dropping lead bytes needs; the portable path ([`super::latin1_portable`]) does it with
+//! shifts and masks at about six instructions a byte of mixed text, this one at about two.
+//! The functions here are safe code (slices, arrays, and the intrinsics that take and
+//! return values); the one `unsafe` is the call into them after the CPU's features are
+//! detected, which `#[target_feature]` requires.
+//!
+//! The `latin1` tests in `text.rs` check this path against the portable one and a
+//! reference on every input. Under Miri, `cargo +nightly miri test -p picklejar-codec --lib
+//! latin1` runs the portable path only (Miri reports no CPU feature the code was not
+//! compiled for); with `RUSTFLAGS="-C target-feature=+avx2,+bmi2,+popcnt"` the features
+//! are on at compile time and Miri runs this path too, intrinsics included.
+
+use std::arch::x86_64::{
+    __m256i, _mm_cvtsi128_si64, _mm_extract_epi64, _mm256_alignr_epi8, _mm256_and_si256,
+    _mm256_castsi256_si128, _mm256_cmpgt_epi8, _mm256_extract_epi64, _mm256_movemask_epi8,
+    _mm256_or_si256, _mm256_packus_epi16, _mm256_permute2x128_si256, _mm256_permute4x64_epi64,
+    _mm256_set1_epi8, _mm256_set1_epi16, _mm256_setr_epi64x, _mm256_setzero_si256,
+    _mm256_slli_epi16, _mm256_srli_epi16, _pext_u64,
+};
+
+/// Text (its UTF-8 bytes) to Latin-1, as [`super::text_to_latin1`]; `None` when this CPU
+/// lacks AVX2, BMI2 or POPCNT, and the caller takes the portable path.
+pub(super) fn text_to_latin1(b: &[u8]) -> Option<Option<Vec<u8>>> {
+    if is_x86_feature_detected!("avx2")
+        && is_x86_feature_detected!("bmi2")
+        && is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: `convert` is compiled for AVX2, BMI2 and POPCNT (its `#[target_feature]`),
+        // which were just detected on this CPU; it has no other precondition (it is safe
+        // code: its callees have the same features, and it touches memory only through
+        // slices and arrays).
+        #[allow(unsafe_code)]
+        let latin1 = unsafe { convert(b) };
+        Some(latin1)
+    } else {
+        None
+    }
+}
+
+/// The conversion: [`super::latin1_scan`] (checked and counted in one pass, vectorized
+/// for AVX2 here), ASCII returned as is, else [`convert_staged`] with a stage of 256
+/// bytes for short text and 1024 for longer (each call zeroes its stage, and the longer
+/// stage costs fewer appends).
+/// `None` if the text has a code point above U+00FF.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+fn convert(b: &[u8]) -> Option<Vec<u8>> {
+    let len = super::latin1_scan(b)?;
+    if len == b.len() {
+        return Some(b.to_vec());
+    }
+    if len < 1024 {
+        convert_staged::<256, 264>(b, len)
+    } else {
+        convert_staged::<1024, 1032>(b, len)
+    }
+}
+
+/// The conversion of text `b` of `len` code points that are not all ASCII: 32-byte chunks
+/// through [`convert_chunk`], the last, shorter one from a copy padded with zeros (ASCII,
+/// so the code points it makes past the text's end are never kept).
+///
+/// The output is staged: each chunk's code points are written at the end of the ones
+/// before, as 8-byte stores into a stack buffer of `STAGE` bytes and 8 more (`BUF`; a
+/// local array, so no bounds or capacity check is left in the loop and nothing has to be
+/// zeroed in the result), which is appended to the result whenever it could not take
+/// another chunk.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+fn convert_staged<const STAGE: usize, const BUF: usize>(b: &[u8], len: usize) -> Option<Vec<u8>> {
+    const { assert!(BUF == STAGE + 8 && STAGE > 32) };
+    let mut out = Vec::with_capacity(len);
+    let mut stage = [0u8; BUF];
+    let mut pos = 0;
+    // The chunk before (none at first: no continuation byte opens the text).
+    let mut prev = _mm256_setzero_si256();
+    let mut chunks = b.chunks_exact(32);
+    'text: loop {
+        while pos < STAGE - 32 {
+            let Some(c) = chunks.next().and_then(|c| c.first_chunk::<32>()) else {
+                break 'text;
+            };
+            let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
+            let w = load(c);
+            pos += convert_chunk(c, w, prev, dst);
+            prev = w;
+        }
+        out.extend_from_slice(stage.get(..pos)?);
+        pos = 0;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 32];
+        last.get_mut(..rest.len())?.copy_from_slice(rest);
+        let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
+        pos += convert_chunk(&last, load(&last), prev, dst);
+    }
+    let keep = pos.min(len.saturating_sub(out.len()));
+    out.extend_from_slice(stage.get(..keep)?);
+    (out.len() == len).then_some(out)
+}
+
+/// The 32 bytes of `c` as a vector (the compiler makes one unaligned load of it).
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+#[inline]
+fn load(c: &[u8; 32]) -> __m256i {
+    let q = |k: usize| {
+        c[8 * k..]
+            .first_chunk::<8>()
+            .map_or(0, |q| i64::from_le_bytes(*q))
+    };
+    _mm256_setr_epi64x(q(0), q(1), q(2), q(3))
+}
+
+/// Writes the code points that end in the 32 bytes `c` (`w` as a vector; `prev` is the
+/// chunk before) to `dst` and returns how many; it writes up to 40 bytes, of which those
+/// past the count are scrap that the next chunk overwrites or that is never kept.
+///
+/// A code point ends on an ASCII byte or a continuation byte, so the lead bytes are the
+/// ones dropped, and each continuation byte becomes its code point by taking bit 0 of the
+/// lead byte before it into bit 6 (0xC2 0xXX is 0xXX, 0xC3 0xXX is 0xXX | 0x40); the byte
+/// before each byte comes from the chunk and the one before it (`alignr`), so a lead byte
+/// last in one chunk serves the continuation byte first in the next. Then, by the lead
+/// bytes' bit mask:
+/// * none: ASCII, the chunk is copied;
+/// * every other byte (sixteen two-byte code points, from the first byte or the second):
+///   the continuation bytes are shifted or masked into the low byte of each 16-bit lane,
+///   packed to bytes, and one permute joins the halves (all of Latin-1's upper half, as
+///   in `bytes(range(256))`);
+/// * else each 8-byte word loses its lead bytes in one `pext` with the mask of its other
+///   bytes (a 256-entry table by the word's lead bits), stored at the end of the words
+///   before it.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+#[inline]
+fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) -> usize {
+    let high = _mm256_movemask_epi8(w) as u32;
+    if high == 0 {
+        if let Some(d) = dst.first_chunk_mut::<32>() {
+            *d = *c;
+        }
+        return 32;
+    }
+    // Continuation bytes, 0x80..=0xBF, are the bytes below -64 as signed bytes.
+    let cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), w);
+    let before = _mm256_alignr_epi8::<15>(w, _mm256_permute2x128_si256::<0x21>(prev, w));
+    let bit6 = _mm256_and_si256(_mm256_slli_epi16::<6>(before), _mm256_set1_epi8(0x40));
+    let v = _mm256_or_si256(w, _mm256_and_si256(bit6, cont));
+    let lead = high & !(_mm256_movemask_epi8(cont) as u32);
+    if lead == 0x5555_5555 || lead == 0xaaaa_aaaa {
+        // The continuation bytes into the low byte of each 16-bit lane, packed to bytes.
+        let x = if lead & 1 == 1 {
+            _mm256_srli_epi16::<8>(v)
+        } else {
+            _mm256_and_si256(v, _mm256_set1_epi16(0xff))
+        };
+        let x = _mm256_packus_epi16(x, x);
+        let x = _mm256_castsi256_si128(_mm256_permute4x64_epi64::<0b1000>(x));
+        if let Some((lo, hi)) = dst.first_chunk_mut::<16>().map(|d| d.split_at_mut(8)) {
+            lo.copy_from_slice(&_mm_cvtsi128_si64(x).to_le_bytes());
+            hi.copy_from_slice(&_mm_extract_epi64::<1>(x).to_le_bytes());
+        }
+        return 16;
+    }
+    let words = [
+        _mm256_extract_epi64::<0>(v),
+        _mm256_extract_epi64::<1>(v),
+        _mm256_extract_epi64::<2>(v),
+        _mm256_extract_epi64::<3>(v),
+    ];
+    let mut at = 0usize;
+    for (k, &x) in words.iter().enumerate() {
+        let leads = ((lead >> (8 * k)) & 0xff) as usize;
+        let kept = _pext_u64(x as u64, KEEP[leads]);
+        // `at` is at most 8 * k <= 24 here, so the mask changes nothing; it shows the
+        // compiler the store is in bounds.
+        let at8 = at & 31;
+        if let Some(d) = dst.get_mut(at8..at8 + 8) {
+            d.copy_from_slice(&kept.to_le_bytes());
+        }
+        at = at8 + 8 - leads.count_ones() as usize;
+    }
+    32 - lead.count_ones() as usize
+}
+
+/// For each set of lead bytes of an 8-byte word (bit k for byte k), the `pext` mask that
+/// keeps the other bytes.
+static KEEP: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut leads = 0;
+    while leads < 256 {
+        let mut k = 0;
+        while k < 8 {
+            if leads & (1 << k) == 0 {
+                t[leads] |= 0xff << (8 * k);
+            }
+            k += 1;
+        }
+        leads += 1;
+    }
+    t
+};
