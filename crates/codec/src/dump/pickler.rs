@@ -177,6 +177,8 @@ impl Memo {
 
 pub(crate) struct Pickler<'g, 'o> {
     g: &'g Graph,
+    /// `g`'s nodes, at hand (the hot lookups index them without going through `g`).
+    nodes: &'g [Node],
     proto: u8,
     opts: &'o DumpOptions,
     out: Writer<'g>,
@@ -277,6 +279,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
     ) -> Pickler<'g, 'o> {
         Pickler {
             g,
+            nodes: g.nodes(),
             proto,
             opts,
             out: Writer::new(
@@ -465,7 +468,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
     /// [`Self::save`] of a node below the depth limit that is not in the memo, past its
     /// opcode boundary.
     fn save_new_node(&mut self, id: NodeId) -> Result<()> {
-        match self.g.get(id) {
+        match self.nodes.get(id.index()) {
             Some(Node::Str { text, .. }) if self.fast_str && !text.is_empty() => {
                 self.save_str_fast(id, text);
                 Ok(())
@@ -1240,20 +1243,36 @@ impl<'g, 'o> Pickler<'g, 'o> {
     /// `MARK items… close`: one APPENDS or ADDITEMS batch.
     fn marked(&mut self, items: &[Value], close: u8) -> Result<()> {
         self.out.byte(op::MARK);
-        let mut it = items.iter();
-        while let Some(&x) = it.next() {
-            if let Value::Int(i) = x
-                && self.proto >= 1
-            {
-                self.out.opcode_boundary();
-                self.save_i64(i);
-                // The ints that follow, in one run.
-                let rest = it.as_slice();
-                let n = self.int_run(rest);
-                it = rest[n..].iter();
-                continue;
+        if self.proto == 0 || self.depth >= self.max_depth {
+            for &x in items {
+                self.save_item(x)?;
             }
-            self.save_item(x)?;
+            self.out.byte(close);
+            return Ok(());
+        }
+        // As `save_items`, the depth limit checked once, and runs of ints in one go.
+        let mut rest = items;
+        while let Some((&x, tail)) = rest.split_first() {
+            match x {
+                Value::Int(i) => {
+                    self.out.opcode_boundary();
+                    self.save_i64(i);
+                    // The ints that follow, in one run.
+                    let n = self.int_run(tail);
+                    rest = tail.get(n..).unwrap_or_default();
+                    continue;
+                }
+                Value::Node(id) => {
+                    self.out.opcode_boundary();
+                    if let Some(idx) = self.memo.node(id) {
+                        self.get(idx);
+                    } else {
+                        self.save_new_node(id)?;
+                    }
+                }
+                _ => self.save_item(x)?,
+            }
+            rest = tail;
         }
         self.out.byte(close);
         Ok(())
