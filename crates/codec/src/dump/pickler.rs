@@ -588,16 +588,21 @@ impl<'g, 'o> Pickler<'g, 'o> {
             return self.save_str_binunicode(idx, text.as_bytes());
         }
         if let Some((window, n)) = text.inline_window() {
-            // The whole inline window is appended (a fixed-size move), then cut to the
-            // text's length, before MEMOIZE.
+            // SHORT_BINUNICODE, the length, the whole inline window and MEMOIZE put
+            // together in a fixed-size record (MEMOIZE right after the text's bytes), which
+            // is appended whole (one fixed-size move) and cut to its length.
+            let mut rec = [0u8; TEXT_INLINE + 3];
+            rec[0] = op::SHORT_BINUNICODE;
+            rec[1] = n as u8;
+            rec[2..2 + TEXT_INLINE].copy_from_slice(window);
+            if let Some(m) = rec.get_mut(2 + n) {
+                *m = op::MEMOIZE;
+            }
             self.out.ready();
             let buf = &mut self.out.buf;
-            buf.reserve(TEXT_INLINE + 3);
-            let keep = buf.len() + 2 + n;
-            buf.extend_from_slice(&[op::SHORT_BINUNICODE, n as u8]);
-            buf.extend_from_slice(window);
+            let keep = buf.len() + 3 + n;
+            buf.extend_from_slice(&rec);
             buf.truncate(keep);
-            buf.push(op::MEMOIZE);
             return;
         }
         let utf8 = text.as_bytes();
