@@ -129,7 +129,11 @@ pub fn dump_cmd(a: DumpArgs) -> Result<ExitCode> {
         Some(p) => std::fs::File::create(p)
             .and_then(|mut f| write(&mut f))
             .with_context(|| format!("writing {}", p.display()))?,
-        None => write(&mut std::io::stdout().lock())?,
+        // A reader that stops early (`| head`) is not an error, as for `load`.
+        None => match write(&mut std::io::stdout().lock()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

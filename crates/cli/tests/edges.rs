@@ -298,3 +298,36 @@ fn dis_into_a_closed_pipe_ends_quietly() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn dump_into_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // `picklejar dump big.json | head -c 16`: 4 MiB of bytes, written from the graph in
+    // parts, into a reader that stops after 16 bytes.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = format!(r#"{{"t":"bytes","v":"{}"}}"#, "a".repeat(4 << 20));
+    let f = write(dir.path(), "big.json", json.as_bytes());
+    let mut child = bin()
+        .args(["dump", "-p", "5"])
+        .arg(&f)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut first = [0u8; 16];
+    let mut out = child.stdout.take().expect("stdout");
+    out.read_exact(&mut first).expect("some output");
+    drop(out);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("waits");
+    assert_eq!(&first[..2], b"\x80\x05", "a protocol-5 pickle");
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
