@@ -455,12 +455,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
         // in the memo (a GET) and a str (which holds nothing to recurse into). Past the
         // depth limit the general path reports the error.
         if self.depth < self.max_depth {
-            self.out.opcode_boundary();
-            if let Some(idx) = self.memo.node(id) {
-                self.get(idx);
-                return Ok(());
-            }
-            return self.save_new_node(id);
+            return self.save_node_in_depth(id);
         }
         self.save_node_checked(id)
     }
@@ -515,12 +510,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
         if let Value::Node(id) = v
             && self.depth < self.max_depth
         {
-            self.out.opcode_boundary();
-            if let Some(idx) = self.memo.node(id) {
-                self.get(idx);
-                return Ok(());
-            }
-            return self.save_new_node(id);
+            return self.save_node_in_depth(id);
         }
         if let Value::None = v {
             self.out.opcode_boundary();
@@ -528,6 +518,18 @@ impl<'g, 'o> Pickler<'g, 'o> {
             return Ok(());
         }
         self.save(v)
+    }
+
+    /// [`Self::save`] of a node below the depth limit: its opcode boundary, then a GET
+    /// when it is in the memo, else its own save.
+    #[inline(always)]
+    fn save_node_in_depth(&mut self, id: NodeId) -> Result<()> {
+        self.out.opcode_boundary();
+        if let Some(idx) = self.memo.node(id) {
+            self.get(idx);
+            return Ok(());
+        }
+        self.save_new_node(id)
     }
 
     /// [`Self::save_item`] of each of `items`, the depth limit checked once for all
@@ -546,14 +548,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
                     self.out.opcode_boundary();
                     self.save_i64(i);
                 }
-                Value::Node(id) => {
-                    self.out.opcode_boundary();
-                    if let Some(idx) = self.memo.node(id) {
-                        self.get(idx);
-                    } else {
-                        self.save_new_node(id)?;
-                    }
-                }
+                Value::Node(id) => self.save_node_in_depth(id)?,
                 _ => self.save_item(x)?,
             }
         }
@@ -1267,14 +1262,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
                     rest = tail.get(n..).unwrap_or_default();
                     continue;
                 }
-                Value::Node(id) => {
-                    self.out.opcode_boundary();
-                    if let Some(idx) = self.memo.node(id) {
-                        self.get(idx);
-                    } else {
-                        self.save_new_node(id)?;
-                    }
-                }
+                Value::Node(id) => self.save_node_in_depth(id)?,
                 _ => self.save_item(x)?,
             }
             rest = tail;
