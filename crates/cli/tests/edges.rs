@@ -269,16 +269,14 @@ fn a_canon_as_deep_as_the_depth_limit_dumps_and_loads_back() {
     assert_eq!(String::from_utf8_lossy(&back.stdout).trim_end(), json);
 }
 
-#[test]
-fn dis_into_a_closed_pipe_ends_quietly() {
+/// Runs `picklejar ARGS FILE`, reads the first 16 bytes of its output and closes the
+/// pipe (`| head -c 16`): those bytes, its exit code and what it said on stderr.
+fn into_a_closed_pipe(args: &[&str], file: &std::path::Path) -> ([u8; 16], Option<i32>, String) {
     use std::io::Read;
     use std::process::Stdio;
-    // `picklejar dis big.pkl | head -c 16`
-    let dir = tempfile::tempdir().expect("tempdir");
-    let f = write(dir.path(), "nones.pkl", &edge_inputs::nones(2_000_000));
     let mut child = bin()
-        .arg("dis")
-        .arg(&f)
+        .args(args)
+        .arg(file)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -295,39 +293,28 @@ fn dis_into_a_closed_pipe_ends_quietly() {
         .read_to_string(&mut err)
         .expect("stderr");
     let status = child.wait().expect("waits");
-    assert_eq!(status.code(), Some(0), "{err}");
+    (first, status.code(), err)
+}
+
+#[test]
+fn dis_into_a_closed_pipe_ends_quietly() {
+    // `picklejar dis big.pkl | head -c 16`
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = write(dir.path(), "nones.pkl", &edge_inputs::nones(2_000_000));
+    let (_, code, err) = into_a_closed_pipe(&["dis"], &f);
+    assert_eq!(code, Some(0), "{err}");
     assert!(err.is_empty(), "{err}");
 }
 
 #[test]
 fn dump_into_a_closed_pipe_ends_quietly() {
-    use std::io::Read;
-    use std::process::Stdio;
-    // `picklejar dump big.json | head -c 16`: 4 MiB of bytes, written from the graph in
-    // parts, into a reader that stops after 16 bytes.
+    // `picklejar dump -p 5 big.json | head -c 16`: 4 MiB of bytes, written from the graph
+    // in parts, into a reader that stops after 16 bytes.
     let dir = tempfile::tempdir().expect("tempdir");
     let json = format!(r#"{{"t":"bytes","v":"{}"}}"#, "a".repeat(4 << 20));
     let f = write(dir.path(), "big.json", json.as_bytes());
-    let mut child = bin()
-        .args(["dump", "-p", "5"])
-        .arg(&f)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    let mut first = [0u8; 16];
-    let mut out = child.stdout.take().expect("stdout");
-    out.read_exact(&mut first).expect("some output");
-    drop(out);
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("stderr");
-    let status = child.wait().expect("waits");
+    let (first, code, err) = into_a_closed_pipe(&["dump", "-p", "5"], &f);
     assert_eq!(&first[..2], b"\x80\x05", "a protocol-5 pickle");
-    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(code, Some(0), "{err}");
     assert!(err.is_empty(), "{err}");
 }
