@@ -420,6 +420,18 @@ impl<'g, 'o> Pickler<'g, 'o> {
 
     // ----- save -----------------------------------------------------------------------
 
+    /// Runs `f`, one nesting level down, on a fresh stack segment when the stack is
+    /// checked at this depth (every [`STACK_CHECK_EVERY`] levels, as in [`Self::save`]'s
+    /// own recursion; a check costs more than a small save).
+    #[inline(always)]
+    fn nested<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
+            crate::canon::grow(|| f(self))
+        } else {
+            f(self)
+        }
+    }
+
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > self.opts.max_depth {
@@ -680,10 +692,10 @@ impl<'g, 'o> Pickler<'g, 'o> {
     fn save_syn(&mut self, s: &Syn<'_>) -> Result<()> {
         match s {
             Syn::V(v) => self.save(*v),
-            other => crate::canon::grow(|| {
-                self.enter()?;
-                let r = self.save_syn_inner(other);
-                self.depth -= 1;
+            other => self.nested(|p| {
+                p.enter()?;
+                let r = p.save_syn_inner(other);
+                p.depth -= 1;
                 r
             }),
         }
@@ -1762,19 +1774,19 @@ impl<'g, 'o> Pickler<'g, 'o> {
         if self.memo_get(&Key::Node(tid)) {
             return Ok(());
         }
-        crate::canon::grow(|| {
-            self.enter()?;
-            let small = self.proto >= 2 && items.len() <= 3;
+        self.nested(|p| {
+            p.enter()?;
+            let small = p.proto >= 2 && items.len() <= 3;
             if !small {
-                self.out.byte(op::MARK);
+                p.out.byte(op::MARK);
             }
             for &x in items {
-                self.save(x)?;
+                p.save(x)?;
             }
-            self.tuple_opcode(items.len());
-            let key = (!self.memo.contains_key(&Key::Node(tid))).then_some(Key::Node(tid));
-            self.memoize(key);
-            self.depth -= 1;
+            p.tuple_opcode(items.len());
+            let key = (!p.memo.contains_key(&Key::Node(tid))).then_some(Key::Node(tid));
+            p.memoize(key);
+            p.depth -= 1;
             Ok(())
         })
     }
