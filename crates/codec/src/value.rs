@@ -116,11 +116,10 @@ pub(crate) const TEXT_INLINE: usize = 22;
 enum TextRepr {
     /// `buf[..len]`; the bytes past `len` are whatever was copied with them (the loader
     /// copies a fixed-size window of its input) and are never read.
-    Inline {
-        len: u8,
-        buf: [u8; TEXT_INLINE],
-    },
-    Heap(Box<[u8]>),
+    Inline { len: u8, buf: [u8; TEXT_INLINE] },
+    /// Longer texts: owned, or (from [`Loader::load_shared`](crate::Loader::load_shared),
+    /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more) a slice of the input, as payloads are.
+    Heap(Payload),
 }
 
 impl PartialEq for Text {
@@ -214,6 +213,44 @@ impl Text {
         }
     }
 
+    /// Text of a payload already checked to be surrogatepass UTF-8: kept as it is (shared
+    /// with the input when it is), or copied inline when short.
+    pub(crate) fn from_payload_unchecked(p: Payload) -> Text {
+        if p.len() <= TEXT_INLINE {
+            Text::from_slice_unchecked(&p)
+        } else {
+            Text(TextRepr::Heap(p))
+        }
+    }
+
+    /// Whether the text's bytes are a slice of a buffer shared with others (the input of
+    /// [`Loader::load_shared`](crate::Loader::load_shared), for strs of
+    /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more), not owned by this text.
+    ///
+    /// ```
+    /// use picklejar_codec::{Loader, Node, Text};
+    ///
+    /// let long = "é".repeat(200); // 400 bytes of UTF-8
+    /// let mut p = vec![0x80, 4, b'X'];
+    /// p.extend_from_slice(&(long.len() as u32).to_le_bytes());
+    /// p.extend_from_slice(long.as_bytes());
+    /// p.push(b'.');
+    /// let text = |g: &picklejar_codec::Graph| match g.deref(g.root()) {
+    ///     Some(Node::Str { text, .. }) => text.clone(),
+    ///     other => panic!("{other:?}"),
+    /// };
+    /// let shared = text(&Loader::new().load_shared(bytes::Bytes::from(p.clone()))?.graph);
+    /// let copied = text(&Loader::new().load(&p)?.graph);
+    /// assert!(shared.is_shared() && !copied.is_shared());
+    /// assert_eq!(shared.as_str(), Some(&long[..]));
+    /// assert_eq!(shared, copied);
+    /// assert!(!Text::new(&long).is_shared());
+    /// # Ok::<(), picklejar_codec::Error>(())
+    /// ```
+    pub fn is_shared(&self) -> bool {
+        matches!(&self.0, TextRepr::Heap(p) if p.is_shared())
+    }
+
     /// Text of the first `len` bytes of `window` (already checked to be surrogatepass
     /// UTF-8; `len <= TEXT_INLINE`): the whole window is copied, a fixed-size move instead
     /// of a call to copy `len` bytes.
@@ -241,7 +278,7 @@ impl Text {
         if v.len() <= TEXT_INLINE {
             Text::from_slice_unchecked(&v)
         } else {
-            Text(TextRepr::Heap(v.into_boxed_slice()))
+            Text(TextRepr::Heap(v.into()))
         }
     }
 
@@ -268,7 +305,7 @@ impl Text {
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
             TextRepr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(buf),
-            TextRepr::Heap(b) => b,
+            TextRepr::Heap(b) => b.as_bytes(),
         }
     }
 

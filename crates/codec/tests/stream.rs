@@ -109,31 +109,40 @@ fn streamed_loads_match_slice_loads_on_the_corpus() {
 #[test]
 fn shared_loads_match_slice_loads_on_the_corpus() {
     let pickles = corpus_pickles();
-    let mut shared = 0;
+    let (mut shared, mut texts) = (0, 0);
     for (name, data) in &pickles {
         let input = Bytes::from(data.clone());
         let whole = Loader::new().load(data);
         let got = Loader::new().load_shared(input.clone());
-        // Every long bytes payload of a BINBYTES, BINBYTES8 or BYTEARRAY8 is a slice of
-        // the input; nothing else is.
+        // Every long bytes payload of a BINBYTES, BINBYTES8 or BYTEARRAY8, and every long
+        // str of a BINUNICODE or BINUNICODE8, is a slice of the input; nothing else is.
         if let Ok(l) = &got {
+            let inside = input.as_ptr_range();
             for node in l.graph.nodes() {
-                if let Node::Bytes { data: p, .. } | Node::ByteArray(p) = node
-                    && p.is_shared()
-                {
-                    assert!(p.len() >= SHARE_MIN, "{name}: {} bytes shared", p.len());
-                    let inside = input.as_ptr_range();
-                    assert!(
-                        inside.contains(&p.as_ptr()),
-                        "{name}: not the input's bytes"
-                    );
-                    shared += 1;
-                }
+                let (bytes, is_text) = match node {
+                    Node::Bytes { data: p, .. } | Node::ByteArray(p) if p.is_shared() => {
+                        (p.as_bytes(), false)
+                    }
+                    Node::Str { text, .. } if text.is_shared() => (text.as_bytes(), true),
+                    _ => continue,
+                };
+                assert!(
+                    bytes.len() >= SHARE_MIN,
+                    "{name}: {} bytes shared",
+                    bytes.len()
+                );
+                assert!(
+                    inside.contains(&bytes.as_ptr()),
+                    "{name}: not the input's bytes"
+                );
+                shared += 1;
+                texts += usize::from(is_text);
             }
         }
         assert_eq!(outcome(got), outcome(whole), "{name}");
     }
     assert!(shared >= 40, "{shared} payloads shared");
+    assert!(texts >= 10, "{texts} strs shared");
 }
 
 #[test]

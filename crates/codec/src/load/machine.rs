@@ -600,8 +600,26 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         } else {
             self.take(n)?
         };
-        let v = self.add_str(&b, false)?;
+        let v = self.add_str_arg(&b)?;
         self.push(v)
+    }
+
+    /// [`Self::add_str`] of a str read whole from the input (`BINUNICODE`,
+    /// `BINUNICODE8`): a slice of the input, as payloads are ([`Self::payload`]), when the
+    /// machine shares its input and the str is long enough; else a copy. Out of line: the
+    /// short strs of the loop's hot path are held inline ([`Self::push_inline_str`]).
+    #[inline(never)]
+    fn add_str_arg(&mut self, b: &[u8]) -> Result<Value> {
+        if b.len() >= crate::SHARE_MIN && self.owner.is_some() {
+            if !text::valid_utf8_or_surrogatepass(b) {
+                return Err(self.bad_utf8());
+            }
+            if let Some(p) = self.owner.and_then(|o| payload::share(o, b)) {
+                let text = Text::from_payload_unchecked(p);
+                return self.add(Node::Str { text, py2: false }, b.len());
+            }
+        }
+        self.add_str(b, false)
     }
 
     /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
@@ -1345,7 +1363,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                     return Err(self.oversize(n));
                 }
                 let b = self.len_prefixed(n)?;
-                let v = self.add_str(&b, false)?;
+                let v = self.add_str_arg(&b)?;
                 self.push(v)?;
             }
             O::BinBytes => {

@@ -258,7 +258,8 @@ impl<'h> Loader<'h> {
     /// [`Loader::load`], sharing payloads with the input instead of copying them: every
     /// `bytes` and `bytearray` payload of [`SHARE_MIN`](crate::SHARE_MIN) bytes or more
     /// (`BINBYTES`, `BINBYTES8`, `BYTEARRAY8`) is a slice of `data` ([`Payload`](crate::Payload)),
-    /// which the graph then keeps alive. Loading a file read into a `Vec<u8>` this way
+    /// and so is every str that long read as it is stored (`BINUNICODE`, `BINUNICODE8`:
+    /// [`Text::is_shared`](crate::Text::is_shared)), which the graph then keeps alive. Loading a file read into a `Vec<u8>` this way
     /// (`Bytes::from(vec)` moves it without a copy) costs no copy of its payloads and no
     /// second copy of them in memory. The graph, the errors and the allocation limit's
     /// verdicts are those of [`Loader::load`] (a shared payload is charged as a copy).
