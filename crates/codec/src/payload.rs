@@ -28,7 +28,8 @@ pub const SHARE_MIN: usize = 256;
 /// slice of the input it was loaded from, shared with it
 /// ([`Loader::load_shared`](crate::Loader::load_shared)). Either way it reads as a `[u8]`
 /// (it dereferences to one), compares, hashes and prints as its bytes, and clones
-/// cheaply when shared. To edit one, take a copy (`payload.to_vec()`, a slice method) and store a new payload.
+/// cheaply when shared. To edit one, take a copy (`payload.to_vec()`, a slice method)
+/// and store a new payload.
 ///
 /// ```
 /// use picklejar_codec::Payload;
