@@ -517,6 +517,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
 
     /// [`Self::save`] of a node below the depth limit that is not in the memo, past its
     /// opcode boundary.
+    #[inline(always)]
     fn save_new_node(&mut self, id: NodeId) -> Result<()> {
         match self.nodes.get(id.index()) {
             Some(Node::Str { text, .. }) if self.fast_str && !text.is_empty() => {
