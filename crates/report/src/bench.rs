@@ -172,6 +172,8 @@ struct InstructionsSection {
     other_machine: bool,
     threshold_pct: String,
     rows: Vec<CountRow>,
+    /// Whether the record has `stream` counts (records before them do not).
+    has_stream: bool,
     ops: Vec<OpRatios>,
     regressions: Vec<String>,
     improvements: Vec<String>,
@@ -898,6 +900,7 @@ fn instructions_section(
             None => no_baseline.push((c.op.clone(), 1)),
         }
     }
+    let has_stream = rows.iter().any(|r| r.op == "stream");
     Some(InstructionsSection {
         record_id: latest.id.clone(),
         date: latest.date.clone(),
@@ -917,6 +920,7 @@ fn instructions_section(
             .into_iter()
             .map(|(op, n)| format!("{n} {op}"))
             .collect(),
+        has_stream,
         ops,
         history_len: runs.len(),
     })

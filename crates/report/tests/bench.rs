@@ -388,6 +388,7 @@ fn stream_counts_have_rows_a_ratio_and_say_what_they_are() {
     let at = |op: &str| table.find(&format!("<td>{op}</td>")).expect(op);
     assert!(at("load") < at("dump") && at("dump") < at("stream"));
     // what stream is, in one sentence, and its line in the ratios table
+    assert!(html.contains("Instructions of one load, one dump and one stream of each"));
     assert!(
         html.contains("<b>stream</b> is a dump written out to a file"),
         "{html}"
@@ -450,5 +451,10 @@ fn a_record_without_stream_counts_renders_without_stream_rows() {
     assert!(count_row(&html, "load").is_some());
     assert!(count_row(&html, "stream").is_none());
     assert!(!html.contains("No baseline for"));
+    assert!(
+        !html.contains("<b>stream</b>"),
+        "no sentence on what is not shown"
+    );
+    assert!(html.contains("Instructions of one load and one dump of each"));
     assert!(html.contains("no regression</span>"));
 }
