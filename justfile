@@ -42,7 +42,8 @@ regen *ARGS:
 bench *ARGS:
     cargo run --release -p picklejar -- bench run {{pythons}} {{ARGS}}
 
-# Instruction counts of one load and one dump per workload (callgrind; skipped without valgrind).
+# Instruction counts of one load, one dump and one stream (a dump written out to a file) per
+# workload (callgrind; skipped without valgrind).
 bench-instructions *ARGS:
     cargo run --release -p picklejar -- bench instructions {{pythons}} {{ARGS}}
 

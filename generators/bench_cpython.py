@@ -3,7 +3,7 @@
 
     bench_cpython.py time --dir DIR [--impl c,py] [--ops load,dump] [--budget SECS]
                           [--sample SECS] [--only NAME,...] [--out FILE]
-    bench_cpython.py once load|dump FILE:PROTOCOL...
+    bench_cpython.py once load|dump|stream FILE:PROTOCOL...
     bench_cpython.py memory --dir DIR [--records 10000,100000,1000000]
 
 The workload files (DIR/manifest.json and the pickles it lists) are written by
@@ -29,11 +29,14 @@ places, e.g. str_float_dict_100k) the C pickler must write the file again from w
 wrote. A dump that fails the check is not timed: it is listed under "errors".
 
 `once` is for callgrind (`picklejar bench instructions`): for each file it warms up with
-`pickle.Unpickler(...).load()` (or `pickle.Pickler(...).dump()`), which do not go through
-the counted functions, then makes exactly one `_pickle.loads(data)` (C function
-`_pickle_loads`) or `_pickle.dumps(obj, protocol)` (`_pickle_dumps`) call with the
-garbage collector disabled; the result is freed after the call returns. One JSON line per
-file: {"file", "op", "called", "ok", "error"}; a dump must be the file's bytes.
+`pickle.Unpickler(...).load()` (or `pickle.Pickler(...).dump()`, or for `stream`
+`pickle.dumps`), which do not go through the counted functions, then makes exactly one
+`_pickle.loads(data)` (C function `_pickle_loads`), `_pickle.dumps(obj, protocol)`
+(`_pickle_dumps`) or, for `stream`, `pickle.Pickler(sink, protocol).dump(obj)`
+(`_pickle_Pickler_dump`; the sink's `write` is `list.append`, so a payload of 64 KiB or
+more handed to it whole is not copied) call with the garbage collector disabled; the
+result is freed after the call returns. One JSON line per file: {"file", "op", "called",
+"ok", "error"}; a dump or stream must be the file's bytes.
 
 `memory` writes DIR/records_N.pkl (protocol 4) for each N: N user records (dicts of an int, two
 strs, a float, a bool and a two-item list), and prints, per file, the bytes CPython's

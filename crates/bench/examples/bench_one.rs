@@ -1,24 +1,26 @@
-//! `picklejar-bench-one`: one picklejar load or dump per workload file, for callgrind.
+//! `picklejar-bench-one`: one picklejar load, dump or stream per workload file, for
+//! callgrind.
 //!
 //! ```text
 //! picklejar-bench-one load|dump|stream FILE:PROTOCOL...
 //! ```
 //!
 //! For each file, in order: read it, warm up (one untimed load, or one dump of the loaded
-//! graph, through a function callgrind does not count), then call [`load_once`] or
-//! [`dump_once`] exactly once. `picklejar bench instructions` runs this under
-//! `valgrind --tool=callgrind --toggle-collect=picklejar_bench_one::load_once
-//! --dump-after=…` (likewise `dump_once`), so callgrind writes one profile part per file
-//! holding the instructions of that one call and nothing else: reading the file, building
-//! the graph a dump pickles, and freeing what the call returned all happen outside it, as
-//! with the `_pickle_loads`/`_pickle_dumps` toggles on CPython.
+//! graph, through a function callgrind does not count), then call [`load_once`],
+//! [`dump_once`] or [`stream_once`] exactly once. `picklejar bench instructions` runs this
+//! under `valgrind --tool=callgrind --toggle-collect=picklejar_bench_one::load_once
+//! --dump-after=…` (likewise `dump_once`, `stream_once`), so callgrind writes one profile
+//! part per file holding the instructions of that one call and nothing else: reading the
+//! file, building the graph a dump pickles, and freeing what the call returned all happen
+//! outside it, as with the `_pickle_loads`/`_pickle_dumps`/`_pickle_Pickler_dump` toggles
+//! on CPython.
 //!
 //! `stream` counts [`stream_once`], a dump in parts (`dump_parts`, large payloads borrowed,
 //! not copied), against `bench_cpython.py once stream` toggled on `_pickle_Pickler_dump`
-//! (`pickle.Pickler(file).dump`, which hands large payloads to the file whole); by hand
-//! for now: `bench instructions` counts `load` and `dump`.
+//! (`pickle.Pickler(file).dump`, which hands large payloads to the file whole); `bench
+//! instructions` counts all three (`picklejar_bench::instructions::OPS`).
 //!
-//! Every dump is compared with the file's bytes (outside the count). One JSON line per
+//! Every dump and stream is compared with the file's bytes (outside the count). One JSON line per
 //! file on stdout: `{"file":…, "op":…, "called":…, "ok":…, "error":…}` (`called`: whether
 //! the counted function ran, so whether callgrind wrote a part for this file).
 

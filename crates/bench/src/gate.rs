@@ -14,7 +14,7 @@
 //! run that measured nothing is refused in both modes: a gate that compares nothing must
 //! not pass.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::history::{Count, Measurement, Mode, Record, Subject, comparable_with};
@@ -85,6 +85,11 @@ pub struct GateReport {
     pub improvements: Vec<Finding>,
     /// Judged measurements in the baseline that the run did not make.
     pub missing: Vec<String>,
+    /// Judged measurements of the run the baseline does not hold (labels): not judged, not a
+    /// problem (e.g. `stream` counts against a baseline recorded before they were counted).
+    pub no_baseline: Vec<String>,
+    /// [`GateReport::no_baseline`] counted by operation, in the run's order.
+    pub no_baseline_ops: Vec<(String, usize)>,
     /// Things that make the comparison unreliable or impossible.
     pub warnings: Vec<String>,
     /// The record's errors: measurements not made because the output was wrong (a dump
@@ -133,6 +138,10 @@ pub struct Comparison<'r, M = Measurement> {
     /// Workload files (`name pP`) whose SHA-256 differs between the run and the baseline:
     /// their measurements are not compared (the baseline timed other bytes).
     pub changed_files: Vec<String>,
+    /// Valid judged measurements of the run the baseline does not hold (a workload or an
+    /// operation new since the baseline, e.g. `stream` counts against a baseline recorded
+    /// before they were counted): "no baseline", not judged, never a regression.
+    pub no_baseline: Vec<&'r M>,
 }
 
 /// Instruction counts of a run against the baseline's, for the judged codecs.
@@ -144,6 +153,7 @@ impl<M> Default for Comparison<'_, M> {
             compared: Vec::new(),
             missing: Vec::new(),
             changed_files: Vec::new(),
+            no_baseline: Vec::new(),
         }
     }
 }
@@ -178,12 +188,17 @@ fn pair<'r, M: Subject>(
     judged: impl Fn(&M) -> bool,
     change: impl Fn(&M, &M) -> Change,
 ) -> Comparison<'r, M> {
+    let mut out = Comparison::default();
+    let base_keys: BTreeSet<_> = base.iter().filter(|m| judged(m)).map(|m| m.key()).collect();
+    out.no_baseline = cur
+        .iter()
+        .filter(|m| judged(m) && !base_keys.contains(&m.key()))
+        .collect();
     let cur: BTreeMap<_, &M> = cur
         .iter()
         .filter(|m| judged(m))
         .map(|m| (m.key(), m))
         .collect();
-    let mut out = Comparison::default();
     for b in base.iter().filter(|m| judged(m)) {
         let (workload, protocol, _, _) = b.subject();
         match cur.get(&b.key()) {
@@ -287,6 +302,19 @@ fn by_size(v: &mut [Finding]) {
     });
 }
 
+/// Sets [`GateReport::no_baseline`] and [`GateReport::no_baseline_ops`] from a comparison's
+/// [`Comparison::no_baseline`].
+fn note_no_baseline<M: Subject>(r: &mut GateReport, unmatched: &[&M]) {
+    for m in unmatched {
+        let op = m.subject().2;
+        match r.no_baseline_ops.iter_mut().find(|(o, _)| o == op) {
+            Some((_, n)) => *n += 1,
+            None => r.no_baseline_ops.push((op.to_owned(), 1)),
+        }
+        r.no_baseline.push(m.label());
+    }
+}
+
 /// Compares `current` with `baseline` (the baseline of the same mode, or another one, to
 /// be told they are not comparable).
 pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> GateReport {
@@ -381,6 +409,7 @@ pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> Ga
                 Trend::Unchanged => {}
             }
         }
+        note_no_baseline(&mut r, &cmp.no_baseline);
         (
             cmp.missing.iter().map(|m| m.label()).collect(),
             cmp.changed_files,
@@ -401,6 +430,7 @@ pub fn check(current: &Record, baseline: Option<&Record>, o: &GateOptions) -> Ga
                 Trend::Unchanged => {}
             }
         }
+        note_no_baseline(&mut r, &cmp.no_baseline);
         (
             cmp.missing.iter().map(|m| m.label()).collect(),
             cmp.changed_files,
@@ -502,6 +532,21 @@ impl GateReport {
         }
         for m in &self.missing {
             let _ = writeln!(s, "  missing   {m} (in the baseline, not measured now)");
+        }
+        if !self.no_baseline.is_empty() {
+            let by_op: Vec<String> = self
+                .no_baseline_ops
+                .iter()
+                .map(|(op, n)| format!("{n} {op}"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  no baseline for {} of the run's measurements ({}): not judged (`picklejar \
+                 bench baseline --mode {}` saves a run that has them as the baseline)",
+                self.no_baseline.len(),
+                by_op.join(", "),
+                self.mode
+            );
         }
         s
     }

@@ -6,7 +6,9 @@
 //! A record has a [`Mode`]: `full` and `quick` runs hold wall times, `instructions` runs
 //! hold callgrind instruction counts ([`Count`]). Times are per operation (one `load` or
 //! `dump` of a whole workload file), in nanoseconds, with a confidence interval for the
-//! mean. Throughput is the workload file's size divided by that time, for every codec and
+//! mean. Counts are of a `load`, a `dump` or a `stream` (the dump written out to a file,
+//! [`crate::instructions::OPS`]); records counted before `stream` was have no `stream`
+//! counts, and read as they are (the schema is the same: an operation is a name). Throughput is the workload file's size divided by that time, for every codec and
 //! both directions, so numbers compare across codecs.
 //!
 //! A record also says whether it is comparable ([`Record::comparable`]): a wall-time run on
@@ -343,7 +345,7 @@ pub struct Count {
     pub workload: String,
     /// Protocol of the workload file.
     pub protocol: u8,
-    /// `load` or `dump`.
+    /// `load`, `dump` or `stream` ([`crate::instructions::OPS`]).
     pub op: String,
     /// `picklejar`, `cpython-3.13`.
     pub codec: String,
@@ -739,11 +741,18 @@ mod tests {
             c("picklejar", "load", 50),
             c("cpython-3.13", "load", 200),
             c("picklejar", "dump", 10),
+            c("picklejar", "stream", 20),
+            c("cpython-3.13", "stream", 90),
         ];
         set_cpython_ratios(&mut v, "cpython-3.13");
         assert_eq!(v[0].vs_cpython, Some(4.0));
         assert_eq!(v[1].vs_cpython, None, "CPython's own count");
         assert_eq!(v[2].vs_cpython, None, "no CPython dump counted");
+        assert_eq!(
+            v[3].vs_cpython,
+            Some(4.5),
+            "a stream against CPython's stream"
+        );
     }
 
     #[test]

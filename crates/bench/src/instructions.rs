@@ -1,5 +1,5 @@
-//! Instruction counts: callgrind on one load or one dump per workload file, for picklejar
-//! and for CPython's C pickler (`picklejar bench instructions`).
+//! Instruction counts: callgrind on one load, one dump and one stream per workload file,
+//! for picklejar and for CPython's C pickler (`picklejar bench instructions`).
 //!
 //! Wall times on a shared 2-core machine move with whatever else runs; the instructions a
 //! call executes do not. For every workload file and operation:
@@ -7,19 +7,29 @@
 //! * **picklejar**: the `picklejar-bench-one` example (built in release, with the
 //!   `picklejar` command's allocator, `picklejar_alloc::Picklejar`, as the criterion
 //!   benches) runs under `valgrind --tool=callgrind
-//!   --toggle-collect=picklejar_bench_one::load_once --dump-after=…` (or `dump_once`);
+//!   --toggle-collect=picklejar_bench_one::load_once --dump-after=…` (or `dump_once`,
+//!   `stream_once`);
 //! * **CPython**: `generators/bench_cpython.py once` runs under callgrind toggled on
-//!   `_pickle_loads` / `_pickle_dumps`, the C functions behind `pickle.loads` and
-//!   `pickle.dumps` in `_pickle.cpython-*.so` (which keeps its symbols in pyenv builds).
+//!   `_pickle_loads` / `_pickle_dumps` / `_pickle_Pickler_dump`, the C functions behind
+//!   `pickle.loads`, `pickle.dumps` and `pickle.Pickler(file).dump` in
+//!   `_pickle.cpython-*.so` (which keeps its symbols in pyenv builds).
+//!
+//! The operations ([`OPS`]): `load`; `dump`, the pickle as one `bytes` (`pickle.dumps`,
+//! `picklejar_codec::dump`); `stream`, the pickle written out to a file-like sink
+//! (`Pickler(file).dump` into a `write` that keeps what it is given, picklejar_codec's
+//! `dump_parts`). `dumps` of a 64 MiB payload copies it into the output in both codecs;
+//! written out, neither copies it (CPython hands a payload of 64 KiB or more to `write`
+//! whole, `dump_parts` borrows it from the graph), so `stream` is the fair measure of a
+//! dump of large payloads.
 //!
 //! Both warm up first through a function that is not counted (picklejar: the same load or
 //! dump in another function; CPython: `pickle.Unpickler(…).load()` / `pickle.Pickler(…)
-//! .dump()`), then make exactly one counted call per file; reading the file, building what
-//! a dump pickles, and freeing the result all happen outside the count. `--dump-after`
-//! makes callgrind write one profile part per counted call, so one valgrind process serves
-//! every file of an operation; [`parse_profile`] reads a part's totals. Every dump is
-//! compared with the workload file (outside the count); a mismatch is an error, not a
-//! count.
+//! .dump()` / `pickle.dumps`), then make exactly one counted call per file; reading the
+//! file, building what a dump pickles, and freeing the result all happen outside the
+//! count. `--dump-after` makes callgrind write one profile part per counted call, so one
+//! valgrind process serves every file of an operation; [`parse_profile`] reads a part's
+//! totals. Every dump and stream is compared with the workload file (outside the count); a
+//! mismatch is an error, not a count.
 //!
 //! Every job runs with [`COPY_TUNABLE`] in its environment, CPython's as picklejar's:
 //! glibc copies blocks of a few KiB and more with `rep movsb`, which callgrind counts as
@@ -46,10 +56,55 @@ pub const HELPER: &str = "picklejar-bench-one";
 pub const PICKLEJAR_LOAD_FN: &str = "picklejar_bench_one::load_once";
 /// The function counted for a picklejar dump.
 pub const PICKLEJAR_DUMP_FN: &str = "picklejar_bench_one::dump_once";
+/// The function counted for a picklejar stream (a dump in parts, `dump_parts`).
+pub const PICKLEJAR_STREAM_FN: &str = "picklejar_bench_one::stream_once";
 /// The function counted for a CPython load (`pickle.loads` is `_pickle.loads`).
 pub const CPYTHON_LOAD_FN: &str = "_pickle_loads";
 /// The function counted for a CPython dump.
 pub const CPYTHON_DUMP_FN: &str = "_pickle_dumps";
+/// The function counted for a CPython stream (`pickle.Pickler(file).dump`).
+pub const CPYTHON_STREAM_FN: &str = "_pickle_Pickler_dump";
+
+/// One operation `picklejar bench instructions` counts, with the function counted for each
+/// codec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Op {
+    /// `load`, `dump`, `stream`: the helpers' first argument and [`Count::op`].
+    pub name: &'static str,
+    /// The function counted in `picklejar-bench-one`.
+    pub picklejar: &'static str,
+    /// The function counted in CPython's `_pickle`.
+    pub cpython: &'static str,
+}
+
+/// The operations `picklejar bench instructions` counts, in the order it reports them.
+///
+/// ```
+/// use picklejar_bench::instructions::OPS;
+/// assert_eq!(OPS.map(|o| o.name), ["load", "dump", "stream"]);
+/// ```
+pub const OPS: [Op; 3] = [
+    Op {
+        name: "load",
+        picklejar: PICKLEJAR_LOAD_FN,
+        cpython: CPYTHON_LOAD_FN,
+    },
+    Op {
+        name: "dump",
+        picklejar: PICKLEJAR_DUMP_FN,
+        cpython: CPYTHON_DUMP_FN,
+    },
+    Op {
+        name: "stream",
+        picklejar: PICKLEJAR_STREAM_FN,
+        cpython: CPYTHON_STREAM_FN,
+    },
+];
+
+/// Whether `op` writes a pickle, which must then be the workload file.
+pub fn writes(op: &str) -> bool {
+    op != "load"
+}
 
 /// The header numbers of one callgrind profile (part).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -184,7 +239,7 @@ pub const COPY_TUNABLE: (&str, &str) = (
 pub struct Job {
     /// `picklejar`, `cpython-3.13`.
     pub codec: String,
-    /// `load` or `dump`.
+    /// `load`, `dump` or `stream` ([`OPS`]).
     pub op: String,
     /// The function counted (`--toggle-collect`, `--dump-after`).
     pub function: String,
@@ -312,7 +367,7 @@ pub fn run_job(
             output.errors.push(format!(
                 "{label}: {}{}",
                 line.error,
-                if job.op == "dump" {
+                if writes(&job.op) {
                     " (not counted: the output must be the workload file)"
                 } else {
                     ""

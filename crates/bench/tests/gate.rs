@@ -366,3 +366,68 @@ fn the_combined_gate_passes_on_counts_when_wall_times_are_not_comparable() {
     );
     assert_eq!(gate::exit_code(&[time], &GateOptions::default()), EXIT_OK);
 }
+
+/// [`counts`] with picklejar's and CPython's `stream` counts too.
+fn with_stream(mut r: Record, pj_stream: u64) -> Record {
+    for (codec, n) in [("picklejar", pj_stream), ("cpython-3.13", 80_000_000)] {
+        r.instructions.push(Count {
+            op: "stream".into(),
+            codec: codec.into(),
+            instructions: n,
+            ..r.instructions[0].clone()
+        });
+    }
+    r
+}
+
+#[test]
+fn stream_counts_are_gated_like_dumps_when_both_records_have_them() {
+    let base = with_stream(counts("base", 50_000_000), 10_000_000);
+    // +1.5% on the stream alone: a regression at the same 1% threshold
+    let head = with_stream(counts("head", 50_000_000), 10_150_000);
+    let report = gate::check(&head, Some(&base), &strict());
+    assert_eq!(report.compared, 3, "picklejar's load, dump and stream");
+    assert_eq!(report.regressions.len(), 1);
+    assert_eq!(report.regressions[0].label, "ints_1m p4 stream picklejar");
+    assert!(report.no_baseline.is_empty());
+    assert_eq!(report.exit_code(&strict()), EXIT_REGRESSION);
+    assert!(
+        report
+            .summary(&strict())
+            .contains("REGRESSED ints_1m p4 stream picklejar: instructions +1.5%")
+    );
+    // -5%: an improvement
+    let head = with_stream(counts("head", 50_000_000), 9_500_000);
+    let report = gate::check(&head, Some(&base), &strict());
+    assert_eq!(report.improvements.len(), 1);
+    assert_eq!(report.exit_code(&strict()), EXIT_OK);
+    // a run that no longer counts streams misses the baseline's
+    let report = gate::check(&counts("head", 50_000_000), Some(&base), &strict());
+    assert_eq!(report.missing, vec!["ints_1m p4 stream picklejar"]);
+    assert_eq!(report.exit_code(&strict()), EXIT_REGRESSION);
+}
+
+#[test]
+fn stream_counts_against_a_baseline_without_them_have_no_baseline_and_do_not_fail() {
+    // the committed baselines were counted before `stream` was
+    let base = counts("base", 50_000_000);
+    let head = with_stream(counts("head", 50_000_000), 99_000_000);
+    let report = gate::check(&head, Some(&base), &strict());
+    assert_eq!(report.compared, 2, "load and dump");
+    assert!(report.regressions.is_empty() && report.missing.is_empty());
+    assert_eq!(report.no_baseline, vec!["ints_1m p4 stream picklejar"]);
+    assert_eq!(report.no_baseline_ops, vec![("stream".to_string(), 1)]);
+    assert_eq!(report.exit_code(&strict()), EXIT_OK);
+    let text = report.summary(&strict());
+    assert!(
+        text.contains("no baseline for 1 of the run's measurements (1 stream): not judged"),
+        "{text}"
+    );
+    assert!(text.contains("gate: ok"), "{text}");
+    // CPython's stream is not judged, so it is not listed either
+    assert!(!text.contains("cpython"), "{text}");
+    // and an old record without streams against an old baseline says nothing of them
+    let report = gate::check(&counts("head", 50_000_000), Some(&base), &strict());
+    assert!(report.no_baseline.is_empty());
+    assert!(!report.summary(&strict()).contains("no baseline"));
+}

@@ -1,7 +1,7 @@
 //! Callgrind on the real helpers, when valgrind is installed (skipped, saying why, without
 //! it): the toggled functions exist under the names `picklejar bench instructions` gives
-//! callgrind, every counted call writes one profile part, and a dump that is not the
-//! workload file is an error, not a count.
+//! callgrind (for `load`, `dump` and `stream`), every counted call writes one profile part,
+//! and a dump or stream that is not the workload file is an error, not a count.
 
 use std::path::{Path, PathBuf};
 
@@ -54,33 +54,25 @@ fn callgrind_counts_one_call_per_file_and_refuses_wrong_dumps() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let files = entries(dir.path());
-    let mut jobs = vec![
-        Job {
+    // every operation `bench instructions` counts, under the names it gives callgrind
+    let mut jobs: Vec<Job> = instructions::OPS
+        .iter()
+        .map(|op| Job {
             codec: "picklejar".into(),
-            op: "load".into(),
-            function: instructions::PICKLEJAR_LOAD_FN.into(),
+            op: op.name.into(),
+            function: op.picklejar.into(),
             command: vec![helper.clone().into()],
             env: Vec::new(),
-        },
-        Job {
-            codec: "picklejar".into(),
-            op: "dump".into(),
-            function: instructions::PICKLEJAR_DUMP_FN.into(),
-            command: vec![helper.into()],
-            env: Vec::new(),
-        },
-    ];
+        })
+        .collect();
     match cpython::find("3.13", &[]) {
         Some(py) => {
             let script = workspace_root().join("generators/bench_cpython.py");
-            for (op, function) in [
-                ("load", instructions::CPYTHON_LOAD_FN),
-                ("dump", instructions::CPYTHON_DUMP_FN),
-            ] {
+            for op in instructions::OPS {
                 jobs.push(Job {
                     codec: "cpython-3.13".into(),
-                    op: op.into(),
-                    function: function.into(),
+                    op: op.name.into(),
+                    function: op.cpython.into(),
                     command: vec![py.path.clone().into(), script.clone().into(), "once".into()],
                     env: vec![("PYTHONHASHSEED".into(), "0".into())],
                 });
@@ -88,6 +80,10 @@ fn callgrind_counts_one_call_per_file_and_refuses_wrong_dumps() {
         }
         None => eprintln!("CPython 3.13 not found: picklejar only"),
     }
+    assert_eq!(
+        jobs.iter().filter(|j| j.op == "stream").count(),
+        jobs.len() / 3
+    );
     let out = dir.path().join("profiles");
     for job in &jobs {
         let r = instructions::run_job(&valgrind, job, dir.path(), &files, &out)
@@ -98,12 +94,15 @@ fn callgrind_counts_one_call_per_file_and_refuses_wrong_dumps() {
             assert_eq!(r.counts.len(), 2, "{what}: {:?}", r.errors);
             assert!(r.errors.is_empty(), "{what}: {:?}", r.errors);
         } else {
-            // the odd file's dump is not the file: counted by callgrind, refused here
+            // the odd file's dump (or stream) is not the file: counted by callgrind,
+            // refused here
             assert_eq!(r.counts.len(), 1, "{what}");
             assert_eq!(r.counts[0].workload, "good");
             assert_eq!(r.errors.len(), 1, "{what}");
             assert!(
-                r.errors[0].contains("odd") && r.errors[0].contains("first difference at byte 8"),
+                r.errors[0].contains("odd")
+                    && r.errors[0].contains("first difference at byte 8")
+                    && r.errors[0].contains("the output must be the workload file"),
                 "{what}: {}",
                 r.errors[0]
             );

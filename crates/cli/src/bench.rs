@@ -38,9 +38,10 @@ pub enum BenchCommand {
     /// workload by workload with CPython's interleaved C and pure-Python timings), record
     /// the run (locally unless --record), render the page, and gate against the baseline.
     Run(RunArgs),
-    /// Count the instructions of one load and one dump per workload file with callgrind,
-    /// for picklejar and CPython's C pickler (skipped without valgrind); record, render,
-    /// gate (deterministic counts: a 1% threshold).
+    /// Count the instructions of one load, one dump and one stream (the dump written out
+    /// to a file) per workload file with callgrind, for picklejar and CPython's C pickler
+    /// (skipped without valgrind); record, render, gate (deterministic counts: a 1%
+    /// threshold).
     Instructions(InstructionsArgs),
     /// Compare the latest wall-time record and the latest instruction counts with the
     /// baselines of their modes (advisory unless --strict).
@@ -816,6 +817,12 @@ fn print_targets(r: &Record, judge: &Judge) {
     }
 }
 
+/// What `stream` is, in the notes of an instructions record.
+const STREAM_NOTE: &str = "stream: the pickle written out to a file-like sink \
+    (pickle.Pickler(file).dump into a write() that keeps what it is given; picklejar_codec's \
+    dump_parts), checked against the workload file like a dump: a dump into one bytes object \
+    copies a large payload (64 MiB in bytes_64m) in both codecs, written out neither copies it";
+
 /// Where the callgrind profiles go: `<target>/picklejar-callgrind`.
 fn callgrind_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
@@ -850,11 +857,14 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
              dump pickles and freeing the result are outside the count"
         ),
         format!(
-            "picklejar: the {} example (release, the picklejar command's allocator) toggled on {} and {}",
+            "picklejar: the {} example (release, the picklejar command's allocator) toggled on \
+             {}, {} and {}",
             instructions::HELPER,
             instructions::PICKLEJAR_LOAD_FN,
-            instructions::PICKLEJAR_DUMP_FN
+            instructions::PICKLEJAR_DUMP_FN,
+            instructions::PICKLEJAR_STREAM_FN
         ),
+        STREAM_NOTE.into(),
     ];
     let helper = instructions::build_helper()?;
     let mut jobs = Vec::new();
@@ -868,23 +878,24 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
         python_version = Some(format!("{full} {}", py.path.display()));
         let codec = format!("cpython-{}", a.py.cpython);
         let script = workspace_root().join("generators/bench_cpython.py");
-        for (op, function) in [
-            ("dump", instructions::CPYTHON_DUMP_FN),
-            ("load", instructions::CPYTHON_LOAD_FN),
-        ] {
+        // the slowest jobs first (CPython's, its writing ones the slowest), so that two
+        // workers end close together
+        for op in instructions::OPS.iter().rev() {
             jobs.push(Job {
                 codec: codec.clone(),
-                op: op.into(),
-                function: function.into(),
+                op: op.name.into(),
+                function: op.cpython.into(),
                 command: vec![py.path.clone().into(), script.clone().into(), "once".into()],
                 env: vec![("PYTHONHASHSEED".into(), "0".into())],
             });
         }
         notes.push(format!(
-            "{codec}: generators/bench_cpython.py once, toggled on {} and {} (the C functions \
-             behind pickle.loads and pickle.dumps in _pickle), GC disabled around the call",
+            "{codec}: generators/bench_cpython.py once, toggled on {}, {} and {} (the C \
+             functions behind pickle.loads, pickle.dumps and pickle.Pickler(file).dump in \
+             _pickle), GC disabled around the call",
             instructions::CPYTHON_LOAD_FN,
-            instructions::CPYTHON_DUMP_FN
+            instructions::CPYTHON_DUMP_FN,
+            instructions::CPYTHON_STREAM_FN
         ));
     } else if !a.no_cpython {
         notes.push(format!(
@@ -892,14 +903,11 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
             a.py.cpython
         ));
     }
-    for (op, function) in [
-        ("dump", instructions::PICKLEJAR_DUMP_FN),
-        ("load", instructions::PICKLEJAR_LOAD_FN),
-    ] {
+    for op in instructions::OPS.iter().rev() {
         jobs.push(Job {
             codec: "picklejar".into(),
-            op: op.into(),
-            function: function.into(),
+            op: op.name.into(),
+            function: op.picklejar.into(),
             command: vec![helper.clone().into()],
             env: Vec::new(),
         });
@@ -955,10 +963,10 @@ fn run_instructions(a: InstructionsArgs) -> Result<i32> {
             }
         }
     }
-    // in workload order, loads first
+    // in workload order, loads first, then dumps, then streams
     let order = |c: &history::Count| {
         (
-            c.op != "load",
+            instructions::OPS.iter().position(|o| o.name == c.op),
             files
                 .iter()
                 .position(|e| e.name == c.workload && e.protocol == c.protocol),
@@ -1001,10 +1009,10 @@ fn print_counts(r: &Record, cpython: &str) {
             .map(|c| c.instructions)
     };
     println!(
-        "\n{:<22} {:>2} {:<4} {:>15} {:>15} {:>8}",
+        "\n{:<22} {:>2} {:<6} {:>15} {:>15} {:>8}",
         "instructions", "p", "op", "picklejar", cpython, "ratio"
     );
-    for op in ["load", "dump"] {
+    for op in instructions::OPS.map(|o| o.name) {
         for w in &r.workloads {
             let pj = find(&w.name, w.protocol, op, "picklejar");
             let cp = find(&w.name, w.protocol, op, cpython);
@@ -1017,7 +1025,7 @@ fn print_counts(r: &Record, cpython: &str) {
                 _ => "-".into(),
             };
             println!(
-                "{:<22} {:>2} {:<4} {:>15} {:>15} {:>8}",
+                "{:<22} {:>2} {:<6} {:>15} {:>15} {:>8}",
                 w.name,
                 w.protocol,
                 op,
@@ -1027,5 +1035,9 @@ fn print_counts(r: &Record, cpython: &str) {
             );
         }
     }
-    println!("(ratio: CPython's instructions ÷ picklejar's: how many times fewer picklejar runs)");
+    println!(
+        "(ratio: CPython's instructions ÷ picklejar's: how many times fewer picklejar runs; \
+         stream: the pickle written out to a file, where neither codec copies a large payload \
+         as a dump into one bytes object does)"
+    );
 }

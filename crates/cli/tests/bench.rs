@@ -332,3 +332,61 @@ fn the_committed_history_and_baseline_gate_green() {
     assert!(html.contains("<span class=\"badge ok\">no regression</span>"));
     assert!(!html.contains("regressed"), "no red on the committed page");
 }
+
+#[test]
+fn a_run_with_stream_counts_gates_green_against_the_committed_baseline_without_them() {
+    // the committed instructions baseline was counted before `stream` was: a run that adds
+    // streams (here: the committed run with a stream per picklejar dump) is judged on its
+    // loads and dumps, and its streams have "no baseline"
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let committed = history::read_history(&root.join("reports/bench/history.json")).expect("reads");
+    let mut run = committed
+        .latest_instructions()
+        .expect("an instructions record")
+        .clone();
+    assert!(
+        run.instructions.iter().all(|c| c.op != "stream"),
+        "the committed record has no streams"
+    );
+    let streams: Vec<_> = run
+        .instructions
+        .iter()
+        .filter(|c| c.op == "dump")
+        .map(|c| history::Count {
+            op: "stream".into(),
+            ..c.clone()
+        })
+        .collect();
+    let n = streams
+        .iter()
+        .filter(|c| c.codec == "picklejar" && c.instructions > 0)
+        .count();
+    assert!(n > 0);
+    run.instructions.extend(streams);
+    run.id = format!("{}-stream", run.id);
+    run.date = "2099-01-01T00:00:00Z".into();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = Files {
+        history: root.join("reports/bench/history.json"),
+        local: dir.path().join("local.json"),
+        baseline: root.join("reports/bench/baseline.json"),
+        html: dir.path().join("index.html"),
+    };
+    let mut local = History::default();
+    local.records.push(run);
+    history::write_json(&f.local, &local).expect("local history");
+    let (code, out) = bench("gate", &f, &["--strict"]);
+    assert_eq!(code, EXIT_OK, "{out}");
+    assert!(
+        out.contains(&format!(
+            "no baseline for {n} of the run's measurements ({n} stream): not judged"
+        )),
+        "{out}"
+    );
+    let (code, out) = bench("report", &f, &[]);
+    assert_eq!(code, EXIT_OK, "{out}");
+    let html = std::fs::read_to_string(&f.html).expect("page");
+    assert!(html.contains(">no baseline</td>"));
+    assert!(html.contains(&format!("No baseline for picklejar's {n} stream counts")));
+    assert!(!html.contains("regressed"), "no red");
+}

@@ -12,6 +12,7 @@ use picklejar_bench::gate::{GateOptions, compare_counts, compare_runs, thousands
 use picklejar_bench::history::{
     Baseline, History, Machine, Measurement, Record, WorkloadInfo, comparable_with, mib_per_s,
 };
+use picklejar_bench::instructions::OPS;
 use picklejar_bench::stats::{Change, Trend, speedup};
 use serde::Serialize;
 
@@ -146,6 +147,18 @@ struct CountRow {
     spark: String,
 }
 
+/// One operation's ratios in the instructions section: CPython's count ÷ the subject's over
+/// the workload files both counted.
+#[derive(Serialize)]
+struct OpRatios {
+    op: String,
+    /// What the operation is (one sentence).
+    what: String,
+    files: usize,
+    geomean: String,
+    lowest: String,
+}
+
 #[derive(Serialize)]
 struct InstructionsSection {
     record_id: String,
@@ -159,10 +172,33 @@ struct InstructionsSection {
     other_machine: bool,
     threshold_pct: String,
     rows: Vec<CountRow>,
+    /// Whether the record has `stream` counts (records before them do not).
+    has_stream: bool,
+    ops: Vec<OpRatios>,
     regressions: Vec<String>,
     improvements: Vec<String>,
     changed_files: Vec<String>,
+    /// How many of the subject's counts the baseline does not hold, by operation
+    /// (`37 stream`): not judged.
+    no_baseline: Vec<String>,
     history_len: usize,
+}
+
+/// What each counted operation is, as the page says it.
+fn op_meaning(op: &str) -> &'static str {
+    match op {
+        "load" => "the file's bytes to objects (pickle.loads)",
+        "dump" => {
+            "the objects to one bytes object (pickle.dumps): a large payload is copied \
+                   into it, by both codecs"
+        }
+        "stream" => {
+            "the objects written out to a file-like sink (pickle.Pickler(file).dump; \
+                     picklejar's dump_parts): neither codec copies a payload of 64 KiB or \
+                     more (the 64 MiB of bytes_64m, bytearray_64m), which a dump copies"
+        }
+        _ => "",
+    }
 }
 
 #[derive(Serialize)]
@@ -764,14 +800,21 @@ fn instructions_section(
             .map(|c| c.instructions)
     };
     let mut rows = Vec::new();
+    let mut ops = Vec::new();
     let mut regressions = Vec::new();
     let mut improvements = Vec::new();
-    for op in ["load", "dump"] {
+    for op in OPS.map(|o| o.name) {
+        let mut ratios: Vec<(f64, String)> = Vec::new();
         for w in &latest.workloads {
             let subject = find(latest, &w.name, w.protocol, op, &o.subject);
             let cpython = find(latest, &w.name, w.protocol, op, &o.cpython);
             if subject.is_none() && cpython.is_none() {
                 continue;
+            }
+            if let (Some(s), Some(c)) = (subject, cpython)
+                && s > 0
+            {
+                ratios.push((c as f64 / s as f64, format!("{} p{}", w.name, w.protocol)));
             }
             let change = match cmp
                 .as_ref()
@@ -796,6 +839,13 @@ fn instructions_section(
                     change_view(ch, true)
                 }
                 None if not_comparable.is_some() => no_change("not comparable"),
+                None if subject.is_some()
+                    && baseline.is_some_and(|b| {
+                        find(b, &w.name, w.protocol, op, &o.subject).is_none()
+                    }) =>
+                {
+                    no_change("no baseline")
+                }
                 None => no_change(""),
             };
             let points: Vec<Point> = runs
@@ -831,7 +881,26 @@ fn instructions_section(
                 spark: sparkline(&points, runs.len().max(2), 120, 26, "instructions"),
             });
         }
+        if !ratios.is_empty() {
+            let values: Vec<f64> = ratios.iter().map(|r| r.0).collect();
+            let lowest = ratios.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+            ops.push(OpRatios {
+                op: op.into(),
+                what: op_meaning(op).into(),
+                files: ratios.len(),
+                geomean: geomean(&values).map_or_else(String::new, |g| format!("{g:.2}×")),
+                lowest: lowest.map_or_else(String::new, |(x, w)| format!("{x:.2}× ({w})")),
+            });
+        }
     }
+    let mut no_baseline: Vec<(String, usize)> = Vec::new();
+    for c in cmp.iter().flat_map(|c| &c.no_baseline) {
+        match no_baseline.iter_mut().find(|(op, _)| op == &c.op) {
+            Some((_, n)) => *n += 1,
+            None => no_baseline.push((c.op.clone(), 1)),
+        }
+    }
+    let has_stream = rows.iter().any(|r| r.op == "stream");
     Some(InstructionsSection {
         record_id: latest.id.clone(),
         date: latest.date.clone(),
@@ -847,6 +916,12 @@ fn instructions_section(
         regressions: by_size(regressions),
         improvements: by_size(improvements),
         changed_files: cmp.map(|c| c.changed_files).unwrap_or_default(),
+        no_baseline: no_baseline
+            .into_iter()
+            .map(|(op, n)| format!("{n} {op}"))
+            .collect(),
+        has_stream,
+        ops,
         history_len: runs.len(),
     })
 }

@@ -346,3 +346,115 @@ fn instruction_counts_are_shown_against_cpython_and_their_baseline() {
     let html = bench_html(&h, &base, &o).expect("renders");
     assert!(html.contains("no regression</span>"));
 }
+
+/// [`counts`] with picklejar's and CPython's `stream` counts of ints_1m p4.
+fn with_stream(mut r: Record, pj_stream: u64) -> Record {
+    for (codec, n) in [("picklejar", pj_stream), ("cpython-3.13", 90_000_000)] {
+        r.instructions.push(Count {
+            op: "stream".into(),
+            codec: codec.into(),
+            instructions: n,
+            ..r.instructions[0].clone()
+        });
+    }
+    r
+}
+
+/// The instructions table's row of `op` (from its `<tr>` to its `</tr>`).
+fn count_row<'h>(html: &'h str, op: &str) -> Option<&'h str> {
+    let sec = &html[html.find("id=\"instructions\"")?..];
+    let at = sec.find(&format!("<td>ints_1m</td><td>4</td><td>{op}</td>"))?;
+    let row = &sec[at..];
+    Some(&row[..row.find("</tr>")?])
+}
+
+#[test]
+fn stream_counts_have_rows_a_ratio_and_say_what_they_are() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records
+        .push(with_stream(counts("i", 50_000_000), 20_000_000));
+    let mut base = bl(&h.records[0]);
+    base.set(h.records[1].clone());
+    let html = bench_html(&h, &base, &BenchPageOptions::default()).expect("renders");
+    let row = count_row(&html, "stream").expect("a stream row");
+    assert!(
+        row.contains("<td class=\"num\">20,000,000</td><td class=\"num\">90,000,000</td><td class=\"num\">4.50×</td>"),
+        "{row}"
+    );
+    // after the dump rows
+    let sec = &html[html.find("id=\"instructions\"").expect("section")..];
+    let table = &sec[sec.find("<th>workload</th>").expect("the counts table")..];
+    let at = |op: &str| table.find(&format!("<td>{op}</td>")).expect(op);
+    assert!(at("load") < at("dump") && at("dump") < at("stream"));
+    // what stream is, in one sentence, and its line in the ratios table
+    assert!(html.contains("Instructions of one load, one dump and one stream of each"));
+    assert!(
+        html.contains("<b>stream</b> is a dump written out to a file"),
+        "{html}"
+    );
+    assert!(html.contains("64 MiB copy for both codecs"));
+    assert!(
+        sec.contains("<td>stream</td><td>the objects written out to a file-like sink"),
+        "{sec}"
+    );
+    assert!(sec.contains("<td class=\"num\">4.50×</td><td class=\"num\">4.50× (ints_1m p4)</td>"));
+    assert!(html.contains("no regression</span>"));
+}
+
+#[test]
+fn stream_counts_against_a_baseline_without_them_say_no_baseline() {
+    // a baseline recorded before streams were counted (as the committed one)
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records.push(counts("i", 50_000_000));
+    h.records
+        .push(with_stream(counts("ii", 50_000_000), 20_000_000));
+    let mut base = bl(&h.records[0]);
+    base.set(h.records[1].clone());
+    let html = bench_html(&h, &base, &BenchPageOptions::default()).expect("renders");
+    let row = count_row(&html, "stream").expect("a stream row");
+    assert!(row.contains(">no baseline</td>"), "{row}");
+    assert!(
+        !count_row(&html, "load")
+            .expect("load")
+            .contains("no baseline"),
+        "the load has its baseline"
+    );
+    assert!(html.contains("No baseline for picklejar's 1 stream counts"));
+    assert!(html.contains("no regression</span>"), "not a regression");
+    assert!(!html.contains("regressed</span>"));
+
+    // with streams in both, a stream regression is flagged like a dump's
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records
+        .push(with_stream(counts("i", 50_000_000), 20_000_000));
+    h.records
+        .push(with_stream(counts("ii", 50_000_000), 21_000_000)); // +5%
+    let mut base = bl(&h.records[0]);
+    base.set(h.records[1].clone());
+    let html = bench_html(&h, &base, &BenchPageOptions::default()).expect("renders");
+    assert!(html.contains("ints_1m p4 stream: instructions +5.0% (20,000,000 → 21,000,000)"));
+    assert!(html.contains("1 regressed</span>"));
+    assert!(!html.contains("No baseline for"));
+}
+
+#[test]
+fn a_record_without_stream_counts_renders_without_stream_rows() {
+    let mut h = History::default();
+    h.records.push(rec("a", 1.0e6));
+    h.records.push(counts("i", 50_000_000));
+    let mut base = bl(&h.records[0]);
+    base.set(h.records[1].clone());
+    let html = bench_html(&h, &base, &BenchPageOptions::default()).expect("renders");
+    assert!(count_row(&html, "load").is_some());
+    assert!(count_row(&html, "stream").is_none());
+    assert!(!html.contains("No baseline for"));
+    assert!(
+        !html.contains("<b>stream</b>"),
+        "no sentence on what is not shown"
+    );
+    assert!(html.contains("Instructions of one load and one dump of each"));
+    assert!(html.contains("no regression</span>"));
+}
