@@ -302,6 +302,7 @@ impl Picklejar {
 // allocator sees a sequence of calls that is itself valid. The one place that does more,
 // a `realloc` across the threshold, is commented where it stands.
 unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if self.is_large(layout.size()) {
             // SAFETY: the caller's layout, as `alloc`'s contract requires it (non-zero size).
@@ -312,6 +313,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if self.is_large(layout.size()) {
             // SAFETY: the caller's layout, as `alloc_zeroed`'s contract requires it.
@@ -322,6 +324,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if self.is_large(layout.size()) {
             // SAFETY: a block of this size was allocated (or last reallocated) by the large
@@ -333,6 +336,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         match (self.is_large(layout.size()), self.is_large(new_size)) {
             // SAFETY: the block is the large tier's (its size says so) and stays there;
