@@ -115,6 +115,19 @@ impl PlainMiMalloc {
     }
 }
 
+/// The largest block [`mi_malloc_small`] serves: mimalloc's `MI_SMALL_SIZE_MAX` (128 words,
+/// `mimalloc.h`), which `mi_malloc` itself tests before taking the same small path.
+const SMALL_MAX: usize = 128 * size_of::<usize>();
+
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    /// mimalloc's `mi_malloc` for sizes up to [`SMALL_MAX`], without its size test and
+    /// generic-path dispatch (`alloc.c`: `mi_malloc_small`, in the library `libmimalloc-sys`
+    /// links; that crate declares it only under its `extended` feature, which would add a
+    /// dependency for one declaration).
+    fn mi_malloc_small(size: usize) -> *mut core::ffi::c_void;
+}
+
 #[allow(unsafe_code)]
 // SAFETY: blocks come from mimalloc and go back to it: `mi_free` and `mi_realloc` accept
 // any block of the process's mimalloc, from its plain or its aligned entry points alike
@@ -127,8 +140,15 @@ unsafe impl GlobalAlloc for PlainMiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = if Self::is_plain(layout.size(), layout.align()) {
-            // SAFETY: `mi_malloc` takes any size; its block is aligned enough (`is_plain`).
-            unsafe { libmimalloc_sys::mi_malloc(layout.size()) }
+            if layout.size() <= SMALL_MAX {
+                // SAFETY: a size `mi_malloc_small` serves; its block is `mi_malloc`'s (the
+                // same small path), so aligned enough (`is_plain`).
+                unsafe { mi_malloc_small(layout.size()) }
+            } else {
+                // SAFETY: `mi_malloc` takes any size; its block is aligned enough
+                // (`is_plain`).
+                unsafe { libmimalloc_sys::mi_malloc(layout.size()) }
+            }
         } else {
             // SAFETY: `layout.align()` is a power of two, as `mi_malloc_aligned` requires.
             unsafe { libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()) }
@@ -282,6 +302,7 @@ impl Picklejar {
 // allocator sees a sequence of calls that is itself valid. The one place that does more,
 // a `realloc` across the threshold, is commented where it stands.
 unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if self.is_large(layout.size()) {
             // SAFETY: the caller's layout, as `alloc`'s contract requires it (non-zero size).
@@ -292,6 +313,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if self.is_large(layout.size()) {
             // SAFETY: the caller's layout, as `alloc_zeroed`'s contract requires it.
@@ -302,6 +324,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if self.is_large(layout.size()) {
             // SAFETY: a block of this size was allocated (or last reallocated) by the large
@@ -313,6 +336,7 @@ unsafe impl<S: GlobalAlloc, L: GlobalAlloc> GlobalAlloc for Tiered<S, L> {
         }
     }
 
+    #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         match (self.is_large(layout.size()), self.is_large(new_size)) {
             // SAFETY: the block is the large tier's (its size says so) and stays there;

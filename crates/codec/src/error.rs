@@ -234,13 +234,30 @@ impl FromStr for ErrorKind {
 /// assert!(e.to_string().starts_with("stack-underflow: "));
 /// assert!(e.to_string().ends_with("(at byte 2, opcode APPEND)"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render())]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// An [`Error`]'s contents, boxed: a `Result<T, Error>` is then `T` and one pointer, which
+/// the loader's hot loop passes around in registers rather than through memory.
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     offset: Option<u64>,
     opcode: Option<&'static str>,
     message: String,
+}
+
+/// As `#[derive(Debug)]` wrote it for the unboxed struct.
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.0.kind)
+            .field("offset", &self.0.offset)
+            .field("opcode", &self.0.opcode)
+            .field("message", &self.0.message)
+            .finish()
+    }
 }
 
 impl Error {
@@ -255,12 +272,12 @@ impl Error {
     /// assert_eq!(e.offset(), None);
     /// ```
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             offset: None,
             opcode: None,
             message: message.into(),
-        }
+        }))
     }
 
     /// Makes an error at a byte offset, while executing `opcode` (if known).
@@ -270,12 +287,12 @@ impl Error {
         opcode: Option<&'static str>,
         message: impl Into<String>,
     ) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             offset: Some(offset),
             opcode,
             message: message.into(),
-        }
+        }))
     }
 
     /// The kind of failure.
@@ -286,7 +303,7 @@ impl Error {
     /// assert_eq!(load(b"").unwrap_err().kind(), ErrorKind::Truncated);
     /// ```
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// Byte offset of the opcode that failed (the offset of its opcode byte); for an error
@@ -300,7 +317,7 @@ impl Error {
     /// assert_eq!(load(b"\x80\x02\xff").unwrap_err().offset(), Some(2));
     /// ```
     pub fn offset(&self) -> Option<u64> {
-        self.offset
+        self.0.offset
     }
 
     /// Name of the opcode that failed, as `pickletools` spells it; `None` when there was no
@@ -312,7 +329,7 @@ impl Error {
     /// assert_eq!(load(b"\x80\x09.").unwrap_err().opcode(), Some("PROTO"));
     /// ```
     pub fn opcode(&self) -> Option<&'static str> {
-        self.opcode
+        self.0.opcode
     }
 
     /// The human-readable message, without kind or position.
@@ -324,12 +341,12 @@ impl Error {
     /// assert_eq!(e.message(), "unknown tag \"x\"");
     /// ```
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     fn render(&self) -> String {
-        let mut s = format!("{}: {}", self.kind, self.message);
-        match (self.opcode, self.offset) {
+        let mut s = format!("{}: {}", self.0.kind, self.0.message);
+        match (self.0.opcode, self.0.offset) {
             (Some(op), Some(off)) => s.push_str(&format!(" (at byte {off}, opcode {op})")),
             (None, Some(off)) => s.push_str(&format!(" (at byte {off})")),
             _ => {}

@@ -91,13 +91,20 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     memo_count: usize,
     /// The value the last REDUCE pushed and the offset just after it (state setters).
     last_reduce: Option<(Value, usize)>,
-    /// The value the last PUT/MEMOIZE stored.
-    last_put: Option<Value>,
+    /// The memo index the last PUT/MEMOIZE stored at (`usize::MAX` before any): its
+    /// entry is the value it stored, as every later store to the memo is a PUT too
+    /// ([`Self::last_put`]). An index, not the value: one register store.
+    last_put: usize,
     /// The memo index a PUT numbering in sequence would use next.
     put_next: usize,
     /// How many memo entries the limits allow and the most a MEMOIZE can number
     /// (`max_memo` and [`MAX_MEMO_INDEX`] + 1), whichever is lower.
     memo_limit: usize,
+    /// `memo_limit` while the memo is in sequence (`memo_count` and `put_next` both
+    /// `memo.len()`: every entry at its own index from 0, none skipped or sparse), else 0:
+    /// a store at `memo.len()` below it is the next in sequence under both limits, one
+    /// compare for [`Self::memo_put`] and [`Self::memoize_top`]'s common case.
+    seq_end: usize,
     proto: u8,
     max_proto: u8,
     opts: &'a LoadOptions,
@@ -147,9 +154,10 @@ impl<'a, S: Source> Machine<'a, S, false> {
             sparse: None,
             memo_count: 0,
             last_reduce: None,
-            last_put: None,
+            last_put: usize::MAX,
             put_next: 0,
             memo_limit: opts.limits.max_memo.min(MAX_MEMO_INDEX + 1),
+            seq_end: opts.limits.max_memo.min(MAX_MEMO_INDEX + 1),
             proto: 0,
             max_proto: 0,
             opts,
@@ -184,6 +192,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
             last_put: self.last_put,
             put_next: self.put_next,
             memo_limit: self.memo_limit,
+            seq_end: self.seq_end,
             proto: self.proto,
             max_proto: self.max_proto,
             opts: self.opts,
@@ -592,7 +601,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// it).
     #[inline(always)]
     fn push_str_arg(&mut self, n: usize, prefixed: bool) -> Result<()> {
-        if let Some(w) = self.src.take_window::<TEXT_INLINE>(n) {
+        if let Some(&w) = self.src.take_window::<TEXT_INLINE>(n) {
             return self.push_inline_str(w, n);
         }
         let b = if prefixed {
@@ -874,36 +883,12 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// the dense table, is done here with the same effects [`Self::memo_put_any`] has.
     #[inline(always)]
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
-        if idx == self.put_next
-            && idx == self.memo.len()
-            && idx <= MAX_MEMO_INDEX
-            && self.budget >= SLOT_COST
-            && self.memo_count < self.opts.limits.max_memo
-        {
-            self.last_put = Some(v);
-            self.put_next = idx + 1;
-            self.budget -= SLOT_COST;
-            self.memo.push(Some(v));
-            self.memo_count += 1;
-            return Ok(());
-        }
-        // Checked here, not returned as it is: the compiler then merges this call's
-        // result (built in memory) with the fast path's, and checks it on that path too.
-        self.memo_put_any(idx, v)?;
-        Ok(())
-    }
-
-    /// MEMOIZE's [`Self::memo_put`] at the count of entries: its index is that count, so
-    /// that the common case takes fewer checks (the count under both limits at once).
-    #[inline(always)]
-    fn memoize(&mut self, v: Value) -> Result<()> {
-        let idx = self.memo_count;
-        if idx == self.put_next
-            && idx == self.memo.len()
-            && idx < self.memo_limit
+        if idx == self.memo.len()
+            && idx < self.seq_end
+            && idx != self.memo.capacity()
             && self.budget >= SLOT_COST
         {
-            self.last_put = Some(v);
+            self.last_put = idx;
             self.put_next = idx + 1;
             self.budget -= SLOT_COST;
             self.memo.push(Some(v));
@@ -916,12 +901,56 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         Ok(())
     }
 
+    /// MEMOIZE: the top of the stack into the memo at the count of entries. In sequence
+    /// (the common case) that count is `memo.len()` and the top is copied straight from
+    /// the stack into the memo; otherwise [`Self::memo_put_any`] at the count.
+    #[inline(always)]
+    fn memoize_top(&mut self) -> Result<()> {
+        let idx = self.memo.len();
+        if idx < self.seq_end
+            && idx != self.memo.capacity()
+            && self.budget >= SLOT_COST
+            && self.stack.len() > self.fence()
+            && let Some(&v) = self.stack.last()
+        {
+            self.last_put = idx;
+            self.put_next = idx + 1;
+            self.budget -= SLOT_COST;
+            self.memo.push(Some(v));
+            self.memo_count = idx + 1;
+            return Ok(());
+        }
+        // Checked here, not returned as it is: the compiler then merges this call's
+        // result (built in memory) with the fast path's, and checks it on that path too.
+        self.memoize_any()?;
+        Ok(())
+    }
+
+    /// [`Self::memoize_top`] out of sequence (or at a limit, or on an empty stack).
+    #[inline(never)]
+    fn memoize_any(&mut self) -> Result<()> {
+        let v = self.top()?;
+        self.memo_put_any(self.memo_count, v)
+    }
+
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
     /// indices (hand-made pickles: `LONG_BINPUT 0x30303030`) go to a sparse map, so a
     /// 5-byte opcode cannot force a gigabyte table.
     #[inline(never)]
     fn memo_put_any(&mut self, idx: usize, v: Value) -> Result<()> {
-        self.last_put = Some(v);
+        let r = self.memo_put_slow(idx, v);
+        let len = self.memo.len();
+        self.seq_end = if self.memo_count == len && self.put_next == len {
+            self.memo_limit
+        } else {
+            0
+        };
+        r
+    }
+
+    /// [`Self::memo_put_any`]'s store (it then works out `seq_end` again).
+    fn memo_put_slow(&mut self, idx: usize, v: Value) -> Result<()> {
+        self.last_put = idx;
         if idx != self.put_next {
             self.note_put_jump(idx);
         }
@@ -956,6 +985,18 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
         }
         Ok(())
+    }
+
+    /// The value the last PUT/MEMOIZE stored, if any.
+    fn last_put(&self) -> Option<Value> {
+        match self.memo.get(self.last_put) {
+            Some(v) => *v,
+            None => self
+                .sparse
+                .as_ref()
+                .and_then(|s| s.get(&self.last_put))
+                .copied(),
+        }
     }
 
     #[inline(always)]
@@ -1208,11 +1249,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let v = self.top()?;
                 self.memo_put(idx as usize, v)?;
             }
-            O::Memoize => {
-                // MEMOIZE: the top of the stack at the next index (the count of entries).
-                let v = self.top()?;
-                self.memoize(v)?;
-            }
+            O::Memoize => self.memoize_top()?,
             O::BinGet => {
                 let idx = self.u8()?;
                 self.memo_get(usize::from(idx))?;
@@ -1805,7 +1842,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// REDUCE's node, its operands checked: a rewrite (`normalize`) or a [`Reduce`].
     #[inline]
     fn reduce_node(&mut self, callable: Value, args: Value) -> Result<Value> {
-        let args_memoized = self.last_put == Some(args);
+        let args_memoized = self.last_put() == Some(args);
         if let Some(mut node) = normalize::reduce(&mut self.graph, callable, args) {
             if let Node::Global(g) = &mut node
                 && g.form == crate::value::GlobalForm::Getattr

@@ -44,7 +44,7 @@ pub(crate) trait Source {
     /// only `n`: a fixed-size copy for short payloads. `None` (nothing taken) when fewer
     /// than `N` bytes are at hand; [`Source::take`] then takes them.
     #[inline(always)]
-    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<&[u8; N]> {
         let _ = n;
         None
     }
@@ -89,7 +89,7 @@ impl<T: Source> Source for &mut T {
         (**self).take(n)
     }
     #[inline(always)]
-    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<&[u8; N]> {
         (**self).take_window(n)
     }
     fn take_vec(&mut self, n: usize) -> Result<Vec<u8>, Short> {
@@ -155,11 +155,12 @@ impl<'a> Source for Slice<'a> {
     }
 
     #[inline(always)]
-    fn take_window<const N: usize>(&mut self, n: usize) -> Option<[u8; N]> {
+    fn take_window<const N: usize>(&mut self, n: usize) -> Option<&[u8; N]> {
         if n > N {
             return None;
         }
-        let w = *self.data.get(self.pos..)?.first_chunk::<N>()?;
+        let data = self.data;
+        let w = data.get(self.pos..)?.first_chunk::<N>()?;
         self.pos += n;
         Some(w)
     }
