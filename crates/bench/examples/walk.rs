@@ -6,7 +6,8 @@
 //! ```
 //!
 //! For each file, [`walk_once`] reads the opcodes from the first to STOP, each one's
-//! argument skipped by its kind in the codec's opcode table ([`Opcode::arg`]), and builds
+//! argument skipped by its kind in the codec's opcode table ([`Opcode::arg`],
+//! [`picklejar_codec::ArgKind::len_in`]), and builds
 //! nothing: no stack, no memo, no values, no checks beyond the lengths. It is called
 //! once per file (it allocates nothing, so there is nothing to warm up):
 //!
@@ -21,7 +22,7 @@
 
 use std::hint::black_box;
 
-use picklejar_codec::{ArgKind, Opcode};
+use picklejar_codec::Opcode;
 
 /// Where and why a walk stopped short.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,50 +33,29 @@ enum Stop {
     Unknown,
 }
 
-/// How the walk skips each byte's argument, one byte per opcode (a `match` on an enum
-/// costs a jump table per opcode; this is one compare on the common path): the length of
-/// a fixed-size argument, or one of the codes below.
-const PREFIXED: u8 = 0x80; // | the length's own size in bytes
-const LINE: u8 = 0xf0;
-const TWO_LINES: u8 = 0xf1;
+/// What the walk does at each byte, from the codec's opcode table (built before the
+/// count): skip a fixed-size argument of this many bytes, or one of the codes below.
+const VARIABLE: u8 = 0xfd;
 const STOP: u8 = 0xfe;
 const INVALID: u8 = 0xff;
 
-/// Every byte's skip code, from the codec's opcode table (built before the count).
 fn skips() -> [u8; 256] {
     let mut t = [INVALID; 256];
     for (byte, slot) in t.iter_mut().enumerate() {
-        let Some(op) = u8::try_from(byte).ok().and_then(Opcode::from_byte) else {
-            continue;
-        };
-        *slot = match op.arg() {
-            _ if op == Opcode::Stop => STOP,
-            ArgKind::None => 0,
-            ArgKind::Uint1 => 1,
-            ArgKind::Uint2 => 2,
-            ArgKind::Uint4 | ArgKind::Int4 => 4,
-            ArgKind::Uint8 | ArgKind::Float8 => 8,
-            ArgKind::Long1 | ArgKind::String1 | ArgKind::Bytes1 | ArgKind::UnicodeString1 => {
-                PREFIXED | 1
-            }
-            ArgKind::Long4 | ArgKind::String4 | ArgKind::Bytes4 | ArgKind::UnicodeString4 => {
-                PREFIXED | 4
-            }
-            ArgKind::Bytes8 | ArgKind::ByteArray8 | ArgKind::UnicodeString8 => PREFIXED | 8,
-            ArgKind::StringNlNoEscapePair => TWO_LINES,
-            _ => LINE,
-        };
+        if let Some(op) = u8::try_from(byte).ok().and_then(Opcode::from_byte) {
+            *slot = match op.arg().fixed_len() {
+                _ if op == Opcode::Stop => STOP,
+                Some(n) => u8::try_from(n).unwrap_or(VARIABLE),
+                None => VARIABLE,
+            };
+        }
     }
     t
 }
 
-/// The offset just past the newline at or after `from`.
-fn past_line(data: &[u8], from: usize) -> Option<usize> {
-    let i = data.get(from..)?.iter().position(|&b| b == b'\n')?;
-    Some(from + i + 1)
-}
-
-/// The counted walk: the number of opcodes up to and including STOP.
+/// The counted walk: the number of opcodes up to and including STOP; a fixed-size
+/// argument skipped by its length in `skips`, the others by
+/// [`picklejar_codec::ArgKind::len_in`] of the opcode's kind.
 #[inline(never)]
 fn walk_once(data: &[u8], skips: &[u8; 256]) -> Result<usize, Stop> {
     let mut pos = 0;
@@ -83,35 +63,19 @@ fn walk_once(data: &[u8], skips: &[u8; 256]) -> Result<usize, Stop> {
     loop {
         let &byte = data.get(pos).ok_or(Stop::Truncated)?;
         ops += 1;
-        let at = pos + 1;
         let skip = skips[usize::from(byte)];
-        pos = if skip < PREFIXED {
-            at + usize::from(skip)
-        } else if skip < LINE {
-            let bytes = |n: usize| data.get(at..at + n).ok_or(Stop::Truncated);
-            let (n, len) = match skip & !PREFIXED {
-                1 => (1, u64::from(bytes(1)?[0])),
-                4 => (
-                    4,
-                    u64::from(u32::from_le_bytes(bytes(4)?.try_into().unwrap_or([0; 4]))),
-                ),
-                _ => (
-                    8,
-                    u64::from_le_bytes(bytes(8)?.try_into().unwrap_or([0; 8])),
-                ),
-            };
-            let len = usize::try_from(len).map_err(|_| Stop::Truncated)?;
-            (at + n).checked_add(len).ok_or(Stop::Truncated)?
+        let n = if skip < VARIABLE {
+            usize::from(skip)
+        } else if skip == VARIABLE {
+            let rest = data.get(pos + 1..).ok_or(Stop::Truncated)?;
+            let op = Opcode::from_byte(byte).ok_or(Stop::Unknown)?;
+            op.arg().len_in(rest).ok_or(Stop::Truncated)?
+        } else if skip == STOP {
+            return Ok(ops);
         } else {
-            match skip {
-                LINE => past_line(data, at).ok_or(Stop::Truncated)?,
-                TWO_LINES => past_line(data, at)
-                    .and_then(|p| past_line(data, p))
-                    .ok_or(Stop::Truncated)?,
-                STOP => return Ok(ops),
-                _ => return Err(Stop::Unknown),
-            }
+            return Err(Stop::Unknown);
         };
+        pos += 1 + n;
         if pos > data.len() {
             return Err(Stop::Truncated);
         }

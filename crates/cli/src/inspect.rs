@@ -18,8 +18,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use picklejar_codec::canon::{self, Elision, RenderOptions, render_with};
 use picklejar_codec::{
-    ArgKind, DecodeErrors, Encoding, ErrorKind, Limits, LoadOptions, Loader, Opcode, compress,
-    sniff,
+    DecodeErrors, Encoding, ErrorKind, Limits, LoadOptions, Loader, Opcode, compress, sniff,
 };
 use picklejar_container as container;
 
@@ -651,7 +650,7 @@ pub fn opcodes(data: &[u8]) -> impl Iterator<Item = (usize, Opcode)> + '_ {
             done = true;
             return None;
         };
-        match data.get(at + 1..).and_then(|rest| arg_len(op.arg(), rest)) {
+        match data.get(at + 1..).and_then(|rest| op.arg().len_in(rest)) {
             Some(n) => pos = at + 1 + n,
             None => done = true,
         }
@@ -660,45 +659,4 @@ pub fn opcodes(data: &[u8]) -> impl Iterator<Item = (usize, Opcode)> + '_ {
         }
         Some((at, op))
     })
-}
-
-/// The length of an opcode's argument at the start of `rest`; `None` when it does not fit.
-fn arg_len(kind: ArgKind, rest: &[u8]) -> Option<usize> {
-    let le = |n: usize| -> Option<u64> {
-        let b = rest.get(..n)?;
-        Some(b.iter().rev().fold(0u64, |a, &c| (a << 8) | u64::from(c)))
-    };
-    let line = |from: usize| -> Option<usize> {
-        let at = rest.get(from..)?.iter().position(|&c| c == b'\n')?;
-        Some(from + at + 1)
-    };
-    let counted = |width: usize| -> Option<usize> {
-        let n = usize::try_from(le(width)?).ok()?;
-        width.checked_add(n)
-    };
-    let n = match kind {
-        ArgKind::None => 0,
-        ArgKind::Uint1 => 1,
-        ArgKind::Uint2 => 2,
-        ArgKind::Uint4 | ArgKind::Int4 => 4,
-        ArgKind::Uint8 | ArgKind::Float8 => 8,
-        ArgKind::Long1 | ArgKind::String1 | ArgKind::Bytes1 | ArgKind::UnicodeString1 => {
-            counted(1)?
-        }
-        ArgKind::Long4 | ArgKind::String4 => {
-            // Signed lengths: a negative one is an error of the stream.
-            let n = i32::from_le_bytes(rest.get(..4)?.try_into().ok()?);
-            4 + usize::try_from(n).ok()?
-        }
-        ArgKind::Bytes4 | ArgKind::UnicodeString4 => counted(4)?,
-        ArgKind::Bytes8 | ArgKind::ByteArray8 | ArgKind::UnicodeString8 => counted(8)?,
-        ArgKind::FloatNl
-        | ArgKind::DecimalNlShort
-        | ArgKind::DecimalNlLong
-        | ArgKind::StringNl
-        | ArgKind::StringNlNoEscape
-        | ArgKind::UnicodeStringNl => line(0)?,
-        ArgKind::StringNlNoEscapePair => line(line(0)?)?,
-    };
-    (n <= rest.len()).then_some(n)
 }

@@ -82,6 +82,85 @@ pub enum ArgKind {
 }
 
 impl ArgKind {
+    /// The length of an argument of this kind when it is the same for every argument
+    /// (`None`, the ints and `float8`); `None` for those whose length is in the stream.
+    ///
+    /// ```
+    /// use picklejar_codec::ArgKind;
+    ///
+    /// assert_eq!(ArgKind::Int4.fixed_len(), Some(4));
+    /// assert_eq!(ArgKind::None.fixed_len(), Some(0));
+    /// assert_eq!(ArgKind::Bytes1.fixed_len(), None);
+    /// ```
+    pub const fn fixed_len(self) -> Option<usize> {
+        match self {
+            ArgKind::None => Some(0),
+            ArgKind::Uint1 => Some(1),
+            ArgKind::Uint2 => Some(2),
+            ArgKind::Uint4 | ArgKind::Int4 => Some(4),
+            ArgKind::Uint8 | ArgKind::Float8 => Some(8),
+            _ => None,
+        }
+    }
+
+    /// The length of an argument of this kind at the start of `rest`, its length prefix
+    /// or newline included; `None` when it does not fit in `rest` (or a signed length is
+    /// negative). What a walk over the opcodes needs, building nothing.
+    ///
+    /// ```
+    /// use picklejar_codec::ArgKind;
+    ///
+    /// assert_eq!(ArgKind::Uint2.len_in(b"\x01\x02\x03"), Some(2));
+    /// assert_eq!(ArgKind::Bytes1.len_in(b"\x02ab."), Some(3));
+    /// assert_eq!(ArgKind::StringNl.len_in(b"'a'\n."), Some(4));
+    /// assert_eq!(ArgKind::StringNlNoEscapePair.len_in(b"m\nn\n."), Some(4));
+    /// assert_eq!(ArgKind::Bytes4.len_in(b"\x05\x00\x00\x00ab"), None);
+    /// assert_eq!(ArgKind::String4.len_in(b"\xff\xff\xff\xff"), None);
+    /// ```
+    #[inline]
+    pub fn len_in(self, rest: &[u8]) -> Option<usize> {
+        if let Some(n) = self.fixed_len() {
+            return (n <= rest.len()).then_some(n);
+        }
+        let line = |from: usize| -> Option<usize> {
+            let at = rest.get(from..)?.iter().position(|&c| c == b'\n')?;
+            Some(from + at + 1)
+        };
+        let n = match self {
+            ArgKind::Long1 | ArgKind::String1 | ArgKind::Bytes1 | ArgKind::UnicodeString1 => {
+                1 + usize::from(*rest.first()?)
+            }
+            ArgKind::Long4 | ArgKind::String4 => {
+                // Signed lengths: a negative one is an error of the stream.
+                let n = i32::from_le_bytes(*rest.first_chunk::<4>()?);
+                4 + usize::try_from(n).ok()?
+            }
+            ArgKind::Bytes4 | ArgKind::UnicodeString4 => {
+                4 + u32::from_le_bytes(*rest.first_chunk::<4>()?) as usize
+            }
+            ArgKind::Bytes8 | ArgKind::ByteArray8 | ArgKind::UnicodeString8 => {
+                let n = u64::from_le_bytes(*rest.first_chunk::<8>()?);
+                8usize.checked_add(usize::try_from(n).ok()?)?
+            }
+            ArgKind::FloatNl
+            | ArgKind::DecimalNlShort
+            | ArgKind::DecimalNlLong
+            | ArgKind::StringNl
+            | ArgKind::StringNlNoEscape
+            | ArgKind::UnicodeStringNl => line(0)?,
+            ArgKind::StringNlNoEscapePair => line(line(0)?)?,
+            // The fixed lengths, taken above.
+            ArgKind::None
+            | ArgKind::Uint1
+            | ArgKind::Uint2
+            | ArgKind::Uint4
+            | ArgKind::Int4
+            | ArgKind::Uint8
+            | ArgKind::Float8 => return None,
+        };
+        (n <= rest.len()).then_some(n)
+    }
+
     /// The name of `pickletools`' descriptor (`uint1`, `unicodestring4`, …); `None` for
     /// no argument.
     ///
