@@ -464,8 +464,8 @@ impl<'g, 'o> Pickler<'g, 'o> {
     // ----- save -----------------------------------------------------------------------
 
     /// Runs `f`, one nesting level down, on a fresh stack segment when the stack is
-    /// checked at this depth (every [`STACK_CHECK_EVERY`] levels, as in [`Self::save`]'s
-    /// own recursion; a check costs more than a small save).
+    /// checked at this depth: every [`STACK_CHECK_EVERY`] levels, which leaves room for
+    /// the frames in between (a check costs more than a save of a small node).
     #[inline(always)]
     fn nested<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
         if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
@@ -525,17 +525,12 @@ impl<'g, 'o> Pickler<'g, 'o> {
                 Ok(())
             }
             // Not in the memo (just looked): the node's own save, minus that lookup.
-            Some(node) if !matches!(node, Node::Global(_)) => {
-                let check_stack = self.depth.is_multiple_of(STACK_CHECK_EVERY);
-                self.depth += 1;
-                let r = if check_stack {
-                    crate::canon::grow(|| self.save_node_body(id, node))
-                } else {
-                    self.save_node_body(id, node)
-                };
-                self.depth -= 1;
+            Some(node) if !matches!(node, Node::Global(_)) => self.nested(|p| {
+                p.depth += 1;
+                let r = p.save_node_body(id, node);
+                p.depth -= 1;
                 r
-            }
+            }),
             _ => self.save_node_checked(id),
         }
     }
@@ -544,13 +539,7 @@ impl<'g, 'o> Pickler<'g, 'o> {
     /// depth limit's error.
     #[inline(never)]
     fn save_node_checked(&mut self, id: NodeId) -> Result<()> {
-        // Checking the stack costs more than a save of a small node: every
-        // `STACK_CHECK_EVERY` levels leaves room for the frames in between.
-        if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
-            crate::canon::grow(|| self.save_node_at_depth(id))
-        } else {
-            self.save_node_at_depth(id)
-        }
+        self.nested(|p| p.save_node_at_depth(id))
     }
 
     /// [`Self::save`] of a container's item: an int, the commonest item, and a node
