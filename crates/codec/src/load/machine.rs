@@ -619,16 +619,18 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// short strs of the loop's hot path are held inline ([`Self::push_inline_str`]).
     #[inline(never)]
     fn add_str_arg(&mut self, b: &[u8]) -> Result<Value> {
-        if b.len() >= crate::SHARE_MIN && self.owner.is_some() {
-            if !text::valid_utf8_or_surrogatepass(b) {
-                return Err(self.bad_utf8());
-            }
-            if let Some(p) = self.owner.and_then(|o| payload::share(o, b)) {
-                let text = Text::from_payload_unchecked(p);
-                return self.add(Node::Str { text, py2: false }, b.len());
-            }
+        let shared = match self.owner {
+            Some(o) if b.len() >= crate::SHARE_MIN => payload::share(o, b),
+            _ => None,
+        };
+        let Some(p) = shared else {
+            return self.add_str(b, false);
+        };
+        if !text::valid_utf8_or_surrogatepass(b) {
+            return Err(self.bad_utf8());
         }
-        self.add_str(b, false)
+        let text = Text::from_payload_unchecked(p);
+        self.add(Node::Str { text, py2: false }, b.len())
     }
 
     /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
