@@ -42,28 +42,28 @@ const MAX_MEMO_INDEX: usize = i32::MAX as usize;
 const EVENT_COST: usize = 64;
 
 /// The loop's dispatch on the opcode byte, expanded from the opcode table
-/// (`opcode_table!(hot_dispatch [machine, byte, { other bytes }])`): a `match` on the byte
+/// (`opcode_table!(hot_dispatch [machine, cursor, byte, { other bytes }])`): a `match` on the byte
 /// with an arm for each of the table's `hot` opcodes, which calls [`Machine::exec`] with that
 /// opcode as a constant (so each gets its own inlined copy of its `exec` arm), and the given
 /// block for every other byte. The rows are taken one at a time, keeping the `hot` ones.
 macro_rules! hot_dispatch {
-    ([$m:ident, $byte:ident, $other:block] $($rows:tt)*) => {
-        hot_dispatch!(@arms [$m, $byte, $other] [] $($rows)*)
+    ([$m:ident, $c:ident, $byte:ident, $other:block] $($rows:tt)*) => {
+        hot_dispatch!(@arms [$m, $c, $byte, $other] [] $($rows)*)
     };
-    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]
+    (@arms [$m:ident, $c:ident, $byte:ident, $other:block] [$($arms:tt)*]
         $variant:ident $name:ident = $code:literal, $arg:ident, $proto:literal,
         [$($before:ident),*] -> [$($after:ident),*], hot; $($rest:tt)*
     ) => {
-        hot_dispatch!(@arms [$m, $byte, $other]
-            [$($arms)* $code => $m.exec(Opcode::$variant)?,] $($rest)*)
+        hot_dispatch!(@arms [$m, $c, $byte, $other]
+            [$($arms)* $code => $m.exec_or_sync(&mut $c, Opcode::$variant)?,] $($rest)*)
     };
-    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]
+    (@arms [$m:ident, $c:ident, $byte:ident, $other:block] [$($arms:tt)*]
         $variant:ident $name:ident = $code:literal, $arg:ident, $proto:literal,
         [$($before:ident),*] -> [$($after:ident),*], cold; $($rest:tt)*
     ) => {
-        hot_dispatch!(@arms [$m, $byte, $other] [$($arms)*] $($rest)*)
+        hot_dispatch!(@arms [$m, $c, $byte, $other] [$($arms)*] $($rest)*)
     };
-    (@arms [$m:ident, $byte:ident, $other:block] [$($arms:tt)*]) => {
+    (@arms [$m:ident, $c:ident, $byte:ident, $other:block] [$($arms:tt)*]) => {
         match $byte {
             $($arms)*
             _ => $other
@@ -329,25 +329,46 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     // ----- input ----------------------------------------------------------------------
 
+    // Every read takes the loop's cursor `c` (`Source::Cursor`): the fixed-size reads of
+    // the hot opcodes go through it (the position stays in a register); the others move
+    // the source to it, read, and move it to where the read left the source ([`Self::synced`]).
+
+    /// Runs `f` with the source at the cursor, then the cursor where `f` left the source.
     #[inline(always)]
-    fn take(&mut self, n: usize) -> Result<S::Bytes> {
-        self.src.take(n).map_err(|s| self.short(n as u64, s))
+    fn synced<T>(&mut self, c: &mut S::Cursor, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.src.set_cursor(*c);
+        let r = f(self);
+        *c = self.src.cursor();
+        r
     }
 
     #[inline(always)]
-    fn take_array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        match self.src.take_array::<N>() {
-            Some(a) => Ok(*a),
-            None => Err(self.truncated(N)),
+    fn take(&mut self, c: &mut S::Cursor, n: usize) -> Result<S::Bytes> {
+        self.synced(c, |m| m.src.take(n).map_err(|s| m.short(n as u64, s)))
+    }
+
+    #[inline(always)]
+    fn take_array<const N: usize>(&mut self, c: &mut S::Cursor) -> Result<[u8; N]> {
+        match self.src.cur_array::<N>(c) {
+            Some(a) => Ok(a),
+            None => Err(self.truncated_at(*c, N)),
         }
     }
 
     #[inline(always)]
-    fn u8(&mut self) -> Result<u8> {
-        match self.src.u8() {
+    fn u8(&mut self, c: &mut S::Cursor) -> Result<u8> {
+        match self.src.cur_u8(c) {
             Some(b) => Ok(b),
-            None => Err(self.truncated(1)),
+            None => Err(self.truncated_at(*c, 1)),
         }
+    }
+
+    /// [`Self::truncated`] with the source moved to the cursor first.
+    #[cold]
+    #[inline(never)]
+    fn truncated_at(&mut self, c: S::Cursor, need: usize) -> Error {
+        self.src.set_cursor(c);
+        self.truncated(need)
     }
 
     /// A short read as an error: truncation, or (streamed input only) a read longer than
@@ -375,14 +396,25 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// A length prefix, checked against the remaining input before anything is allocated.
     #[inline(always)]
-    fn len_prefixed(&mut self, len: u64) -> Result<S::Bytes> {
-        self.len_prefixed_from(len, false)
+    fn len_prefixed(&mut self, c: &mut S::Cursor, len: u64) -> Result<S::Bytes> {
+        self.len_prefixed_from(c, len, false)
     }
 
     /// Like [`Self::len_prefixed`]; with `alloc_first` a length beyond the allocation
     /// limit is reported as such before truncation is checked, as CPython's C unpickler
     /// does for BINBYTES8 and BYTEARRAY8 (it allocates the object, then reads into it).
-    fn len_prefixed_from(&mut self, len: u64, alloc_first: bool) -> Result<S::Bytes> {
+    #[inline(always)]
+    fn len_prefixed_from(
+        &mut self,
+        c: &mut S::Cursor,
+        len: u64,
+        alloc_first: bool,
+    ) -> Result<S::Bytes> {
+        self.synced(c, |m| m.len_prefixed_here(len, alloc_first))
+    }
+
+    /// [`Self::len_prefixed_from`] at the source's own position.
+    fn len_prefixed_here(&mut self, len: u64, alloc_first: bool) -> Result<S::Bytes> {
         self.check_len(len, alloc_first)?;
         let n = usize::try_from(len).unwrap_or(usize::MAX);
         self.src.take(n).map_err(|s| self.short_len(len, s))
@@ -397,9 +429,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// A bytes payload of `len` bytes ([`Self::len_prefixed_from`]): a slice of the input
     /// when the machine shares it and the payload is long enough, else a copy.
-    fn payload(&mut self, len: u64, alloc_first: bool) -> Result<Payload> {
+    #[inline(always)]
+    fn payload(&mut self, c: &mut S::Cursor, len: u64, alloc_first: bool) -> Result<Payload> {
+        self.synced(c, |m| m.payload_here(len, alloc_first))
+    }
+
+    /// [`Self::payload`] at the source's own position.
+    fn payload_here(&mut self, len: u64, alloc_first: bool) -> Result<Payload> {
         if self.owner.is_some() && len >= crate::SHARE_MIN as u64 {
-            let b = self.len_prefixed_from(len, alloc_first)?;
+            let b = self.len_prefixed_here(len, alloc_first)?;
             let shared = self.owner.and_then(|o| payload::share(o, &b));
             return Ok(shared.unwrap_or_else(|| Payload::from(&b[..])));
         }
@@ -444,7 +482,13 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// A protocol-0 line, without its newline. Lines shorter than the C unpickler allows
     /// (`min` bytes including the newline) are truncation errors, as in `_pickle.c`.
-    fn line(&mut self, min: usize) -> Result<S::Bytes> {
+    #[inline(always)]
+    fn line(&mut self, c: &mut S::Cursor, min: usize) -> Result<S::Bytes> {
+        self.synced(c, |m| m.line_here(min))
+    }
+
+    /// [`Self::line`] at the source's own position.
+    fn line_here(&mut self, min: usize) -> Result<S::Bytes> {
         match self.src.line() {
             Ok(l) if l.len() + 1 >= min => Ok(l),
             Ok(_) => Err(self.err(
@@ -600,14 +644,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// reads it (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks
     /// it).
     #[inline(always)]
-    fn push_str_arg(&mut self, n: usize, prefixed: bool) -> Result<()> {
-        if let Some(&w) = self.src.take_window::<TEXT_INLINE>(n) {
+    fn push_str_arg(&mut self, c: &mut S::Cursor, n: usize, prefixed: bool) -> Result<()> {
+        if let Some(w) = self.src.cur_window::<TEXT_INLINE>(c, n) {
             return self.push_inline_str(w, n);
         }
         let b = if prefixed {
-            self.len_prefixed(n as u64)?
+            self.len_prefixed(c, n as u64)?
         } else {
-            self.take(n)?
+            self.take(c, n)?
         };
         let v = self.add_str_arg(&b)?;
         self.push(v)
@@ -1037,8 +1081,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    fn decimal_line(&mut self) -> Result<usize> {
-        let line = self.line(1)?;
+    #[inline(always)]
+    fn decimal_line(&mut self, c: &mut S::Cursor) -> Result<usize> {
+        self.synced(c, Self::decimal_line_here)
+    }
+
+    /// [`Self::decimal_line`] at the source's own position.
+    fn decimal_line_here(&mut self) -> Result<usize> {
+        let line = self.line_here(1)?;
         match literal::parse_py_int(&line) {
             Some(v) => usize::try_from(&v).map_err(|_| {
                 if v < BigInt::from(0) {
@@ -1056,22 +1106,28 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// Runs the machine to STOP. It runs in place (the caller's machine is not moved
     /// into the call: a machine is a few hundred bytes, which a move copies).
     pub(crate) fn run(&mut self) -> Result<Loaded> {
+        // The read position, in a local the loop keeps in registers (`Source::Cursor`); the
+        // source itself is moved to it before anything else reads it (`step`, `stop`,
+        // errors).
+        let mut c = self.src.cursor();
         loop {
-            self.op_start = self.src.pos();
+            self.op_start = self.src.cur_pos(&c);
             self.src.begin_op();
-            let Some(byte) = self.src.u8() else {
+            let Some(byte) = self.src.cur_u8(&mut c) else {
+                self.src.set_cursor(c);
                 return Err(self.out_of_input());
             };
             // The table's hot opcodes are dispatched on the byte itself, each to its own
             // inlined copy of its `exec` arm; so are STOP and PROTO, which every pickle of
             // protocol 2 and up has once (a small one would spend a good part of its time
             // decoding them); the rest go through `step`.
-            crate::opcode::opcode_table!(hot_dispatch[self, byte, {
+            crate::opcode::opcode_table!(hot_dispatch[self, c, byte, {
                 const STOP: u8 = Opcode::Stop as u8;
                 const PROTO: u8 = Opcode::Proto as u8;
+                self.src.set_cursor(c);
                 match byte {
                     STOP => return self.stop(),
-                    PROTO => self.exec(Opcode::Proto)?,
+                    PROTO => self.step(Opcode::Proto)?,
                     _ => {
                         let Some(op) = Opcode::from_byte(byte) else {
                             return Err(self.unknown_opcode(byte));
@@ -1079,6 +1135,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                         self.step(op)?;
                     }
                 }
+                c = self.src.cursor();
             }]);
         }
     }
@@ -1118,16 +1175,27 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    /// Executes one opcode (its argument not yet read). The loop calls it with a constant
-    /// opcode for the table's `hot` opcodes, so that each is inlined on its own; the others
-    /// go through [`Self::step`].
+    /// [`Self::exec`] through the loop's cursor, the source moved to it when `exec` fails
+    /// (so that whatever reads it next finds it where the error was).
     #[inline(always)]
-    fn exec(&mut self, op: Opcode) -> Result<()> {
+    fn exec_or_sync(&mut self, c: &mut S::Cursor, op: Opcode) -> Result<()> {
+        let r = self.exec(c, op);
+        if r.is_err() {
+            self.src.set_cursor(*c);
+        }
+        r
+    }
+
+    /// Executes one opcode (its argument not yet read), reading through the cursor `c`.
+    /// The loop calls it with a constant opcode for the table's `hot` opcodes, so that
+    /// each is inlined on its own; the others go through [`Self::step`].
+    #[inline(always)]
+    fn exec(&mut self, c: &mut S::Cursor, op: Opcode) -> Result<()> {
         use Opcode as O;
         match op {
             O::Frame => {
-                let n = u64::from_le_bytes(self.take_array()?);
-                match self.src.ahead(n) {
+                let n = u64::from_le_bytes(self.take_array(c)?);
+                match self.synced(c, |m| m.src.ahead(n)) {
                     Ok(()) => {}
                     Err(Short::Ends(left)) => {
                         return Err(self.err(
@@ -1144,33 +1212,33 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::NewTrue => self.push(Value::Bool(true))?,
             O::NewFalse => self.push(Value::Bool(false))?,
             O::BinInt => {
-                let v = i32::from_le_bytes(self.take_array()?);
+                let v = i32::from_le_bytes(self.take_array(c)?);
                 self.push(Value::Int(i64::from(v)))?;
             }
             O::BinInt1 => {
-                let v = self.u8()?;
+                let v = self.u8(c)?;
                 self.push(Value::Int(i64::from(v)))?;
             }
             O::BinInt2 => {
-                let v = u16::from_le_bytes(self.take_array()?);
+                let v = u16::from_le_bytes(self.take_array(c)?);
                 self.push(Value::Int(i64::from(v)))?;
             }
             O::BinFloat => {
-                let f = f64::from_be_bytes(self.take_array()?);
+                let f = f64::from_be_bytes(self.take_array(c)?);
                 self.push(Value::Float(f))?;
             }
 
             O::ShortBinUnicode => {
-                let n = usize::from(self.u8()?);
-                self.push_str_arg(n, false)?;
+                let n = usize::from(self.u8(c)?);
+                self.push_str_arg(c, n, false)?;
             }
             O::BinUnicode => {
-                let n = u32::from_le_bytes(self.take_array()?) as usize;
-                self.push_str_arg(n, true)?;
+                let n = u32::from_le_bytes(self.take_array(c)?) as usize;
+                self.push_str_arg(c, n, true)?;
             }
             O::ShortBinBytes => {
-                let n = self.u8()?;
-                let b = self.take(usize::from(n))?;
+                let n = self.u8(c)?;
+                let b = self.take(c, usize::from(n))?;
                 let v = self.add_bytes(&b)?;
                 self.push(v)?;
             }
@@ -1242,22 +1310,22 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.marks.push(self.fence);
             }
             O::BinPut => {
-                let idx = self.u8()?;
+                let idx = self.u8(c)?;
                 let v = self.top()?;
                 self.memo_put(usize::from(idx), v)?;
             }
             O::LongBinPut => {
-                let idx = u32::from_le_bytes(self.take_array()?);
+                let idx = u32::from_le_bytes(self.take_array(c)?);
                 let v = self.top()?;
                 self.memo_put(idx as usize, v)?;
             }
             O::Memoize => self.memoize_top()?,
             O::BinGet => {
-                let idx = self.u8()?;
+                let idx = self.u8(c)?;
                 self.memo_get(usize::from(idx))?;
             }
             O::LongBinGet => {
-                let idx = u32::from_le_bytes(self.take_array()?);
+                let idx = u32::from_le_bytes(self.take_array(c)?);
                 self.memo_get(idx as usize)?;
             }
 
@@ -1286,7 +1354,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             // --- protocol and control
             O::Proto => {
-                let p = self.u8()?;
+                let p = self.u8(c)?;
                 if p > crate::HIGHEST_PROTOCOL {
                     return Err(self.err(
                         ErrorKind::UnsupportedProtocol,
@@ -1300,7 +1368,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             // --- scalars
             O::Int => {
-                let line = self.line(2)?;
+                let line = self.line(c, 2)?;
                 let v = match literal::parse_int(&line) {
                     Some(IntLiteral::Bool(b)) => Value::Bool(b),
                     Some(IntLiteral::Small(i)) => Value::Int(i),
@@ -1319,7 +1387,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.push(v)?;
             }
             O::Long => {
-                let line = self.line(2)?;
+                let line = self.line(c, 2)?;
                 let Some(b) = literal::parse_long(&line) else {
                     return Err(self.err(
                         ErrorKind::BadLiteral,
@@ -1331,24 +1399,24 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.push(v)?;
             }
             O::Long1 => {
-                let n = self.u8()?;
-                let b = self.take(usize::from(n))?;
+                let n = self.u8(c)?;
+                let b = self.take(c, usize::from(n))?;
                 let v = self.long_le(&b)?;
                 self.push(v)?;
             }
             O::Long4 => {
-                let n = i32::from_le_bytes(self.take_array()?);
+                let n = i32::from_le_bytes(self.take_array(c)?);
                 if n < 0 {
                     return Err(
                         self.err(ErrorKind::BadLiteral, "LONG pickle has negative byte count")
                     );
                 }
-                let b = self.len_prefixed(n as u64)?;
+                let b = self.len_prefixed(c, n as u64)?;
                 let v = self.long_le(&b)?;
                 self.push(v)?;
             }
             O::Float => {
-                let line = self.line(2)?;
+                let line = self.line(c, 2)?;
                 let Some(f) = literal::parse_float(&line) else {
                     return Err(
                         self.err(ErrorKind::BadLiteral, "could not convert string to float")
@@ -1358,26 +1426,26 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             // --- text and bytes
             O::String => {
-                let line = self.line(1)?;
+                let line = self.line(c, 1)?;
                 let raw = literal::decode_string_literal(&line)
                     .map_err(|m| self.err(ErrorKind::BadLiteral, m))?;
                 let v = self.py2_str(&raw)?;
                 self.push(v)?;
             }
             O::BinString => {
-                let n = u32::from_le_bytes(self.take_array()?);
-                let raw = self.len_prefixed(u64::from(n))?;
+                let n = u32::from_le_bytes(self.take_array(c)?);
+                let raw = self.len_prefixed(c, u64::from(n))?;
                 let v = self.py2_str(&raw)?;
                 self.push(v)?;
             }
             O::ShortBinString => {
-                let n = self.u8()?;
-                let raw = self.take(usize::from(n))?;
+                let n = self.u8(c)?;
+                let raw = self.take(c, usize::from(n))?;
                 let v = self.py2_str(&raw)?;
                 self.push(v)?;
             }
             O::Unicode => {
-                let line = self.line(1)?;
+                let line = self.line(c, 1)?;
                 let decoded = text::decode_raw_unicode_escape(&line).map_err(|m| {
                     self.err(
                         ErrorKind::BadLiteral,
@@ -1395,31 +1463,31 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.push(v)?;
             }
             O::BinUnicode8 => {
-                let n = u64::from_le_bytes(self.take_array()?);
+                let n = u64::from_le_bytes(self.take_array(c)?);
                 // A length no str can have is the OverflowError CPython raises for all three
                 // 8-byte lengths (BINBYTES8 and BYTEARRAY8 check the limit below as well).
                 if n > i64::MAX as u64 {
                     return Err(self.oversize(n));
                 }
-                let b = self.len_prefixed(n)?;
+                let b = self.len_prefixed(c, n)?;
                 let v = self.add_str_arg(&b)?;
                 self.push(v)?;
             }
             O::BinBytes => {
-                let n = u32::from_le_bytes(self.take_array()?);
-                let b = self.payload(u64::from(n), false)?;
+                let n = u32::from_le_bytes(self.take_array(c)?);
+                let b = self.payload(c, u64::from(n), false)?;
                 let v = self.add_payload(b)?;
                 self.push(v)?;
             }
             O::BinBytes8 => {
-                let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.payload(n, true)?;
+                let n = u64::from_le_bytes(self.take_array(c)?);
+                let b = self.payload(c, n, true)?;
                 let v = self.add_payload(b)?;
                 self.push(v)?;
             }
             O::ByteArray8 => {
-                let n = u64::from_le_bytes(self.take_array()?);
-                let b = self.payload(n, true)?;
+                let n = u64::from_le_bytes(self.take_array(c)?);
+                let b = self.payload(c, n, true)?;
                 let n = b.len();
                 let v = self.add(Node::ByteArray(b), n)?;
                 self.push(v)?;
@@ -1529,7 +1597,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
             // --- memo
             O::Put => {
-                let line = self.line(1)?;
+                let line = self.line(c, 1)?;
                 let Some(idx) = literal::parse_py_int(&line) else {
                     return Err(self.err(ErrorKind::BadLiteral, "invalid literal for int()"));
                 };
@@ -1541,13 +1609,13 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.memo_put(idx, v)?;
             }
             O::Get => {
-                let idx = self.decimal_line()?;
+                let idx = self.decimal_line(c)?;
                 self.memo_get(idx)?;
             }
             // --- names and objects
             O::Global => {
-                let module = self.line(2)?;
-                let name = self.line(2)?;
+                let module = self.line(c, 2)?;
+                let name = self.line(c, 2)?;
                 let (module, name) = (self.utf8_name(&module)?, self.utf8_name(&name)?);
                 let v = self.global(module, name)?;
                 self.push(v)?;
@@ -1571,9 +1639,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             O::Ext1 | O::Ext2 | O::Ext4 => {
                 let code: i64 = match op {
-                    O::Ext1 => i64::from(self.u8()?),
-                    O::Ext2 => i64::from(u16::from_le_bytes(self.take_array()?)),
-                    _ => i64::from(i32::from_le_bytes(self.take_array()?)),
+                    O::Ext1 => i64::from(self.u8(c)?),
+                    O::Ext2 => i64::from(u16::from_le_bytes(self.take_array(c)?)),
+                    _ => i64::from(i32::from_le_bytes(self.take_array(c)?)),
                 };
                 if code <= 0 {
                     return Err(self.err(ErrorKind::UnknownExtension, "EXT specifies code <= 0"));
@@ -1599,7 +1667,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let args = self.pop()?;
                 let callable = self.pop()?;
                 let v = self.reduce(callable, args)?;
-                self.last_reduce = Some((v, self.src.pos()));
+                self.last_reduce = Some((v, self.src.cur_pos(c)));
                 self.push(v)?;
             }
             O::NewObjEx => {
@@ -1627,8 +1695,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
             O::Inst => {
                 let start = self.marker()?;
-                let module = self.line(2)?;
-                let name = self.line(2)?;
+                let module = self.line(c, 2)?;
+                let name = self.line(c, 2)?;
                 let (module, name) = (self.utf8_name(&module)?, self.utf8_name(&name)?);
                 let args = self.stack.split_off(start);
                 let cls = self.global(module, name)?;
@@ -1653,7 +1721,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.push(v)?;
             }
             O::PersId => {
-                let line = self.line(1)?;
+                let line = self.line(c, 1)?;
                 if !line.is_ascii() {
                     return Err(self.err(
                         ErrorKind::BadLiteral,
@@ -1676,7 +1744,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// An opcode the loop does not inline: one shared copy of [`Self::exec`].
     #[inline(never)]
     fn step(&mut self, op: Opcode) -> Result<()> {
-        self.exec(op)
+        let mut c = self.src.cursor();
+        let r = self.exec(&mut c, op);
+        self.src.set_cursor(c);
+        r
     }
 
     fn int_value(&mut self, b: BigInt) -> Result<Value> {

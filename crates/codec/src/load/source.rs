@@ -54,6 +54,26 @@ pub(crate) trait Source {
     fn ahead(&mut self, n: u64) -> Result<(), Short>;
     /// The bytes up to the next newline, which is taken too; `Ends` when there is none.
     fn line(&mut self) -> Result<Self::Bytes, Short>;
+
+    /// The loop's own copy of the read position, kept in a local so that it lives in
+    /// registers: a [`Slice`] is its own cursor (the bytes and the offset); a [`Stream`]
+    /// has none (`()`: its reads go to the stream). Reads through a cursor are
+    /// [`Source::cur_u8`], [`Source::cur_array`] and [`Source::cur_window`]; every other read
+    /// goes to the source after [`Source::set_cursor`], and [`Source::cursor`] picks the
+    /// position up again.
+    type Cursor: Copy;
+    /// The cursor at the source's position.
+    fn cursor(&self) -> Self::Cursor;
+    /// Moves the source to the cursor's position.
+    fn set_cursor(&mut self, c: Self::Cursor);
+    /// The offset of the cursor's next byte.
+    fn cur_pos(&self, c: &Self::Cursor) -> usize;
+    /// [`Source::u8`] through the cursor.
+    fn cur_u8(&mut self, c: &mut Self::Cursor) -> Option<u8>;
+    /// [`Source::take_array`] through the cursor.
+    fn cur_array<const N: usize>(&mut self, c: &mut Self::Cursor) -> Option<[u8; N]>;
+    /// [`Source::take_window`] through the cursor.
+    fn cur_window<const N: usize>(&mut self, c: &mut Self::Cursor, n: usize) -> Option<[u8; N]>;
 }
 
 /// A source borrowed: the caller keeps it (and what it read ahead) after the load.
@@ -101,9 +121,35 @@ impl<T: Source> Source for &mut T {
     fn line(&mut self) -> Result<T::Bytes, Short> {
         (**self).line()
     }
+    type Cursor = T::Cursor;
+    #[inline(always)]
+    fn cursor(&self) -> T::Cursor {
+        (**self).cursor()
+    }
+    #[inline(always)]
+    fn set_cursor(&mut self, c: T::Cursor) {
+        (**self).set_cursor(c);
+    }
+    #[inline(always)]
+    fn cur_pos(&self, c: &T::Cursor) -> usize {
+        (**self).cur_pos(c)
+    }
+    #[inline(always)]
+    fn cur_u8(&mut self, c: &mut T::Cursor) -> Option<u8> {
+        (**self).cur_u8(c)
+    }
+    #[inline(always)]
+    fn cur_array<const N: usize>(&mut self, c: &mut T::Cursor) -> Option<[u8; N]> {
+        (**self).cur_array(c)
+    }
+    #[inline(always)]
+    fn cur_window<const N: usize>(&mut self, c: &mut T::Cursor, n: usize) -> Option<[u8; N]> {
+        (**self).cur_window(c, n)
+    }
 }
 
-/// The whole input in memory.
+/// The whole input in memory; its own [`Source::Cursor`].
+#[derive(Clone, Copy)]
 pub(crate) struct Slice<'a> {
     data: &'a [u8],
     pos: usize,
@@ -199,6 +245,32 @@ impl<'a> Source for Slice<'a> {
             }
             None => Err(Short::Ends(rest.len())),
         }
+    }
+
+    type Cursor = Slice<'a>;
+    #[inline(always)]
+    fn cursor(&self) -> Slice<'a> {
+        *self
+    }
+    #[inline(always)]
+    fn set_cursor(&mut self, c: Slice<'a>) {
+        self.pos = c.pos;
+    }
+    #[inline(always)]
+    fn cur_pos(&self, c: &Slice<'a>) -> usize {
+        c.pos
+    }
+    #[inline(always)]
+    fn cur_u8(&mut self, c: &mut Slice<'a>) -> Option<u8> {
+        c.u8()
+    }
+    #[inline(always)]
+    fn cur_array<const N: usize>(&mut self, c: &mut Slice<'a>) -> Option<[u8; N]> {
+        c.take_array::<N>().copied()
+    }
+    #[inline(always)]
+    fn cur_window<const N: usize>(&mut self, c: &mut Slice<'a>, n: usize) -> Option<[u8; N]> {
+        c.take_window::<N>(n).copied()
     }
 }
 
@@ -452,5 +524,27 @@ impl<R: Read> Source for Stream<'_, R> {
                 return Err(Short::Ends(self.held()));
             }
         }
+    }
+
+    type Cursor = ();
+    #[inline(always)]
+    fn cursor(&self) {}
+    #[inline(always)]
+    fn set_cursor(&mut self, _: ()) {}
+    #[inline(always)]
+    fn cur_pos(&self, _: &()) -> usize {
+        self.pos()
+    }
+    #[inline(always)]
+    fn cur_u8(&mut self, _: &mut ()) -> Option<u8> {
+        self.u8()
+    }
+    #[inline(always)]
+    fn cur_array<const N: usize>(&mut self, _: &mut ()) -> Option<[u8; N]> {
+        self.take_array::<N>().copied()
+    }
+    #[inline(always)]
+    fn cur_window<const N: usize>(&mut self, _: &mut (), n: usize) -> Option<[u8; N]> {
+        self.take_window::<N>(n).copied()
     }
 }
