@@ -11,6 +11,7 @@ use super::literal::{self, IntLiteral};
 use super::normalize;
 use super::options::{DecodeErrors, Encoding, LoadOptions};
 use super::record::Recorder;
+use super::scratch::{self, Scratch};
 use super::{Loaded, PersistentLoad};
 use crate::error::{Error, ErrorKind, Result};
 use crate::imports::Via;
@@ -124,6 +125,42 @@ impl<'a, S: Source> Machine<'a, S, false> {
         opts: &'a LoadOptions,
         hook: Option<&'a mut PersistentLoad<'a>>,
     ) -> Self {
+        Self::with_log(src, opts, hook, None)
+    }
+}
+
+impl<'a, S: Source> Machine<'a, S, true> {
+    /// A machine keeping the import log in `rec`.
+    pub(crate) fn recording(
+        src: S,
+        opts: &'a LoadOptions,
+        hook: Option<&'a mut PersistentLoad<'a>>,
+        rec: &'a mut Recorder,
+    ) -> Self {
+        Self::with_log(src, opts, hook, Some(rec))
+    }
+}
+
+impl<'a, S: Source, const REC: bool> Drop for Machine<'a, S, REC> {
+    /// Keeps the stack, marks and memo buffers for the thread's next load.
+    fn drop(&mut self) {
+        Scratch {
+            stack: std::mem::take(&mut self.stack),
+            marks: std::mem::take(&mut self.marks),
+            memo: std::mem::take(&mut self.memo),
+        }
+        .give();
+    }
+}
+
+impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
+    /// A machine; `rec` is `Some` exactly when `REC`.
+    fn with_log(
+        src: S,
+        opts: &'a LoadOptions,
+        hook: Option<&'a mut PersistentLoad<'a>>,
+        rec: Option<&'a mut Recorder>,
+    ) -> Self {
         // Most pickles make about one node and one memo entry per 4–16 input bytes; sizing
         // both up front saves the first rounds of regrowth (capped: a 64 MiB bytes payload
         // is one node).
@@ -132,25 +169,26 @@ impl<'a, S: Source> Machine<'a, S, false> {
         // Batches of up to 1000 items (2000 values for a dict) sit on the stack, each at
         // least one byte of input (most two to five); a small pickle's biggest batch fits
         // in its first block.
-        let stack_cap = (src.size_hint() / 2).clamp(32, 2048);
+        // A power of two, so that loads of pickles of about the same size start with the
+        // same capacity and reuse the thread's kept stack ([`Scratch`]).
+        let stack_cap = (src.size_hint() / 2)
+            .clamp(32, scratch::KEEP_STACK)
+            .next_power_of_two();
         // Any pickle with a container of more than three items has a MARK; a first block
         // for a few costs less than the first push's growth (only the tiniest pickles go
         // without, which hardly ever mark).
-        let marks = if src.size_hint() >= MARKS_FROM {
-            Vec::with_capacity(8)
-        } else {
-            Vec::new()
-        };
+        let marks = if src.size_hint() >= MARKS_FROM { 8 } else { 0 };
+        let Scratch { stack, marks, memo } = Scratch::take(stack_cap, guess, marks);
         // The first arena, memo table and stack; all small next to any limit in use.
         let first = graph.node_capacity() * ARENA_SLOT + (guess + stack_cap) * SLOT_COST;
         Machine {
             src,
             op_start: 0,
             graph,
-            stack: Vec::with_capacity(stack_cap),
+            stack,
             marks,
             fence: 0,
-            memo: Vec::with_capacity(guess),
+            memo,
             sparse: None,
             memo_count: 0,
             last_reduce: None,
@@ -162,7 +200,7 @@ impl<'a, S: Source> Machine<'a, S, false> {
             max_proto: 0,
             opts,
             hook,
-            rec: None,
+            rec,
             budget: opts.limits.max_alloc.saturating_sub(first),
             next_buffer: 0,
             owner: None,
@@ -174,34 +212,6 @@ impl<'a, S: Source> Machine<'a, S, false> {
     /// move around cheaply.
     pub(crate) fn sharing(&mut self, owner: &'a bytes::Bytes) {
         self.owner = Some(owner);
-    }
-
-    /// The same machine keeping the import log in `rec`.
-    pub(crate) fn recording(self, rec: &'a mut Recorder) -> Machine<'a, S, true> {
-        Machine {
-            src: self.src,
-            op_start: self.op_start,
-            graph: self.graph,
-            stack: self.stack,
-            marks: self.marks,
-            fence: self.fence,
-            memo: self.memo,
-            sparse: self.sparse,
-            memo_count: self.memo_count,
-            last_reduce: self.last_reduce,
-            last_put: self.last_put,
-            put_next: self.put_next,
-            memo_limit: self.memo_limit,
-            seq_end: self.seq_end,
-            proto: self.proto,
-            max_proto: self.max_proto,
-            opts: self.opts,
-            hook: self.hook,
-            rec: Some(rec),
-            budget: self.budget,
-            next_buffer: self.next_buffer,
-            owner: self.owner,
-        }
     }
 }
 

@@ -6,6 +6,7 @@ mod machine;
 mod normalize;
 mod options;
 mod record;
+mod scratch;
 mod source;
 
 pub(crate) use compat::py3_to_py2;
@@ -388,9 +389,7 @@ pub(crate) fn load_recording(
         // The hook's trait object may live longer than this call; the machine borrows it,
         // and `rec`, for the call only.
         let hook = hook.map(|h| h as &mut PersistentLoad<'_>);
-        machine::Machine::new(source::Slice::new(data), options, hook)
-            .recording(&mut rec)
-            .run()
+        machine::Machine::recording(source::Slice::new(data), options, hook, &mut rec).run()
     };
     (result, rec.events)
 }
