@@ -85,10 +85,16 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The topmost mark (0 without one): the fence pops may not cross, kept apart from
     /// `marks` because every pop checks it.
     fence: usize,
+    /// `opts.limits.max_depth`, here for MARK's check without a load through `opts`.
+    max_marks: usize,
     memo: Vec<Option<Value>>,
     /// Memo entries far past the dense table ([`Self::memo_put_any`]); made on the first
     /// one, so that loads without any cost nothing to make and drop.
     sparse: Option<std::collections::HashMap<usize, Value>>,
+    // `memo_count`, `last_put` and `put_next` are stored only out of sequence (`seq_end`
+    // 0); in sequence they are `memo.len()`, `memo.len() - 1` (wrapping) and `memo.len()`,
+    // and the fast paths store none of them ([`Self::settle_memo`] writes them out).
+    /// How many memo entries there are.
     memo_count: usize,
     /// The value the last REDUCE pushed and the offset just after it (state setters).
     last_reduce: Option<(Value, usize)>,
@@ -102,7 +108,8 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// (`max_memo` and [`MAX_MEMO_INDEX`] + 1), whichever is lower.
     memo_limit: usize,
     /// `memo_limit` while the memo is in sequence (`memo_count` and `put_next` both
-    /// `memo.len()`: every entry at its own index from 0, none skipped or sparse), else 0:
+    /// `memo.len()` and `last_put` the last entry: every entry at its own index from 0,
+    /// none skipped, overwritten or sparse), else 0:
     /// a store at `memo.len()` below it is the next in sequence under both limits, one
     /// compare for [`Self::memo_put`] and [`Self::memoize_top`]'s common case.
     seq_end: usize,
@@ -188,6 +195,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             stack,
             marks,
             fence: 0,
+            max_marks: opts.limits.max_depth,
             memo,
             sparse: None,
             memo_count: 0,
@@ -944,11 +952,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             && idx != self.memo.capacity()
             && self.budget >= SLOT_COST
         {
-            self.last_put = idx;
-            self.put_next = idx + 1;
             self.budget -= SLOT_COST;
             self.memo.push(Some(v));
-            self.memo_count = idx + 1;
             return Ok(());
         }
         // Checked here, not returned as it is: the compiler then merges this call's
@@ -969,11 +974,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             && self.stack.len() > self.fence()
             && let Some(&v) = self.stack.last()
         {
-            self.last_put = idx;
-            self.put_next = idx + 1;
             self.budget -= SLOT_COST;
             self.memo.push(Some(v));
-            self.memo_count = idx + 1;
             return Ok(());
         }
         // Checked here, not returned as it is: the compiler then merges this call's
@@ -985,8 +987,20 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// [`Self::memoize_top`] out of sequence (or at a limit, or on an empty stack).
     #[inline(never)]
     fn memoize_any(&mut self) -> Result<()> {
+        self.settle_memo();
         let v = self.top()?;
         self.memo_put_any(self.memo_count, v)
+    }
+
+    /// Writes out `memo_count`, `last_put` and `put_next` if the memo is in sequence
+    /// (where they are not kept up to date).
+    fn settle_memo(&mut self) {
+        if self.seq_end != 0 {
+            let len = self.memo.len();
+            self.memo_count = len;
+            self.put_next = len;
+            self.last_put = len.wrapping_sub(1);
+        }
     }
 
     /// Stores into the memo. Indices near the end of the dense table grow it; far-off
@@ -994,9 +1008,13 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// 5-byte opcode cannot force a gigabyte table.
     #[inline(never)]
     fn memo_put_any(&mut self, idx: usize, v: Value) -> Result<()> {
+        self.settle_memo();
         let r = self.memo_put_slow(idx, v);
         let len = self.memo.len();
-        self.seq_end = if self.memo_count == len && self.put_next == len {
+        self.seq_end = if self.memo_count == len
+            && self.put_next == len
+            && self.last_put == len.wrapping_sub(1)
+        {
             self.memo_limit
         } else {
             0
@@ -1045,13 +1063,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// The value the last PUT/MEMOIZE stored, if any.
     fn last_put(&self) -> Option<Value> {
-        match self.memo.get(self.last_put) {
+        let at = if self.seq_end != 0 {
+            self.memo.len().wrapping_sub(1)
+        } else {
+            self.last_put
+        };
+        match self.memo.get(at) {
             Some(v) => *v,
-            None => self
-                .sparse
-                .as_ref()
-                .and_then(|s| s.get(&self.last_put))
-                .copied(),
+            None => self.sparse.as_ref().and_then(|s| s.get(&at)).copied(),
         }
     }
 
@@ -1309,7 +1328,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             }
 
             O::Mark => {
-                if self.marks.len() >= self.opts.limits.max_depth {
+                if self.marks.len() >= self.max_marks {
                     return Err(self.err(
                         ErrorKind::LimitExceeded,
                         format!("more than {} nested MARKs", self.opts.limits.max_depth),
