@@ -984,6 +984,39 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         Ok(())
     }
 
+    /// After an opcode that made an object and pushed it: a MEMOIZE, or a BINPUT or
+    /// LONG_BINPUT at the next index in sequence, right after it (as picklers write them
+    /// after nearly every object) is done here, on the memo's fast path where nothing can
+    /// fail, without a trip round the loop. Anything else is left to the loop.
+    #[inline(always)]
+    fn memoize_next(&mut self, c: &mut S::Cursor) {
+        const MEMOIZE: u8 = Opcode::Memoize as u8;
+        const BINPUT: u8 = Opcode::BinPut as u8;
+        const LONG_BINPUT: u8 = Opcode::LongBinPut as u8;
+        let idx = self.memo.len();
+        if idx >= self.seq_end || idx == self.memo.capacity() || self.budget < SLOT_COST {
+            return;
+        }
+        let n = match self.src.cur_peek::<1>(c) {
+            Some([MEMOIZE]) => 1,
+            Some([BINPUT]) => match self.src.cur_peek::<2>(c) {
+                Some([_, i]) if usize::from(i) == idx => 2,
+                _ => return,
+            },
+            Some([LONG_BINPUT]) => match self.src.cur_peek::<5>(c) {
+                Some([_, a, b, x, y]) if u32::from_le_bytes([a, b, x, y]) as usize == idx => 5,
+                _ => return,
+            },
+            _ => return,
+        };
+        let Some(&v) = self.stack.last() else {
+            return;
+        };
+        self.src.cur_skip(c, n);
+        self.budget -= SLOT_COST;
+        self.memo.push(Some(v));
+    }
+
     /// [`Self::memoize_top`] out of sequence (or at a limit, or on an empty stack).
     #[inline(never)]
     fn memoize_any(&mut self) -> Result<()> {
@@ -1260,26 +1293,39 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8(c)?);
                 self.push_str_arg(c, n, false)?;
+                self.memoize_next(c);
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array(c)?) as usize;
                 self.push_str_arg(c, n, true)?;
+                self.memoize_next(c);
             }
             O::ShortBinBytes => {
                 let n = self.u8(c)?;
                 let b = self.take(c, usize::from(n))?;
                 let v = self.add_bytes(&b)?;
                 self.push(v)?;
+                self.memoize_next(c);
             }
-            O::EmptyList => self.add_push(Node::List(Vec::new()), 0)?,
+            O::EmptyList => {
+                self.add_push(Node::List(Vec::new()), 0)?;
+                self.memoize_next(c);
+            }
             O::EmptyTuple => self.add_push(Node::Tuple(Vec::new()), 0)?,
-            O::EmptyDict => self.add_push(Node::Dict(Vec::new()), 0)?,
-            O::EmptySet => self.add_push(Node::Set(Vec::new()), 0)?,
+            O::EmptyDict => {
+                self.add_push(Node::Dict(Vec::new()), 0)?;
+                self.memoize_next(c);
+            }
+            O::EmptySet => {
+                self.add_push(Node::Set(Vec::new()), 0)?;
+                self.memoize_next(c);
+            }
             O::Tuple => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
                 let n = items.len() * SLOT_COST;
                 self.add_push(Node::Tuple(items), n)?;
+                self.memoize_next(c);
             }
             O::Tuple1 | O::Tuple2 | O::Tuple3 => {
                 let n = match op {
@@ -1290,6 +1336,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let items = self.pop_n(n)?;
                 let n = items.len() * SLOT_COST;
                 self.add_push(Node::Tuple(items), n)?;
+                self.memoize_next(c);
             }
             O::Append => {
                 let len = self.stack.len();
@@ -1369,6 +1416,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
                 self.record_call(cls, v, Via::NewObj)?;
                 self.push(v)?;
+                self.memoize_next(c);
             }
             O::Build => {
                 if REC {

@@ -74,6 +74,11 @@ pub(crate) trait Source {
     fn cur_array<const N: usize>(&mut self, c: &mut Self::Cursor) -> Option<[u8; N]>;
     /// [`Source::take_window`] through the cursor.
     fn cur_window<const N: usize>(&mut self, c: &mut Self::Cursor, n: usize) -> Option<[u8; N]>;
+    /// The next `N` bytes at the cursor, not taken; `None` when fewer are at hand (always
+    /// for a stream, whose reads may block or fail).
+    fn cur_peek<const N: usize>(&self, c: &Self::Cursor) -> Option<[u8; N]>;
+    /// Takes `n` bytes that [`Source::cur_peek`] has just shown.
+    fn cur_skip(&mut self, c: &mut Self::Cursor, n: usize);
 }
 
 /// A source borrowed: the caller keeps it (and what it read ahead) after the load.
@@ -145,6 +150,14 @@ impl<T: Source> Source for &mut T {
     #[inline(always)]
     fn cur_window<const N: usize>(&mut self, c: &mut T::Cursor, n: usize) -> Option<[u8; N]> {
         (**self).cur_window(c, n)
+    }
+    #[inline(always)]
+    fn cur_peek<const N: usize>(&self, c: &T::Cursor) -> Option<[u8; N]> {
+        (**self).cur_peek(c)
+    }
+    #[inline(always)]
+    fn cur_skip(&mut self, c: &mut T::Cursor, n: usize) {
+        (**self).cur_skip(c, n);
     }
 }
 
@@ -271,6 +284,14 @@ impl<'a> Source for Slice<'a> {
     #[inline(always)]
     fn cur_window<const N: usize>(&mut self, c: &mut Slice<'a>, n: usize) -> Option<[u8; N]> {
         c.take_window::<N>(n).copied()
+    }
+    #[inline(always)]
+    fn cur_peek<const N: usize>(&self, c: &Slice<'a>) -> Option<[u8; N]> {
+        c.data.get(c.pos..)?.first_chunk::<N>().copied()
+    }
+    #[inline(always)]
+    fn cur_skip(&mut self, c: &mut Slice<'a>, n: usize) {
+        c.pos += n;
     }
 }
 
@@ -547,4 +568,10 @@ impl<R: Read> Source for Stream<'_, R> {
     fn cur_window<const N: usize>(&mut self, _: &mut (), n: usize) -> Option<[u8; N]> {
         self.take_window::<N>(n).copied()
     }
+    #[inline(always)]
+    fn cur_peek<const N: usize>(&self, _: &()) -> Option<[u8; N]> {
+        None
+    }
+    #[inline(always)]
+    fn cur_skip(&mut self, _: &mut (), _: usize) {}
 }
