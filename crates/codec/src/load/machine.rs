@@ -67,6 +67,12 @@ macro_rules! hot_dispatch {
     (@arms [$m:ident, $c:ident, $byte:ident, $other:block] [$($arms:tt)*]) => {
         match $byte {
             $($arms)*
+            // No opcode; arms of their own so that the jump table spans every byte and
+            // needs no range check before it.
+            0x00 | 0xff => {
+                $m.src.set_cursor($c);
+                return Err($m.unknown_opcode($byte));
+            }
             _ => $other
         }
     };
