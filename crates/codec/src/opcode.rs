@@ -430,8 +430,17 @@ macro_rules! define_opcodes {
             /// ```
             #[inline]
             pub const fn from_byte(b: u8) -> Option<Opcode> {
-                match b { $( $byte => Some(Opcode::$variant), )* _ => None }
+                Self::BY_BYTE[b as usize]
             }
+
+            /// [`Opcode::from_byte`]'s table: one load, where a `match` compiled to a
+            /// call and some twenty instructions (the loader decodes every opcode it does
+            /// not dispatch on directly through it).
+            const BY_BYTE: [Option<Opcode>; 256] = {
+                let mut t = [None; 256];
+                $( t[$byte as usize] = Some(Opcode::$variant); )*
+                t
+            };
 
             /// The opcode `pickletools` calls `name`, if there is one.
             ///
