@@ -1,7 +1,7 @@
 //! Protocol-0 text arguments, parsed exactly as CPython's C unpickler parses them.
 
 use num_bigint::{BigInt, Sign};
-use num_traits::{Num, Zero};
+use num_traits::Num;
 
 /// What an `INT` line loads as.
 #[derive(Debug, PartialEq)]
@@ -178,10 +178,12 @@ pub(crate) fn parse_float(line: &[u8]) -> Option<f64> {
 
 /// `LONG1`/`LONG4` payload: little-endian two's complement.
 pub(crate) fn decode_long_le(b: &[u8]) -> BigInt {
-    if b.is_empty() {
-        return BigInt::zero();
+    // Most fit in `i64`, which makes the `BigInt` directly: `from_signed_bytes_le`
+    // copies and negates through buffers of its own.
+    match small_long_le(b) {
+        Some(i) => BigInt::from(i),
+        None => BigInt::from_signed_bytes_le(b),
     }
-    BigInt::from_signed_bytes_le(b)
 }
 
 /// Whether a little-endian two's complement int fits in `i64`, and its value.
@@ -375,5 +377,25 @@ mod tests {
         );
         assert_eq!(small_long_le(&[0; 9]), None);
         assert_eq!(decode_long_le(&[0xff, 0x7f]), BigInt::from(0x7fff));
+        // Through i64 up to 8 bytes and through `from_signed_bytes_le` past them: the
+        // same values either way.
+        for b in [
+            &[][..],
+            &[0x80],
+            &[0x00, 0x80],
+            &[0xff; 8],
+            &[0, 0, 0, 0, 0, 0, 0, 0x80],
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+            &[0, 0, 0, 0, 0, 0, 0, 0x80, 0xff],
+            &[0, 0, 0, 0, 0, 0, 0, 0x80, 0x00],
+            &[0xff; 9],
+        ] {
+            let want = if b.is_empty() {
+                BigInt::from(0)
+            } else {
+                BigInt::from_signed_bytes_le(b)
+            };
+            assert_eq!(decode_long_le(b), want, "{b:02x?}");
+        }
     }
 }
