@@ -360,14 +360,53 @@ const BLOCK: usize = 64;
 const BLOCK_IN: usize = BLOCK + 4;
 const BLOCK_OUT: usize = BLOCK + 4;
 
-/// Text to Latin-1 bytes, if every code point is below 256: with AVX2 and BMI2 when the
-/// CPU has them (`text/x86.rs`), else [`latin1_portable`]. Both give the same result.
+/// Text to Latin-1 bytes, if every code point is below 256: a byte at a time for short
+/// text ([`latin1_short`]), else with AVX2 and BMI2 when the CPU has them
+/// (`text/x86.rs`), else [`latin1_portable`]. All give the same result.
 pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
+    if let Some(short) = latin1_short(t.as_bytes()) {
+        return short;
+    }
     #[cfg(target_arch = "x86_64")]
     if let Some(latin1) = x86::text_to_latin1(t.as_bytes()) {
         return latin1;
     }
     latin1_portable(t.as_bytes())
+}
+
+/// The longest text [`latin1_short`] converts.
+const SHORT_LATIN1: usize = 32;
+
+/// [`text_to_latin1`] of the text's bytes `b` if it is short (`None` if it is not): one
+/// pass, a byte at a time, into a buffer on the stack, then one allocation of exactly the
+/// output's size. For the short strs of protocol 2's `bytes` (`_codecs.encode(str,
+/// 'latin1')`: a `datetime`'s state, a hash) the vector paths' setup (the CPU feature
+/// checks, a zeroed stage) costs more than the conversion.
+fn latin1_short(b: &[u8]) -> Option<Option<Vec<u8>>> {
+    if b.len() > SHORT_LATIN1 {
+        return None;
+    }
+    let mut out = [0u8; SHORT_LATIN1];
+    let mut n = 0;
+    let mut it = b.iter();
+    while let Some(&c) = it.next() {
+        // Text is well formed: a code point below 256 is ASCII or 0xC2/0xC3 and one
+        // continuation byte; any other lead byte starts one above 255 (or a surrogate).
+        let byte = match c {
+            0x00..=0x7f => c,
+            0xc2 | 0xc3 => match it.next() {
+                Some(&next) => ((c & 0x03) << 6) | (next & 0x3f),
+                None => return Some(None),
+            },
+            _ => return Some(None),
+        };
+        // At most one output byte per input byte, so `n < b.len() <= SHORT_LATIN1`.
+        if let Some(slot) = out.get_mut(n) {
+            *slot = byte;
+        }
+        n += 1;
+    }
+    Some(out.get(..n).map(<[u8]>::to_vec))
 }
 
 /// [`text_to_latin1`] of the text's bytes `b`, in portable code (the machine's baseline
@@ -918,6 +957,12 @@ mod tests {
     fn latin1_checked(t: &Text) -> Option<Vec<u8>> {
         let b = t.as_bytes();
         let portable = latin1_portable(b);
+        if let Some(short) = latin1_short(b) {
+            assert_eq!(
+                short, portable,
+                "short path against the portable one: {b:x?}"
+            );
+        }
         #[cfg(target_arch = "x86_64")]
         if let Some(vector) = x86::text_to_latin1(b) {
             assert_eq!(
