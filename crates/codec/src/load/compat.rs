@@ -22,18 +22,19 @@ fn py2_module_to_py3(module: &str) -> Option<&'static str> {
         .map(|i| IMPORT_MAPPING[i].1)
 }
 
-/// The Python 3 `(module, name)` for a Python 2 one (unchanged if no table has it).
-pub(crate) fn fix_import(module: &str, name: &str) -> (String, String) {
+/// The Python 3 `(module, name)` for a Python 2 one: the given strs themselves if no table
+/// has it (so a caller can tell with a pointer compare), else the tables' own.
+pub(crate) fn fix_import<'a>(module: &'a str, name: &'a str) -> (&'a str, &'a str) {
     if !FORWARD_MODULES.may_hold(module) {
-        return (module.to_owned(), name.to_owned());
+        return (module, name);
     }
     if let Some((m, n)) = py2_to_py3(module, name) {
-        return (m.to_owned(), n.to_owned());
+        return (m, n);
     }
     if let Some(m) = py2_module_to_py3(module) {
-        return (m.to_owned(), name.to_owned());
+        return (m, name);
     }
-    (module.to_owned(), name.to_owned())
+    (module, name)
 }
 
 /// The Python 2 `(module, name)` a protocol 0–2 pickler writes for a Python 3 one
@@ -153,7 +154,8 @@ mod tests {
             assert!(!REVERSE_MODULES.may_hold(m), "{m}");
             assert!(!FORWARD_MODULES.may_hold(m), "{m}");
             assert_eq!(py3_to_py2(m, "x"), (m, "x"));
-            assert_eq!(fix_import(m, "x"), (m.to_owned(), "x".to_owned()));
+            let (fm, fx) = fix_import(m, "x");
+            assert!(std::ptr::eq(fm, m) && fx == "x", "{m}");
         }
         for set in [&REVERSE_MODULES, &FORWARD_MODULES] {
             let bits: u32 = set.0.iter().map(|w| w.count_ones()).sum();
@@ -179,7 +181,7 @@ mod tests {
             (("pjfixtures", "Plain"), ("pjfixtures", "Plain")),
         ];
         for ((m, n), (wm, wn)) in table {
-            assert_eq!(fix_import(m, n), (wm.to_owned(), wn.to_owned()), "{m}.{n}");
+            assert_eq!(fix_import(m, n), (wm, wn), "{m}.{n}");
         }
         assert_eq!(py3_to_py2("builtins", "str"), ("__builtin__", "unicode"));
         assert_eq!(

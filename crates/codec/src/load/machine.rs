@@ -278,7 +278,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             return Ok(());
         };
         let (m, n) = if self.proto < 3 && self.opts.fix_imports {
-            super::compat::fix_import(&g.module, &g.name)
+            let (m, n) = super::compat::fix_import(&g.module, &g.name);
+            (m.to_owned(), n.to_owned())
         } else {
             (g.module.clone(), g.name.clone())
         };
@@ -765,10 +766,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         let (m, n) = if self.proto < 3 && self.opts.fix_imports {
             super::compat::fix_import(module, name)
         } else {
-            (module.to_owned(), name.to_owned())
+            (module, name)
         };
-        let py2_name =
-            (m != module || n != name).then(|| Box::new((module.to_owned(), name.to_owned())));
+        // Unchanged, `fix_import` hands back the strs it was given: a pointer compare
+        // settles most names (a table entry may still spell the same name).
+        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
+        let py2_name = (!same(m, module) || !same(n, name))
+            .then(|| Box::new((module.to_owned(), name.to_owned())));
+        let (m, n) = (m.to_owned(), n.to_owned());
         let len = m.len() + n.len();
         if REC {
             let (rm, rn) = (m.clone(), n.clone());
