@@ -36,7 +36,7 @@ impl Scratch {
     /// Buffers for a load: a stack of exactly `stack_cap` values, and a memo table and a
     /// mark stack with room for at least `memo_cap` and `marks_cap`. The thread's kept
     /// buffers where they fit, else new ones.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn take(stack_cap: usize, memo_cap: usize, marks_cap: usize) -> Scratch {
         let kept = KEPT.try_with(Cell::take).ok().flatten().unwrap_or_default();
         let Scratch {
@@ -58,7 +58,7 @@ impl Scratch {
 
     /// Keeps the buffers for the thread's next load, emptied; those past the limits are
     /// freed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn give(mut self) {
         self.stack.clear();
         self.marks.clear();
