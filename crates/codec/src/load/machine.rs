@@ -959,9 +959,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(always)]
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
         if idx == self.memo.len()
-            && idx < self.seq_end
-            && idx != self.memo.capacity()
-            && self.budget >= SLOT_COST
+            && self.memo_push_fits(idx)
         {
             self.budget -= SLOT_COST;
             self.memo.push(Some(v));
@@ -973,15 +971,22 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         Ok(())
     }
 
+    /// Whether an entry at `idx` (`memo.len()`) can go on the memo's fast path: the memo in
+    /// sequence and under its limits, room in the table without growing it, and budget
+    /// for the slot (what [`Self::memo_put`], [`Self::memoize_top`] and
+    /// [`Self::memoize_next`] check before pushing).
+    #[inline(always)]
+    fn memo_push_fits(&self, idx: usize) -> bool {
+        idx < self.seq_end && idx != self.memo.capacity() && self.budget >= SLOT_COST
+    }
+
     /// MEMOIZE: the top of the stack into the memo at the count of entries. In sequence
     /// (the common case) that count is `memo.len()` and the top is copied straight from
     /// the stack into the memo; otherwise [`Self::memo_put_any`] at the count.
     #[inline(always)]
     fn memoize_top(&mut self) -> Result<()> {
         let idx = self.memo.len();
-        if idx < self.seq_end
-            && idx != self.memo.capacity()
-            && self.budget >= SLOT_COST
+        if self.memo_push_fits(idx)
             && self.stack.len() > self.fence()
             && let Some(&v) = self.stack.last()
         {
@@ -1005,7 +1010,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         const BINPUT: u8 = Opcode::BinPut as u8;
         const LONG_BINPUT: u8 = Opcode::LongBinPut as u8;
         let idx = self.memo.len();
-        if idx >= self.seq_end || idx == self.memo.capacity() || self.budget < SLOT_COST {
+        if !self.memo_push_fits(idx) {
             return;
         }
         let n = match self.src.cur_peek::<1>(c) {
