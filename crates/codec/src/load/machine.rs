@@ -958,9 +958,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// the dense table, is done here with the same effects [`Self::memo_put_any`] has.
     #[inline(always)]
     fn memo_put(&mut self, idx: usize, v: Value) -> Result<()> {
-        if idx == self.memo.len()
-            && self.memo_push_fits(idx)
-        {
+        if idx == self.memo.len() && self.memo_push_fits(idx) {
             self.budget -= SLOT_COST;
             self.memo.push(Some(v));
             return Ok(());
