@@ -19,7 +19,7 @@
 mod pickler;
 mod writer;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Graph;
@@ -143,8 +143,8 @@ pub struct DumpOptions {
     /// (the default) does.
     pub fix_imports: bool,
     /// The copyreg extension registry: (module, name) → code, written as EXT1/2/4 at
-    /// protocols ≥ 2.
-    pub extensions: HashMap<(String, String), i32>,
+    /// protocols ≥ 2. An `FxHashMap`, as [`crate::LoadOptions::extensions`].
+    pub extensions: FxHashMap<(String, String), i32>,
     /// Deepest nesting before the dump fails (CPython raises RecursionError). Default
     /// [`Limits::DEFAULT`](crate::Limits::DEFAULT)'s `max_depth`.
     pub max_depth: usize,
@@ -164,7 +164,7 @@ impl Default for DumpOptions {
         DumpOptions {
             profile: Profile::default(),
             fix_imports: true,
-            extensions: HashMap::new(),
+            extensions: FxHashMap::default(),
             max_depth: crate::Limits::DEFAULT.max_depth,
         }
     }
