@@ -363,7 +363,7 @@ macro_rules! opcode_table {
             Ext4 EXT4 = 0x84, Int4, 2, [] -> [Any], cold;
             Global GLOBAL = b'c', StringNlNoEscapePair, 0, [] -> [Any], cold;
             StackGlobal STACK_GLOBAL = 0x93, None, 4, [Str, Str] -> [Any], cold;
-            Reduce REDUCE = b'R', None, 0, [Any, Any] -> [Any], cold;
+            Reduce REDUCE = b'R', None, 0, [Any, Any] -> [Any], hot;
             Build BUILD = b'b', None, 0, [Any, Any] -> [Any], hot;
             Inst INST = b'i', StringNlNoEscapePair, 0, [Mark, StackSlice] -> [Any], cold;
             Obj OBJ = b'o', None, 1, [Mark, Any, StackSlice] -> [Any], cold;
