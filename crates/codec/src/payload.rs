@@ -192,10 +192,12 @@ impl fmt::Debug for Payload {
 /// `part` as a payload shared with `owner` when it lies inside `owner`'s bytes (it is a
 /// slice the loader read from that input), `None` otherwise.
 pub(crate) fn share(owner: &Bytes, part: &[u8]) -> Option<Payload> {
-    let whole = owner.as_ptr_range();
-    let range = part.as_ptr_range();
-    (whole.start <= range.start && range.end <= whole.end && !part.is_empty())
-        .then(|| Payload::from(owner.slice_ref(part)))
+    // Where `part` starts in `owner` (wrapping, so a `part` before it is far past its end),
+    // and one bounds test: `Bytes::slice_ref` checks the same twice over and costs a
+    // third of a shared payload's load.
+    let start = (part.as_ptr() as usize).wrapping_sub(owner.as_ptr() as usize);
+    let end = start.checked_add(part.len())?;
+    (start < end && end <= owner.len()).then(|| Payload::from(owner.slice(start..end)))
 }
 
 #[cfg(test)]
@@ -215,6 +217,12 @@ mod tests {
         // The whole input, and its last byte.
         assert_eq!(share(&owner, &owner[..]).map(|p| p.len()), Some(256));
         assert_eq!(share(&owner, &owner[255..]).map(|p| p[0]), Some(255));
+        // Slices that overlap the owner without lying inside it, at either end.
+        let middle = owner.slice(10..20);
+        assert!(share(&middle, &owner[5..15]).is_none());
+        assert!(share(&middle, &owner[15..25]).is_none());
+        assert!(share(&middle, &owner[0..256]).is_none());
+        assert_eq!(share(&middle, &owner[12..20]).map(|p| p[0]), Some(12));
     }
 
     #[test]
