@@ -2036,11 +2036,12 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// REDUCE's node, its operands checked: a rewrite (`normalize`) or a [`Reduce`].
     #[inline]
     fn reduce_node(&mut self, callable: Value, args: Value) -> Result<Value> {
-        let args_memoized = self.last_put() == Some(args);
         if let Some(mut node) = normalize::reduce(&mut self.graph, callable, args) {
+            // Whether the arguments were memoized, asked only of a getattr (`normalize`
+            // does not touch the memo, so the last PUT is still the one before it).
             if let Node::Global(g) = &mut node
                 && g.form == crate::value::GlobalForm::Getattr
-                && !args_memoized
+                && self.last_put() != Some(args)
             {
                 g.form = crate::value::GlobalForm::GetattrChain;
             }
