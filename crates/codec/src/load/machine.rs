@@ -659,14 +659,15 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// do. The node's id goes straight onto the stack; through [`Self::add`]'s `Result`
     /// the value would be built in memory and copied over.
     #[inline(always)]
-    fn add_push(&mut self, node: Node, payload: usize) -> Result<()> {
+    fn add_push(&mut self, node: Node, payload: usize) -> Result<Value> {
         self.charge(NODE_COST + payload)?;
         let id = if self.graph.nodes().len() == self.graph.node_capacity() {
             self.grow_arena_add(node)?
         } else {
             self.graph.push_node(node)
         };
-        self.push(Value::Node(id))
+        self.push(Value::Node(id))?;
+        Ok(Value::Node(id))
     }
 
     /// Charges for the arena's next growth, grows it (the doubling a push would make)
@@ -745,7 +746,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 py2: false,
             },
             n,
-        )
+        )?;
+        Ok(())
     }
 
     #[cold]
@@ -1033,7 +1035,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// after nearly every object) is done here, on the memo's fast path where nothing can
     /// fail, without a trip round the loop. Anything else is left to the loop.
     #[inline(always)]
-    fn memoize_next(&mut self, c: &mut S::Cursor) {
+    fn memoize_next(&mut self, c: &mut S::Cursor, v: Value) {
         const MEMOIZE: u8 = Opcode::Memoize as u8;
         const BINPUT: u8 = Opcode::BinPut as u8;
         const LONG_BINPUT: u8 = Opcode::LongBinPut as u8;
@@ -1053,12 +1055,18 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             },
             _ => return,
         };
-        let Some(&v) = self.stack.last() else {
-            return;
-        };
         self.src.cur_skip(c, n);
         self.budget -= SLOT_COST;
         self.memo.push(Some(v));
+    }
+
+    /// [`Self::memoize_next`] of the value on top of the stack (for the opcodes whose
+    /// push does not hand it back: through a return value the str paths compiled worse).
+    #[inline(always)]
+    fn memoize_top_next(&mut self, c: &mut S::Cursor) {
+        if let Some(&v) = self.stack.last() {
+            self.memoize_next(c, v);
+        }
     }
 
     /// [`Self::memoize_top`] out of sequence (or at a limit, or on an empty stack).
@@ -1337,39 +1345,41 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8(c)?);
                 self.push_str_arg(c, n, false)?;
-                self.memoize_next(c);
+                self.memoize_top_next(c);
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array(c)?) as usize;
                 self.push_str_arg(c, n, true)?;
-                self.memoize_next(c);
+                self.memoize_top_next(c);
             }
             O::ShortBinBytes => {
                 let n = self.u8(c)?;
                 let b = self.take(c, usize::from(n))?;
                 let v = self.add_bytes(&b)?;
                 self.push(v)?;
-                self.memoize_next(c);
+                self.memoize_next(c, v);
             }
             O::EmptyList => {
-                self.add_push(Node::List(Vec::new()), 0)?;
-                self.memoize_next(c);
+                let v = self.add_push(Node::List(Vec::new()), 0)?;
+                self.memoize_next(c, v);
             }
-            O::EmptyTuple => self.add_push(Node::Tuple(Vec::new()), 0)?,
+            O::EmptyTuple => {
+                self.add_push(Node::Tuple(Vec::new()), 0)?;
+            }
             O::EmptyDict => {
-                self.add_push(Node::Dict(Vec::new()), 0)?;
-                self.memoize_next(c);
+                let v = self.add_push(Node::Dict(Vec::new()), 0)?;
+                self.memoize_next(c, v);
             }
             O::EmptySet => {
-                self.add_push(Node::Set(Vec::new()), 0)?;
-                self.memoize_next(c);
+                let v = self.add_push(Node::Set(Vec::new()), 0)?;
+                self.memoize_next(c, v);
             }
             O::Tuple => {
                 let start = self.marker()?;
                 let items = self.stack.split_off(start);
                 let n = items.len() * SLOT_COST;
-                self.add_push(Node::Tuple(items), n)?;
-                self.memoize_next(c);
+                let v = self.add_push(Node::Tuple(items), n)?;
+                self.memoize_next(c, v);
             }
             O::Tuple1 | O::Tuple2 | O::Tuple3 => {
                 let n = match op {
@@ -1379,8 +1389,8 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 };
                 let items = self.pop_n(n)?;
                 let n = items.len() * SLOT_COST;
-                self.add_push(Node::Tuple(items), n)?;
-                self.memoize_next(c);
+                let v = self.add_push(Node::Tuple(items), n)?;
+                self.memoize_next(c, v);
             }
             O::Append => {
                 let len = self.stack.len();
@@ -1449,7 +1459,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 self.memo_get(idx as usize)?;
             }
 
-            O::NewObj if !REC => self.new_obj()?,
+            O::NewObj if !REC => {
+                let v = self.new_obj()?;
+                self.memoize_next(c, v);
+            }
             O::NewObj => {
                 let args = self.pop()?;
                 let cls = self.pop()?;
@@ -1460,7 +1473,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 let v = self.object(cls, Some(args), None, ObjectForm::NewObj)?;
                 self.record_call(cls, v, Via::NewObj)?;
                 self.push(v)?;
-                self.memoize_next(c);
+                self.memoize_next(c, v);
             }
             O::Build => {
                 if REC {
@@ -1970,7 +1983,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// gives them, they go through memory twice more), which is added and pushed in one
     /// go (as [`Self::add_push`] does).
     #[inline(always)]
-    fn new_obj(&mut self) -> Result<()> {
+    fn new_obj(&mut self) -> Result<Value> {
         // Popping the arguments, then the class, neither crossing the fence.
         let len = self.stack.len();
         if len <= self.fence.saturating_add(1) {
