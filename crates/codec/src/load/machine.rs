@@ -695,14 +695,16 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         )
     }
 
-    /// Pushes a str argument of `n` bytes: held inline from one fixed-size copy of the
-    /// input window when it is short and the window is there, else read as its opcode
-    /// reads it (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks
-    /// it).
+    /// Pushes a str argument of `n` bytes, and memoizes it if a MEMOIZE or PUT follows
+    /// ([`Self::memoize_next`]): held inline from one fixed-size copy of the input window
+    /// when it is short and the window is there, else read as its opcode reads it
+    /// (`prefixed`: a 4-byte length, checked as [`Self::len_prefixed`] checks it).
     #[inline(always)]
     fn push_str_arg(&mut self, c: &mut S::Cursor, n: usize, prefixed: bool) -> Result<()> {
         if let Some(w) = self.src.cur_window::<TEXT_INLINE>(c, n) {
-            return self.push_inline_str(w, n);
+            let v = self.push_inline_str(w, n)?;
+            self.memoize_next(c, v);
+            return Ok(());
         }
         let b = if prefixed {
             self.len_prefixed(c, n as u64)?
@@ -710,7 +712,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             self.take(c, n)?
         };
         let v = self.add_str_arg(&b)?;
-        self.push(v)
+        self.push(v)?;
+        self.memoize_next(c, v);
+        Ok(())
     }
 
     /// [`Self::add_str`] of a str read whole from the input (`BINUNICODE`,
@@ -735,7 +739,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
 
     /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
     #[inline(always)]
-    fn push_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<()> {
+    fn push_inline_str(&mut self, window: [u8; TEXT_INLINE], n: usize) -> Result<Value> {
         match window.get(..n) {
             Some(b) if text::valid_utf8_or_surrogatepass(b) => {}
             _ => return Err(self.bad_utf8()),
@@ -746,8 +750,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
                 py2: false,
             },
             n,
-        )?;
-        Ok(())
+        )
     }
 
     #[cold]
@@ -1060,15 +1063,6 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         self.memo.push(Some(v));
     }
 
-    /// [`Self::memoize_next`] of the value on top of the stack (for the opcodes whose
-    /// push does not hand it back: through a return value the str paths compiled worse).
-    #[inline(always)]
-    fn memoize_top_next(&mut self, c: &mut S::Cursor) {
-        if let Some(&v) = self.stack.last() {
-            self.memoize_next(c, v);
-        }
-    }
-
     /// [`Self::memoize_top`] out of sequence (or at a limit, or on an empty stack).
     #[inline(never)]
     fn memoize_any(&mut self) -> Result<()> {
@@ -1345,12 +1339,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             O::ShortBinUnicode => {
                 let n = usize::from(self.u8(c)?);
                 self.push_str_arg(c, n, false)?;
-                self.memoize_top_next(c);
             }
             O::BinUnicode => {
                 let n = u32::from_le_bytes(self.take_array(c)?) as usize;
                 self.push_str_arg(c, n, true)?;
-                self.memoize_top_next(c);
             }
             O::ShortBinBytes => {
                 let n = self.u8(c)?;
