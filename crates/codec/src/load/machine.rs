@@ -1033,10 +1033,11 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         Ok(())
     }
 
-    /// After an opcode that made an object and pushed it: a MEMOIZE, or a BINPUT or
-    /// LONG_BINPUT at the next index in sequence, right after it (as picklers write them
-    /// after nearly every object) is done here, on the memo's fast path where nothing can
-    /// fail, without a trip round the loop. Anything else is left to the loop.
+    /// After an opcode that made an object and pushed it (`v`, the value it pushed): a
+    /// MEMOIZE, or a BINPUT or LONG_BINPUT at the next index in sequence, right after it
+    /// (as picklers write them after nearly every object) is done here, storing `v`, on
+    /// the memo's fast path where nothing can fail, without a trip round the loop.
+    /// Anything else is left to the loop.
     #[inline(always)]
     fn memoize_next(&mut self, c: &mut S::Cursor, v: Value) {
         const MEMOIZE: u8 = Opcode::Memoize as u8;
