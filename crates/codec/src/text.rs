@@ -374,6 +374,22 @@ pub(crate) fn text_to_latin1(t: &crate::Text) -> Option<Vec<u8>> {
     latin1_portable(t.as_bytes())
 }
 
+/// Bytes to Latin-1 if they are UTF-8 of code points below U+0100 only (then they are
+/// also text a `str` node may hold), else `None`: on x86-64 with AVX2 and BMI2 one pass
+/// that converts and checks the form together (`text/x86.rs`), so a str that is about to
+/// be converted (protocol 2's bytes, `_codecs.encode(str, 'latin1')`) need not be
+/// validated first; elsewhere validated, then [`latin1_portable`].
+pub(crate) fn utf8_to_latin1(b: &[u8]) -> Option<Vec<u8>> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(latin1) = x86::utf8_to_latin1(b) {
+        return latin1;
+    }
+    if !valid_utf8_or_surrogatepass(b) {
+        return None;
+    }
+    latin1_portable(b)
+}
+
 /// The longest text [`latin1_short`] converts.
 const SHORT_LATIN1: usize = 32;
 
@@ -943,6 +959,76 @@ mod tests {
             high[at] = 0x101;
             let t = Text::from_code_points(high.iter().copied()).expect("text");
             assert_eq!(latin1_checked(&t), None);
+        }
+    }
+
+    #[test]
+    fn utf8_to_latin1_checks_the_form_on_any_bytes() {
+        // What it must give: the Latin-1 of bytes that are text of code points below 256,
+        // `None` for anything else (malformed, surrogates, code points above U+00FF).
+        let reference = |b: &[u8]| -> Option<Vec<u8>> {
+            let s = std::str::from_utf8(b).ok()?;
+            s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
+        };
+        let check = |b: &[u8]| {
+            let want = reference(b);
+            assert_eq!(utf8_to_latin1(b), want, "{b:x?}");
+            #[cfg(target_arch = "x86_64")]
+            if let Some(vector) = x86::utf8_to_latin1(b) {
+                assert_eq!(vector, want, "x86 path: {b:x?}");
+            }
+        };
+        // Latin-1 text of every length to past two 1,024-byte stages (a lead byte last in
+        // a chunk, a stage, the text), then each broken once: a byte that never starts
+        // or continues these code points, a lead byte with no continuation, a
+        // continuation with no lead byte, an overlong lead byte, one above U+00FF.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut cps = Vec::new();
+        let lens = (0..100).chain((1000..1100).step_by(7)).chain(2040..2100);
+        for n in lens.step_by(if cfg!(miri) { 13 } else { 1 }) {
+            while cps.len() < n {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                cps.push(if x.is_multiple_of(2) {
+                    0x41
+                } else {
+                    0x80 + (x >> 9) as u8 % 0x80
+                });
+            }
+            let text: String = cps[..n].iter().map(|&c| char::from(c)).collect();
+            let b = text.as_bytes();
+            check(b);
+            if b.is_empty() {
+                continue;
+            }
+            let at = (x >> 20) as usize % b.len();
+            for (k, bad) in [0xff, 0xc2, 0x80, 0xc0, 0xc1, 0xc4, 0xe9]
+                .into_iter()
+                .enumerate()
+            {
+                let mut v = b.to_vec();
+                v[(at + 31 * k) % b.len()] = bad;
+                check(&v);
+            }
+            let mut v = b.to_vec();
+            v.push(0xc3);
+            check(&v);
+            v.insert(0, 0xa9);
+            check(&v);
+            let mut v = b.to_vec();
+            v.extend_from_slice("\u{20ac}\u{d7}".as_bytes());
+            check(&v);
+        }
+        // Every byte at every position of a chunk and the next's first.
+        for pos in 0..40 {
+            for byte in 0..=255u8 {
+                let mut v = vec![0x41u8; 70];
+                v[pos] = byte;
+                check(&v);
+                v[pos + 1] = 0xa9;
+                check(&v);
+            }
         }
     }
 

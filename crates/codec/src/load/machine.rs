@@ -41,6 +41,10 @@ const DENSE_SLACK: usize = 1 << 16;
 const MAX_MEMO_INDEX: usize = i32::MAX as usize;
 /// Bytes charged per recorded import event, on top of its names.
 const EVENT_COST: usize = 64;
+/// The shortest str [`Machine::add_str_arg`] converts to Latin-1 as it reads it, when it
+/// is `_codecs.encode`'s argument: shorter ones are converted by the REDUCE, a byte at a
+/// time, for less than the vector path's setup.
+const LATIN1_AHEAD_MIN: usize = 64;
 
 /// The loop's dispatch on the opcode byte, expanded from the opcode table
 /// (`opcode_table!(hot_dispatch [machine, cursor, byte, { other bytes }])`): a `match` on the byte
@@ -152,6 +156,11 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The input as shared bytes ([`Machine::sharing`]): payloads of
     /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
     owner: Option<&'a bytes::Bytes>,
+    /// A str argument of `_codecs.encode` already converted to Latin-1 (the str's value
+    /// and its bytes; see [`Self::add_str_arg`]), for the REDUCE that folds the call into
+    /// bytes to take instead of converting the str again. At most one, never larger than
+    /// the str, whose size is charged.
+    latin1_ahead: Option<(Value, Vec<u8>)>,
 }
 
 impl<'a, S: Source> Machine<'a, S, false> {
@@ -248,6 +257,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             budget: opts.limits.max_alloc.saturating_sub(first),
             next_buffer: 0,
             owner: None,
+            latin1_ahead: None,
         }
     }
 
@@ -723,18 +733,37 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// short strs of the loop's hot path are held inline ([`Self::push_inline_str`]).
     #[inline(never)]
     fn add_str_arg(&mut self, b: &[u8]) -> Result<Value> {
+        // The str argument of protocol 2's bytes (`_codecs.encode(str, 'latin1')`, the
+        // callable pushed just before it): converted now, which validates it too, so it is
+        // read once rather than validated here and converted by the REDUCE.
+        let latin1 = if b.len() >= LATIN1_AHEAD_MIN && self.encode_on_top() {
+            text::utf8_to_latin1(b)
+        } else {
+            None
+        };
+        if latin1.is_none() && !text::valid_utf8_or_surrogatepass(b) {
+            return Err(self.bad_utf8());
+        }
         let shared = match self.owner {
             Some(o) if b.len() >= crate::SHARE_MIN => payload::share(o, b),
             _ => None,
         };
-        let Some(p) = shared else {
-            return self.add_str(b, false);
+        let text = match shared {
+            Some(p) => Text::from_payload_unchecked(p),
+            None => Text::from_slice_unchecked(b),
         };
-        if !text::valid_utf8_or_surrogatepass(b) {
-            return Err(self.bad_utf8());
+        let v = self.add(Node::Str { text, py2: false }, b.len())?;
+        if let Some(l) = latin1 {
+            self.latin1_ahead = Some((v, l));
         }
-        let text = Text::from_payload_unchecked(p);
-        self.add(Node::Str { text, py2: false }, b.len())
+        Ok(v)
+    }
+
+    /// Whether the stack's top is the global `_codecs.encode`.
+    fn encode_on_top(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|&v| normalize::is_global(&self.graph, v, "_codecs", "encode"))
     }
 
     /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.
@@ -2042,7 +2071,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     /// REDUCE's node, its operands checked: a rewrite (`normalize`) or a [`Reduce`].
     #[inline]
     fn reduce_node(&mut self, callable: Value, args: Value) -> Result<Value> {
-        if let Some(mut node) = normalize::reduce(&mut self.graph, callable, args) {
+        if let Some(mut node) =
+            normalize::reduce(&mut self.graph, callable, args, &mut self.latin1_ahead)
+        {
             // Whether the arguments were memoized, asked only of a getattr (`normalize`
             // does not touch the memo, so the last PUT is still the one before it).
             if let Node::Global(g) = &mut node

@@ -16,13 +16,19 @@ use crate::payload::Payload;
 use crate::text;
 use crate::value::{Global, Graph, Node, Object, ObjectForm, Value};
 
-fn is_global(g: &Graph, v: Value, module: &str, name: &str) -> bool {
+pub(crate) fn is_global(g: &Graph, v: Value, module: &str, name: &str) -> bool {
     matches!(g.as_global(v), Some(gl) if gl.module == module && gl.name == name)
 }
 
 /// Rewrites `callable(*args)` when it is one of the encodings above; `None` otherwise.
-/// `args` is known to be a tuple.
-pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node> {
+/// `args` is known to be a tuple. `ahead` may hold a str argument's Latin-1 bytes,
+/// converted when the str was read; a `_codecs.encode` of that str takes them.
+pub(crate) fn reduce(
+    g: &mut Graph,
+    callable: Value,
+    args: Value,
+    ahead: &mut Option<(Value, Vec<u8>)>,
+) -> Option<Node> {
     let a = g.as_tuple(args)?;
     if let Some(gl) = g.as_global(callable) {
         return match (gl.module.as_str(), gl.name.as_str()) {
@@ -38,7 +44,7 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                     return None;
                 }
                 Some(Node::Bytes {
-                    data: latin1_of(g, *s)?.into(),
+                    data: latin1_of(g, *s, ahead)?.into(),
                     py2: false,
                 })
             }
@@ -49,7 +55,7 @@ pub(crate) fn reduce(g: &mut Graph, callable: Value, args: Value) -> Option<Node
                     _ => None,
                 },
                 [s, enc] if matches!(g.as_str(*enc)?, "latin-1" | "latin1") => {
-                    Some(Node::ByteArray(latin1_of(g, *s)?.into()))
+                    Some(Node::ByteArray(latin1_of(g, *s, ahead)?.into()))
                 }
                 _ => None,
             },
@@ -137,7 +143,11 @@ fn iterable_items(g: &Graph, a: &[Value]) -> Option<Vec<Value>> {
     }
 }
 
-fn latin1_of(g: &Graph, s: Value) -> Option<Vec<u8>> {
+/// The Latin-1 bytes of str `s`: `ahead`'s, if they are `s`'s, else converted now.
+fn latin1_of(g: &Graph, s: Value, ahead: &mut Option<(Value, Vec<u8>)>) -> Option<Vec<u8>> {
+    if ahead.as_ref().is_some_and(|(v, _)| *v == s) {
+        return ahead.take().map(|(_, latin1)| latin1);
+    }
     match g.deref(s)? {
         Node::Str { text, .. } => text::text_to_latin1(text),
         _ => None,

@@ -1,6 +1,7 @@
-//! [`text_to_latin1`] with AVX2, BMI2 and POPCNT (x86-64), chosen at run time: 32 bytes
-//! of text at a time, the bytes of each code point found with vector compares, and the
-//! lead bytes squeezed out of each 8-byte word with one `pext`.
+//! [`text_to_latin1`] and [`utf8_to_latin1`] with AVX2, BMI2 and POPCNT (x86-64), chosen
+//! at run time: 32 bytes of text at a time, the bytes of each code point found with
+//! vector compares, and the lead bytes squeezed out of each 8-byte word with one `pext`;
+//! for bytes not yet known to be text, the same masks also check the form.
 //!
 //! Baseline x86-64 (SSE2) has no instruction that moves bytes by a variable amount, which
 //! dropping lead bytes needs; the portable path ([`super::latin1_portable`]) does it with
@@ -17,28 +18,58 @@
 
 use std::arch::x86_64::{
     __m256i, _mm_cvtsi128_si64, _mm_extract_epi64, _mm256_alignr_epi8, _mm256_and_si256,
-    _mm256_castsi256_si128, _mm256_cmpgt_epi8, _mm256_extract_epi64, _mm256_movemask_epi8,
-    _mm256_or_si256, _mm256_packus_epi16, _mm256_permute2x128_si256, _mm256_permute4x64_epi64,
-    _mm256_set1_epi8, _mm256_set1_epi16, _mm256_setr_epi64x, _mm256_setzero_si256,
-    _mm256_slli_epi16, _mm256_srli_epi16, _pext_u64,
+    _mm256_castsi256_si128, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_extract_epi64,
+    _mm256_movemask_epi8, _mm256_or_si256, _mm256_packus_epi16, _mm256_permute2x128_si256,
+    _mm256_permute4x64_epi64, _mm256_set1_epi8, _mm256_set1_epi16, _mm256_setr_epi64x,
+    _mm256_setzero_si256, _mm256_slli_epi16, _mm256_srli_epi16, _pext_u64,
 };
 
 /// Text (its UTF-8 bytes) to Latin-1, as [`super::text_to_latin1`]; `None` when this CPU
 /// lacks AVX2, BMI2 or POPCNT, and the caller takes the portable path.
 pub(super) fn text_to_latin1(b: &[u8]) -> Option<Option<Vec<u8>>> {
+    with_features(b, Input::Text)
+}
+
+/// Bytes (not known to be text) to Latin-1, as [`super::utf8_to_latin1`]; `None` when
+/// this CPU lacks AVX2, BMI2 or POPCNT, and the caller takes the portable path.
+pub(super) fn utf8_to_latin1(b: &[u8]) -> Option<Option<Vec<u8>>> {
+    with_features(b, Input::Bytes)
+}
+
+/// What the bytes given to [`with_features`] are known to be.
+#[derive(Clone, Copy)]
+enum Input {
+    /// Text (a `str` node's bytes): [`convert`].
+    Text,
+    /// Any bytes: [`convert_checked`].
+    Bytes,
+}
+
+/// The conversion of `b` for its kind of input if this CPU has AVX2, BMI2 and POPCNT,
+/// else `None`.
+fn with_features(b: &[u8], input: Input) -> Option<Option<Vec<u8>>> {
     if is_x86_feature_detected!("avx2")
         && is_x86_feature_detected!("bmi2")
         && is_x86_feature_detected!("popcnt")
     {
-        // SAFETY: `convert` is compiled for AVX2, BMI2 and POPCNT (its `#[target_feature]`),
-        // which were just detected on this CPU; it has no other precondition (it is safe
-        // code: its callees have the same features, and it touches memory only through
-        // slices and arrays).
+        // SAFETY: `convert_input` is compiled for AVX2, BMI2 and POPCNT (its
+        // `#[target_feature]`), which were just detected on this CPU; it has no other
+        // precondition (it is safe code: its callees have the same features, and it
+        // touches memory only through slices and arrays).
         #[allow(unsafe_code)]
-        let latin1 = unsafe { convert(b) };
+        let latin1 = unsafe { convert_input(b, input) };
         Some(latin1)
     } else {
         None
+    }
+}
+
+/// [`convert`] or [`convert_checked`], by what `b` is.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+fn convert_input(b: &[u8], input: Input) -> Option<Vec<u8>> {
+    match input {
+        Input::Text => convert(b),
+        Input::Bytes => convert_checked(b),
     }
 }
 
@@ -136,19 +167,33 @@ fn load(c: &[u8; 32]) -> __m256i {
 #[target_feature(enable = "avx2,bmi2,popcnt")]
 #[inline]
 fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) -> usize {
+    convert_chunk_masks(c, w, prev, dst).0
+}
+
+/// [`convert_chunk`], and the masks it found: the lead bytes (the bytes of 0x80 or more
+/// that are not continuation bytes) and the continuation bytes, bit k for byte k.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+#[inline]
+fn convert_chunk_masks(
+    c: &[u8; 32],
+    w: __m256i,
+    prev: __m256i,
+    dst: &mut [u8; 40],
+) -> (usize, u32, u32) {
     let high = _mm256_movemask_epi8(w) as u32;
     if high == 0 {
         if let Some(d) = dst.first_chunk_mut::<32>() {
             *d = *c;
         }
-        return 32;
+        return (32, 0, 0);
     }
     // Continuation bytes, 0x80..=0xBF, are the bytes below -64 as signed bytes.
     let cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), w);
     let before = _mm256_alignr_epi8::<15>(w, _mm256_permute2x128_si256::<0x21>(prev, w));
     let bit6 = _mm256_and_si256(_mm256_slli_epi16::<6>(before), _mm256_set1_epi8(0x40));
     let v = _mm256_or_si256(w, _mm256_and_si256(bit6, cont));
-    let lead = high & !(_mm256_movemask_epi8(cont) as u32);
+    let cont_bits = _mm256_movemask_epi8(cont) as u32;
+    let lead = high & !cont_bits;
     if lead == 0x5555_5555 || lead == 0xaaaa_aaaa {
         // The continuation bytes into the low byte of each 16-bit lane, packed to bytes.
         let x = if lead & 1 == 1 {
@@ -162,7 +207,7 @@ fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) ->
             lo.copy_from_slice(&_mm_cvtsi128_si64(x).to_le_bytes());
             hi.copy_from_slice(&_mm_extract_epi64::<1>(x).to_le_bytes());
         }
-        return 16;
+        return (16, lead, cont_bits);
     }
     let words = [
         _mm256_extract_epi64::<0>(v),
@@ -182,7 +227,7 @@ fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) ->
         }
         at = at8 + 8 - leads.count_ones() as usize;
     }
-    32 - lead.count_ones() as usize
+    (32 - lead.count_ones() as usize, lead, cont_bits)
 }
 
 /// For each set of lead bytes of an 8-byte word (bit k for byte k), the `pext` mask that
@@ -202,3 +247,94 @@ static KEEP: [u64; 256] = {
     }
     t
 };
+
+/// The conversion of bytes that may not be text: [`convert_chunk`] on each 32-byte
+/// chunk, as [`convert_staged`] does, and beside it the check that makes it safe on any
+/// bytes: every byte of 0x80 or more is a lead byte 0xC2/0xC3 with a continuation byte
+/// right after it, or that continuation byte. Those are the UTF-8 forms of U+0080..U+00FF,
+/// so bytes that pass are well-formed UTF-8 of code points below 256, and no pass over
+/// them (a UTF-8 validation, a count) is needed before or after.
+///
+/// Per chunk the check is two masks: the lead bytes must be exactly the high bytes that
+/// are not continuation bytes, and the continuation bytes exactly the bytes after a lead
+/// byte (one chunk's last lead byte carried into the next). Failures are gathered without
+/// a branch and looked at once per stage, so bytes that are not Latin-1 text cost at most
+/// one stage (1,024 bytes) of work before `None`. The output is allocated at the input's
+/// size, an upper bound (each code point has one byte or two).
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+fn convert_checked(b: &[u8]) -> Option<Vec<u8>> {
+    const STAGE: usize = 1024;
+    let mut out = Vec::with_capacity(b.len());
+    let mut stage = [0u8; STAGE + 8];
+    let mut pos = 0;
+    let mut prev = _mm256_setzero_si256();
+    // The last chunk's lead byte, if it ended in one (bit 0), and the failures so far.
+    let mut carry = 0u32;
+    let mut bad = 0u32;
+    let mut chunks = b.chunks_exact(32);
+    'text: loop {
+        while pos < STAGE - 32 {
+            let Some(c) = chunks.next().and_then(|c| c.first_chunk::<32>()) else {
+                break 'text;
+            };
+            let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
+            let w = load(c);
+            pos += convert_chunk_checked(c, w, prev, dst, &mut carry, &mut bad);
+            prev = w;
+        }
+        if bad != 0 {
+            return None;
+        }
+        out.extend_from_slice(stage.get(..pos)?);
+        pos = 0;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Zeros after the bytes: ASCII, each a code point of its own at the end of the
+        // chunk's, and not kept.
+        let mut last = [0u8; 32];
+        last.get_mut(..rest.len())?.copy_from_slice(rest);
+        let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
+        let w = load(&last);
+        let n = convert_chunk_checked(&last, w, prev, dst, &mut carry, &mut bad);
+        pos += n.checked_sub(32 - rest.len())?;
+    }
+    if bad != 0 || carry != 0 {
+        return None;
+    }
+    out.extend_from_slice(stage.get(..pos)?);
+    Some(out)
+}
+
+/// [`convert_chunk`] with [`convert_checked`]'s check: the bytes that break the form it
+/// accepts are or'ed into `bad` (bit k for byte k); `carry` is 1 if the chunk before
+/// ended in a lead byte, and is updated for the next. An ASCII chunk is right exactly when
+/// no lead byte is left waiting for it.
+#[target_feature(enable = "avx2,bmi2,popcnt")]
+#[inline]
+fn convert_chunk_checked(
+    c: &[u8; 32],
+    w: __m256i,
+    prev: __m256i,
+    dst: &mut [u8; 40],
+    carry: &mut u32,
+    bad: &mut u32,
+) -> usize {
+    if _mm256_movemask_epi8(w) == 0 {
+        if let Some(d) = dst.first_chunk_mut::<32>() {
+            *d = *c;
+        }
+        *bad |= *carry;
+        *carry = 0;
+        return 32;
+    }
+    let (n, lead, cont) = convert_chunk_masks(c, w, prev, dst);
+    let exact = _mm256_cmpeq_epi8(
+        _mm256_and_si256(w, _mm256_set1_epi8(0xfe_u8 as i8)),
+        _mm256_set1_epi8(0xc2_u8 as i8),
+    );
+    let c2c3 = _mm256_movemask_epi8(exact) as u32;
+    *bad |= (c2c3 ^ lead) | (cont ^ ((lead << 1) | *carry));
+    *carry = lead >> 31;
+    n
+}
