@@ -20,7 +20,8 @@
 //! `dump_parts`). `dumps` of a 64 MiB payload copies it into the output in both codecs;
 //! written out, neither copies it (CPython hands a payload of 64 KiB or more to `write`
 //! whole, `dump_parts` borrows it from the graph), so `stream` is the fair measure of a
-//! dump of large payloads.
+//! dump of large payloads. Smaller payloads differ: CPython copies those below 64 KiB
+//! into its frame, `dump_parts` borrows every one of 1 KiB or more.
 //!
 //! Both warm up first through a function that is not counted (picklejar: the same load or
 //! dump in another function; CPython: `pickle.Unpickler(…).load()` / `pickle.Pickler(…)

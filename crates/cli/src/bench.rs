@@ -821,7 +821,8 @@ fn print_targets(r: &Record, judge: &Judge) {
 const STREAM_NOTE: &str = "stream: the pickle written out to a file-like sink \
     (pickle.Pickler(file).dump into a write() that keeps what it is given; picklejar_codec's \
     dump_parts), checked against the workload file like a dump: a dump into one bytes object \
-    copies a large payload (64 MiB in bytes_64m) in both codecs, written out neither copies it";
+    copies a large payload (64 MiB in bytes_64m) in both codecs, written out neither copies it; \
+    below 64 KiB CPython copies a payload into its frame, picklejar borrows one of 1 KiB or more";
 
 /// Where the callgrind profiles go: `<target>/picklejar-callgrind`.
 fn callgrind_dir() -> PathBuf {
@@ -1038,6 +1039,6 @@ fn print_counts(r: &Record, cpython: &str) {
     println!(
         "(ratio: CPython's instructions ÷ picklejar's: how many times fewer picklejar runs; \
          stream: the pickle written out to a file, where neither codec copies a large payload \
-         as a dump into one bytes object does)"
+         as a dump into one bytes object does, and picklejar copies none of 1 KiB or more)"
     );
 }

@@ -1,7 +1,7 @@
 //! A dump in parts (`dump_parts`) is the dump (`dump`), byte for byte, with the graph's
-//! `bytes` and `bytearray` payloads that go outside frames borrowed instead of copied:
-//! checked on every corpus pickle at every protocol, and on graphs of large payloads
-//! placed where frames open and close around them.
+//! `bytes` and `bytearray` payloads of 1 KiB and more borrowed instead of copied: checked
+//! on every corpus pickle at every protocol, and on graphs of payloads placed where frames
+//! open and close around them and filling frames.
 
 use std::path::Path;
 
@@ -65,11 +65,21 @@ fn parts_are_the_dump_on_the_corpus() {
     assert!(compared > 10_000, "{compared} dumps compared");
 }
 
-/// A list of payloads around the 64 KiB frame target, strs between them, and one payload
-/// twice (its second save is a memo GET).
+/// A list of payloads around the 64 KiB frame target and the 1 KiB below which payloads
+/// are copied, then a run of 3,000-byte ones that fills several frames, strs between them,
+/// and one payload twice (its second save is a memo GET).
 fn big_payloads() -> (Graph, Vec<usize>) {
     let mut g = Graph::new();
-    let sizes = [64 * 1024, 64 * 1024 - 1, 3, 200_000, 64 * 1024 + 5];
+    let mut sizes = vec![
+        64 * 1024,
+        64 * 1024 - 1,
+        3,
+        200_000,
+        64 * 1024 + 5,
+        1023,
+        1024,
+    ];
+    sizes.extend([3000; 50]);
     let mut items = Vec::new();
     for (i, &n) in sizes.iter().enumerate() {
         let data: Vec<u8> = (0..n).map(|j| (i * 7 + j) as u8).collect();
@@ -87,32 +97,33 @@ fn big_payloads() -> (Graph, Vec<usize>) {
     items.push(items[0]);
     let root = g.value(Node::List(items));
     g.set_root(root);
-    (g, sizes.to_vec())
+    (g, sizes)
 }
 
 #[test]
 fn large_payloads_are_borrowed_from_the_graph() {
     let (g, sizes) = big_payloads();
-    // Payloads of 64 KiB and more: bytes at even places, bytearrays at odd ones.
+    // Payloads of 1 KiB and more: bytes at even places, bytearrays at odd ones.
     let large = |kind: usize| {
         sizes
             .iter()
             .enumerate()
-            .filter(|&(i, &n)| n >= 64 * 1024 && i % 2 == kind)
+            .filter(|&(i, &n)| n >= 1024 && i % 2 == kind)
             .count()
     };
     let (bytes, bytearrays) = (large(0), large(1));
-    assert_eq!((bytes, bytearrays), (2, 1));
+    assert_eq!((bytes, bytearrays), (28, 27));
     for (profile, protocol, borrowed) in [
-        // Frames (protocol 4+) or not, payloads of 64 KiB and more are borrowed: bytes
-        // from protocol 3, bytearrays from protocol 5 (BYTEARRAY8; below, a reduce of a
-        // bytes copy, as CPython makes one)...
+        // Frames (protocol 4+) or not, payloads of 1 KiB and more are borrowed, those
+        // inside frames too: bytes from protocol 3, bytearrays from protocol 5
+        // (BYTEARRAY8; below, a reduce of a bytes copy, as CPython makes one)...
         (Profile::Py313, 5, bytes + bytearrays),
         (Profile::Py313, 4, bytes),
         (Profile::Py313, 3, bytes),
-        // ... except where CPython 3.6 keeps them inside frames, and below protocol 3
-        // (bytes are a reduce of a str there), where they are copied.
-        (Profile::Py30To36, 4, 0),
+        // ... where CPython 3.6 keeps even the large ones inside frames...
+        (Profile::Py30To36, 4, bytes),
+        // ... but not below protocol 3 (bytes are a reduce of a str there), where they
+        // are copied.
         (Profile::Py313, 2, 0),
     ] {
         let opts = DumpOptions::new(profile);
@@ -136,6 +147,25 @@ fn large_payloads_are_borrowed_from_the_graph() {
         let mut file = Vec::new();
         parts.write_to(&mut file).expect("writes");
         assert_eq!(file, whole.bytes);
+        // A writer that takes a few bytes a call, and one piece a vectored call.
+        let mut slow = Trickle(Vec::new());
+        parts.write_to(&mut slow).expect("writes");
+        assert_eq!(slow.0, whole.bytes);
+    }
+}
+
+/// A writer that takes at most 7 bytes a call.
+struct Trickle(Vec<u8>);
+
+impl std::io::Write for Trickle {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        let n = b.len().min(7);
+        self.0.extend_from_slice(&b[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -195,7 +195,9 @@ fn op_meaning(op: &str) -> &'static str {
         "stream" => {
             "the objects written out to a file-like sink (pickle.Pickler(file).dump; \
                      picklejar's dump_parts): neither codec copies a payload of 64 KiB or \
-                     more (the 64 MiB of bytes_64m, bytearray_64m), which a dump copies"
+                     more (the 64 MiB of bytes_64m, bytearray_64m), which a dump copies; \
+                     picklejar borrows those of 1 KiB or more too, which CPython copies \
+                     into its frame"
         }
         _ => "",
     }

@@ -224,9 +224,11 @@ pub fn dump(g: &Graph, protocol: u8, opts: &DumpOptions) -> Result<Dumped> {
 }
 
 /// [`dump`] in parts, for writing out: the same bytes, except that the graph's `bytes`
-/// and `bytearray` payloads of 64 KiB and more, which CPython writes outside frames (and,
-/// dumping to a file, hands to the file's `write` without copying), are not copied into
-/// the pickle's buffer but borrowed from the graph.
+/// and `bytearray` payloads of 1 KiB and more are not copied into the pickle's buffer but
+/// borrowed from the graph. Those of 64 KiB and more CPython writes outside frames too (and,
+/// dumping to a file, hands to the file's `write` without copying); smaller ones it copies
+/// into its frame, which here holds a segment instead, counted in the frame's length.
+/// [`DumpedParts::write_to`] writes the pieces with vectored writes.
 ///
 /// ```
 /// use picklejar_codec::{DumpOptions, Graph, Node, Profile, dump, dump_parts};
@@ -360,8 +362,18 @@ impl<'g> DumpedParts<'g> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
-        for chunk in self.chunks() {
-            w.write_all(chunk)?;
+        use std::io::{ErrorKind, IoSlice};
+        // Vectored writes: a file takes up to 1,024 pieces a call (`writev`), so a pickle
+        // of many borrowed payloads costs no more calls than one buffer would.
+        let mut slices: Vec<IoSlice<'_>> = self.chunks().map(IoSlice::new).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match w.write_vectored(rest) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
     }

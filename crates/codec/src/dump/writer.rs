@@ -9,15 +9,22 @@ const HEADER: usize = 9;
 pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
 /// Frames smaller than this are written without a header.
 const FRAME_SIZE_MIN: usize = 4;
+/// In a dump in parts, the graph's payloads of this size and more that go inside a frame
+/// are kept aside too (a copy of them costs more than a segment).
+pub(crate) const ASIDE_MIN: usize = 1024;
 
 pub(crate) struct Writer<'g> {
     pub(crate) buf: Vec<u8>,
     /// With `Some` (a dump in parts), the graph's payloads that go outside frames are
     /// not copied into `buf`: each is kept as (the length of `buf` where it goes, the
-    /// payload), as CPython's pickler hands such a payload to a file's `write` whole.
+    /// payload), as CPython's pickler hands such a payload to a file's `write` whole; so
+    /// are those of [`ASIDE_MIN`] bytes and more inside frames.
     pub(crate) segments: Option<Vec<(usize, &'g [u8])>>,
     framing: bool,
     frame_start: Option<usize>,
+    /// The bytes of the open frame kept aside in [`Self::segments`], not in `buf`: part
+    /// of the frame's length, and already taken off [`Self::frame_limit`].
+    frame_aside: usize,
     /// Whether the next write opens a frame (`framing` with no frame open): one flag for
     /// the hot paths to test.
     need_frame: bool,
@@ -39,6 +46,7 @@ impl<'g> Writer<'g> {
             segments: parts.then(|| Vec::with_capacity(2)),
             framing: false,
             frame_start: None,
+            frame_aside: 0,
             need_frame: false,
             frame_limit: usize::MAX,
             legacy36,
@@ -90,7 +98,7 @@ impl<'g> Writer<'g> {
         };
         self.frame_limit = usize::MAX;
         self.need_frame = self.framing;
-        let len = self.buf.len() - start - HEADER;
+        let len = self.buf.len() - start - HEADER + std::mem::take(&mut self.frame_aside);
         if len >= FRAME_SIZE_MIN || self.legacy36 {
             self.buf[start] = op::FRAME;
             self.buf[start + 1..start + HEADER].copy_from_slice(&(len as u64).to_le_bytes());
@@ -122,13 +130,32 @@ impl<'g> Writer<'g> {
     }
 
     /// [`Self::write_large`] of a payload of the graph: in a dump in parts, one that goes
-    /// outside any frame is kept aside in [`Self::segments`] instead of copied.
+    /// outside any frame, or of [`ASIDE_MIN`] bytes and more, is kept aside in
+    /// [`Self::segments`] instead of copied.
     #[inline]
     pub(crate) fn write_large_graph(&mut self, header: &[u8], data: &'g [u8]) {
-        if data.len() < FRAME_SIZE_TARGET || self.segments.is_none() || self.legacy36 {
+        if data.len() < ASIDE_MIN || self.segments.is_none() {
             return self.write_large(header, data);
         }
+        if data.len() < FRAME_SIZE_TARGET || self.legacy36 {
+            return self.keep_aside_here(header, data);
+        }
         self.keep_aside(header, data);
+    }
+
+    /// The opcode's header written, its payload kept aside where it stands, inside the
+    /// open frame if there is one: the frame's limit comes down by the payload's size, and
+    /// its length goes up by it when committed, as if the payload were in `buf`.
+    fn keep_aside_here(&mut self, header: &[u8], data: &'g [u8]) {
+        self.write(header);
+        let at = self.buf.len();
+        if let Some(segments) = self.segments.as_mut() {
+            segments.push((at, data));
+        }
+        if self.frame_start.is_some() {
+            self.frame_aside += data.len();
+            self.frame_limit = self.frame_limit.saturating_sub(data.len());
+        }
     }
 
     #[cold]
