@@ -670,9 +670,10 @@ fn persistent_ids_are_kept_or_resolved_by_a_hook() {
     assert!(e.message().contains("no such document"));
 }
 
-/// Protocol 2's bytes, `_codecs.encode(str, 'latin1')`, with a str long enough to be
-/// converted as it is read (the callable just below it on the stack): it must load as
-/// the same str read anywhere else does, checked the same way, with the same errors.
+/// Protocol 2's bytes, `_codecs.encode(str, 'latin1')`, and bytearray, `bytearray(str,
+/// 'latin-1')`, with a str long enough to be converted as it is read (the callable just
+/// below it on the stack): each must load as the same call with the str read anywhere
+/// else does, checked the same way, with the same errors.
 #[test]
 fn a_latin1_str_read_after_codecs_encode_loads_as_it_would_anywhere() {
     fn binunicode(text: &[u8]) -> Vec<u8> {
@@ -681,21 +682,6 @@ fn a_latin1_str_read_after_codecs_encode_loads_as_it_would_anywhere() {
         v.extend_from_slice(text);
         v
     }
-    // The str right after the callable, which is the case converted ahead.
-    let after_encode = |text: &[u8]| {
-        let mut p = b"\x80\x02c_codecs\nencode\nq\x00".to_vec();
-        p.extend(binunicode(text));
-        p.extend_from_slice(b"q\x01X\x06\x00\x00\x00latin1q\x02\x86q\x03R.");
-        p
-    };
-    // The same call with the str read first, memoized and fetched back.
-    let read_before = |text: &[u8]| {
-        let mut p = b"\x80\x02".to_vec();
-        p.extend(binunicode(text));
-        p.extend_from_slice(b"q\x010c_codecs\nencode\nq\x00h\x01");
-        p.extend_from_slice(b"X\x06\x00\x00\x00latin1q\x02\x86q\x03R.");
-        p
-    };
     let canon = |p: &[u8]| load(p, Encoding::Ascii, false, None);
     let latin1: String = (0..300u32)
         .map(|k| char::from_u32(0x20 + k % 0xe0).unwrap_or('a'))
@@ -711,31 +697,81 @@ fn a_latin1_str_read_after_codecs_encode_loads_as_it_would_anywhere() {
             [b"\xc1\x81".as_slice(), latin1.as_bytes()].concat(),
         ),
     ];
-    for (name, text) in &cases {
-        let ahead = canon(&after_encode(text));
-        let before = canon(&read_before(text));
-        match (&ahead, &before) {
-            (Err((k, _)), Err((kb, _))) => assert_eq!(k, kb, "{name}"),
-            _ => assert_eq!(ahead, before, "{name}"),
-        }
-        match *name {
-            "latin-1" | "ascii" => {
-                let mut p = b"\x80\x03B".to_vec();
-                let s = std::str::from_utf8(text).expect("text");
-                let bytes: Vec<u8> = s.chars().map(|c| c as u8).collect();
-                p.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-                p.extend_from_slice(&bytes);
-                p.push(b'.');
-                assert_eq!(ahead, canon(&p), "{name}");
+    // (the callable's GLOBAL, the encoding's BINUNICODE, the opcode of the same value
+    // written directly, what canon calls it)
+    let calls: [(&[u8], &[u8], u8, &str); 2] = [
+        (
+            b"c_codecs\nencode\n",
+            b"X\x06\x00\x00\x00latin1",
+            b'B',
+            "bytes",
+        ),
+        (
+            b"c__builtin__\nbytearray\n",
+            b"X\x07\x00\x00\x00latin-1",
+            0x96,
+            "bytearray",
+        ),
+    ];
+    for (global, enc, direct, kind) in calls {
+        // The str right after the callable, which is the case converted ahead.
+        let after_callable = |text: &[u8]| {
+            let mut p = b"\x80\x02".to_vec();
+            p.extend_from_slice(global);
+            p.extend_from_slice(b"q\x00");
+            p.extend(binunicode(text));
+            p.extend_from_slice(b"q\x01");
+            p.extend_from_slice(enc);
+            p.extend_from_slice(b"q\x02\x86q\x03R.");
+            p
+        };
+        // The same call with the str read first, memoized and fetched back.
+        let read_before = |text: &[u8]| {
+            let mut p = b"\x80\x02".to_vec();
+            p.extend(binunicode(text));
+            p.extend_from_slice(b"q\x010");
+            p.extend_from_slice(global);
+            p.extend_from_slice(b"q\x00h\x01");
+            p.extend_from_slice(enc);
+            p.extend_from_slice(b"q\x02\x86q\x03R.");
+            p
+        };
+        for (name, text) in &cases {
+            let ahead = canon(&after_callable(text));
+            let before = canon(&read_before(text));
+            match (&ahead, &before) {
+                (Err((k, _)), Err((kb, _))) => assert_eq!(k, kb, "{kind} {name}"),
+                _ => assert_eq!(ahead, before, "{kind} {name}"),
             }
-            "above U+00FF" | "surrogate" => {
-                assert!(
-                    ahead.as_ref().is_ok_and(|c| c.contains("reduce")),
-                    "{name}: {ahead:?}"
-                );
+            match *name {
+                "latin-1" | "ascii" => {
+                    // The bytes written directly: BINBYTES, or BYTEARRAY8 (protocol 5).
+                    let s = std::str::from_utf8(text).expect("text");
+                    let bytes: Vec<u8> = s.chars().map(|c| c as u8).collect();
+                    let mut p = vec![0x80, 5, direct];
+                    if direct == b'B' {
+                        p.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+                    } else {
+                        p.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+                    }
+                    p.extend_from_slice(&bytes);
+                    p.push(b'.');
+                    assert_eq!(ahead, canon(&p), "{kind} {name}");
+                    assert!(ahead.as_ref().is_ok_and(|c| c.contains(kind)), "{kind}");
+                }
+                "above U+00FF" | "surrogate" => {
+                    assert!(
+                        ahead.as_ref().is_ok_and(|c| c.contains("reduce")),
+                        "{kind} {name}: {ahead:?}"
+                    );
+                }
+                // At the str's own opcode, after PROTO, GLOBAL and BINPUT.
+                _ => assert_eq!(
+                    ahead,
+                    Err((ErrorKind::BadUtf8, 2 + global.len() as u64 + 2)),
+                    "{kind} {name}"
+                ),
             }
-            // At the str's own opcode, after PROTO, GLOBAL and BINPUT.
-            _ => assert_eq!(ahead, Err((ErrorKind::BadUtf8, 20)), "{name}"),
         }
     }
 }

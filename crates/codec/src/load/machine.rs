@@ -156,9 +156,9 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     /// The input as shared bytes ([`Machine::sharing`]): payloads of
     /// [`SHARE_MIN`](crate::SHARE_MIN) bytes and more are slices of it, not copies.
     owner: Option<&'a bytes::Bytes>,
-    /// A str argument of `_codecs.encode` already converted to Latin-1 (the str's value
-    /// and its bytes; see [`Self::add_str_arg`]), for the REDUCE that folds the call into
-    /// bytes to take instead of converting the str again. At most one, never larger than
+    /// A str argument of `_codecs.encode` or `bytearray` already converted to Latin-1 (the
+    /// str's value and its bytes; see [`Self::add_str_arg`]), for the REDUCE that folds the
+    /// call into bytes or a bytearray to take instead of converting the str again. At most one, never larger than
     /// the str, whose size is charged.
     latin1_ahead: Option<(Value, Vec<u8>)>,
 }
@@ -734,8 +734,9 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
     #[inline(never)]
     fn add_str_arg(&mut self, b: &[u8]) -> Result<Value> {
         // The str argument of protocol 2's bytes (`_codecs.encode(str, 'latin1')`, the
-        // callable pushed just before it): converted now, which validates it too, so it is
-        // read once rather than validated here and converted by the REDUCE.
+        // callable pushed just before it; or of `bytearray(str, 'latin-1')`): converted
+        // now, which validates it too, so it is read once rather than validated here and
+        // converted by the REDUCE.
         let latin1 = if b.len() >= LATIN1_AHEAD_MIN && self.encode_on_top() {
             text::utf8_to_latin1(b)
         } else {
@@ -759,11 +760,14 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         Ok(v)
     }
 
-    /// Whether the stack's top is the global `_codecs.encode`.
+    /// Whether the stack's top is a global that makes bytes of a str and its encoding:
+    /// `_codecs.encode` (protocol 2's `bytes`) or `builtins.bytearray` (its `bytearray`
+    /// from Python 3.7 on).
     fn encode_on_top(&self) -> bool {
-        self.stack
-            .last()
-            .is_some_and(|&v| normalize::is_global(&self.graph, v, "_codecs", "encode"))
+        self.stack.last().is_some_and(|&v| {
+            normalize::is_global(&self.graph, v, "_codecs", "encode")
+                || normalize::is_global(&self.graph, v, "builtins", "bytearray")
+        })
     }
 
     /// Pushes a str of the first `n` bytes of `window` (`n <= TEXT_INLINE`), held inline.

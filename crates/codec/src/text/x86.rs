@@ -84,16 +84,20 @@ fn convert(b: &[u8]) -> Option<Vec<u8>> {
     if len == b.len() {
         return Some(b.to_vec());
     }
-    if len < 1024 {
-        convert_staged::<256, 264>(b, len)
+    let latin1 = if len < 1024 {
+        convert_staged::<256, 264, false>(b, len)?
     } else {
-        convert_staged::<1024, 1032>(b, len)
-    }
+        convert_staged::<1024, 1032, false>(b, len)?
+    };
+    (latin1.len() == len).then_some(latin1)
 }
 
-/// The conversion of text `b` of `len` code points that are not all ASCII: 32-byte chunks
-/// through [`convert_chunk`], the last, shorter one from a copy padded with zeros (ASCII,
-/// so the code points it makes past the text's end are never kept).
+/// The conversion of `b` in 32-byte chunks, the last, shorter one from a copy padded
+/// with zeros (ASCII: the code points they make, last, are not kept): through
+/// [`convert_chunk`] for text (`CHECKED` false: `b` is well formed, not all ASCII, of
+/// `capacity` code points), or [`convert_chunk_checked`] for any bytes (`CHECKED` true;
+/// `capacity` is the input's length, an upper bound), which gives `None` as soon as a
+/// stage has found a byte out of form.
 ///
 /// The output is staged: each chunk's code points are written at the end of the ones
 /// before, as 8-byte stores into a stack buffer of `STAGE` bytes and 8 more (`BUF`; a
@@ -101,13 +105,20 @@ fn convert(b: &[u8]) -> Option<Vec<u8>> {
 /// zeroed in the result), which is appended to the result whenever it could not take
 /// another chunk.
 #[target_feature(enable = "avx2,bmi2,popcnt")]
-fn convert_staged<const STAGE: usize, const BUF: usize>(b: &[u8], len: usize) -> Option<Vec<u8>> {
+fn convert_staged<const STAGE: usize, const BUF: usize, const CHECKED: bool>(
+    b: &[u8],
+    capacity: usize,
+) -> Option<Vec<u8>> {
     const { assert!(BUF == STAGE + 8 && STAGE > 32) };
-    let mut out = Vec::with_capacity(len);
+    let mut out = Vec::with_capacity(capacity);
     let mut stage = [0u8; BUF];
     let mut pos = 0;
     // The chunk before (none at first: no continuation byte opens the text).
     let mut prev = _mm256_setzero_si256();
+    // For the check: whether the last chunk ended in a lead byte (bit 0), and the bytes
+    // out of form so far.
+    let mut carry = 0u32;
+    let mut bad = 0u32;
     let mut chunks = b.chunks_exact(32);
     'text: loop {
         while pos < STAGE - 32 {
@@ -116,8 +127,15 @@ fn convert_staged<const STAGE: usize, const BUF: usize>(b: &[u8], len: usize) ->
             };
             let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
             let w = load(c);
-            pos += convert_chunk(c, w, prev, dst);
+            pos += if CHECKED {
+                convert_chunk_checked(c, w, prev, dst, &mut carry, &mut bad)
+            } else {
+                convert_chunk(c, w, prev, dst)
+            };
             prev = w;
+        }
+        if CHECKED && bad != 0 {
+            return None;
         }
         out.extend_from_slice(stage.get(..pos)?);
         pos = 0;
@@ -127,11 +145,19 @@ fn convert_staged<const STAGE: usize, const BUF: usize>(b: &[u8], len: usize) ->
         let mut last = [0u8; 32];
         last.get_mut(..rest.len())?.copy_from_slice(rest);
         let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
-        pos += convert_chunk(&last, load(&last), prev, dst);
+        let w = load(&last);
+        pos += if CHECKED {
+            convert_chunk_checked(&last, w, prev, dst, &mut carry, &mut bad)
+        } else {
+            convert_chunk(&last, w, prev, dst)
+        };
+        pos = pos.checked_sub(32 - rest.len())?;
     }
-    let keep = pos.min(len.saturating_sub(out.len()));
-    out.extend_from_slice(stage.get(..keep)?);
-    (out.len() == len).then_some(out)
+    if CHECKED && (bad != 0 || carry != 0) {
+        return None;
+    }
+    out.extend_from_slice(stage.get(..pos)?);
+    Some(out)
 }
 
 /// The 32 bytes of `c` as a vector (the compiler makes one unaligned load of it).
@@ -248,12 +274,11 @@ static KEEP: [u64; 256] = {
     t
 };
 
-/// The conversion of bytes that may not be text: [`convert_chunk`] on each 32-byte
-/// chunk, as [`convert_staged`] does, and beside it the check that makes it safe on any
-/// bytes: every byte of 0x80 or more is a lead byte 0xC2/0xC3 with a continuation byte
-/// right after it, or that continuation byte. Those are the UTF-8 forms of U+0080..U+00FF,
-/// so bytes that pass are well-formed UTF-8 of code points below 256, and no pass over
-/// them (a UTF-8 validation, a count) is needed before or after.
+/// The conversion of bytes that may not be text: [`convert_staged`] with the check that
+/// makes it safe on any bytes: every byte of 0x80 or more is a lead byte 0xC2/0xC3 with a
+/// continuation byte right after it, or that continuation byte. Those are the UTF-8 forms
+/// of U+0080..U+00FF, so bytes that pass are well-formed UTF-8 of code points below 256,
+/// and no pass over them (a UTF-8 validation, a count) is needed before or after.
 ///
 /// Per chunk the check is two masks: the lead bytes must be exactly the high bytes that
 /// are not continuation bytes, and the continuation bytes exactly the bytes after a lead
@@ -263,47 +288,7 @@ static KEEP: [u64; 256] = {
 /// size, an upper bound (each code point has one byte or two).
 #[target_feature(enable = "avx2,bmi2,popcnt")]
 fn convert_checked(b: &[u8]) -> Option<Vec<u8>> {
-    const STAGE: usize = 1024;
-    let mut out = Vec::with_capacity(b.len());
-    let mut stage = [0u8; STAGE + 8];
-    let mut pos = 0;
-    let mut prev = _mm256_setzero_si256();
-    // The last chunk's lead byte, if it ended in one (bit 0), and the failures so far.
-    let mut carry = 0u32;
-    let mut bad = 0u32;
-    let mut chunks = b.chunks_exact(32);
-    'text: loop {
-        while pos < STAGE - 32 {
-            let Some(c) = chunks.next().and_then(|c| c.first_chunk::<32>()) else {
-                break 'text;
-            };
-            let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
-            let w = load(c);
-            pos += convert_chunk_checked(c, w, prev, dst, &mut carry, &mut bad);
-            prev = w;
-        }
-        if bad != 0 {
-            return None;
-        }
-        out.extend_from_slice(stage.get(..pos)?);
-        pos = 0;
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Zeros after the bytes: ASCII, each a code point of its own at the end of the
-        // chunk's, and not kept.
-        let mut last = [0u8; 32];
-        last.get_mut(..rest.len())?.copy_from_slice(rest);
-        let dst = stage.get_mut(pos..)?.first_chunk_mut::<40>()?;
-        let w = load(&last);
-        let n = convert_chunk_checked(&last, w, prev, dst, &mut carry, &mut bad);
-        pos += n.checked_sub(32 - rest.len())?;
-    }
-    if bad != 0 || carry != 0 {
-        return None;
-    }
-    out.extend_from_slice(stage.get(..pos)?);
-    Some(out)
+    convert_staged::<1024, 1032, true>(b, b.len())
 }
 
 /// [`convert_chunk`] with [`convert_checked`]'s check: the bytes that break the form it
