@@ -134,18 +134,19 @@ impl<'g> Writer<'g> {
     /// [`Self::segments`] instead of copied.
     #[inline]
     pub(crate) fn write_large_graph(&mut self, header: &[u8], data: &'g [u8]) {
-        if data.len() < ASIDE_MIN || self.segments.is_none() {
+        if self.segments.is_none() || data.len() < ASIDE_MIN {
             return self.write_large(header, data);
         }
-        if data.len() < FRAME_SIZE_TARGET || self.legacy36 {
-            return self.keep_aside_here(header, data);
+        if data.len() >= FRAME_SIZE_TARGET && !self.legacy36 {
+            return self.keep_aside(header, data);
         }
-        self.keep_aside(header, data);
+        self.keep_aside_here(header, data);
     }
 
     /// The opcode's header written, its payload kept aside where it stands, inside the
     /// open frame if there is one: the frame's limit comes down by the payload's size, and
     /// its length goes up by it when committed, as if the payload were in `buf`.
+    #[cold]
     fn keep_aside_here(&mut self, header: &[u8], data: &'g [u8]) {
         self.write(header);
         let at = self.buf.len();
