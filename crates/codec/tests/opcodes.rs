@@ -775,3 +775,57 @@ fn a_latin1_str_read_after_codecs_encode_loads_as_it_would_anywhere() {
         }
     }
 }
+
+/// Latin-1 converted ahead and waiting for its REDUCE is charged to the allocation
+/// budget; when the REDUCE takes it the charge passes to the bytes node, and when the
+/// budget cannot take it, it is not kept (the load's verdict is the one it had without
+/// it).
+#[test]
+fn latin1_converted_ahead_is_charged_while_it_waits() {
+    use picklejar_codec::Limits;
+    let text: String = (0..300u32)
+        .map(|k| char::from(0x80 + (k % 0x80) as u8))
+        .collect();
+    let str_op = |text: &str| {
+        let mut v = vec![b'X'];
+        v.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        v.extend_from_slice(text.as_bytes());
+        v
+    };
+    // The str after `_codecs.encode`, then both popped: converted ahead, never taken.
+    // The same with another callable: not converted.
+    let popped = |global: &[u8]| {
+        let mut p = b"\x80\x02".to_vec();
+        p.extend_from_slice(global);
+        p.extend(str_op(&text));
+        p.extend_from_slice(b"00N.");
+        p
+    };
+    let allocated = |p: &[u8], max_alloc: usize| {
+        Loader::new()
+            .limits(Limits {
+                max_alloc,
+                ..Limits::DEFAULT
+            })
+            .load(p)
+            .map(|l| l.allocated)
+            .map_err(|e| e.kind())
+    };
+    let kept = allocated(&popped(b"c_codecs\nencode\n"), usize::MAX).expect("loads");
+    let plain = allocated(&popped(b"c_codecs\nothers\n"), usize::MAX).expect("loads");
+    assert_eq!(kept, plain + 300, "the 300 code points waiting are charged");
+    // At the plain load's budget it does not fit, is not kept, and the load still passes.
+    assert_eq!(allocated(&popped(b"c_codecs\nencode\n"), plain), Ok(plain));
+    // Taken by its REDUCE: charged once, as the bytes node's payload, as when the str is
+    // converted by the REDUCE (a str fetched from the memo).
+    let mut taken = b"\x80\x02c_codecs\nencode\n".to_vec();
+    taken.extend(str_op(&text));
+    taken.extend_from_slice(b"X\x06\x00\x00\x00latin1\x86R.");
+    let mut later = str_op(&text);
+    later.extend_from_slice(b"q\x000c_codecs\nencode\nh\x00X\x06\x00\x00\x00latin1\x86R.");
+    later.splice(0..0, *b"\x80\x02");
+    let taken = allocated(&taken, usize::MAX).expect("loads");
+    let later = allocated(&later, usize::MAX).expect("loads");
+    // The memo entry the second one makes is its only extra charge.
+    assert!(later > taken && later - taken <= 64, "{taken} {later}");
+}

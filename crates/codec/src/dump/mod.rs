@@ -363,6 +363,14 @@ impl<'g> DumpedParts<'g> {
     /// ```
     pub fn write_to<W: std::io::Write + ?Sized>(&self, w: &mut W) -> std::io::Result<()> {
         use std::io::{ErrorKind, IoSlice};
+        // An `IoSlice` holds at most 4 GiB on some systems (Windows): a pickle with a
+        // larger piece is written a piece a call.
+        if self.chunks().any(|c| u32::try_from(c.len()).is_err()) {
+            for chunk in self.chunks() {
+                w.write_all(chunk)?;
+            }
+            return Ok(());
+        }
         // Vectored writes: a file takes up to 1,024 pieces a call (`writev`), so a pickle
         // of many borrowed payloads costs no more calls than one buffer would.
         let mut slices: Vec<IoSlice<'_>> = self.chunks().map(IoSlice::new).collect();

@@ -3,7 +3,7 @@
 use num_bigint::BigInt;
 use rustc_hash::FxHashMap;
 
-use super::writer::{FRAME_SIZE_TARGET, Writer};
+use super::writer::{ASIDE_MIN, Writer};
 use super::{DumpOptions, Dumped, DumpedParts, Profile};
 use crate::canon::py_float_repr;
 use crate::error::{Error, ErrorKind, Result};
@@ -276,11 +276,7 @@ fn output_estimate(g: &Graph, parts: bool) -> usize {
     }
     // Payloads a dump in parts may keep aside count for their header only.
     let payload = |len: usize| {
-        if parts && len >= FRAME_SIZE_TARGET {
-            0
-        } else {
-            len
-        }
+        if parts && len >= ASIDE_MIN { 0 } else { len }
     };
     let mut n: usize = 64;
     for node in g.nodes() {

@@ -158,9 +158,12 @@ pub(crate) struct Machine<'a, S: Source = Slice<'a>, const REC: bool = false> {
     owner: Option<&'a bytes::Bytes>,
     /// A str argument of `_codecs.encode` or `bytearray` already converted to Latin-1 (the
     /// str's value and its bytes; see [`Self::add_str_arg`]), for the REDUCE that folds the
-    /// call into bytes or a bytearray to take instead of converting the str again. At most one, never larger than
-    /// the str, whose size is charged.
+    /// call into bytes or a bytearray to take instead of converting the str again. At most
+    /// one, no larger than its str, and charged while it waits ([`Self::keep_ahead`]).
     latin1_ahead: Option<(Value, Vec<u8>)>,
+    /// What `latin1_ahead` is charged (0 when none is), refunded when the REDUCE takes it
+    /// (its node is charged for it then) or another replaces it.
+    ahead_charged: usize,
 }
 
 impl<'a, S: Source> Machine<'a, S, false> {
@@ -258,6 +261,7 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
             next_buffer: 0,
             owner: None,
             latin1_ahead: None,
+            ahead_charged: 0,
         }
     }
 
@@ -755,9 +759,25 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         };
         let v = self.add(Node::Str { text, py2: false }, b.len())?;
         if let Some(l) = latin1 {
-            self.latin1_ahead = Some((v, l));
+            self.keep_ahead(v, l);
         }
         Ok(v)
+    }
+
+    /// Keeps `latin1`, the Latin-1 of str `v`, as [`Self::latin1_ahead`] for the REDUCE
+    /// that folds it, in place of any kept before (refunded). It is charged while it waits;
+    /// if the budget cannot take it, it is dropped, and the REDUCE converts the str as it
+    /// would have (so the limits give the verdicts they gave without it).
+    fn keep_ahead(&mut self, v: Value, latin1: Vec<u8>) {
+        self.budget += std::mem::take(&mut self.ahead_charged);
+        self.latin1_ahead = match self.budget.checked_sub(latin1.len()) {
+            Some(rest) => {
+                self.budget = rest;
+                self.ahead_charged = latin1.len();
+                Some((v, latin1))
+            }
+            None => None,
+        };
     }
 
     /// Whether the stack's top is a global that makes bytes of a str and its encoding:
@@ -2078,6 +2098,10 @@ impl<'a, S: Source, const REC: bool> Machine<'a, S, REC> {
         if let Some(mut node) =
             normalize::reduce(&mut self.graph, callable, args, &mut self.latin1_ahead)
         {
+            // Latin-1 kept ahead and now taken: its charge passes to the node made of it.
+            if self.ahead_charged != 0 && self.latin1_ahead.is_none() {
+                self.budget += std::mem::take(&mut self.ahead_charged);
+            }
             // Whether the arguments were memoized, asked only of a getattr (`normalize`
             // does not touch the memo, so the last PUT is still the one before it).
             if let Node::Global(g) = &mut node
