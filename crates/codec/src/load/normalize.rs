@@ -22,7 +22,8 @@ pub(crate) fn is_global(g: &Graph, v: Value, module: &str, name: &str) -> bool {
 
 /// Rewrites `callable(*args)` when it is one of the encodings above; `None` otherwise.
 /// `args` is known to be a tuple. `ahead` may hold a str argument's Latin-1 bytes,
-/// converted when the str was read; a `_codecs.encode` of that str takes them.
+/// converted when the str was read; a `_codecs.encode` or `bytearray` of that str takes
+/// them.
 pub(crate) fn reduce(
     g: &mut Graph,
     callable: Value,

@@ -131,7 +131,7 @@ fn convert_staged<const STAGE: usize, const BUF: usize, const CHECKED: bool>(
             pos += if CHECKED {
                 convert_chunk_checked(c, w, prev, dst, &mut carry, &mut bad)
             } else {
-                convert_chunk(c, w, prev, dst)
+                convert_chunk(c, w, prev, dst).0
             };
             prev = w;
         }
@@ -150,7 +150,7 @@ fn convert_staged<const STAGE: usize, const BUF: usize, const CHECKED: bool>(
         pos += if CHECKED {
             convert_chunk_checked(&last, w, prev, dst, &mut carry, &mut bad)
         } else {
-            convert_chunk(&last, w, prev, dst)
+            convert_chunk(&last, w, prev, dst).0
         };
         pos = pos.checked_sub(32 - rest.len())?;
     }
@@ -174,7 +174,9 @@ fn load(c: &[u8; 32]) -> __m256i {
 }
 
 /// Writes the code points that end in the 32 bytes `c` (`w` as a vector; `prev` is the
-/// chunk before) to `dst` and returns how many; it writes up to 40 bytes, of which those
+/// chunk before) to `dst` and returns how many, with the masks it found: the lead bytes
+/// (the bytes of 0x80 or more that are not continuation bytes) and the continuation
+/// bytes, bit k for byte k. It writes up to 40 bytes, of which those
 /// past the count are scrap that the next chunk overwrites or that is never kept.
 ///
 /// A code point ends on an ASCII byte or a continuation byte, so the lead bytes are the
@@ -193,20 +195,7 @@ fn load(c: &[u8; 32]) -> __m256i {
 ///   before it.
 #[target_feature(enable = "avx2,bmi2,popcnt")]
 #[inline]
-fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) -> usize {
-    convert_chunk_masks(c, w, prev, dst).0
-}
-
-/// [`convert_chunk`], and the masks it found: the lead bytes (the bytes of 0x80 or more
-/// that are not continuation bytes) and the continuation bytes, bit k for byte k.
-#[target_feature(enable = "avx2,bmi2,popcnt")]
-#[inline]
-fn convert_chunk_masks(
-    c: &[u8; 32],
-    w: __m256i,
-    prev: __m256i,
-    dst: &mut [u8; 40],
-) -> (usize, u32, u32) {
+fn convert_chunk(c: &[u8; 32], w: __m256i, prev: __m256i, dst: &mut [u8; 40]) -> (usize, u32, u32) {
     let high = _mm256_movemask_epi8(w) as u32;
     if high == 0 {
         if let Some(d) = dst.first_chunk_mut::<32>() {
@@ -314,7 +303,7 @@ fn convert_chunk_checked(
         *carry = 0;
         return 32;
     }
-    let (n, lead, cont) = convert_chunk_masks(c, w, prev, dst);
+    let (n, lead, cont) = convert_chunk(c, w, prev, dst);
     let exact = _mm256_cmpeq_epi8(
         _mm256_and_si256(w, _mm256_set1_epi8(0xfe_u8 as i8)),
         _mm256_set1_epi8(0xc2_u8 as i8),
